@@ -1,0 +1,222 @@
+package data
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+)
+
+// Dataset holds N rows of covariates X and responses Y, row-major:
+//
+//	X: (N, XDim)    X[i*XDim+j] is covariate XNames[j] of row i
+//	Y: (N, YDim)    Y[i*YDim+k] is response YNames[k] of row i
+//
+// YDim is 0 (and Y empty) for a file of inputs only.
+type Dataset struct {
+	Path           string // file it came from ("" if generated)
+	XNames, YNames []string
+	X, Y           []float64
+	N, XDim, YDim  int
+	// Lines[i] is the 1-based physical line of row i in Path, for error
+	// messages; nil for a generated dataset.
+	Lines []int
+}
+
+// Row returns row i's covariates (length XDim) and responses (length YDim)
+// as subslices of X and Y, without copying: writing to them changes the
+// dataset. Their capacity is capped, so appending to them does not.
+// Row panics if i is out of range [0, N).
+func (d *Dataset) Row(i int) (x, y []float64) {
+	if i < 0 || i >= d.N {
+		panic(fmt.Sprintf("data: row %d out of range [0, %d)", i, d.N))
+	}
+	x = d.X[i*d.XDim : (i+1)*d.XDim : (i+1)*d.XDim]
+	y = d.Y[i*d.YDim : (i+1)*d.YDim : (i+1)*d.YDim]
+	return x, y
+}
+
+// Subset returns a new Dataset holding copies of the rows idx, in that order
+// (an index may repeat, as in a bootstrap sample). Path and names are kept.
+// Subset panics if an index is out of range [0, N).
+func (d *Dataset) Subset(idx []int) *Dataset {
+	s := &Dataset{
+		Path:   d.Path,
+		XNames: slices.Clone(d.XNames),
+		YNames: slices.Clone(d.YNames),
+		X:      make([]float64, 0, len(idx)*d.XDim),
+		Y:      make([]float64, 0, len(idx)*d.YDim),
+		N:      len(idx),
+		XDim:   d.XDim,
+		YDim:   d.YDim,
+	}
+	if d.Lines != nil {
+		s.Lines = make([]int, 0, len(idx))
+	}
+	for _, i := range idx {
+		x, y := d.Row(i)
+		s.X = append(s.X, x...)
+		s.Y = append(s.Y, y...)
+		if d.Lines != nil {
+			s.Lines = append(s.Lines, d.Lines[i])
+		}
+	}
+	return s
+}
+
+// Split divides the rows at random into a training set and a held-out set.
+// The held-out set gets
+//
+//	h = round(frac·N)   clamped to [1, N-1] when 0 < frac < 1 and N ≥ 2
+//
+// rows, so that a positive fraction always holds out a row and a fraction
+// below one always leaves one to train on; frac ≤ 0 (or NaN) holds out
+// nothing and frac ≥ 1 holds out everything. The rows are chosen by a
+// permutation drawn from rng (rng.Perm(N), one call whatever frac is), so the
+// same seed gives the same split; within each part rows keep their order in
+// d. Both parts are copies. Split cannot fail.
+func (d *Dataset) Split(frac float64, rng *rand.Rand) (train, held *Dataset) {
+	h := heldCount(frac, d.N)
+	perm := rng.Perm(d.N)
+	heldIdx := slices.Clone(perm[:h])
+	trainIdx := slices.Clone(perm[h:])
+	slices.Sort(heldIdx)
+	slices.Sort(trainIdx)
+	return d.Subset(trainIdx), d.Subset(heldIdx)
+}
+
+// heldCount is the number of held-out rows for Split.
+func heldCount(frac float64, n int) int {
+	switch {
+	case !(frac > 0) || n == 0:
+		return 0
+	case frac >= 1:
+		return n
+	}
+	h := int(math.Round(frac * float64(n)))
+	if n >= 2 {
+		h = max(1, min(h, n-1))
+	}
+	return h
+}
+
+// CheckFloat32 reports the first value of d (in row order, x before y) whose
+// magnitude exceeds math.MaxFloat32, so would become ±Inf when converted to
+// float32 for a float32 model. The *Error names the line (or, for a
+// generated dataset, the row) and the column.
+func CheckFloat32(d *Dataset) error {
+	check := func(i int, names []string, vals []float64) error {
+		for j, v := range vals {
+			if math.Abs(v) > math.MaxFloat32 {
+				e := &Error{File: d.Path, Column: names[j], Err: fmt.Errorf(
+					"%s overflows float32 (max %s)", strconv.FormatFloat(v, 'g', -1, 64),
+					strconv.FormatFloat(math.MaxFloat32, 'g', -1, 64))}
+				if d.Lines != nil {
+					e.Line = d.Lines[i]
+				} else {
+					e.Row = i + 1
+				}
+				return e
+			}
+		}
+		return nil
+	}
+	for i := range d.N {
+		x, y := d.Row(i)
+		if err := check(i, d.XNames, x); err != nil {
+			return err
+		}
+		if err := check(i, d.YNames, y); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteCSV writes a header of names and then rows×cols values (row-major,
+// len(values) = rows·cols) as CSV with LF line endings. Each value is
+// formatted by strconv.FormatFloat(v, 'g', -1, 64), the shortest text that
+// reads back to the same float64. NaN and ±Inf are written as "NaN", "+Inf"
+// and "-Inf", which Read rejects. Names are quoted where CSV needs it.
+func WriteCSV(w io.Writer, names []string, rows int, cols int, values []float64) error {
+	if cols < 1 || rows < 0 {
+		return fmt.Errorf("data: write csv: want rows ≥ 0 and cols ≥ 1, got %d×%d", rows, cols)
+	}
+	if len(names) != cols {
+		return fmt.Errorf("data: write csv: %d names for %d columns", len(names), cols)
+	}
+	if len(values) != rows*cols {
+		return fmt.Errorf("data: write csv: %d values for %d×%d", len(values), rows, cols)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	buf := make([]byte, 0, 64)
+	for j, n := range names {
+		buf = buf[:0]
+		if j > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendCSVField(buf, n)
+		if _, err := bw.Write(buf); err != nil {
+			return fmt.Errorf("data: write csv: %w", err)
+		}
+	}
+	if err := bw.WriteByte('\n'); err != nil {
+		return fmt.Errorf("data: write csv: %w", err)
+	}
+	for i := range rows {
+		buf = buf[:0]
+		for j, v := range values[i*cols : (i+1)*cols] {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+		}
+		buf = append(buf, '\n')
+		if _, err := bw.Write(buf); err != nil {
+			return fmt.Errorf("data: write csv: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("data: write csv: %w", err)
+	}
+	return nil
+}
+
+// appendCSVField appends s, quoted (with quotes doubled) if it holds a comma,
+// quote, line break, or leading or trailing space, or is empty.
+func appendCSVField(buf []byte, s string) []byte {
+	need := s == "" || s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t'
+	for i := 0; i < len(s) && !need; i++ {
+		switch s[i] {
+		case ',', '"', '\n', '\r':
+			need = true
+		}
+	}
+	if !need {
+		return append(buf, s...)
+	}
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			buf = append(buf, '"')
+		}
+		buf = append(buf, s[i])
+	}
+	return append(buf, '"')
+}
+
+// WriteCSV writes d as CSV: a header XNames then YNames, and each row's x
+// then y values, formatted as by the package function WriteCSV.
+func (d *Dataset) WriteCSV(w io.Writer) error {
+	cols := d.XDim + d.YDim
+	names := append(slices.Clone(d.XNames), d.YNames...)
+	values := make([]float64, 0, d.N*cols)
+	for i := range d.N {
+		x, y := d.Row(i)
+		values = append(append(values, x...), y...)
+	}
+	return WriteCSV(w, names, d.N, cols, values)
+}

@@ -1,0 +1,47 @@
+// Package data reads, writes, standardizes and generates the datasets that a
+// mixture density network (Bishop 1994) is fitted to.
+//
+// A dataset is N rows of covariates x (XDim columns) and responses y (YDim
+// columns), both stored row-major in flat []float64 slices:
+//
+//	X: (N, XDim)    X[i*XDim+j] is covariate j of row i
+//	Y: (N, YDim)    Y[i*YDim+k] is response k of row i
+//
+// The network models the conditional density p(y|x) as a Gaussian mixture
+//
+//	log p(y|x) = logsumexp_k( log π_k(x) + log N(y; μ_k(x), Σ_k(x)) )
+//
+// # CSV files
+//
+// [Read] and [ReadFrom] load a CSV file with a header row and pick the x and y
+// columns by name; [Reader] streams the selected columns of a file row by row
+// without holding it, for predicting on millions of rows. Every value must be
+// a finite number: an empty field, a word, NaN or ±Inf is an error that names
+// the file, the 1-based physical line (the header is line 1) and the column,
+// as an [*Error]:
+//
+//	data: read train.csv: line 17, column "y": not a number "abc"
+//
+// CRLF line endings, a UTF-8 byte order mark, quoted fields, spaces around
+// numbers and trailing blank lines are accepted. A blank line between data
+// rows is an error rather than being skipped, so that no row is lost
+// silently. [WriteCSV] writes values with the shortest representation that
+// reads back to the same float64.
+//
+// # Standardization
+//
+// A [Scaler] holds the per-column z-score transform fitted on training rows
+// ([FitScaler]); [Scaler.LogJacobian] converts a negative log-likelihood
+// computed on standardized responses back to original units.
+//
+// # Synthetic data
+//
+// [Generate] draws the built-in synthetic datasets listed by [Names] from a
+// caller-supplied seeded *rand.Rand; [TrueLogDensity] gives the true
+// conditional log density where it has a closed form.
+//
+// References:
+//
+//	C. M. Bishop, "Mixture Density Networks", Neural Computing Research
+//	Group Report NCRG/94/004, Aston University, 1994.
+package data

@@ -1,0 +1,287 @@
+package data
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// utf8BOM is the byte order mark that some tools (Excel among them) write at
+// the start of a UTF-8 CSV file; it is not part of the first column's name.
+const utf8BOM = "\xef\xbb\xbf"
+
+// Reader streams the selected numeric columns of a CSV file one row at a
+// time, without holding the file in memory. The first record is the header;
+// columns are chosen by name. See the package doc for the accepted format.
+//
+// A Reader is not safe for concurrent use.
+type Reader struct {
+	name   string
+	cr     *csv.Reader
+	header []string // trimmed header names, one per field
+	cols   []string // requested names, in request order
+	idx    []int    // idx[j] is the field index of cols[j]
+	rec    []string // current raw record (reused by the csv.Reader)
+	line   int      // first physical line of the current record
+	end    int      // last physical line of the last record read
+	rows   int      // data rows returned so far
+	err    error    // sticky error, io.EOF at the end
+}
+
+// NewReader reads the header row from r and resolves cols (at least one, no
+// name twice) to field positions. name is the file name used in error
+// messages. Header names are compared after trimming surrounding spaces; a
+// name that occurs twice in the header is an error, as is a requested name
+// that the header lacks (the message lists the names it has).
+func NewReader(r io.Reader, name string, cols []string) (*Reader, error) {
+	if len(cols) == 0 {
+		return nil, &Error{File: name, Err: errors.New("no columns requested")}
+	}
+	if err := checkRequest(name, cols, "requested twice"); err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(utf8BOM)); err == nil && string(b) == utf8BOM {
+		if _, err := br.Discard(len(utf8BOM)); err != nil {
+			return nil, &Error{File: name, Err: err}
+		}
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1 // raggedness is checked in Next, with a better message
+	cr.ReuseRecord = true
+	rd := &Reader{name: name, cr: cr, cols: append([]string(nil), cols...)}
+
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil, &Error{File: name, Err: ErrNoHeader}
+	}
+	if err != nil {
+		return nil, rd.csvError(err)
+	}
+	hline, _ := cr.FieldPos(0)
+	rd.end = recordEnd(cr, rec)
+	rd.header = make([]string, len(rec))
+	seen := make(map[string]int, len(rec))
+	for i, f := range rec {
+		h := strings.TrimSpace(f)
+		if j, ok := seen[h]; ok {
+			return nil, &Error{File: name, Line: hline, Column: h,
+				Err: fmt.Errorf("duplicate column (fields %d and %d)", j+1, i+1)}
+		}
+		seen[h] = i
+		rd.header[i] = h
+	}
+	rd.idx = make([]int, len(cols))
+	for j, c := range cols {
+		i, ok := seen[c]
+		if !ok {
+			return nil, &Error{File: name, Line: hline, Column: c,
+				Err: fmt.Errorf("no such column; columns are %s", quoteList(rd.header))}
+		}
+		rd.idx[j] = i
+	}
+	return rd, nil
+}
+
+// checkRequest reports the first name that occurs twice in cols.
+func checkRequest(file string, cols []string, msg string) error {
+	seen := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		if seen[c] {
+			return &Error{File: file, Column: c, Err: errors.New(msg)}
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+// quoteList formats names as "a", "b", "c".
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// recordEnd returns the last physical line of the record just read: the line
+// its last field starts on plus the line breaks inside that field (only a
+// quoted field can hold one; encoding/csv turns a CRLF inside it into LF).
+func recordEnd(cr *csv.Reader, rec []string) int {
+	last := len(rec) - 1
+	line, _ := cr.FieldPos(last)
+	return line + strings.Count(rec[last], "\n")
+}
+
+// csvError converts an error from encoding/csv into an *Error.
+func (r *Reader) csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &Error{File: r.name, Line: pe.Line, Err: pe.Err}
+	}
+	return &Error{File: r.name, Err: err}
+}
+
+// Header returns the trimmed names of all header fields, in file order.
+func (r *Reader) Header() []string { return append([]string(nil), r.header...) }
+
+// Columns returns the requested column names, in request order.
+func (r *Reader) Columns() []string { return append([]string(nil), r.cols...) }
+
+// Line returns the 1-based physical line on which the current row starts
+// (the header is line 1 unless blank lines precede it).
+func (r *Reader) Line() int { return r.line }
+
+// Record returns all fields of the current row as read, untrimmed, so that
+// other columns can be passed through. The slice is reused by the next call
+// to Next: copy it to keep it.
+func (r *Reader) Record() []string { return r.rec }
+
+// Next reads the next row and returns its selected columns, in the order
+// requested, appended to dst[:0] (so dst's storage is reused when it is large
+// enough). At the end of the file it returns io.EOF; a file with a header but
+// no data row gives an *Error wrapping ErrNoData instead. Any other error is
+// an *Error naming the line (and the column for a bad value): a row with the
+// wrong number of fields, a field that is not a number, NaN or ±Inf, a blank
+// line between data rows, or malformed quoting. Errors are sticky: once Next
+// has returned an error it returns the same error on every later call.
+func (r *Reader) Next(dst []float64) ([]float64, error) {
+	if r.err != nil {
+		return dst[:0], r.err
+	}
+	rec, err := r.cr.Read()
+	if err != nil {
+		switch {
+		case err == io.EOF && r.rows == 0:
+			r.err = &Error{File: r.name, Err: ErrNoData}
+		case err == io.EOF:
+			r.err = io.EOF
+		default:
+			r.err = r.csvError(err)
+		}
+		return dst[:0], r.err
+	}
+	r.rec = rec
+	r.line, _ = r.cr.FieldPos(0)
+	if r.line > r.end+1 {
+		// encoding/csv skips empty lines; between data rows such a line
+		// would be a lost row (a missing value in a one-column file).
+		r.err = &Error{File: r.name, Line: r.end + 1, Err: errors.New("blank line between data rows")}
+		return dst[:0], r.err
+	}
+	r.end = recordEnd(r.cr, rec)
+	if len(rec) != len(r.header) {
+		unit := "fields"
+		if len(rec) == 1 {
+			unit = "field"
+		}
+		r.err = &Error{File: r.name, Line: r.line,
+			Err: fmt.Errorf("%d %s, want %d", len(rec), unit, len(r.header))}
+		return dst[:0], r.err
+	}
+	dst = dst[:0]
+	for j, i := range r.idx {
+		v, err := parseValue(rec[i])
+		if err != nil {
+			r.err = &Error{File: r.name, Line: r.line, Column: r.cols[j], Err: err}
+			return dst[:0], r.err
+		}
+		dst = append(dst, v)
+	}
+	r.rows++
+	return dst, nil
+}
+
+// parseValue parses one field as a finite float64, ignoring surrounding
+// spaces.
+func parseValue(field string) (float64, error) {
+	s := strings.TrimSpace(field)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
+			return 0, fmt.Errorf("%w %q (beyond float64 range)", ErrNotFinite, s)
+		}
+		if !errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Errorf("%w %q", ErrNotNumber, s)
+		}
+		// An underflow to a denormal or zero is not an error.
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%w %q", ErrNotFinite, s)
+	}
+	return v, nil
+}
+
+// Read reads the CSV file at path and returns the columns xCols as the
+// covariates and yCols as the responses, in the order given. yCols may be
+// empty for a file of inputs only. See ReadFrom for the rules.
+func Read(path string, xCols, yCols []string) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{File: path, Err: err}
+	}
+	defer f.Close()
+	d, err := ReadFrom(f, path, xCols, yCols)
+	if err != nil {
+		return nil, err
+	}
+	d.Path = path
+	return d, nil
+}
+
+// ReadFrom reads a whole CSV stream into a Dataset; name is used in error
+// messages. At least one x column is required; no column may be requested
+// twice or as both x and y. Every selected field of every row must be a
+// finite number (see Reader.Next); Lines records the physical line of each
+// row. The returned Dataset has Path "" (Read sets it).
+func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error) {
+	if len(xCols) == 0 {
+		return nil, &Error{File: name, Err: errors.New("no x columns requested")}
+	}
+	if err := checkRequest(name, xCols, "requested twice"); err != nil {
+		return nil, err
+	}
+	if err := checkRequest(name, yCols, "requested twice"); err != nil {
+		return nil, err
+	}
+	for _, y := range yCols {
+		for _, x := range xCols {
+			if x == y {
+				return nil, &Error{File: name, Column: y, Err: errors.New("requested as both x and y")}
+			}
+		}
+	}
+	cols := make([]string, 0, len(xCols)+len(yCols))
+	cols = append(append(cols, xCols...), yCols...)
+	rd, err := NewReader(r, name, cols)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dataset{
+		XNames: append([]string(nil), xCols...),
+		YNames: append([]string(nil), yCols...),
+		XDim:   len(xCols),
+		YDim:   len(yCols),
+	}
+	row := make([]float64, 0, len(cols))
+	for {
+		row, err = rd.Next(row)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		d.X = append(d.X, row[:d.XDim]...)
+		d.Y = append(d.Y, row[d.XDim:]...)
+		d.Lines = append(d.Lines, rd.Line())
+		d.N++
+	}
+	return d, nil
+}

@@ -1,0 +1,250 @@
+package config
+
+// Config is the training config of `mdn train --config FILE`. The yaml keys
+// are a public interface; docs/config.md is their reference.
+type Config struct {
+	// Data says where the rows come from and which columns are x and y.
+	Data Data `yaml:"data"`
+	// Model is the network and the mixture it outputs.
+	Model Model `yaml:"model"`
+	// Train is the optimizer, the schedule and the stopping rules.
+	Train Train `yaml:"train"`
+
+	// Dir is the directory of the config file, against which Load and
+	// Decode resolved relative data paths. Load makes it absolute; it is
+	// empty for a config decoded with no directory. It is not a yaml key.
+	Dir string `yaml:"-"`
+}
+
+// Data is the data section: CSV files with a header row, and the columns
+// used as the covariate x (dim_in columns) and the response y (dim_out
+// columns).
+type Data struct {
+	// Train is the training CSV file. Required. A relative path is relative
+	// to the config file's directory; Load stores the resolved path.
+	Train string `yaml:"train"`
+	// Validation is an optional validation CSV file, resolved like Train.
+	// Default: none. When it is given, ValidationFraction is ignored.
+	Validation string `yaml:"validation"`
+	// ValidationFraction is the fraction of the training rows held out for
+	// validation (chosen with the seeded RNG) when Validation is empty.
+	// 0 means no validation data. Default 0.1; unitless, in [0, 1).
+	ValidationFraction float64 `yaml:"validation_fraction"`
+	// X lists the covariate columns, in order. Required, non-empty, without
+	// duplicates and without any column of Y.
+	X []string `yaml:"x"`
+	// Y lists the response columns, in order. Required, non-empty, without
+	// duplicates.
+	Y []string `yaml:"y"`
+	// Standardize z-scores each column of x and y with the mean and standard
+	// deviation (ddof 0) of the training rows:
+	//
+	//	x' = (x - mean_train(x)) / std_train(x)
+	//
+	// Default true.
+	Standardize bool `yaml:"standardize"`
+}
+
+// Model is the model section: an MLP from x to the parameters of a K-component
+// Gaussian mixture over y (Bishop 1994),
+//
+//	p(y|x) = Σ_k π_k(x) N(y; μ_k(x), Σ_k(x))
+//
+// with π: (batch, K), μ: (batch, K, dim_out) and Σ_k given by Noise.
+type Model struct {
+	// Components is the number K of mixture components. Default 5; ≥ 1.
+	Components int `yaml:"components"`
+	// Hidden lists the width of each hidden layer, in units. Default
+	// [64, 64]; at least one layer, each ≥ 1.
+	Hidden []int `yaml:"hidden"`
+	// Activation is the hidden-layer nonlinearity. Default relu.
+	Activation Activation `yaml:"activation"`
+	// Noise is the structure of the component covariances Σ_k. Default
+	// diagonal.
+	Noise Noise `yaml:"noise"`
+	// FixedSigma is the σ of every component and output dimension when
+	// Noise is fixed, in standardized units of y (original units when
+	// Standardize is false). Required (> 0) with noise fixed, not allowed
+	// otherwise. No default.
+	FixedSigma float64 `yaml:"fixed_sigma"`
+	// Sigma is the map from a raw network output r to a standard deviation:
+	//
+	//	exp:      σ = sigma_min + exp(r)
+	//	softplus: σ = sigma_min + log(1 + exp(r))
+	//
+	// Default exp.
+	Sigma SigmaFunc `yaml:"sigma"`
+	// SigmaMin is the floor added to every σ, in standardized units of y
+	// (original units when Standardize is false). Default 1e-3; ≥ 0.
+	SigmaMin float64 `yaml:"sigma_min"`
+	// DType is the floating-point type of the graph. Default float32.
+	DType DType `yaml:"dtype"`
+}
+
+// Train is the train section: Adam (AdamW with WeightDecay) on the mean
+// negative log-likelihood per row,
+//
+//	loss = -(1/B) Σ_i log p(y_i|x_i)
+//
+// over a batch of B rows.
+type Train struct {
+	// Steps is the number of optimizer steps. Default 2000; ≥ 1. Zero when
+	// Epochs is used: the two are mutually exclusive (see Config.Steps).
+	Steps int `yaml:"steps"`
+	// Epochs, when > 0, sets the run length in passes over the training
+	// rows instead of Steps. Default 0 (unused); ≥ 1 when given.
+	Epochs int `yaml:"epochs"`
+	// BatchSize is the number of rows in a step; 0 means all training rows
+	// (full batch). Default 0; ≥ 0.
+	BatchSize int `yaml:"batch_size"`
+	// LR is the peak learning rate of Adam, per step. Default 0.005; > 0.
+	LR float64 `yaml:"lr"`
+	// Schedule is the learning-rate schedule over the run. Default cosine.
+	Schedule Schedule `yaml:"schedule"`
+	// Warmup is the number of steps over which the learning rate rises
+	// linearly to LR before Schedule takes over. Default 0; ≥ 0 and
+	// < Steps.
+	Warmup int `yaml:"warmup"`
+	// Seed seeds every random choice of a run (initial weights, validation
+	// hold-out, batches, sampling). Default 0.
+	Seed uint64 `yaml:"seed"`
+	// ClipNorm is the threshold c of global gradient-norm clipping,
+	//
+	//	g ← g · min(1, c / ‖g‖₂)   over all parameters at once,
+	//
+	// in units of the loss gradient; 0 turns clipping off. Default 0; ≥ 0.
+	ClipNorm float64 `yaml:"clip_norm"`
+	// WeightDecay is the decoupled (AdamW) weight decay λ, per step:
+	//
+	//	w ← w - lr_t · λ · w
+	//
+	// Default 0; ≥ 0.
+	WeightDecay float64 `yaml:"weight_decay"`
+	// EvalEvery is the number of steps between evaluations of the
+	// validation NLL. Default 50; ≥ 1.
+	EvalEvery int `yaml:"eval_every"`
+	// Patience stops training after this many evaluations in a row without
+	// a better validation NLL, and restores the best weights. 0 turns early
+	// stopping off. Default 0; ≥ 0; needs validation data when > 0.
+	Patience int `yaml:"patience"`
+	// RestoreBest keeps, at the end of the run, the weights with the best
+	// validation NLL. Default true when there is validation data; needs
+	// validation data.
+	RestoreBest bool `yaml:"restore_best"`
+	// OnNaN says what to do when the loss or a gradient is not finite.
+	// Default rollback.
+	OnNaN OnNaN `yaml:"on_nan"`
+	// Threads is the number of worker goroutines for a step; 0 means one
+	// per core. Default 0; ≥ 0.
+	Threads int `yaml:"threads"`
+}
+
+// Activation names a hidden-layer nonlinearity.
+type Activation string
+
+// The activations of model.activation.
+const (
+	ActReLU Activation = "relu" // max(0, x)
+	ActTanh Activation = "tanh" // tanh(x)
+	ActELU  Activation = "elu"  // x if x > 0, else exp(x) - 1
+	ActSiLU Activation = "silu" // x · sigmoid(x)
+)
+
+// Noise names the structure of the component covariances Σ_k, each
+// (dim_out, dim_out).
+type Noise string
+
+// The noise structures of model.noise, with the number of σ outputs of the
+// network for K components and dim_out = D.
+const (
+	// NoiseFull is a full covariance per component, Σ_k = L_k L_kᵀ with L_k
+	// lower triangular (K·D·(D+1)/2 outputs).
+	NoiseFull Noise = "full"
+	// NoiseDiagonal is Σ_k = diag(σ_k1², …, σ_kD²) (K·D outputs).
+	NoiseDiagonal Noise = "diagonal"
+	// NoiseIsotropic is Σ_k = σ_k² I (K outputs).
+	NoiseIsotropic Noise = "isotropic"
+	// NoiseIsotropicAcrossClusters is Σ_k = σ² I, one σ for all components
+	// (1 output).
+	NoiseIsotropicAcrossClusters Noise = "isotropic_across_clusters"
+	// NoiseFixed is Σ_k = FixedSigma² I, not learned (0 outputs).
+	NoiseFixed Noise = "fixed"
+)
+
+// SigmaFunc names the map from a raw network output to σ.
+type SigmaFunc string
+
+// The maps of model.sigma.
+const (
+	SigmaExp      SigmaFunc = "exp"      // σ = sigma_min + exp(r)
+	SigmaSoftplus SigmaFunc = "softplus" // σ = sigma_min + log(1 + exp(r))
+)
+
+// DType names the floating-point type of the graph.
+type DType string
+
+// The types of model.dtype.
+const (
+	Float32 DType = "float32"
+	Float64 DType = "float64"
+)
+
+// Schedule names a learning-rate schedule.
+type Schedule string
+
+// The schedules of train.schedule. With warm-up W ≥ 0 steps, T steps in all
+// and t counted from 0, the learning rate of step t is lr·(t+1)/W for t < W
+// and then
+//
+//	cosine:   lr_t = lr · (1 + cos(π (t-W) / (T-W))) / 2
+//	constant: lr_t = lr
+//
+// The cosine is PyTorch's CosineAnnealingLR(T_max = T-W, eta_min = 0),
+// stepped once per optimizer step, annealed to 0 at the end of the run.
+const (
+	ScheduleCosine   Schedule = "cosine"
+	ScheduleConstant Schedule = "constant"
+)
+
+// OnNaN names what training does when the loss or a gradient is not finite.
+type OnNaN string
+
+// The actions of train.on_nan.
+const (
+	// OnNaNStop fails the run with an error naming the step.
+	OnNaNStop OnNaN = "stop"
+	// OnNaNRollback restores the last weights with a finite loss, halves
+	// the learning rate and goes on.
+	OnNaNRollback OnNaN = "rollback"
+)
+
+// HasValidation reports whether the config provides validation data: a
+// validation file or a held-out fraction of the training rows.
+func (c *Config) HasValidation() bool {
+	return c.Data.Validation != "" || c.Data.ValidationFraction > 0
+}
+
+// Steps returns the number of optimizer steps of the run, given nTrain, the
+// number of training rows (after any validation hold-out). With Epochs = 0
+// it is Train.Steps. With Epochs > 0 it is
+//
+//	Epochs · ⌊nTrain / B⌋   when 0 < B < nTrain (B = BatchSize)
+//	Epochs                  when B = 0 (full batch) or B ≥ nTrain
+//
+// since each epoch draws a permutation of the rows and takes consecutive
+// batches of B rows, dropping the last incomplete one. It returns 0 with
+// Epochs > 0 and nTrain < 1.
+func (c *Config) Steps(nTrain int) int {
+	e := c.Train.Epochs
+	if e <= 0 {
+		return c.Train.Steps
+	}
+	if nTrain < 1 {
+		return 0
+	}
+	b := c.Train.BatchSize
+	if b <= 0 || b >= nTrain {
+		return e
+	}
+	return e * (nTrain / b)
+}

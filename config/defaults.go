@@ -1,0 +1,102 @@
+package config
+
+// Default values of the training config. They are provisional and kept here,
+// as named constants, so that they are easy to tune in one place. Default
+// builds a Config from them; the docs (docs/config.md) list the same values.
+const (
+	// DefaultValidationFraction is data.validation_fraction: the fraction of
+	// the training rows held out (seeded) for validation when no
+	// data.validation file is given.
+	DefaultValidationFraction = 0.1
+	// DefaultStandardize is data.standardize: z-score x and y with
+	// training-set statistics.
+	DefaultStandardize = true
+
+	// DefaultComponents is model.components, the number K of mixture
+	// components.
+	DefaultComponents = 5
+	// DefaultHiddenWidth and DefaultHiddenLayers give model.hidden: that
+	// many hidden layers of that many units each ([64, 64]).
+	DefaultHiddenWidth  = 64
+	DefaultHiddenLayers = 2
+	// DefaultActivation is model.activation.
+	DefaultActivation = ActReLU
+	// DefaultNoise is model.noise.
+	DefaultNoise = NoiseDiagonal
+	// DefaultSigma is model.sigma, the map from a raw network output to σ.
+	DefaultSigma = SigmaExp
+	// DefaultSigmaMin is model.sigma_min, the floor added to every σ, in
+	// standardized units of y.
+	DefaultSigmaMin = 1e-3
+	// DefaultDType is model.dtype, the floating-point type of the graph.
+	DefaultDType = Float32
+
+	// DefaultSteps is train.steps, the number of optimizer steps.
+	DefaultSteps = 2000
+	// DefaultBatchSize is train.batch_size; 0 means full batch.
+	DefaultBatchSize = 0
+	// DefaultLR is train.lr, the peak Adam learning rate.
+	DefaultLR = 0.005
+	// DefaultSchedule is train.schedule.
+	DefaultSchedule = ScheduleCosine
+	// DefaultWarmup is train.warmup, in steps.
+	DefaultWarmup = 0
+	// DefaultSeed is train.seed.
+	DefaultSeed uint64 = 0
+	// DefaultClipNorm is train.clip_norm; 0 means no clipping.
+	DefaultClipNorm = 0.0
+	// DefaultWeightDecay is train.weight_decay (decoupled, AdamW).
+	DefaultWeightDecay = 0.0
+	// DefaultEvalEvery is train.eval_every, in steps.
+	DefaultEvalEvery = 50
+	// DefaultPatience is train.patience, in evaluations; 0 means no early
+	// stopping.
+	DefaultPatience = 0
+	// DefaultRestoreBest is train.restore_best. Load and Decode turn it off
+	// when the file does not set it and there is no validation data.
+	DefaultRestoreBest = true
+	// DefaultOnNaN is train.on_nan.
+	DefaultOnNaN = OnNaNRollback
+	// DefaultThreads is train.threads; 0 means all cores.
+	DefaultThreads = 0
+)
+
+// Default returns a Config holding every default. Its data section has no
+// files and no columns, so it does not validate until those are filled in.
+// Each call returns fresh slices.
+func Default() Config {
+	hidden := make([]int, DefaultHiddenLayers)
+	for i := range hidden {
+		hidden[i] = DefaultHiddenWidth
+	}
+	return Config{
+		Data: Data{
+			ValidationFraction: DefaultValidationFraction,
+			Standardize:        DefaultStandardize,
+		},
+		Model: Model{
+			Components: DefaultComponents,
+			Hidden:     hidden,
+			Activation: DefaultActivation,
+			Noise:      DefaultNoise,
+			Sigma:      DefaultSigma,
+			SigmaMin:   DefaultSigmaMin,
+			DType:      DefaultDType,
+		},
+		Train: Train{
+			Steps:       DefaultSteps,
+			BatchSize:   DefaultBatchSize,
+			LR:          DefaultLR,
+			Schedule:    DefaultSchedule,
+			Warmup:      DefaultWarmup,
+			Seed:        DefaultSeed,
+			ClipNorm:    DefaultClipNorm,
+			WeightDecay: DefaultWeightDecay,
+			EvalEvery:   DefaultEvalEvery,
+			Patience:    DefaultPatience,
+			RestoreBest: DefaultRestoreBest,
+			OnNaN:       DefaultOnNaN,
+			Threads:     DefaultThreads,
+		},
+	}
+}

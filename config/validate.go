@@ -1,0 +1,221 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+)
+
+// FieldError is a problem with one field (or a pair of fields) of a config.
+// Path is the yaml path of the field, as in "train.batch_size" or
+// "model.hidden[1]".
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
+
+// Validate checks every field of c and returns nil or all the problems found,
+// joined with errors.Join, each a *FieldError naming the field path:
+//
+//	train.batch_size: must be ≥ 0, got -3
+//
+// It stats data.train and data.validation (as they are: Load and Decode have
+// already resolved relative paths against the config directory).
+//
+// On a Config built in Go, a field counts as given when it is non-zero: so
+// Epochs > 0 needs Steps == 0, and FixedSigma != 0 needs noise fixed. Decode
+// uses which keys the file has instead.
+func (c *Config) Validate() error {
+	return errors.Join(c.check(func(path string) bool {
+		switch path {
+		case "train.steps":
+			return c.Train.Steps != 0
+		case "train.epochs":
+			return c.Train.Epochs != 0
+		case "model.fixed_sigma":
+			return c.Model.FixedSigma != 0
+		}
+		return false
+	})...)
+}
+
+// check returns the problems of c. given reports whether the field at a path
+// was given; it is asked only about train.steps, train.epochs and
+// model.fixed_sigma.
+func (c *Config) check(given func(path string) bool) []error {
+	var errs []error
+	add := func(path, format string, args ...any) {
+		errs = append(errs, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+
+	// data
+	d := &c.Data
+	if d.Train == "" {
+		add("data.train", "required")
+	} else if msg := checkFile(d.Train); msg != "" {
+		add("data.train", "%s", msg)
+	}
+	if d.Validation != "" {
+		if msg := checkFile(d.Validation); msg != "" {
+			add("data.validation", "%s", msg)
+		}
+	}
+	if f := d.ValidationFraction; !(f >= 0 && f < 1) {
+		add("data.validation_fraction", "must be in [0, 1), got %v", f)
+	}
+	checkColumns := func(path string, cols []string) map[string]bool {
+		seen := make(map[string]bool, len(cols))
+		if len(cols) == 0 {
+			add(path, "required: list at least one column")
+		}
+		for i, name := range cols {
+			switch {
+			case strings.TrimSpace(name) == "":
+				add(fmt.Sprintf("%s[%d]", path, i), "empty column name")
+			case seen[name]:
+				add(fmt.Sprintf("%s[%d]", path, i), "duplicate column %q", name)
+			}
+			seen[name] = true
+		}
+		return seen
+	}
+	xs := checkColumns("data.x", d.X)
+	checkColumns("data.y", d.Y)
+	for i, name := range d.Y {
+		if xs[name] && strings.TrimSpace(name) != "" {
+			add(fmt.Sprintf("data.y[%d]", i), "column %q is also in data.x", name)
+		}
+	}
+
+	// model
+	m := &c.Model
+	if m.Components < 1 {
+		add("model.components", "must be ≥ 1, got %d", m.Components)
+	}
+	if len(m.Hidden) == 0 {
+		add("model.hidden", "must have at least one layer")
+	}
+	for i, h := range m.Hidden {
+		if h < 1 {
+			add(fmt.Sprintf("model.hidden[%d]", i), "must be ≥ 1, got %d", h)
+		}
+	}
+	switch m.Activation {
+	case ActReLU, ActTanh, ActELU, ActSiLU:
+	default:
+		add("model.activation", "must be one of relu, tanh, elu, silu; got %q", m.Activation)
+	}
+	switch m.Noise {
+	case NoiseFull, NoiseDiagonal, NoiseIsotropic, NoiseIsotropicAcrossClusters:
+		if given("model.fixed_sigma") {
+			add("model.fixed_sigma", "only used with noise: fixed")
+		}
+	case NoiseFixed:
+		switch {
+		case !given("model.fixed_sigma"):
+			add("model.fixed_sigma", "required (> 0) with noise: fixed")
+		case !positive(m.FixedSigma):
+			add("model.fixed_sigma", "must be > 0, got %v", m.FixedSigma)
+		}
+	default:
+		add("model.noise", "must be one of full, diagonal, isotropic, isotropic_across_clusters, fixed; got %q", m.Noise)
+	}
+	switch m.Sigma {
+	case SigmaExp, SigmaSoftplus:
+	default:
+		add("model.sigma", "must be one of exp, softplus; got %q", m.Sigma)
+	}
+	if !nonNegative(m.SigmaMin) {
+		add("model.sigma_min", "must be ≥ 0, got %v", m.SigmaMin)
+	}
+	switch m.DType {
+	case Float32, Float64:
+	default:
+		add("model.dtype", "must be one of float32, float64; got %q", m.DType)
+	}
+
+	// train
+	t := &c.Train
+	if given("train.epochs") {
+		if given("train.steps") {
+			add("train.steps, train.epochs", "mutually exclusive: give one or the other")
+		}
+		if t.Epochs < 1 {
+			add("train.epochs", "must be ≥ 1, got %d", t.Epochs)
+		}
+	} else {
+		if t.Steps < 1 {
+			add("train.steps", "must be ≥ 1, got %d", t.Steps)
+		}
+	}
+	if t.BatchSize < 0 {
+		add("train.batch_size", "must be ≥ 0, got %d", t.BatchSize)
+	}
+	if !positive(t.LR) {
+		add("train.lr", "must be > 0, got %v", t.LR)
+	}
+	switch t.Schedule {
+	case ScheduleCosine, ScheduleConstant:
+	default:
+		add("train.schedule", "must be one of cosine, constant; got %q", t.Schedule)
+	}
+	switch {
+	case t.Warmup < 0:
+		add("train.warmup", "must be ≥ 0, got %d", t.Warmup)
+	case t.Epochs == 0 && t.Steps >= 1 && t.Warmup >= t.Steps:
+		add("train.warmup", "must be < train.steps (%d), got %d", t.Steps, t.Warmup)
+	}
+	if !nonNegative(t.ClipNorm) {
+		add("train.clip_norm", "must be ≥ 0, got %v", t.ClipNorm)
+	}
+	if !nonNegative(t.WeightDecay) {
+		add("train.weight_decay", "must be ≥ 0, got %v", t.WeightDecay)
+	}
+	if t.EvalEvery < 1 {
+		add("train.eval_every", "must be ≥ 1, got %d", t.EvalEvery)
+	}
+	if t.Patience < 0 {
+		add("train.patience", "must be ≥ 0, got %d", t.Patience)
+	} else if t.Patience > 0 && !c.HasValidation() {
+		add("train.patience", "needs validation data (data.validation, or data.validation_fraction > 0)")
+	}
+	if t.RestoreBest && !c.HasValidation() {
+		add("train.restore_best", "needs validation data (data.validation, or data.validation_fraction > 0)")
+	}
+	switch t.OnNaN {
+	case OnNaNStop, OnNaNRollback:
+	default:
+		add("train.on_nan", "must be one of stop, rollback; got %q", t.OnNaN)
+	}
+	if t.Threads < 0 {
+		add("train.threads", "must be ≥ 0, got %d", t.Threads)
+	}
+	return errs
+}
+
+// positive reports whether v is finite and > 0.
+func positive(v float64) bool { return v > 0 && !math.IsInf(v, 1) }
+
+// nonNegative reports whether v is finite and ≥ 0.
+func nonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
+
+// checkFile returns "" when path is a regular file (or a link to one), and
+// otherwise a message naming the path.
+func checkFile(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Sprintf("%s: %v", path, pe.Err)
+		}
+		return err.Error()
+	}
+	if fi.IsDir() {
+		return path + ": is a directory"
+	}
+	return ""
+}

@@ -1,0 +1,437 @@
+package mixture
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Mode is a local maximum of a mixture density.
+type Mode struct {
+	// Y is the location of the mode, len D.
+	Y []float64
+	// LogDensity is log p(Y).
+	LogDensity float64
+	// Mass is the total weight Σ π_k of the components whose mean, used
+	// as a start of the fixed-point iteration, climbed to this mode. The
+	// masses of the modes returned by one Modes call sum to 1. It is a
+	// share of starts, not the probability of the mode's basin of
+	// attraction.
+	Mass float64
+}
+
+// ModeOptions configures Modes. The zero value gives the defaults; a
+// value ≤ 0 also means the default. Lengths are in units of σ_min, the
+// smallest marginal standard deviation sqrt(Σ_k[j][j]) over all
+// components of positive weight and all dimensions j.
+type ModeOptions struct {
+	// MaxIter caps the fixed-point iterations from each start. Default 1000.
+	MaxIter int
+	// Tol stops the fixed-point iteration when a step is shorter than
+	// Tol·σ_min. Default 1e-9.
+	Tol float64
+	// NewtonSteps caps the Newton steps that polish each converged point.
+	// Default 10.
+	NewtonSteps int
+	// MergeTol merges points closer than MergeTol·σ_min into one mode.
+	// Default 1e-4.
+	MergeTol float64
+}
+
+func (o ModeOptions) withDefaults() ModeOptions {
+	if o.MaxIter <= 0 {
+		o.MaxIter = 1000
+	}
+	if !(o.Tol > 0) {
+		o.Tol = 1e-9
+	}
+	if o.NewtonSteps <= 0 {
+		o.NewtonSteps = 10
+	}
+	if !(o.MergeTol > 0) {
+		o.MergeTol = 1e-4
+	}
+	return o
+}
+
+// Modes returns the modes of the mixture density, highest LogDensity
+// first. From the mean of every component of positive weight it runs the
+// fixed-point (mean-shift) iteration for Gaussian mixtures of
+// Carreira-Perpiñán (2000, IEEE TPAMI 22(11)),
+//
+//	x ← (Σ_k r_k(x) Σ_k⁻¹)⁻¹ Σ_k r_k(x) Σ_k⁻¹ μ_k,
+//	r_k(x) = π_k N(x; μ_k, Σ_k) / p(x),
+//
+// which increases p at every step and stops at a stationary point of p.
+// The point is then polished by Newton steps on log p,
+//
+//	x ← x − H⁻¹ g,  g = Σ_k r_k v_k,  H = Σ_k r_k (v_k v_kᵀ − Σ_k⁻¹) − g gᵀ,
+//	v_k = Σ_k⁻¹ (μ_k − x),
+//
+// taken only while H is negative definite and log p does not decrease.
+// A stationary point where H has a positive eigenvalue is a saddle; the
+// iteration is restarted from both sides of it along that eigenvector,
+// each side inheriting half of the start's weight. Points closer than
+// MergeTol·σ_min are one mode, as are two points of which one is not a
+// strict maximum (H not negative definite, as at a mode too flat for the
+// iteration to converge in MaxIter steps) when p does not dip along the
+// segment joining them.
+//
+// So 0.5 N(0,1) + 0.5 N(1,1) has one mode (at 0.5, mass 1) and
+// 0.5 N(0,1) + 0.5 N(10,1) has two (mass 0.5 each).
+func (m *Mixture) Modes(opts ModeOptions) []Mode {
+	opts = opts.withDefaults()
+	w := newModeWork(m)
+	var found []foundPoint
+	for k, lw := range m.LogWeights {
+		pk := math.Exp(lw)
+		if pk == 0 {
+			continue
+		}
+		found = w.climb(append([]float64(nil), m.mean(k)...), pk, opts, 2, found)
+	}
+
+	// Merge, visiting strict maxima first so that they represent a mode.
+	slices.SortStableFunc(found, func(a, b foundPoint) int {
+		switch {
+		case a.strict && !b.strict:
+			return -1
+		case !a.strict && b.strict:
+			return 1
+		}
+		return 0
+	})
+	var modes []foundPoint
+	for _, f := range found {
+		merged := false
+		for i := range modes {
+			if w.same(f, modes[i], opts) {
+				modes[i].mass += f.mass
+				if f.logp > modes[i].logp && (f.strict || !modes[i].strict) {
+					f.mass = modes[i].mass
+					modes[i] = f
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			modes = append(modes, f)
+		}
+	}
+	out := make([]Mode, len(modes))
+	for i, f := range modes {
+		out[i] = Mode{Y: f.y, LogDensity: f.logp, Mass: f.mass}
+	}
+	slices.SortStableFunc(out, func(a, b Mode) int {
+		switch {
+		case a.LogDensity > b.LogDensity:
+			return -1
+		case a.LogDensity < b.LogDensity:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// foundPoint is where one start ended.
+type foundPoint struct {
+	y      []float64
+	logp   float64
+	mass   float64
+	strict bool // H negative definite at y
+}
+
+// modeWork holds the precisions of a mixture and scratch space for Modes.
+type modeWork struct {
+	m        *Mixture
+	d        int
+	sigmaMin float64
+	prec     [][]float64 // Σ_k⁻¹, D*D row-major
+	precMu   [][]float64 // Σ_k⁻¹ μ_k
+	logTerm  []float64   // log π_k + log N(x; μ_k, Σ_k)
+	z        []float64
+	a, b     []float64 // D*D and D scratch
+	g, v     []float64
+	h        []float64
+	x2       []float64
+}
+
+func newModeWork(m *Mixture) *modeWork {
+	d := m.D
+	w := &modeWork{
+		m: m, d: d, sigmaMin: math.Inf(1),
+		prec: make([][]float64, m.K), precMu: make([][]float64, m.K),
+		logTerm: make([]float64, m.K), z: make([]float64, d),
+		a: make([]float64, d*d), b: make([]float64, d),
+		g: make([]float64, d), v: make([]float64, d), h: make([]float64, d*d),
+		x2: make([]float64, d),
+	}
+	sig := make([]float64, d*d)
+	for k := 0; k < m.K; k++ {
+		if math.IsInf(m.LogWeights[k], -1) {
+			continue
+		}
+		m.Sigma(k, sig)
+		for j := 0; j < d; j++ {
+			w.sigmaMin = math.Min(w.sigmaMin, math.Sqrt(sig[j*d+j]))
+		}
+		// Σ⁻¹ = L⁻ᵀ L⁻¹ with M = L⁻¹ lower triangular.
+		l := m.chol(k)
+		inv := make([]float64, d*d)
+		for c := 0; c < d; c++ { // column c of M solves L x = e_c
+			for i := c; i < d; i++ {
+				var s float64
+				if i == c {
+					s = 1
+				}
+				for j := c; j < i; j++ {
+					s -= l[i*d+j] * inv[j*d+c]
+				}
+				inv[i*d+c] = s / l[i*d+i]
+			}
+		}
+		p := make([]float64, d*d)
+		for i := 0; i < d; i++ {
+			for j := 0; j <= i; j++ {
+				var s float64
+				for r := i; r < d; r++ {
+					s += inv[r*d+i] * inv[r*d+j]
+				}
+				p[i*d+j], p[j*d+i] = s, s
+			}
+		}
+		pm := make([]float64, d)
+		mu := m.mean(k)
+		for i := 0; i < d; i++ {
+			for j := 0; j < d; j++ {
+				pm[i] += p[i*d+j] * mu[j]
+			}
+		}
+		w.prec[k], w.precMu[k] = p, pm
+	}
+	return w
+}
+
+// logp fills w.logTerm at x and returns log p(x).
+func (w *modeWork) logp(x []float64) float64 {
+	for k, lw := range w.m.LogWeights {
+		if math.IsInf(lw, -1) {
+			w.logTerm[k] = lw
+			continue
+		}
+		w.logTerm[k] = lw + w.m.logNormal(k, x, w.z)
+	}
+	return logSumExp(w.logTerm)
+}
+
+// shift does one fixed-point step from x into x (in place) and reports
+// whether the linear system was solvable.
+func (w *modeWork) shift(x []float64) bool {
+	lp := w.logp(x)
+	clear(w.a)
+	clear(w.b)
+	for k, lt := range w.logTerm {
+		r := math.Exp(lt - lp)
+		if r == 0 {
+			continue
+		}
+		for i, v := range w.prec[k] {
+			w.a[i] += r * v
+		}
+		for i, v := range w.precMu[k] {
+			w.b[i] += r * v
+		}
+	}
+	if !cholSolve(w.a, w.b, w.d) {
+		return false
+	}
+	copy(x, w.b)
+	return true
+}
+
+// gradHess fills w.g and w.h with the gradient and Hessian of log p at x
+// and returns log p(x).
+func (w *modeWork) gradHess(x []float64) float64 {
+	d := w.d
+	lp := w.logp(x)
+	clear(w.g)
+	clear(w.h)
+	for k, lt := range w.logTerm {
+		r := math.Exp(lt - lp)
+		if r == 0 {
+			continue
+		}
+		p, mu := w.prec[k], w.m.mean(k)
+		for i := 0; i < d; i++ { // v = Σ⁻¹ (μ − x)
+			var s float64
+			for j := 0; j < d; j++ {
+				s += p[i*d+j] * (mu[j] - x[j])
+			}
+			w.v[i] = s
+		}
+		for i := 0; i < d; i++ {
+			w.g[i] += r * w.v[i]
+			for j := 0; j < d; j++ {
+				w.h[i*d+j] += r * (w.v[i]*w.v[j] - p[i*d+j])
+			}
+		}
+	}
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			w.h[i*d+j] -= w.g[i] * w.g[j]
+		}
+	}
+	return lp
+}
+
+// climb runs the fixed-point iteration and Newton polish from x, appends
+// the points reached to found and returns it. At a saddle it restarts from
+// both sides, up to depth more times.
+func (w *modeWork) climb(x []float64, mass float64, opts ModeOptions, depth int, found []foundPoint) []foundPoint {
+	d := w.d
+	step := opts.Tol * w.sigmaMin
+	for range opts.MaxIter {
+		copy(w.x2, x)
+		if !w.shift(w.x2) {
+			break
+		}
+		dist := distance(x, w.x2)
+		copy(x, w.x2)
+		if dist <= step {
+			break
+		}
+	}
+
+	lp := w.gradHess(x)
+	for range opts.NewtonSteps {
+		// Newton step s solves (−H) s = g.
+		for i := range w.h {
+			w.a[i] = -w.h[i]
+		}
+		copy(w.b, w.g)
+		if !cholSolve(w.a, w.b, d) {
+			break
+		}
+		for i := range x {
+			w.x2[i] = x[i] + w.b[i]
+		}
+		lp2 := w.logp(w.x2)
+		if !(lp2 >= lp) || distance(x, w.x2) <= 1e-15*w.sigmaMin {
+			break
+		}
+		copy(x, w.x2)
+		lp = w.gradHess(x)
+	}
+	lp = w.gradHess(x)
+	for i := range w.h {
+		w.a[i] = -w.h[i]
+	}
+	strict := cholFactor(w.a, d)
+
+	if !strict && depth > 0 {
+		// Restart from both sides of a saddle along the direction of
+		// largest curvature of log p, if it curves upwards.
+		var eig mat.EigenSym
+		if eig.Factorize(mat.NewSymDense(d, append([]float64(nil), w.h...)), true) {
+			vals := eig.Values(nil)
+			top := len(vals) - 1 // ascending order
+			if vals[top] > 1e-8/(w.sigmaMin*w.sigmaMin) {
+				var vecs mat.Dense
+				eig.VectorsTo(&vecs)
+				delta := 1e-3 * w.sigmaMin
+				for _, sign := range [2]float64{-1, 1} {
+					start := make([]float64, d)
+					for i := range start {
+						start[i] = x[i] + sign*delta*vecs.At(i, top)
+					}
+					found = w.climb(start, mass/2, opts, depth-1, found)
+				}
+				return found
+			}
+		}
+	}
+	return append(found, foundPoint{y: x, logp: lp, mass: mass, strict: strict})
+}
+
+// same reports whether a and b are one mode: close, or (when one is not a
+// strict maximum) joined by a segment along which p has no dip.
+func (w *modeWork) same(a, b foundPoint, opts ModeOptions) bool {
+	if distance(a.y, b.y) <= opts.MergeTol*w.sigmaMin {
+		return true
+	}
+	if a.strict && b.strict {
+		return false
+	}
+	floor := math.Min(a.logp, b.logp) - 1e-12*math.Max(1, math.Abs(math.Min(a.logp, b.logp)))
+	const n = 64
+	x := make([]float64, w.d)
+	for i := 1; i < n; i++ {
+		t := float64(i) / n
+		for j := range x {
+			x[j] = a.y[j] + t*(b.y[j]-a.y[j])
+		}
+		if w.logp(x) < floor {
+			return false
+		}
+	}
+	return true
+}
+
+func distance(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s = math.Hypot(s, a[i]-b[i])
+	}
+	return s
+}
+
+// cholFactor overwrites the symmetric n×n matrix a (row-major) with its
+// lower Cholesky factor and reports whether a was positive definite.
+func cholFactor(a []float64, n int) bool {
+	for j := 0; j < n; j++ {
+		s := a[j*n+j]
+		for c := 0; c < j; c++ {
+			s -= a[j*n+c] * a[j*n+c]
+		}
+		if !(s > 0) {
+			return false
+		}
+		ljj := math.Sqrt(s)
+		a[j*n+j] = ljj
+		for i := j + 1; i < n; i++ {
+			t := a[i*n+j]
+			for c := 0; c < j; c++ {
+				t -= a[i*n+c] * a[j*n+c]
+			}
+			a[i*n+j] = t / ljj
+		}
+	}
+	return true
+}
+
+// cholSolve solves a x = b for symmetric positive definite a, overwriting
+// a with its factor and b with x; it reports false if a is not positive
+// definite.
+func cholSolve(a, b []float64, n int) bool {
+	if !cholFactor(a, n) {
+		return false
+	}
+	for i := 0; i < n; i++ { // L y = b
+		s := b[i]
+		for c := 0; c < i; c++ {
+			s -= a[i*n+c] * b[c]
+		}
+		b[i] = s / a[i*n+i]
+	}
+	for i := n - 1; i >= 0; i-- { // Lᵀ x = y
+		s := b[i]
+		for c := i + 1; c < n; c++ {
+			s -= a[c*n+i] * b[c]
+		}
+		b[i] = s / a[i*n+i]
+	}
+	return true
+}

@@ -1,0 +1,99 @@
+package graph
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// float is the element type of a graph: float32 or float64.
+type float interface{ ~float32 | ~float64 }
+
+var impl gonum.Implementation
+
+// gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
+// with op(A) m×k and op(B) k×n.
+func gemm[T float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
+	}
+	switch a := any(a).(type) {
+	case []float32:
+		impl.Sgemm(ta, tb, m, n, k, float32(alpha), a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+	case []float64:
+		impl.Dgemm(ta, tb, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	}
+}
+
+// activate applies act in place to z (rows×cols), keeping a copy of the
+// pre-activation in pre when the derivative needs it (SiLU).
+func activate[T float](act Activation, z, pre []T) {
+	switch act {
+	case ReLU:
+		for i, v := range z {
+			if v < 0 {
+				z[i] = 0
+			}
+		}
+	case Tanh:
+		for i, v := range z {
+			z[i] = T(math.Tanh(float64(v)))
+		}
+	case ELU:
+		for i, v := range z {
+			if v < 0 {
+				z[i] = T(math.Expm1(float64(v)))
+			}
+		}
+	case SiLU:
+		copy(pre, z)
+		for i, v := range z {
+			z[i] = v / (1 + T(math.Exp(-float64(v))))
+		}
+	}
+}
+
+// activationGrad sets dz = g ⊙ act'(z), with act' written in terms of the
+// output out = act(z) where possible:
+//
+//	relu: 1{out > 0}   tanh: 1 − out²   elu: 1 if out > 0 else out + 1
+//	silu: s(z)(1 + z(1 − s(z))), s the logistic sigmoid
+func activationGrad[T float](act Activation, dz, g, out, pre []T) {
+	switch act {
+	case Identity:
+		copy(dz, g)
+	case ReLU:
+		for i, o := range out {
+			if o > 0 {
+				dz[i] = g[i]
+			} else {
+				dz[i] = 0
+			}
+		}
+	case Tanh:
+		for i, o := range out {
+			dz[i] = g[i] * (1 - o*o)
+		}
+	case ELU:
+		for i, o := range out {
+			if o > 0 {
+				dz[i] = g[i]
+			} else {
+				dz[i] = g[i] * (o + 1)
+			}
+		}
+	case SiLU:
+		for i, z := range pre {
+			s := 1 / (1 + T(math.Exp(-float64(z))))
+			dz[i] = g[i] * s * (1 + z*(1-s))
+		}
+	}
+}

@@ -1,0 +1,321 @@
+package graph
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// The fused operations of this package keep their output buffers across
+// steps: a TapeMachine's Reset drops every value, so a stock operation
+// allocates its output again on every run, while these return the same
+// tensor each time. Each op instance belongs to one node; Hashcode uses the
+// instance's address so that the graph never merges two of them.
+//
+// Nothing outside this package may write into a buffer an op returned:
+// the backward operations read the forward outputs.
+
+// opBase holds what every fused op shares.
+type opBase struct{ name string }
+
+func (o *opBase) ReturnsPtr() bool      { return false }
+func (o *opBase) CallsExtern() bool     { return false }
+func (o *opBase) OverwritesInput() int  { return -1 }
+func (o *opBase) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%s@%p", o.name, o) }
+func (o *opBase) Hashcode() uint32 {
+	h := fnv.New32a()
+	o.WriteHash(h)
+	return h.Sum32()
+}
+func (o *opBase) String() string { return o.name }
+
+func matType(a hm.Type) hm.Type { return G.TensorType{Dims: 2, Of: a} }
+func vecType(a hm.Type) hm.Type { return G.TensorType{Dims: 1, Of: a} }
+
+// buffer returns t if it already has the given shape and dtype, else a new
+// zeroed tensor of that shape.
+func buffer(t *tensor.Dense, dt tensor.Dtype, shape ...int) *tensor.Dense {
+	if t != nil && t.Dtype() == dt && t.Shape().Eq(tensor.Shape(shape)) {
+		return t
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.Of(dt))
+}
+
+// dense returns the tensor behind v and its shape.
+func dense(v G.Value) (*tensor.Dense, error) {
+	t, ok := v.(*tensor.Dense)
+	if !ok {
+		return nil, fmt.Errorf("graph: want a dense tensor, got %T", v)
+	}
+	return t, nil
+}
+
+func scalarOf(v G.Value) (float64, error) {
+	switch s := v.(type) {
+	case *G.F64:
+		return float64(*s), nil
+	case *G.F32:
+		return float64(*s), nil
+	case *tensor.Dense:
+		if s.Size() == 1 {
+			switch d := s.Data().(type) {
+			case []float32:
+				return float64(d[0]), nil
+			case []float64:
+				return d[0], nil
+			case float32:
+				return float64(d), nil
+			case float64:
+				return d, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("graph: want a scalar, got %T", v)
+}
+
+// ---------------------------------------------------------------------------
+// denseOp: out = act(x·W + b)
+
+// denseOp is a fully connected layer with its activation:
+//
+//	out = act(x·W + b)    x: (batch, in)  W: (in, out)  b: (out)  out: (batch, out)
+//
+// Its gradient (SymDiff) is, with g = ∂L/∂out and dz = g ⊙ act'(z):
+//
+//	∂L/∂W = xᵀ·dz    ∂L/∂b = Σ_rows dz    ∂L/∂x = dz·Wᵀ
+//
+// When x is data (the first layer) no ∂L/∂x is built.
+type denseOp struct {
+	opBase
+	act    Activation
+	dataIn bool
+	out    *tensor.Dense
+	pre    *tensor.Dense // pre-activation, kept for SiLU only
+}
+
+func newDenseOp(act Activation, dataIn bool) *denseOp {
+	return &denseOp{opBase: opBase{name: "dense(" + string(act) + ")"}, act: act, dataIn: dataIn}
+}
+
+func (o *denseOp) Arity() int { return 3 }
+func (o *denseOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(matType(a), matType(a), vecType(a), matType(a))
+}
+func (o *denseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	x, w := in[0].(tensor.Shape), in[1].(tensor.Shape)
+	if len(x) != 2 || len(w) != 2 || x[1] != w[0] {
+		return nil, fmt.Errorf("graph: dense: shapes %v and %v do not chain", x, w)
+	}
+	return tensor.Shape{x[0], w[1]}, nil
+}
+
+func (o *denseOp) Do(vs ...G.Value) (G.Value, error) {
+	x, err := dense(vs[0])
+	if err != nil {
+		return nil, err
+	}
+	w, err := dense(vs[1])
+	if err != nil {
+		return nil, err
+	}
+	b, err := dense(vs[2])
+	if err != nil {
+		return nil, err
+	}
+	rows, in, outN := x.Shape()[0], x.Shape()[1], w.Shape()[1]
+	o.out = buffer(o.out, x.Dtype(), rows, outN)
+	if o.act == SiLU {
+		o.pre = buffer(o.pre, x.Dtype(), rows, outN)
+	}
+	switch xd := x.Data().(type) {
+	case []float32:
+		denseForward(o, xd, w.Data().([]float32), b.Data().([]float32), rows, in, outN)
+	case []float64:
+		denseForward(o, xd, w.Data().([]float64), b.Data().([]float64), rows, in, outN)
+	default:
+		return nil, fmt.Errorf("graph: dense: unsupported dtype %v", x.Dtype())
+	}
+	return o.out, nil
+}
+
+func denseForward[T float](o *denseOp, x, w, b []T, rows, in, outN int) {
+	out := o.out.Data().([]T)
+	for r := 0; r < rows; r++ {
+		copy(out[r*outN:(r+1)*outN], b)
+	}
+	gemm(false, false, rows, outN, in, 1, x, in, w, outN, 1, out, outN)
+	var pre []T
+	if o.pre != nil {
+		pre = o.pre.Data().([]T)
+	}
+	activate(o.act, out, pre)
+}
+
+func (o *denseOp) DiffWRT(n int) []bool { return []bool{!o.dataIn, true, true} }
+
+func (o *denseOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	dz, err := G.ApplyOp(&denseGradOp{opBase: opBase{name: "dense'"}, fwd: o}, out, grad)
+	if err != nil {
+		return nil, err
+	}
+	dw, err := G.ApplyOp(newMatMulOp(true, false), in[0], dz)
+	if err != nil {
+		return nil, err
+	}
+	db, err := G.ApplyOp(&colSumOp{opBase: opBase{name: "colsum"}}, dz)
+	if err != nil {
+		return nil, err
+	}
+	var dx *G.Node
+	if !o.dataIn {
+		if dx, err = G.ApplyOp(newMatMulOp(false, true), dz, in[1]); err != nil {
+			return nil, err
+		}
+	}
+	return G.Nodes{dx, dw, db}, nil
+}
+
+// denseGradOp computes dz = g ⊙ act'(z) from the forward output and g.
+type denseGradOp struct {
+	opBase
+	fwd *denseOp
+	dz  *tensor.Dense
+}
+
+func (o *denseGradOp) Arity() int { return 2 }
+func (o *denseGradOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(matType(a), matType(a), matType(a))
+}
+func (o *denseGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return in[0].(tensor.Shape).Clone(), nil
+}
+func (o *denseGradOp) Do(vs ...G.Value) (G.Value, error) {
+	out, err := dense(vs[0])
+	if err != nil {
+		return nil, err
+	}
+	g, err := dense(vs[1])
+	if err != nil {
+		return nil, err
+	}
+	o.dz = buffer(o.dz, out.Dtype(), out.Shape()...)
+	switch od := out.Data().(type) {
+	case []float32:
+		var pre []float32
+		if o.fwd.pre != nil {
+			pre = o.fwd.pre.Data().([]float32)
+		}
+		activationGrad(o.fwd.act, o.dz.Data().([]float32), g.Data().([]float32), od, pre)
+	case []float64:
+		var pre []float64
+		if o.fwd.pre != nil {
+			pre = o.fwd.pre.Data().([]float64)
+		}
+		activationGrad(o.fwd.act, o.dz.Data().([]float64), g.Data().([]float64), od, pre)
+	}
+	return o.dz, nil
+}
+
+// matMulOp computes op(A)·op(B) into a buffer it keeps.
+type matMulOp struct {
+	opBase
+	ta, tb bool
+	c      *tensor.Dense
+}
+
+func newMatMulOp(ta, tb bool) *matMulOp {
+	return &matMulOp{opBase: opBase{name: fmt.Sprintf("matmul(%v,%v)", ta, tb)}, ta: ta, tb: tb}
+}
+
+func (o *matMulOp) Arity() int { return 2 }
+func (o *matMulOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(matType(a), matType(a), matType(a))
+}
+func (o *matMulOp) dims(a, b tensor.Shape) (m, k, n int, err error) {
+	m, k = a[0], a[1]
+	if o.ta {
+		m, k = k, m
+	}
+	k2, n := b[0], b[1]
+	if o.tb {
+		k2, n = n, k2
+	}
+	if k != k2 {
+		err = fmt.Errorf("graph: matmul: shapes %v and %v do not chain", a, b)
+	}
+	return
+}
+func (o *matMulOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	m, _, n, err := o.dims(in[0].(tensor.Shape), in[1].(tensor.Shape))
+	return tensor.Shape{m, n}, err
+}
+func (o *matMulOp) Do(vs ...G.Value) (G.Value, error) {
+	a, err := dense(vs[0])
+	if err != nil {
+		return nil, err
+	}
+	b, err := dense(vs[1])
+	if err != nil {
+		return nil, err
+	}
+	m, k, n, err := o.dims(a.Shape(), b.Shape())
+	if err != nil {
+		return nil, err
+	}
+	o.c = buffer(o.c, a.Dtype(), m, n)
+	lda, ldb := a.Shape()[1], b.Shape()[1]
+	switch ad := a.Data().(type) {
+	case []float32:
+		gemm(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float32), ldb, 0, o.c.Data().([]float32), n)
+	case []float64:
+		gemm(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float64), ldb, 0, o.c.Data().([]float64), n)
+	}
+	return o.c, nil
+}
+
+// colSumOp sums a matrix over its rows: (batch, n) → (n).
+type colSumOp struct {
+	opBase
+	s *tensor.Dense
+}
+
+func (o *colSumOp) Arity() int { return 1 }
+func (o *colSumOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(matType(a), vecType(a))
+}
+func (o *colSumOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{in[0].(tensor.Shape)[1]}, nil
+}
+func (o *colSumOp) Do(vs ...G.Value) (G.Value, error) {
+	a, err := dense(vs[0])
+	if err != nil {
+		return nil, err
+	}
+	rows, n := a.Shape()[0], a.Shape()[1]
+	o.s = buffer(o.s, a.Dtype(), n)
+	switch ad := a.Data().(type) {
+	case []float32:
+		colSum(o.s.Data().([]float32), ad, rows, n)
+	case []float64:
+		colSum(o.s.Data().([]float64), ad, rows, n)
+	}
+	return o.s, nil
+}
+
+func colSum[T float](s, a []T, rows, n int) {
+	clear(s)
+	for r := 0; r < rows; r++ {
+		row := a[r*n : (r+1)*n]
+		for j, v := range row {
+			s[j] += v
+		}
+	}
+}

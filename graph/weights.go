@@ -1,0 +1,213 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gorgonia.org/tensor"
+)
+
+// Layer is one Linear layer, out = x·W + b, with W of shape (in, out) and b
+// of shape (out).
+type Layer struct{ W, B *tensor.Dense }
+
+// Weights are the learnable parameters of an MDN: the layers of the pi trunk
+// (hidden layers then the K-logit output) and of the normal trunk (hidden
+// layers then the NormalChannels output). Graphs built from the same Weights
+// share these tensors.
+type Weights struct {
+	Spec       Spec
+	Pi, Normal []Layer
+}
+
+// Array is a named parameter array, row-major, in float64.
+type Array struct {
+	Name  string    `json:"name"`
+	Shape []int     `json:"shape"`
+	Data  []float64 `json:"data"`
+}
+
+// NewWeights draws the weights for s from rng: Glorot-uniform matrices
+// (Glorot & Bengio 2010), W_ij ~ U(−a, a) with a = √(6/(in+out)), and zero
+// biases.
+func NewWeights(s Spec, rng *rand.Rand) (*Weights, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	w := &Weights{Spec: s}
+	mk := func(sizes []int) []Layer {
+		ls := make([]Layer, len(sizes)-1)
+		for i := range ls {
+			in, out := sizes[i], sizes[i+1]
+			a := math.Sqrt(6 / float64(in+out))
+			wd := make([]float64, in*out)
+			for j := range wd {
+				wd[j] = a * (2*rng.Float64() - 1)
+			}
+			ls[i] = Layer{W: newTensor(s.Dtype, wd, in, out), B: newTensor(s.Dtype, make([]float64, out), out)}
+		}
+		return ls
+	}
+	w.Pi = mk(s.trunkSizes(s.K))
+	w.Normal = mk(s.trunkSizes(s.NormalChannels()))
+	return w, nil
+}
+
+func (s Spec) trunkSizes(out int) []int {
+	sz := append([]int{s.In}, s.Hidden...)
+	return append(sz, out)
+}
+
+func newTensor(dt tensor.Dtype, v []float64, shape ...int) *tensor.Dense {
+	if dt == tensor.Float32 {
+		f := make([]float32, len(v))
+		for i, x := range v {
+			f[i] = float32(x)
+		}
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(f))
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), v...)))
+}
+
+// Float64s returns a float64 copy of a float32 or float64 tensor's data.
+func Float64s(t *tensor.Dense) []float64 {
+	switch d := t.Data().(type) {
+	case []float64:
+		return append([]float64(nil), d...)
+	case []float32:
+		f := make([]float64, len(d))
+		for i, x := range d {
+			f[i] = float64(x)
+		}
+		return f
+	}
+	return nil
+}
+
+// Tensors lists every parameter tensor, in the order of Arrays.
+func (w *Weights) Tensors() []*tensor.Dense {
+	var ts []*tensor.Dense
+	for _, ls := range [][]Layer{w.Pi, w.Normal} {
+		for _, l := range ls {
+			ts = append(ts, l.W, l.B)
+		}
+	}
+	return ts
+}
+
+// Names lists the parameter names in the order of Tensors:
+// pi.0.weight, pi.0.bias, …, normal.0.weight, ….
+func (w *Weights) Names() []string {
+	var ns []string
+	for _, t := range []struct {
+		name string
+		ls   []Layer
+	}{{"pi", w.Pi}, {"normal", w.Normal}} {
+		for i := range t.ls {
+			ns = append(ns, fmt.Sprintf("%s.%d.weight", t.name, i), fmt.Sprintf("%s.%d.bias", t.name, i))
+		}
+	}
+	return ns
+}
+
+// Arrays returns float64 copies of all parameters with their names and shapes.
+func (w *Weights) Arrays() []Array {
+	names := w.Names()
+	ts := w.Tensors()
+	as := make([]Array, len(ts))
+	for i, t := range ts {
+		as[i] = Array{Name: names[i], Shape: append([]int(nil), t.Shape()...), Data: Float64s(t)}
+	}
+	return as
+}
+
+// WeightsFromArrays rebuilds Weights for s from named arrays, checking that
+// every parameter is present once with the shape s implies and finite values.
+func WeightsFromArrays(s Spec, as []Array) (*Weights, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	// Make a template to know names and shapes.
+	tmpl := &Weights{Spec: s}
+	mk := func(sizes []int) []Layer {
+		ls := make([]Layer, len(sizes)-1)
+		for i := range ls {
+			ls[i] = Layer{W: tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.Of(s.Dtype)),
+				B: tensor.New(tensor.WithShape(sizes[i+1]), tensor.Of(s.Dtype))}
+		}
+		return ls
+	}
+	tmpl.Pi = mk(s.trunkSizes(s.K))
+	tmpl.Normal = mk(s.trunkSizes(s.NormalChannels()))
+	byName := make(map[string]Array, len(as))
+	for _, a := range as {
+		if _, dup := byName[a.Name]; dup {
+			return nil, fmt.Errorf("weights: %q given twice", a.Name)
+		}
+		byName[a.Name] = a
+	}
+	names := tmpl.Names()
+	known := make(map[string]bool, len(names))
+	for i, t := range tmpl.Tensors() {
+		n := names[i]
+		known[n] = true
+		a, ok := byName[n]
+		if !ok {
+			return nil, fmt.Errorf("weights: %q missing", n)
+		}
+		want := t.Shape()
+		if !tensor.Shape(a.Shape).Eq(want) {
+			return nil, fmt.Errorf("weights: %q has shape %v, the architecture needs %v", n, a.Shape, []int(want))
+		}
+		if len(a.Data) != t.Size() {
+			return nil, fmt.Errorf("weights: %q has %d values, shape %v needs %d", n, len(a.Data), a.Shape, t.Size())
+		}
+		for j, v := range a.Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("weights: %q value %d is %v", n, j, v)
+			}
+		}
+		switch d := t.Data().(type) {
+		case []float32:
+			for j, v := range a.Data {
+				d[j] = float32(v)
+			}
+		case []float64:
+			copy(d, a.Data)
+		}
+	}
+	for _, a := range as {
+		if !known[a.Name] {
+			return nil, fmt.Errorf("weights: unknown array %q", a.Name)
+		}
+	}
+	return tmpl, nil
+}
+
+// CopyFrom copies the values of src into w; both must come from one Spec.
+func (w *Weights) CopyFrom(src *Weights) {
+	s := src.Tensors()
+	for i, t := range w.Tensors() {
+		switch d := t.Data().(type) {
+		case []float32:
+			copy(d, s[i].Data().([]float32))
+		case []float64:
+			copy(d, s[i].Data().([]float64))
+		}
+	}
+}
+
+// Clone returns a deep copy of w.
+func (w *Weights) Clone() *Weights {
+	c := &Weights{Spec: w.Spec}
+	cl := func(ls []Layer) []Layer {
+		out := make([]Layer, len(ls))
+		for i, l := range ls {
+			out[i] = Layer{W: l.W.Clone().(*tensor.Dense), B: l.B.Clone().(*tensor.Dense)}
+		}
+		return out
+	}
+	c.Pi, c.Normal = cl(w.Pi), cl(w.Normal)
+	return c
+}

@@ -157,7 +157,8 @@ func yamlError(err error) error {
 // value) and the path of every value node.
 type index struct {
 	given map[string]bool
-	nodes []located
+	nodes []located // value nodes
+	keys  []located // key nodes, with the path of their value
 	errs  []lineError
 }
 
@@ -185,6 +186,7 @@ func (ix *index) walk(n *yaml.Node, path string, t reflect.Type) {
 	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
+			ix.keys = append(ix.keys, located{join(path, k.Value), k})
 			if f, ok := fieldByKey(t, k.Value); ok {
 				ix.walk(v, join(path, k.Value), f.Type)
 			} // else the strict decoder reports it
@@ -231,6 +233,21 @@ func (ix *index) typeError(msg string) lineError {
 		}
 		return lineError{line, fmt.Errorf("line %d: %s: want %s, got %s", line, path, describeType(goType), got)}
 	}
+	if m := duplicateKey.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		key, err := strconv.Unquote(m[2])
+		if err != nil {
+			key = m[2]
+		}
+		path := key
+		for _, l := range ix.keys {
+			if l.node.Line == line && l.node.Value == key {
+				path = l.path
+				break
+			}
+		}
+		return lineError{line, fmt.Errorf("line %d: %s: given twice (first at line %s)", line, path, m[3])}
+	}
 	line := 0
 	if m := lineNumber.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
@@ -240,6 +257,7 @@ func (ix *index) typeError(msg string) lineError {
 
 var (
 	fieldProblem = regexp.MustCompile("^line ([0-9]+): field (.*) (not found|already set) in type (.*)$")
+	duplicateKey = regexp.MustCompile(`^line ([0-9]+): mapping key (".*") already defined at line ([0-9]+)$`)
 	lineNumber   = regexp.MustCompile("^line ([0-9]+): ")
 	wrongType    = regexp.MustCompile("^line ([0-9]+): cannot unmarshal (!![a-z]+)(?: `(.*)`)? into (.*)$")
 )

@@ -1,0 +1,107 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefaultFreshSlices(t *testing.T) {
+	a, b := Default(), Default()
+	a.Model.Hidden[0] = 1
+	if b.Model.Hidden[0] != 64 {
+		t.Errorf("got hidden %v after changing another Default, want [64 64] (the spec default)", b.Model.Hidden)
+	}
+}
+
+func TestSteps(t *testing.T) {
+	tests := []struct {
+		name                 string
+		steps, epochs, batch int
+		nTrain               int
+		want                 int
+		source               string
+	}{
+		{"steps", 2000, 0, 0, 512, 2000, "train.steps as given"},
+		{"steps ignore batch", 300, 0, 64, 512, 300, "train.steps as given"},
+		{"full batch epochs", 0, 7, 0, 512, 7, "one step per epoch"},
+		{"batch divides", 0, 3, 128, 512, 12, "3 · 512/128"},
+		{"last batch dropped", 0, 3, 100, 512, 15, "3 · ⌊512/100⌋ = 3 · 5"},
+		{"batch = n", 0, 4, 512, 512, 4, "one batch per epoch"},
+		{"batch > n", 0, 4, 1000, 512, 4, "the whole set is one batch"},
+		{"no rows", 0, 4, 100, 0, 0, "documented: 0 without rows"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			c.Train.Steps, c.Train.Epochs, c.Train.BatchSize = tt.steps, tt.epochs, tt.batch
+			if got := c.Steps(tt.nTrain); got != tt.want {
+				t.Errorf("got %d, want %d (%s)", got, tt.want, tt.source)
+			}
+		})
+	}
+}
+
+// TestValidateGo checks Validate on configs built in Go, where a field counts
+// as given when it is non-zero.
+func TestValidateGo(t *testing.T) {
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train.csv")
+	if err := os.WriteFile(train, []byte("x,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := func() Config {
+		c := Default()
+		c.Data.Train = train
+		c.Data.X, c.Data.Y = []string{"x"}, []string{"y"}
+		return c
+	}
+	tests := []struct {
+		name   string
+		modify func(c *Config)
+		want   []string // one per joined error; nil when valid
+	}{
+		{"defaults with data", func(c *Config) {}, nil},
+		{"defaults without data", func(c *Config) { *c = Default() }, []string{
+			"data.train: required",
+			"data.x: required: list at least one column",
+			"data.y: required: list at least one column",
+		}},
+		{"epochs with default steps", func(c *Config) { c.Train.Epochs = 3 },
+			[]string{"train.steps, train.epochs: mutually exclusive: give one or the other"}},
+		{"epochs alone", func(c *Config) { c.Train.Steps, c.Train.Epochs = 0, 3 }, nil},
+		{"negative epochs", func(c *Config) { c.Train.Steps, c.Train.Epochs = 0, -1 },
+			[]string{"train.epochs: must be ≥ 1, got -1"}},
+		{"fixed sigma with diagonal noise", func(c *Config) { c.Model.FixedSigma = 0.1 },
+			[]string{"model.fixed_sigma: only used with noise: fixed"}},
+		{"fixed noise", func(c *Config) { c.Model.Noise, c.Model.FixedSigma = NoiseFixed, 0.1 }, nil},
+		{"fixed noise without sigma", func(c *Config) { c.Model.Noise = NoiseFixed },
+			[]string{"model.fixed_sigma: required (> 0) with noise: fixed"}},
+		{"restore_best without validation", func(c *Config) { c.Data.ValidationFraction = 0 },
+			[]string{"train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)"}},
+		{"empty activation", func(c *Config) { c.Model.Activation = "" },
+			[]string{`model.activation: must be one of relu, tanh, elu, silu; got ""`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := good()
+			tt.modify(&c)
+			err := c.Validate()
+			var got []string
+			if err != nil {
+				got = strings.Split(err.Error(), "\n")
+				for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+					var fe *FieldError
+					if !errors.As(e, &fe) {
+						t.Errorf("got %T, want *FieldError", e)
+					}
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,401 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// minimal is the smallest valid config: the required keys only. Tests that
+// decode it put a train.csv in the directory they pass to Decode.
+const minimal = `data:
+  train: train.csv
+  x: [x]
+  y: [y]
+`
+
+// dataDir returns a temporary directory holding an (empty) train.csv and
+// valid.csv; the config package only stats them.
+func dataDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"train.csv", "valid.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x,y\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestDecodeBad(t *testing.T) {
+	dir := dataDir(t)
+	tests := []struct {
+		name string
+		src  string
+		want string // the whole message; {dir} stands for dir
+	}{
+		{"empty file", "", `config: ex.yaml: empty file`},
+		{"only comments", "# nothing\n", `config: ex.yaml: empty file`},
+		{"null document", "---\n", `config: ex.yaml: empty file`},
+		{"two documents", minimal + "---\n" + minimal, `config: ex.yaml: line 5: more than one YAML document`},
+		{"syntax error", "data: 1\n  x: [x]\n", `config: ex.yaml: line 2: mapping values are not allowed in this context`},
+		{"not a mapping", "abc\n", `config: ex.yaml: line 1: top level: want a mapping, got "abc"`},
+		{"unknown key", minimal + "train:\n  steps: 10\n  batchsize: 3\n",
+			`config: ex.yaml: line 7: field "batchsize" not found in train`},
+		{"unknown top-level key", minimal + "trian:\n  steps: 10\n",
+			`config: ex.yaml: line 5: field "trian" not found at top level`},
+		{"key given twice", minimal + "model:\n  components: 2\n  components: 3\n",
+			`config: ex.yaml: line 7: model.components: given twice (first at line 6)`},
+		{"wrong type string for int", minimal + "train:\n  steps: abc\n",
+			`config: ex.yaml: line 6: train.steps: want an integer, got "abc"`},
+		{"wrong type fraction for int", minimal + "train:\n  steps: 1.5\n",
+			`config: ex.yaml: line 6: train.steps: want an integer, got "1.5"`},
+		{"wrong type in list", minimal + "model:\n  hidden: [64, abc]\n",
+			`config: ex.yaml: line 6: model.hidden[1]: want an integer, got "abc"`},
+		{"wrong type scalar for list", minimal + "model:\n  hidden: 64\n",
+			`config: ex.yaml: line 6: model.hidden: want a list of integers, got "64"`},
+		{"wrong type list for number", minimal + "train:\n  lr: [1]\n",
+			`config: ex.yaml: line 6: train.lr: want a number, got a list`},
+		{"wrong type bool", "data:\n  train: train.csv\n  x: [x]\n  y: [y]\n  standardize: maybe\n",
+			`config: ex.yaml: line 5: data.standardize: want true or false, got "maybe"`},
+		{"wrong type section", minimal + "train: 5\n",
+			`config: ex.yaml: line 5: train: want a mapping, got "5"`},
+		{"negative seed", minimal + "train:\n  seed: -1\n",
+			`config: ex.yaml: line 6: train.seed: want an integer ≥ 0, got "-1"`},
+		{"all type errors, in line order", minimal + "train:\n  steps: abc\n  batchsize: 3\n  epochs: 0.5\n",
+			"config: ex.yaml: line 6: train.steps: want an integer, got \"abc\"\n" +
+				"config: ex.yaml: line 7: field \"batchsize\" not found in train\n" +
+				"config: ex.yaml: line 8: train.epochs: want an integer, got \"0.5\""},
+
+		{"missing data.train", "data:\n  x: [x]\n  y: [y]\n", `config: ex.yaml: data.train: required`},
+		{"missing train file", "data:\n  train: nope.csv\n  x: [x]\n  y: [y]\n",
+			`config: ex.yaml: data.train: {dir}/nope.csv: no such file or directory`},
+		{"train is a directory", "data:\n  train: .\n  x: [x]\n  y: [y]\n",
+			`config: ex.yaml: data.train: {dir}: is a directory`},
+		{"missing validation file", minimal + "  validation: nope.csv\n",
+			`config: ex.yaml: data.validation: {dir}/nope.csv: no such file or directory`},
+		{"validation_fraction 1", minimal + "  validation_fraction: 1\n",
+			`config: ex.yaml: data.validation_fraction: must be in [0, 1), got 1`},
+		{"validation_fraction negative", minimal + "  validation_fraction: -0.1\n",
+			`config: ex.yaml: data.validation_fraction: must be in [0, 1), got -0.1`},
+		{"validation_fraction NaN", minimal + "  validation_fraction: .nan\n",
+			`config: ex.yaml: data.validation_fraction: must be in [0, 1), got NaN`},
+		{"no x", "data:\n  train: train.csv\n  y: [y]\n", `config: ex.yaml: data.x: required: list at least one column`},
+		{"empty y", "data:\n  train: train.csv\n  x: [x]\n  y: []\n", `config: ex.yaml: data.y: required: list at least one column`},
+		{"duplicate x", "data:\n  train: train.csv\n  x: [a, b, a]\n  y: [y]\n",
+			`config: ex.yaml: data.x[2]: duplicate column "a"`},
+		{"empty column name", "data:\n  train: train.csv\n  x: [a, \"\"]\n  y: [y]\n",
+			`config: ex.yaml: data.x[1]: empty column name`},
+		{"x and y overlap", "data:\n  train: train.csv\n  x: [a, b]\n  y: [c, b]\n",
+			`config: ex.yaml: data.y[1]: column "b" is also in data.x`},
+
+		{"K < 1", minimal + "model:\n  components: 0\n", `config: ex.yaml: model.components: must be ≥ 1, got 0`},
+		{"empty hidden", minimal + "model:\n  hidden: []\n", `config: ex.yaml: model.hidden: must have at least one layer`},
+		{"null hidden", minimal + "model:\n  hidden:\n", `config: ex.yaml: model.hidden: must have at least one layer`},
+		{"zero hidden size", minimal + "model:\n  hidden: [64, 0]\n", `config: ex.yaml: model.hidden[1]: must be ≥ 1, got 0`},
+		{"bad activation", minimal + "model:\n  activation: sigmoid\n",
+			`config: ex.yaml: model.activation: must be one of relu, tanh, elu, silu; got "sigmoid"`},
+		{"bad noise", minimal + "model:\n  noise: diag\n",
+			`config: ex.yaml: model.noise: must be one of full, diagonal, isotropic, isotropic_across_clusters, fixed; got "diag"`},
+		{"fixed noise without fixed_sigma", minimal + "model:\n  noise: fixed\n",
+			`config: ex.yaml: model.fixed_sigma: required (> 0) with noise: fixed`},
+		{"fixed noise with fixed_sigma 0", minimal + "model:\n  noise: fixed\n  fixed_sigma: 0\n",
+			`config: ex.yaml: model.fixed_sigma: must be > 0, got 0`},
+		{"fixed_sigma with other noise", minimal + "model:\n  noise: isotropic\n  fixed_sigma: 0.1\n",
+			`config: ex.yaml: model.fixed_sigma: only used with noise: fixed`},
+		{"fixed_sigma 0 with default noise", minimal + "model:\n  fixed_sigma: 0\n",
+			`config: ex.yaml: model.fixed_sigma: only used with noise: fixed`},
+		{"bad sigma", minimal + "model:\n  sigma: relu\n", `config: ex.yaml: model.sigma: must be one of exp, softplus; got "relu"`},
+		{"negative sigma_min", minimal + "model:\n  sigma_min: -1e-3\n", `config: ex.yaml: model.sigma_min: must be ≥ 0, got -0.001`},
+		{"bad dtype", minimal + "model:\n  dtype: float16\n", `config: ex.yaml: model.dtype: must be one of float32, float64; got "float16"`},
+
+		{"negative steps", minimal + "train:\n  steps: -5\n", `config: ex.yaml: train.steps: must be ≥ 1, got -5`},
+		{"zero steps", minimal + "train:\n  steps: 0\n", `config: ex.yaml: train.steps: must be ≥ 1, got 0`},
+		{"steps and epochs", minimal + "train:\n  steps: 100\n  epochs: 3\n",
+			`config: ex.yaml: train.steps, train.epochs: mutually exclusive: give one or the other`},
+		{"steps at default and epochs", minimal + "train:\n  steps: 2000\n  epochs: 3\n",
+			`config: ex.yaml: train.steps, train.epochs: mutually exclusive: give one or the other`},
+		{"zero epochs", minimal + "train:\n  epochs: 0\n", `config: ex.yaml: train.epochs: must be ≥ 1, got 0`},
+		{"negative batch size", minimal + "train:\n  batch_size: -3\n", `config: ex.yaml: train.batch_size: must be ≥ 0, got -3`},
+		{"zero lr", minimal + "train:\n  lr: 0\n", `config: ex.yaml: train.lr: must be > 0, got 0`},
+		{"negative lr", minimal + "train:\n  lr: -0.01\n", `config: ex.yaml: train.lr: must be > 0, got -0.01`},
+		{"infinite lr", minimal + "train:\n  lr: .inf\n", `config: ex.yaml: train.lr: must be > 0, got +Inf`},
+		{"bad schedule", minimal + "train:\n  schedule: linear\n",
+			`config: ex.yaml: train.schedule: must be one of cosine, constant; got "linear"`},
+		{"negative warmup", minimal + "train:\n  warmup: -1\n", `config: ex.yaml: train.warmup: must be ≥ 0, got -1`},
+		{"warmup = steps", minimal + "train:\n  steps: 100\n  warmup: 100\n",
+			`config: ex.yaml: train.warmup: must be < train.steps (100), got 100`},
+		{"negative clip_norm", minimal + "train:\n  clip_norm: -1\n", `config: ex.yaml: train.clip_norm: must be ≥ 0, got -1`},
+		{"negative weight_decay", minimal + "train:\n  weight_decay: -0.5\n", `config: ex.yaml: train.weight_decay: must be ≥ 0, got -0.5`},
+		{"zero eval_every", minimal + "train:\n  eval_every: 0\n", `config: ex.yaml: train.eval_every: must be ≥ 1, got 0`},
+		{"negative patience", minimal + "train:\n  patience: -1\n", `config: ex.yaml: train.patience: must be ≥ 0, got -1`},
+		{"patience without validation data", minimal + "  validation_fraction: 0\ntrain:\n  patience: 5\n",
+			`config: ex.yaml: train.patience: needs validation data (data.validation, or data.validation_fraction > 0)`},
+		{"restore_best without validation data", minimal + "  validation_fraction: 0\ntrain:\n  restore_best: true\n",
+			`config: ex.yaml: train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)`},
+		{"bad on_nan", minimal + "train:\n  on_nan: ignore\n", `config: ex.yaml: train.on_nan: must be one of stop, rollback; got "ignore"`},
+		{"negative threads", minimal + "train:\n  threads: -2\n", `config: ex.yaml: train.threads: must be ≥ 0, got -2`},
+		{"all validation errors", "data:\n  train: train.csv\n  x: [x]\n  y: [y]\nmodel:\n  components: 0\ntrain:\n  batch_size: -3\n",
+			"config: ex.yaml: model.components: must be ≥ 1, got 0\n" +
+				"config: ex.yaml: train.batch_size: must be ≥ 0, got -3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Decode(strings.NewReader(tt.src), "ex.yaml", dir)
+			want := strings.ReplaceAll(tt.want, "{dir}", dir)
+			if err == nil {
+				t.Fatalf("got config %+v, want error %q", c, want)
+			}
+			if c != nil {
+				t.Errorf("got config %+v with the error, want nil", c)
+			}
+			if got := err.Error(); got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestDecodeFieldError checks that a validation error can be inspected as a
+// *FieldError behind the file prefix.
+func TestDecodeFieldError(t *testing.T) {
+	dir := dataDir(t)
+	_, err := Decode(strings.NewReader(minimal+"train:\n  batch_size: -3\n"), "ex.yaml", dir)
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		t.Fatalf("got %v (%T), want a *FieldError inside", err, err)
+	}
+	if fe.Path != "train.batch_size" {
+		t.Errorf("got path %q, want %q", fe.Path, "train.batch_size")
+	}
+}
+
+// TestDecodeMinimal checks that every key left out takes its default. The
+// expected values are those of the schema in the task spec (docs/config.md),
+// written out here rather than taken from defaults.go so that a changed
+// constant shows up.
+func TestDecodeMinimal(t *testing.T) {
+	dir := dataDir(t)
+	got, err := Decode(strings.NewReader(minimal), "ex.yaml", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{
+		Data: Data{
+			Train:              filepath.Join(dir, "train.csv"),
+			ValidationFraction: 0.1,
+			X:                  []string{"x"},
+			Y:                  []string{"y"},
+			Standardize:        true,
+		},
+		Model: Model{
+			Components: 5,
+			Hidden:     []int{64, 64},
+			Activation: "relu",
+			Noise:      "diagonal",
+			Sigma:      "exp",
+			SigmaMin:   1e-3,
+			DType:      "float32",
+		},
+		Train: Train{
+			Steps:       2000,
+			LR:          0.005,
+			Schedule:    "cosine",
+			EvalEvery:   50,
+			RestoreBest: true,
+			OnNaN:       "rollback",
+		},
+		Dir: dir,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if n := got.Steps(512); n != 2000 {
+		t.Errorf("got Steps(512) = %d, want 2000 (train.steps)", n)
+	}
+}
+
+// TestDecodeDependentDefaults checks the two defaults that depend on other
+// keys, and that an explicit value wins over them.
+func TestDecodeDependentDefaults(t *testing.T) {
+	dir := dataDir(t)
+	tests := []struct {
+		name        string
+		src         string
+		steps       int
+		epochs      int
+		restoreBest bool
+	}{
+		{"defaults", minimal, 2000, 0, true},
+		{"epochs clears the default steps", minimal + "train:\n  epochs: 4\n", 0, 4, true},
+		{"no validation data turns restore_best off", minimal + "  validation_fraction: 0\n", 2000, 0, false},
+		{"a validation file keeps restore_best on", minimal + "  validation: valid.csv\n  validation_fraction: 0\n", 2000, 0, true},
+		{"explicit restore_best false", minimal + "train:\n  restore_best: false\n", 2000, 0, false},
+		{"null steps keeps the default", minimal + "train:\n  steps:\n", 2000, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Decode(strings.NewReader(tt.src), "ex.yaml", dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Train.Steps != tt.steps || c.Train.Epochs != tt.epochs || c.Train.RestoreBest != tt.restoreBest {
+				t.Errorf("got steps %d, epochs %d, restore_best %v; want %d, %d, %v",
+					c.Train.Steps, c.Train.Epochs, c.Train.RestoreBest, tt.steps, tt.epochs, tt.restoreBest)
+			}
+		})
+	}
+}
+
+// TestDecodeGood checks configs that must be accepted, with the field each
+// one sets.
+func TestDecodeGood(t *testing.T) {
+	dir := dataDir(t)
+	tests := []struct {
+		name  string
+		src   string
+		check func(c *Config) (got, want any)
+	}{
+		{"fixed noise", minimal + "model:\n  noise: fixed\n  fixed_sigma: 0.25\n",
+			func(c *Config) (any, any) { return c.Model.FixedSigma, 0.25 }},
+		{"full noise, softplus, float64", minimal + "model:\n  noise: full\n  sigma: softplus\n  dtype: float64\n",
+			func(c *Config) (any, any) {
+				return [3]string{string(c.Model.Noise), string(c.Model.Sigma), string(c.Model.DType)},
+					[3]string{"full", "softplus", "float64"}
+			}},
+		{"scientific notation", minimal + "model:\n  sigma_min: 1e-4\n",
+			func(c *Config) (any, any) { return c.Model.SigmaMin, 1e-4 }},
+		{"integer for a float", minimal + "train:\n  lr: 1\n",
+			func(c *Config) (any, any) { return c.Train.LR, 1.0 }},
+		{"large seed", minimal + "train:\n  seed: 18446744073709551615\n",
+			func(c *Config) (any, any) { return c.Train.Seed, uint64(1<<64 - 1) }},
+		{"hidden replaced, not merged", minimal + "model:\n  hidden: [8]\n",
+			func(c *Config) (any, any) { return c.Model.Hidden, []int{8} }},
+		{"several x and y columns", "data:\n  train: train.csv\n  x: [a, b, c]\n  y: [d, e]\n",
+			func(c *Config) (any, any) { return [2]int{len(c.Data.X), len(c.Data.Y)}, [2]int{3, 2} }},
+		{"warmup below steps", minimal + "train:\n  steps: 100\n  warmup: 99\n",
+			func(c *Config) (any, any) { return c.Train.Warmup, 99 }},
+		{"patience with held-out data", minimal + "train:\n  patience: 10\n",
+			func(c *Config) (any, any) { return c.Train.Patience, 10 }},
+		{"stop on NaN", minimal + "train:\n  on_nan: stop\n",
+			func(c *Config) (any, any) { return c.Train.OnNaN, OnNaNStop }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Decode(strings.NewReader(tt.src), "ex.yaml", dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := tt.check(c); !reflect.DeepEqual(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestLoadResolvesPaths checks that relative data paths are taken relative to
+// the config file's directory, whatever the working directory, and that
+// absolute ones are kept.
+func TestLoadResolvesPaths(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"cfg", "data"} {
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	train := filepath.Join(root, "data", "train.csv")
+	valid := filepath.Join(root, "data", "valid.csv")
+	for _, f := range []string{train, valid} {
+		if err := os.WriteFile(f, []byte("x,y\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(root, "cfg", name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("rel.yaml", "data:\n  train: ../data/train.csv\n  validation: ../data/valid.csv\n  x: [x]\n  y: [y]\n")
+	write("abs.yaml", "data:\n  train: "+train+"\n  x: [x]\n  y: [y]\n")
+
+	t.Chdir(root) // Load gets a path relative to here; the data paths are relative to cfg/
+	tests := []struct {
+		file              string
+		wantTrain, wantVa string
+	}{
+		{"cfg/rel.yaml", train, valid},
+		{filepath.Join(root, "cfg", "rel.yaml"), train, valid},
+		{"cfg/abs.yaml", train, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			c, err := Load(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Data.Train != tt.wantTrain {
+				t.Errorf("got data.train %q, want %q", c.Data.Train, tt.wantTrain)
+			}
+			if c.Data.Validation != tt.wantVa {
+				t.Errorf("got data.validation %q, want %q", c.Data.Validation, tt.wantVa)
+			}
+			if want := filepath.Join(root, "cfg"); c.Dir != want {
+				t.Errorf("got dir %q, want %q", c.Dir, want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("got %v, want an error wrapping os.ErrNotExist", err)
+	}
+	if err != nil && !strings.HasPrefix(err.Error(), "config: open ") {
+		t.Errorf("got %q, want it to start with %q", err, "config: open ")
+	}
+}
+
+// TestShippedConfigs loads the example configs of configs/ against the CSVs
+// of testdata/.
+func TestShippedConfigs(t *testing.T) {
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := filepath.Join(repo, "testdata", "ex1d_train.csv")
+
+	// ex_1d_seed.yaml: the original recipe, key by key as the task spec
+	// lists it.
+	seed, err := Load("../configs/ex_1d_seed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSeed := &Config{
+		Data: Data{Train: train, ValidationFraction: 0, X: []string{"x"}, Y: []string{"y"}, Standardize: false},
+		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: ActReLU, Noise: NoiseDiagonal,
+			Sigma: SigmaExp, SigmaMin: 0, DType: Float32},
+		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: ScheduleCosine, Seed: 0,
+			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: OnNaNRollback},
+		Dir: filepath.Join(repo, "configs"),
+	}
+	if !reflect.DeepEqual(seed, wantSeed) {
+		t.Errorf("ex_1d_seed.yaml: got %+v, want %+v", seed, wantSeed)
+	}
+
+	// ex_1d.yaml: the defaults on the same data.
+	rec, err := Load("../configs/ex_1d.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRec := Default()
+	wantRec.Data.Train = train
+	wantRec.Data.X, wantRec.Data.Y = []string{"x"}, []string{"y"}
+	wantRec.Dir = filepath.Join(repo, "configs")
+	if !reflect.DeepEqual(rec, &wantRec) {
+		t.Errorf("ex_1d.yaml: got %+v, want %+v", rec, &wantRec)
+	}
+}

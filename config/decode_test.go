@@ -399,3 +399,28 @@ func TestShippedConfigs(t *testing.T) {
 		t.Errorf("ex_1d.yaml: got %+v, want %+v", rec, &wantRec)
 	}
 }
+
+// TestDocsShowShippedConfigs checks that docs/config.md quotes the YAML of
+// both shipped configs (their lines other than comments) unchanged.
+func TestDocsShowShippedConfigs(t *testing.T) {
+	doc, err := os.ReadFile("../docs/config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ex_1d_seed.yaml", "ex_1d.yaml"} {
+		src, err := os.ReadFile(filepath.Join("..", "configs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body []string
+		for _, line := range strings.Split(string(src), "\n") {
+			if !strings.HasPrefix(line, "#") {
+				body = append(body, line)
+			}
+		}
+		block := "```yaml\n" + strings.Join(body, "\n") + "```"
+		if !strings.Contains(string(doc), block) {
+			t.Errorf("docs/config.md does not show %s as\n%s", name, block)
+		}
+	}
+}

@@ -201,8 +201,18 @@ func logSumExp(s []float64) float64 {
 	return max + math.Log(sum)
 }
 
-// normalize subtracts logsumexp from s in place. s must have a finite entry.
+// normalize subtracts logsumexp from s in place. s must have a finite
+// entry. It subtracts the max first and then the (small) log of the sum,
+// so that large log weights such as 1000 keep full precision relative to
+// each other.
 func normalize(s []float64) {
+	max := math.Inf(-1)
+	for _, v := range s {
+		max = math.Max(max, v)
+	}
+	for i := range s {
+		s[i] -= max
+	}
 	lse := logSumExp(s)
 	for i := range s {
 		s[i] -= lse

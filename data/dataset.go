@@ -151,30 +151,45 @@ func WriteCSV(w io.Writer, names []string, rows int, cols int, values []float64)
 	if len(values) != rows*cols {
 		return fmt.Errorf("data: write csv: %d values for %d×%d", len(values), rows, cols)
 	}
+	return writeRows(w, names, rows, func(buf []byte, i int) []byte {
+		return appendValues(buf, values[i*cols:(i+1)*cols])
+	})
+}
+
+// WriteCSV writes d as CSV: a header XNames then YNames, and each row's x
+// then y values, formatted as by the package function WriteCSV.
+func (d *Dataset) WriteCSV(w io.Writer) error {
+	names := append(slices.Clone(d.XNames), d.YNames...)
+	if len(names) == 0 {
+		return fmt.Errorf("data: write csv: dataset has no columns")
+	}
+	return writeRows(w, names, d.N, func(buf []byte, i int) []byte {
+		x, y := d.Row(i)
+		buf = appendValues(buf, x)
+		if len(x) > 0 && len(y) > 0 {
+			buf = append(buf, ',')
+		}
+		return appendValues(buf, y)
+	})
+}
+
+// writeRows writes the header names and then rows lines, line i made by
+// appending its comma-separated fields to a buffer.
+func writeRows(w io.Writer, names []string, rows int, line func(buf []byte, i int) []byte) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	buf := make([]byte, 0, 64)
+	buf := make([]byte, 0, 256)
 	for j, n := range names {
-		buf = buf[:0]
 		if j > 0 {
 			buf = append(buf, ',')
 		}
 		buf = appendCSVField(buf, n)
-		if _, err := bw.Write(buf); err != nil {
-			return fmt.Errorf("data: write csv: %w", err)
-		}
 	}
-	if err := bw.WriteByte('\n'); err != nil {
+	buf = append(buf, '\n')
+	if _, err := bw.Write(buf); err != nil {
 		return fmt.Errorf("data: write csv: %w", err)
 	}
 	for i := range rows {
-		buf = buf[:0]
-		for j, v := range values[i*cols : (i+1)*cols] {
-			if j > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
-		}
-		buf = append(buf, '\n')
+		buf = append(line(buf[:0], i), '\n')
 		if _, err := bw.Write(buf); err != nil {
 			return fmt.Errorf("data: write csv: %w", err)
 		}
@@ -183,6 +198,17 @@ func WriteCSV(w io.Writer, names []string, rows int, cols int, values []float64)
 		return fmt.Errorf("data: write csv: %w", err)
 	}
 	return nil
+}
+
+// appendValues appends vals formatted with 'g' -1 and separated by commas.
+func appendValues(buf []byte, vals []float64) []byte {
+	for j, v := range vals {
+		if j > 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+	}
+	return buf
 }
 
 // appendCSVField appends s, quoted (with quotes doubled) if it holds a comma,
@@ -206,17 +232,4 @@ func appendCSVField(buf []byte, s string) []byte {
 		buf = append(buf, s[i])
 	}
 	return append(buf, '"')
-}
-
-// WriteCSV writes d as CSV: a header XNames then YNames, and each row's x
-// then y values, formatted as by the package function WriteCSV.
-func (d *Dataset) WriteCSV(w io.Writer) error {
-	cols := d.XDim + d.YDim
-	names := append(slices.Clone(d.XNames), d.YNames...)
-	values := make([]float64, 0, d.N*cols)
-	for i := range d.N {
-		x, y := d.Row(i)
-		values = append(append(values, x...), y...)
-	}
-	return WriteCSV(w, names, d.N, cols, values)
 }

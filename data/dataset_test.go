@@ -227,4 +227,32 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if !sameBits(got.X, d.X) || !sameBits(got.Y, d.Y) {
 		t.Errorf("got %v %v, want %v %v", got.X, got.Y, d.X, d.Y)
 	}
+	if got.Path != "rt.csv" {
+		t.Errorf("got Path %q, want the name given to ReadFrom", got.Path)
+	}
+}
+
+func TestDatasetWriteCSV(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		d    *Dataset
+		want string // written by hand from the values
+	}{
+		{"x and y", countingDataset(2), "a,b,c\n0,-0,0\n1,-1,10\n"},
+		{"input only", &Dataset{XNames: []string{"u"}, N: 2, XDim: 1, X: []float64{0.5, 2}}, "u\n0.5\n2\n"},
+		{"no rows", &Dataset{XNames: []string{"u"}, YNames: []string{"v"}, XDim: 1, YDim: 1}, "u,v\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := tc.d.WriteCSV(&b); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tc.want {
+				t.Errorf("got %q, want %q", b.String(), tc.want)
+			}
+		})
+	}
+	if err := (&Dataset{}).WriteCSV(&bytes.Buffer{}); err == nil || err.Error() != "data: write csv: dataset has no columns" {
+		t.Errorf("got %v, want data: write csv: dataset has no columns", err)
+	}
 }

@@ -227,19 +227,14 @@ func Read(path string, xCols, yCols []string) (*Dataset, error) {
 		return nil, &Error{File: path, Err: err}
 	}
 	defer f.Close()
-	d, err := ReadFrom(f, path, xCols, yCols)
-	if err != nil {
-		return nil, err
-	}
-	d.Path = path
-	return d, nil
+	return ReadFrom(f, path, xCols, yCols)
 }
 
 // ReadFrom reads a whole CSV stream into a Dataset; name is used in error
 // messages. At least one x column is required; no column may be requested
 // twice or as both x and y. Every selected field of every row must be a
 // finite number (see Reader.Next); Lines records the physical line of each
-// row. The returned Dataset has Path "" (Read sets it).
+// row. The returned Dataset's Path is name.
 func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error) {
 	if len(xCols) == 0 {
 		return nil, &Error{File: name, Err: errors.New("no x columns requested")}
@@ -264,6 +259,7 @@ func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error)
 		return nil, err
 	}
 	d := &Dataset{
+		Path:   name,
 		XNames: append([]string(nil), xCols...),
 		YNames: append([]string(nil), yCols...),
 		XDim:   len(xCols),

@@ -1,0 +1,111 @@
+package train
+
+import (
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// Adam's constants, as PyTorch's torch.optim.Adam defaults.
+const (
+	beta1   = 0.9
+	beta2   = 0.999
+	adamEps = 1e-8
+)
+
+// adam is an allocation-free Adam (AdamW with decay > 0) over parameter
+// tensors of one dtype. Gorgonia's AdamSolver fixes its learning rate at
+// construction and clones tensors every step; this one takes the learning
+// rate per step and updates in place.
+type adam struct {
+	params []*tensor.Dense
+	m, v   [][]float64
+	t      int
+}
+
+func newAdam(params []*tensor.Dense) *adam {
+	a := &adam{params: params, m: make([][]float64, len(params)), v: make([][]float64, len(params))}
+	for i, p := range params {
+		a.m[i] = make([]float64, p.Size())
+		a.v[i] = make([]float64, p.Size())
+	}
+	return a
+}
+
+// state is a copy of the optimizer's moments and step count.
+type adamState struct {
+	m, v [][]float64
+	t    int
+}
+
+func (a *adam) save(s *adamState) {
+	if s.m == nil {
+		s.m, s.v = make([][]float64, len(a.m)), make([][]float64, len(a.v))
+		for i := range a.m {
+			s.m[i], s.v[i] = make([]float64, len(a.m[i])), make([]float64, len(a.v[i]))
+		}
+	}
+	for i := range a.m {
+		copy(s.m[i], a.m[i])
+		copy(s.v[i], a.v[i])
+	}
+	s.t = a.t
+}
+
+func (a *adam) restore(s *adamState) {
+	for i := range a.m {
+		copy(a.m[i], s.m[i])
+		copy(a.v[i], s.v[i])
+	}
+	a.t = s.t
+}
+
+// step applies one update with learning rate lr, gradients grads (same
+// shapes as params) multiplied by gscale (for clipping), and decoupled
+// weight decay wd: θ ← θ(1 − lr·wd) − lr·m̂/(√v̂ + ε).
+func (a *adam) step(grads []*tensor.Dense, lr, gscale, wd float64) {
+	a.t++
+	bc1 := 1 - math.Pow(beta1, float64(a.t))
+	bc2 := 1 - math.Pow(beta2, float64(a.t))
+	for i, p := range a.params {
+		switch pd := p.Data().(type) {
+		case []float32:
+			adamUpdate(pd, grads[i].Data().([]float32), a.m[i], a.v[i], lr, gscale, wd, bc1, bc2)
+		case []float64:
+			adamUpdate(pd, grads[i].Data().([]float64), a.m[i], a.v[i], lr, gscale, wd, bc1, bc2)
+		}
+	}
+}
+
+func adamUpdate[T float32 | float64](p, g []T, m, v []float64, lr, gscale, wd, bc1, bc2 float64) {
+	decay := 1 - lr*wd
+	sbc2 := math.Sqrt(bc2)
+	stepSize := lr / bc1
+	for j := range p {
+		gj := float64(g[j]) * gscale
+		m[j] = beta1*m[j] + (1-beta1)*gj
+		v[j] = beta2*v[j] + (1-beta2)*gj*gj
+		// PyTorch's form: θ −= (lr/bc1) · m / (√v/√bc2 + ε)
+		pj := float64(p[j]) * decay
+		p[j] = T(pj - stepSize*m[j]/(math.Sqrt(v[j])/sbc2+adamEps))
+	}
+}
+
+// gradNorm is the global L2 norm of the gradients and whether every entry
+// is finite.
+func gradNorm(grads []*tensor.Dense) (float64, bool) {
+	var s float64
+	for _, g := range grads {
+		switch d := g.Data().(type) {
+		case []float32:
+			for _, x := range d {
+				s += float64(x) * float64(x)
+			}
+		case []float64:
+			for _, x := range d {
+				s += x * x
+			}
+		}
+	}
+	return math.Sqrt(s), !math.IsNaN(s) && !math.IsInf(s, 0)
+}

@@ -1,0 +1,359 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// OnNaN says what Run does when the loss or a gradient is not finite.
+type OnNaN string
+
+const (
+	// Stop fails with an error naming the step; no weights with NaN leave Run.
+	Stop OnNaN = "stop"
+	// Rollback restores the weights and optimizer state of the last good
+	// checkpoint (taken at every evaluation), halves the learning rate for
+	// the rest of the run and goes on; after maxRollbacks it fails as Stop.
+	Rollback OnNaN = "rollback"
+)
+
+const maxRollbacks = 8
+
+// Options are the settings of a run. Zero values are not defaults: the
+// config package fills them.
+type Options struct {
+	Steps     int     // optimizer steps, ≥ 1
+	BatchSize int     // rows per step; 0 or ≥ the training rows: full batch
+	LR        float64 // peak learning rate
+	Schedule  Schedule
+	Warmup    int     // linear warm-up steps
+	Seed      uint64  // seeds the batches
+	ClipNorm  float64 // global gradient-norm threshold; 0: off
+	// WeightDecay is the decoupled (AdamW) decay per unit learning rate.
+	WeightDecay float64
+	EvalEvery   int // steps between validation evaluations, ≥ 1
+	Patience    int // evaluations without improvement before stopping; 0: off
+	RestoreBest bool
+	OnNaN       OnNaN
+	// LogJacobian is added to every reported NLL (train loss and validation)
+	// to express it in the original units of y: Σ_j log s_j for
+	// standardized responses (data.Scaler.LogJacobian), 0 otherwise.
+	LogJacobian float64
+	// Progress, if not nil, is called after every step.
+	Progress func(Progress)
+}
+
+// Progress is what Run reports after each step.
+type Progress struct {
+	Step, Steps int // steps done, planned
+	LR          float64
+	Loss        float64 // training batch NLL, nats per row, original units
+	ValNLL      float64 // last validation NLL (NaN before the first, or none)
+	Elapsed     time.Duration
+}
+
+// Record is one row of the history: the state after Step steps.
+type Record struct {
+	Step   int
+	LR     float64 // the learning rate used by this step
+	Loss   float64 // training batch NLL in nats per row, original units
+	ValNLL float64 // validation NLL at this step, NaN when not evaluated
+}
+
+// Result is what a run produced.
+type Result struct {
+	Weights    *graph.Weights // the kept weights (the best ones with RestoreBest)
+	History    []Record
+	Steps      int     // steps done
+	Seconds    float64 // wall time of the training loop alone
+	FinalLoss  float64 // training NLL of the last step, original units
+	BestValNLL float64 // NaN without validation data
+	BestStep   int
+	ValNLL     float64 // validation NLL of the kept weights (NaN without validation)
+	Stopped    string  // "completed", "early-stopped" or "interrupted"
+	Rollbacks  int
+}
+
+// Run trains w in place on train (already standardized, like val) and
+// returns the result. val may be nil. It stops at the end of the current
+// step when ctx is done, returning the result so far (with the best or last
+// good weights) together with ctx's error.
+func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Options) (*Result, error) {
+	s := w.Spec
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
+	if train == nil || train.N < 1 {
+		return nil, errors.New("train: no training rows")
+	}
+	if train.XDim != s.In || train.YDim != s.Out {
+		return nil, fmt.Errorf("train: data has %d covariates and %d responses, model wants %d and %d",
+			train.XDim, train.YDim, s.In, s.Out)
+	}
+	if val != nil && val.N == 0 {
+		val = nil
+	}
+	if (opt.Patience > 0 || opt.RestoreBest) && val == nil {
+		opt.Patience, opt.RestoreBest = 0, false
+	}
+	batch := opt.BatchSize
+	if batch <= 0 || batch >= train.N {
+		batch = train.N
+	}
+	g := G.NewGraph()
+	m, err := graph.Build(g, w, batch, true)
+	if err != nil {
+		return nil, err
+	}
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	var ev *evaluator
+	if val != nil {
+		if ev, err = newEvaluator(w, val); err != nil {
+			return nil, err
+		}
+		defer ev.close()
+	}
+	grads := make([]*tensor.Dense, len(m.Grads))
+	opt2 := newAdam(w.Tensors())
+	bt := newBatcher(train, batch, opt.Seed)
+
+	res := &Result{BestValNLL: math.NaN(), ValNLL: math.NaN(), Stopped: "completed",
+		History: make([]Record, 0, opt.Steps)}
+	good := w.Clone() // last good checkpoint
+	var goodOpt adamState
+	opt2.save(&goodOpt)
+	goodStep := 0
+	var best *graph.Weights
+	lrScale := 1.0
+	sinceBest := 0
+	lastVal := math.NaN()
+
+	start := time.Now()
+	for step := 0; step < opt.Steps; step++ {
+		bt.fill(m.XT, m.YT)
+		vm.Reset()
+		if err := vm.RunAll(); err != nil {
+			return nil, fmt.Errorf("train: step %d: %w", step+1, err)
+		}
+		loss, err := m.LossValue()
+		if err != nil {
+			return nil, fmt.Errorf("train: step %d: %w", step+1, err)
+		}
+		for i, n := range m.Grads {
+			grads[i] = n.Value().(*tensor.Dense)
+		}
+		norm, finite := gradNorm(grads)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) || !finite {
+			what := fmt.Sprintf("loss %v", loss)
+			if !finite {
+				what = "a gradient that is not finite"
+			}
+			if opt.OnNaN != Rollback || res.Rollbacks >= maxRollbacks {
+				w.CopyFrom(good)
+				return nil, fmt.Errorf("train: step %d: %s; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)", step+1, what)
+			}
+			res.Rollbacks++
+			w.CopyFrom(good)
+			opt2.restore(&goodOpt)
+			lrScale /= 2
+			res.History = res.History[:goodStep]
+			step = goodStep - 1
+			continue
+		}
+		lr := rate(opt.Schedule, opt.LR, step, opt.Steps, opt.Warmup) * lrScale
+		gscale := 1.0
+		if opt.ClipNorm > 0 && norm > opt.ClipNorm {
+			gscale = opt.ClipNorm / norm
+		}
+		opt2.step(grads, lr, gscale, opt.WeightDecay)
+		rec := Record{Step: step + 1, LR: lr, Loss: loss + opt.LogJacobian, ValNLL: math.NaN()}
+		res.FinalLoss = rec.Loss
+		done := step+1 == opt.Steps
+		if ev != nil && ((step+1)%opt.EvalEvery == 0 || done) {
+			v, err := ev.nll()
+			if err != nil {
+				return nil, fmt.Errorf("train: step %d: validation: %w", step+1, err)
+			}
+			v += opt.LogJacobian
+			rec.ValNLL, lastVal = v, v
+			if !math.IsNaN(v) && (math.IsNaN(res.BestValNLL) || v < res.BestValNLL) {
+				res.BestValNLL, res.BestStep = v, step+1
+				if best == nil {
+					best = w.Clone()
+				} else {
+					best.CopyFrom(w)
+				}
+				sinceBest = 0
+			} else {
+				sinceBest++
+			}
+		}
+		if (step+1)%opt.EvalEvery == 0 {
+			good.CopyFrom(w)
+			opt2.save(&goodOpt)
+			goodStep = step + 1
+		}
+		res.History = append(res.History, rec)
+		res.Steps = step + 1
+		if opt.Progress != nil {
+			opt.Progress(Progress{Step: step + 1, Steps: opt.Steps, LR: lr, Loss: rec.Loss, ValNLL: lastVal, Elapsed: time.Since(start)})
+		}
+		if ctx.Err() != nil {
+			res.Stopped = "interrupted"
+			break
+		}
+		if opt.Patience > 0 && sinceBest >= opt.Patience {
+			res.Stopped = "early-stopped"
+			break
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if best != nil && (opt.RestoreBest || res.Stopped == "early-stopped") {
+		w.CopyFrom(best)
+		res.ValNLL = res.BestValNLL
+	} else {
+		res.ValNLL = lastVal
+	}
+	if !finiteWeights(w) {
+		// Cannot happen after a finite loss and gradients, but a model with
+		// NaN must never leave this package.
+		w.CopyFrom(good)
+		return nil, errors.New("train: weights became non-finite; restored the last good checkpoint")
+	}
+	res.Weights = w
+	if res.Stopped == "interrupted" {
+		return res, fmt.Errorf("train: interrupted after step %d of %d: %w", res.Steps, opt.Steps, ctx.Err())
+	}
+	return res, nil
+}
+
+func finiteWeights(w *graph.Weights) bool {
+	_, ok := gradNorm(w.Tensors())
+	return ok
+}
+
+func (o Options) validate() error {
+	switch {
+	case o.Steps < 1:
+		return fmt.Errorf("train: steps must be ≥ 1, got %d", o.Steps)
+	case o.BatchSize < 0:
+		return fmt.Errorf("train: batch size must be ≥ 0, got %d", o.BatchSize)
+	case !(o.LR > 0) || math.IsInf(o.LR, 0):
+		return fmt.Errorf("train: learning rate must be > 0, got %v", o.LR)
+	case o.Warmup < 0 || o.Warmup >= o.Steps:
+		return fmt.Errorf("train: warmup must be in [0, steps), got %d of %d steps", o.Warmup, o.Steps)
+	case o.EvalEvery < 1:
+		return fmt.Errorf("train: eval_every must be ≥ 1, got %d", o.EvalEvery)
+	case o.ClipNorm < 0 || o.WeightDecay < 0 || o.Patience < 0:
+		return errors.New("train: clip_norm, weight_decay and patience must be ≥ 0")
+	case o.OnNaN != Stop && o.OnNaN != Rollback:
+		return fmt.Errorf("train: unknown on_nan %q (want stop or rollback)", o.OnNaN)
+	}
+	return o.Schedule.validate()
+}
+
+// batcher copies the rows of each step into the graph's input tensors:
+// the whole set for full batches, else consecutive slices of a seeded
+// permutation drawn anew every epoch, dropping the last incomplete slice
+// (as the PyTorch reference does).
+type batcher struct {
+	d          *data.Dataset
+	batch, pos int
+	perm       []int
+	rng        *rand.Rand
+	loaded     bool
+}
+
+func newBatcher(d *data.Dataset, batch int, seed uint64) *batcher {
+	return &batcher{d: d, batch: batch, pos: d.N, rng: rand.New(rand.NewPCG(seed, 0x6d646e62617463))}
+}
+
+func (b *batcher) fill(xt, yt *tensor.Dense) {
+	d := b.d
+	if b.batch == d.N {
+		if !b.loaded {
+			put(xt, d.X)
+			put(yt, d.Y)
+			b.loaded = true
+		}
+		return
+	}
+	if b.pos+b.batch > d.N {
+		if b.perm == nil {
+			b.perm = make([]int, d.N)
+		}
+		for i := range b.perm {
+			b.perm[i] = i
+		}
+		b.rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
+		b.pos = 0
+	}
+	idx := b.perm[b.pos : b.pos+b.batch]
+	b.pos += b.batch
+	putRows(xt, d.X, d.XDim, idx)
+	putRows(yt, d.Y, d.YDim, idx)
+}
+
+func put(t *tensor.Dense, v []float64) {
+	switch d := t.Data().(type) {
+	case []float32:
+		for i, x := range v {
+			d[i] = float32(x)
+		}
+	case []float64:
+		copy(d, v)
+	}
+}
+
+func putRows(t *tensor.Dense, v []float64, dim int, idx []int) {
+	switch d := t.Data().(type) {
+	case []float32:
+		for r, i := range idx {
+			for j := range dim {
+				d[r*dim+j] = float32(v[i*dim+j])
+			}
+		}
+	case []float64:
+		for r, i := range idx {
+			copy(d[r*dim:(r+1)*dim], v[i*dim:(i+1)*dim])
+		}
+	}
+}
+
+// evaluator computes the validation NLL with a forward-only graph that
+// shares the training weights.
+type evaluator struct {
+	vm G.VM
+	m  *graph.MDN
+}
+
+func newEvaluator(w *graph.Weights, val *data.Dataset) (*evaluator, error) {
+	g := G.NewGraph()
+	m, err := graph.Build(g, w, val.N, false)
+	if err != nil {
+		return nil, err
+	}
+	put(m.XT, val.X)
+	put(m.YT, val.Y)
+	return &evaluator{vm: G.NewTapeMachine(g), m: m}, nil
+}
+
+func (e *evaluator) nll() (float64, error) {
+	e.vm.Reset()
+	if err := e.vm.RunAll(); err != nil {
+		return 0, err
+	}
+	return e.m.LossValue()
+}
+
+func (e *evaluator) close() { e.vm.Close() }

@@ -77,7 +77,7 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 // nothing and frac ≥ 1 holds out everything. The rows are chosen by a
 // permutation drawn from rng (rng.Perm(N), one call whatever frac is), so the
 // same seed gives the same split; within each part rows keep their order in
-// d. Both parts are copies. Split cannot fail.
+// d. Both parts are copies. Split cannot fail; rng must not be nil.
 func (d *Dataset) Split(frac float64, rng *rand.Rand) (train, held *Dataset) {
 	h := heldCount(frac, d.N)
 	perm := rng.Perm(d.N)

@@ -52,17 +52,6 @@ func mustDiag(t testing.TB, weights, means, sigmas []float64, d int) *Mixture {
 	return m
 }
 
-// integrate returns ∫_a^b f by 20-point Gauss–Legendre on `pieces` equal
-// subintervals.
-func integrate(f func(float64) float64, a, b float64, pieces int) float64 {
-	h := (b - a) / float64(pieces)
-	var s float64
-	for i := range pieces {
-		s += quad.Fixed(f, a+float64(i)*h, a+float64(i+1)*h, 20, quad.Legendre{}, 0)
-	}
-	return s
-}
-
 // integrateMixture returns ∫_a^b f for an f that is smooth on the scale of
 // the components of the D = 1 mixture m: 20-point Gauss–Legendre between
 // breakpoints that are σ_k/2 apart within 40 σ_k of every μ_k, plus a, b

@@ -16,8 +16,9 @@ type Mixture struct {
 	K, D       int
 	LogWeights []float64 // len K: log π_k; logsumexp is 0 (normalized)
 	Means      []float64 // len K*D: μ_k[j] = Means[k*D+j]
-	Chol       []float64 // len K*D*D: lower-triangular Cholesky factor L_k of Σ_k, row-major,
-	// L_k[i][j] = Chol[k*D*D+i*D+j], zero above the diagonal, positive diagonal
+	// Chol, len K*D*D: lower-triangular Cholesky factor L_k of Σ_k, row-major,
+	// L_k[i][j] = Chol[k*D*D+i*D+j], zero above the diagonal, positive diagonal.
+	Chol []float64
 }
 
 // stackD is the largest dimension for which the hot paths (LogProb, Cov)

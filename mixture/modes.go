@@ -73,10 +73,13 @@ func (o ModeOptions) withDefaults() ModeOptions {
 // A stationary point where H has a positive eigenvalue is a saddle; the
 // iteration is restarted from both sides of it along that eigenvector,
 // each side inheriting half of the start's weight. Points closer than
-// MergeTol·σ_min are one mode, as are two points of which one is not a
-// strict maximum (H not negative definite, as at a mode too flat for the
-// iteration to converge in MaxIter steps) when p does not dip along the
-// segment joining them.
+// MergeTol·σ_min are one mode, as are two points that p does not dip
+// between (sampled at 63 points of the segment joining them) when they
+// are closer than 0.1·σ_min or one of them is not a strict maximum (H not
+// negative definite). The second rule joins the ends of the slow
+// (sublinear) approach to a flat, degenerate mode, such as that of
+// 0.5 N(0,1) + 0.5 N(2,1) at 1, which is then located only to the
+// accuracy MaxIter iterations reach (about 1e-3·σ by default).
 //
 // So 0.5 N(0,1) + 0.5 N(1,1) has one mode (at 0.5, mass 1) and
 // 0.5 N(0,1) + 0.5 N(10,1) has two (mass 0.5 each).
@@ -356,13 +359,20 @@ func (w *modeWork) climb(x []float64, mass float64, opts ModeOptions, depth int,
 	return append(found, foundPoint{y: x, logp: lp, mass: mass, strict: strict})
 }
 
-// same reports whether a and b are one mode: close, or (when one is not a
-// strict maximum) joined by a segment along which p has no dip.
+// nearMerge is the distance, in units of σ_min, below which two strict
+// maxima are tested for a dip between them (see same).
+const nearMerge = 0.1
+
+// same reports whether a and b are one mode: closer than MergeTol·σ_min,
+// or joined by a segment along which p has no dip, tested when one of them
+// is not a strict maximum or they are closer than nearMerge·σ_min (as the
+// two ends of the slow approach to a flat, degenerate mode are).
 func (w *modeWork) same(a, b foundPoint, opts ModeOptions) bool {
-	if distance(a.y, b.y) <= opts.MergeTol*w.sigmaMin {
+	dist := distance(a.y, b.y)
+	if dist <= opts.MergeTol*w.sigmaMin {
 		return true
 	}
-	if a.strict && b.strict {
+	if a.strict && b.strict && dist > nearMerge*w.sigmaMin {
 		return false
 	}
 	floor := math.Min(a.logp, b.logp) - 1e-12*math.Max(1, math.Abs(math.Min(a.logp, b.logp)))

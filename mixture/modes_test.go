@@ -167,6 +167,18 @@ func TestModesExactCases(t *testing.T) {
 		math.Abs(modes[0].Y[0]+modes[1].Y[0]) > 1e-9 {
 		t.Errorf("start at minimum: got %+v, want two modes at ±x with mass 0.5 each", modes)
 	}
+	// 0.5 N(0,1) + 0.5 N(2,1) is at the bifurcation: p″(1) = 0 and 1 is a
+	// flat (quartic) mode, approached sublinearly from both starts.
+	m = mustDiag(t, []float64{0.5, 0.5}, []float64{0, 2}, []float64{1, 1}, 1)
+	modes = m.Modes(ModeOptions{})
+	if len(modes) != 1 || math.Abs(modes[0].Y[0]-1) > 1e-2 || math.Abs(modes[0].Mass-1) > 1e-15 {
+		t.Errorf("degenerate: got %+v, want one mode near 1 with mass 1", modes)
+	}
+	// Just past the bifurcation, 0.5 N(0,1) + 0.5 N(2.01,1) has two modes.
+	m = mustDiag(t, []float64{0.5, 0.5}, []float64{0, 2.01}, []float64{1, 1}, 1)
+	if modes = m.Modes(ModeOptions{}); len(modes) != 2 {
+		t.Errorf("past the bifurcation: got %+v, want 2 modes", modes)
+	}
 	// 2-D: 0.5 N((0,0), I) + 0.5 N((1,0), I) has one mode at (0.5, 0).
 	m = mustDiag(t, []float64{0.5, 0.5}, []float64{0, 0, 1, 0}, []float64{1, 1, 1, 1}, 2)
 	modes = m.Modes(ModeOptions{})

@@ -32,6 +32,8 @@ var (
 	colOrange = color.RGBA{R: 255, G: 127, B: 14, A: 255}
 	colRed    = color.RGBA{R: 214, G: 39, B: 40, A: 255}
 	colGrey   = color.RGBA{R: 127, G: 127, B: 127, A: 255}
+	// lightGrey draws grid lines.
+	lightGrey = color.RGBA{R: 220, G: 220, B: 220, A: 255}
 )
 
 // figureSize returns (w, h) with zero values replaced by the defaults, or an

@@ -1,0 +1,26 @@
+// Package model is a trained Mixture Density Network (Bishop 1994) as one
+// self-describing JSON file, and pure-Go float64 inference from it.
+//
+// A [Model] holds everything needed to use a network without its training
+// config: the architecture and noise model ([graph.Spec]), the names of the
+// covariate and response columns, the standardization ([data.Scaler]), all
+// weights as named arrays and a summary of the training run. [Model.Save]
+// writes it atomically; [Load] reads it back and checks it, reporting any
+// problem as an error that starts with "model: <path>: ". The file format
+// is described field by field in docs/model-format.md.
+//
+// A [Predictor] evaluates the network on batches of raw covariate rows and
+// returns, per row, the predictive Gaussian mixture in the original units of
+// y,
+//
+//	p(y|x) = Σ_k π_k(x) N(y; μ_k(x), Σ_k(x)),   Σ_k = L_k L_kᵀ,
+//
+// as a [mixture.Mixture]. The forward pass is the graph's (package graph)
+// in float64, computed with gonum's Dgemm one batch at a time and without
+// Gorgonia, so that predicting millions of rows is fast.
+//
+// References:
+//
+//	C. M. Bishop, "Mixture Density Networks", Neural Computing Research
+//	Group Report NCRG/94/004, Aston University, 1994.
+package model

@@ -1,0 +1,322 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"reflect"
+	"strconv"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/internal/atomicfile"
+	"gorgonia.org/tensor"
+)
+
+// fileJSON is the layout of a model file as written. Floats are written by
+// encoding/json, which uses the shortest decimal that reads back to the
+// same float64, so Save then Load is exact.
+type fileJSON struct {
+	Format   string        `json:"format"`
+	Version  int           `json:"version"`
+	Spec     specJSON      `json:"spec"`
+	XNames   []string      `json:"x_names"`
+	YNames   []string      `json:"y_names"`
+	Scaler   data.Scaler   `json:"scaler"`
+	Weights  []graph.Array `json:"weights"`
+	Training Summary       `json:"training"`
+}
+
+// specJSON is graph.Spec with the keys of the training config's model
+// section and the dtype as a string.
+type specJSON struct {
+	In         int       `json:"dim_in"`
+	Out        int       `json:"dim_out"`
+	K          int       `json:"components"`
+	Hidden     []int     `json:"hidden"`
+	Activation string    `json:"activation"`
+	Noise      string    `json:"noise"`
+	FixedSigma []float64 `json:"fixed_sigma,omitempty"`
+	Sigma      string    `json:"sigma"`
+	SigmaMin   float64   `json:"sigma_min"`
+	Dtype      string    `json:"dtype"`
+}
+
+// The read side keeps every float array raw, so that a null or a string
+// such as "NaN" (JSON has no NaN or Inf) is reported with its place rather
+// than silently read as 0.
+type fileIn struct {
+	Format   string    `json:"format"`
+	Version  int       `json:"version"`
+	Spec     specIn    `json:"spec"`
+	XNames   []string  `json:"x_names"`
+	YNames   []string  `json:"y_names"`
+	Scaler   scalerIn  `json:"scaler"`
+	Weights  []arrayIn `json:"weights"`
+	Training Summary   `json:"training"`
+}
+
+type specIn struct {
+	In         int             `json:"dim_in"`
+	Out        int             `json:"dim_out"`
+	K          int             `json:"components"`
+	Hidden     []int           `json:"hidden"`
+	Activation string          `json:"activation"`
+	Noise      string          `json:"noise"`
+	FixedSigma json.RawMessage `json:"fixed_sigma"`
+	Sigma      string          `json:"sigma"`
+	SigmaMin   float64         `json:"sigma_min"`
+	Dtype      string          `json:"dtype"`
+}
+
+type scalerIn struct {
+	XMean json.RawMessage `json:"x_mean"`
+	XStd  json.RawMessage `json:"x_std"`
+	YMean json.RawMessage `json:"y_mean"`
+	YStd  json.RawMessage `json:"y_std"`
+}
+
+type arrayIn struct {
+	Name  string          `json:"name"`
+	Shape []int           `json:"shape"`
+	Data  json.RawMessage `json:"data"`
+}
+
+// Save writes m to path as indented JSON, atomically: a reader of path sees
+// the old file or the complete new one. It checks m first (Validate). Saving
+// one model twice gives identical bytes.
+func (m *Model) Save(path string) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("model: %s: %w", path, err)
+	}
+	s := m.Spec
+	f := fileJSON{
+		Format:  m.Format,
+		Version: m.Version,
+		Spec: specJSON{
+			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
+			Activation: string(s.Activation), Noise: string(s.Noise), FixedSigma: s.FixedSigma,
+			Sigma: string(s.Transform), SigmaMin: s.SigmaMin, Dtype: s.Dtype.String(),
+		},
+		XNames:   m.XNames,
+		YNames:   m.YNames,
+		Scaler:   m.Scaler,
+		Weights:  m.Arrays,
+		Training: m.Training,
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return fmt.Errorf("model: %s: %w", path, err)
+	}
+	b = append(b, '\n')
+	if err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	}); err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	return nil
+}
+
+// Load reads and checks the model file at path. Every error starts with
+// "model: <path>: ": a missing or empty file, invalid JSON (with the line
+// and column), a format other than "mdn-model", a version other than
+// FormatVersion, an unknown field, a value that is not a number where one is
+// needed (null or a string such as "NaN"), and anything Validate rejects.
+func Load(path string) (*Model, error) {
+	m, err := load(path)
+	if err != nil {
+		return nil, fmt.Errorf("model: %s: %w", path, err)
+	}
+	return m, nil
+}
+
+func load(path string) (*Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is already in the message
+		}
+		return nil, err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, errors.New("empty file")
+	}
+	// Check the syntax of the whole document and the header first, so that
+	// a file of another format or version is named as such rather than by
+	// its first unknown field.
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, jsonError(b, err)
+	}
+	if head.Format != Format {
+		return nil, fmt.Errorf("not an mdn model (format %q, want %q)", head.Format, Format)
+	}
+	if head.Version != FormatVersion {
+		return nil, fmt.Errorf("unsupported format version %d (this mdn reads %d)", head.Version, FormatVersion)
+	}
+	var in fileIn
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return nil, jsonError(b, err)
+	}
+	return in.model()
+}
+
+func (in *fileIn) model() (*Model, error) {
+	s := in.Spec
+	m := &Model{
+		Format:  in.Format,
+		Version: in.Version,
+		Spec: graph.Spec{
+			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
+			Activation: graph.Activation(s.Activation), Noise: graph.Noise(s.Noise),
+			Transform: graph.Transform(s.Sigma), SigmaMin: s.SigmaMin,
+		},
+		XNames:   in.XNames,
+		YNames:   in.YNames,
+		Training: in.Training,
+	}
+	switch s.Dtype {
+	case "float32":
+		m.Spec.Dtype = tensor.Float32
+	case "float64":
+		m.Spec.Dtype = tensor.Float64
+	default:
+		return nil, fmt.Errorf("spec.dtype: want \"float32\" or \"float64\", got %q", s.Dtype)
+	}
+	var err error
+	if len(s.FixedSigma) > 0 && string(s.FixedSigma) != "null" {
+		if m.Spec.FixedSigma, err = numbers("spec.fixed_sigma", s.FixedSigma); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		dst  *[]float64
+	}{
+		{"scaler.x_mean", in.Scaler.XMean, &m.Scaler.XMean},
+		{"scaler.x_std", in.Scaler.XStd, &m.Scaler.XStd},
+		{"scaler.y_mean", in.Scaler.YMean, &m.Scaler.YMean},
+		{"scaler.y_std", in.Scaler.YStd, &m.Scaler.YStd},
+	} {
+		if *f.dst, err = numbers(f.name, f.raw); err != nil {
+			return nil, err
+		}
+	}
+	m.Arrays = make([]graph.Array, len(in.Weights))
+	for i, a := range in.Weights {
+		name := fmt.Sprintf("weights[%d]", i)
+		if a.Name != "" {
+			name = fmt.Sprintf("weights: %q", a.Name)
+		}
+		d, err := numbers(name, a.Data)
+		if err != nil {
+			return nil, err
+		}
+		m.Arrays[i] = graph.Array{Name: a.Name, Shape: a.Shape, Data: d}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// numbers decodes a JSON array of numbers. Unlike encoding/json, it rejects
+// null elements (which encoding/json would leave as 0) and says which
+// element is not a number, so that a "NaN" written as a string is named.
+func numbers(name string, raw json.RawMessage) ([]float64, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, fmt.Errorf("%s: missing, want an array of numbers", name)
+	}
+	var v []float64
+	// Fast path: a plain array of numbers. A null element would decode to 0,
+	// so arrays holding "null" take the slow path.
+	if !bytes.Contains(raw, []byte("null")) && json.Unmarshal(raw, &v) == nil {
+		return v, nil
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, fmt.Errorf("%s: want an array of numbers", name)
+	}
+	v = make([]float64, len(elems))
+	for i, e := range elems {
+		switch {
+		case string(e) == "null":
+			return nil, fmt.Errorf("%s: value %d is null, not a number", name, i)
+		case len(e) > 0 && e[0] == '"':
+			return nil, fmt.Errorf("%s: value %d is the string %s, not a number (a model file holds finite numbers only)", name, i, e)
+		case len(e) > 0 && (e[0] == '[' || e[0] == '{' || e[0] == 't' || e[0] == 'f'):
+			return nil, fmt.Errorf("%s: value %d is %s, not a number", name, i, e)
+		}
+		x, err := strconv.ParseFloat(string(e), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: value %d is %s, out of the float64 range", name, i, e)
+		}
+		v[i] = x
+	}
+	return v, nil
+}
+
+// jsonError rewrites an encoding/json error with the line and column of
+// its offset in b.
+func jsonError(b []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: invalid JSON: %s", position(b, se.Offset), se.Error())
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "the document"
+		}
+		return fmt.Errorf("%s: %s: want %s, got a JSON %s", position(b, te.Offset), field, kind(te.Type), te.Value)
+	}
+	if msg, ok := bytes.CutPrefix([]byte(err.Error()), []byte("json: ")); ok {
+		return errors.New(string(msg))
+	}
+	return err
+}
+
+// position is "line L, column C" (1-based, C in bytes) of the byte at which
+// encoding/json stopped after reading offset bytes.
+func position(b []byte, offset int64) string {
+	i := int(offset) - 1
+	i = max(0, min(i, len(b)-1))
+	line := 1 + bytes.Count(b[:i], []byte("\n"))
+	col := i - bytes.LastIndexByte(b[:i], '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// kind names a Go type as the JSON value it is read from.
+func kind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return kind(t.Elem()) + " or null"
+	}
+	return t.String()
+}

@@ -1,0 +1,188 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+)
+
+// Format is the value of the "format" field of every model file.
+const Format = "mdn-model"
+
+// FormatVersion is the version of the file layout that this package writes
+// and the only one it reads.
+const FormatVersion = 1
+
+// Model is a trained MDN. Build one with New or Load; a Model changed by
+// hand should pass Validate before use.
+type Model struct {
+	// Format is always "mdn-model" (json "format").
+	Format string
+	// Version is the file layout version, FormatVersion (json "version").
+	Version int
+	// Spec is the architecture, noise model, σ transform and dtype the
+	// network was trained with. Spec.FixedSigma and Spec.SigmaMin are in the
+	// units the network sees (standardized units of y when standardizing).
+	Spec graph.Spec
+	// XNames (len Spec.In) and YNames (len Spec.Out) are the covariate and
+	// response column names, in the order of the network's inputs and
+	// outputs.
+	XNames, YNames []string
+	// Scaler standardizes x and y (data.IdentityScaler when the model was
+	// trained on raw data).
+	Scaler data.Scaler
+	// Arrays are all weights as named float64 arrays, in the order of
+	// graph.Weights.Arrays (json "weights"). A float32 model's values are
+	// exact float64 copies of its float32 weights.
+	Arrays []graph.Array
+	// Training summarizes the run that produced the weights.
+	Training Summary
+}
+
+// Summary describes the training run of a model. Only Seconds and Created
+// depend on the clock: two runs with the same config and seed give files
+// that differ at most in these two fields (a trainer that wants
+// byte-identical files leaves Created empty and Seconds 0).
+type Summary struct {
+	// Steps is the number of optimizer steps taken.
+	Steps int `json:"steps"`
+	// Seconds is the wall-clock training time in seconds; it varies from
+	// run to run.
+	Seconds float64 `json:"seconds"`
+	// Seed is the seed of the run's random source.
+	Seed uint64 `json:"seed"`
+	// BestValidationNLL is the lowest mean validation NLL seen, in nats per
+	// row in the original units of y; nil (json null) without validation
+	// data.
+	BestValidationNLL *float64 `json:"best_validation_nll"`
+	// FinalTrainLoss is the mean training NLL of the last step, in nats per
+	// row in the units the network sees.
+	FinalTrainLoss float64 `json:"final_train_loss"`
+	// Config is the base name of the training config file ("" if none).
+	Config string `json:"config"`
+	// Created is the UTC time the model was written, RFC 3339; "" (and
+	// omitted from the file) when not recorded.
+	Created string `json:"created,omitempty"`
+}
+
+// New returns a Model of the weights w for spec, with copies of the names,
+// the scaler and the weights. It returns an error if the parts do not fit
+// together (see Validate); w's arrays must have the shapes spec implies.
+func New(spec graph.Spec, w *graph.Weights, xNames, yNames []string, sc data.Scaler, sum Summary) (*Model, error) {
+	if w == nil {
+		return nil, errors.New("model: new: no weights")
+	}
+	m := &Model{
+		Format:  Format,
+		Version: FormatVersion,
+		Spec:    cloneSpec(spec),
+		XNames:  append([]string(nil), xNames...),
+		YNames:  append([]string(nil), yNames...),
+		Scaler: data.Scaler{
+			XMean: append([]float64(nil), sc.XMean...),
+			XStd:  append([]float64(nil), sc.XStd...),
+			YMean: append([]float64(nil), sc.YMean...),
+			YStd:  append([]float64(nil), sc.YStd...),
+		},
+		Arrays:   w.Arrays(),
+		Training: sum,
+	}
+	if sum.BestValidationNLL != nil {
+		v := *sum.BestValidationNLL
+		m.Training.BestValidationNLL = &v
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("model: new: %w", err)
+	}
+	return m, nil
+}
+
+func cloneSpec(s graph.Spec) graph.Spec {
+	s.Hidden = append([]int(nil), s.Hidden...)
+	if s.FixedSigma != nil {
+		s.FixedSigma = append([]float64(nil), s.FixedSigma...)
+	}
+	return s
+}
+
+// Validate reports the first problem with m: a format or version other
+// than "mdn-model" and FormatVersion, an invalid Spec, names that do not
+// match Spec.In and Spec.Out (or are empty or repeated), a scaler of the
+// wrong size or with a non-finite mean or a std that is not finite and
+// > 0, weights that are missing, unknown, of the wrong shape or not
+// finite, and summary numbers that are not finite.
+func (m *Model) Validate() error {
+	if m.Format != Format {
+		return fmt.Errorf("not an mdn model (format %q, want %q)", m.Format, Format)
+	}
+	if m.Version != FormatVersion {
+		return fmt.Errorf("unsupported format version %d (this mdn reads %d)", m.Version, FormatVersion)
+	}
+	if err := m.Spec.Validate(); err != nil {
+		return fmt.Errorf("spec: %w", err)
+	}
+	if err := checkNames("x_names", m.XNames, m.Spec.In, "dim_in"); err != nil {
+		return err
+	}
+	if err := checkNames("y_names", m.YNames, m.Spec.Out, "dim_out"); err != nil {
+		return err
+	}
+	if err := m.Scaler.Validate(m.Spec.In, m.Spec.Out); err != nil {
+		return err
+	}
+	if _, err := graph.WeightsFromArrays(m.Spec, m.Arrays); err != nil {
+		return err
+	}
+	return m.Training.validate()
+}
+
+func checkNames(field string, names []string, want int, dim string) error {
+	if len(names) != want {
+		return fmt.Errorf("%s: has %d names, spec.%s is %d", field, len(names), dim, want)
+	}
+	seen := make(map[string]bool, len(names))
+	for i, n := range names {
+		if n == "" {
+			return fmt.Errorf("%s[%d]: empty name", field, i)
+		}
+		if seen[n] {
+			return fmt.Errorf("%s[%d]: %q given twice", field, i, n)
+		}
+		seen[n] = true
+	}
+	return nil
+}
+
+func (s Summary) validate() error {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case s.Steps < 0:
+		return fmt.Errorf("training.steps: must be ≥ 0, got %d", s.Steps)
+	case !finite(s.Seconds) || s.Seconds < 0:
+		return fmt.Errorf("training.seconds: must be finite and ≥ 0, got %v", s.Seconds)
+	case s.BestValidationNLL != nil && !finite(*s.BestValidationNLL):
+		return fmt.Errorf("training.best_validation_nll: must be finite or null, got %v", *s.BestValidationNLL)
+	case !finite(s.FinalTrainLoss):
+		return fmt.Errorf("training.final_train_loss: must be finite, got %v", s.FinalTrainLoss)
+	}
+	if s.Created != "" {
+		if _, err := time.Parse(time.RFC3339, s.Created); err != nil {
+			return fmt.Errorf("training.created: want an RFC 3339 time, got %q", s.Created)
+		}
+	}
+	return nil
+}
+
+// Weights rebuilds the graph weights of m (in Spec.Dtype), for resuming
+// training or building a graph.
+func (m *Model) Weights() (*graph.Weights, error) {
+	w, err := graph.WeightsFromArrays(m.Spec, m.Arrays)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return w, nil
+}

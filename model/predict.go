@@ -1,0 +1,321 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/mixture"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gorgonia.org/tensor"
+)
+
+// DefaultBatch is the batch size of a Predictor asked for a batch < 1.
+const DefaultBatch = 4096
+
+// Predictor evaluates a model's network in float64 on batches of rows and
+// turns each row's outputs into its predictive mixture. It holds float64
+// copies of the weights and the scratch for one batch, of
+// batch·(In + 2·max(Hidden) + K + NormalChannels) floats.
+//
+// A Predictor is not safe for concurrent use; make one per goroutine.
+type Predictor struct {
+	spec   graph.Spec
+	scaler data.Scaler
+	batch  int
+	pi     []layer
+	normal []layer
+	xs     []float64 // (batch, In): standardized covariates
+	h      [2][]float64
+	logits []float64 // (batch, K)
+	out    []float64 // (batch, NormalChannels)
+	err    error     // a problem with the model, returned by Predict
+}
+
+// layer is one Linear layer out = x·W + b, W: (in, out) row-major.
+type layer struct {
+	w, b    []float64
+	in, out int
+}
+
+// Predictor returns a Predictor of m for batches of up to batch rows
+// (DefaultBatch if batch < 1). If m is not valid (see Validate), Predict
+// returns the reason.
+func (m *Model) Predictor(batch int) *Predictor {
+	if batch < 1 {
+		batch = DefaultBatch
+	}
+	p := &Predictor{batch: batch}
+	if err := m.Validate(); err != nil {
+		p.err = fmt.Errorf("model: predictor: %w", err)
+		return p
+	}
+	p.spec = cloneSpec(m.Spec)
+	p.scaler = data.Scaler{
+		XMean: append([]float64(nil), m.Scaler.XMean...),
+		XStd:  append([]float64(nil), m.Scaler.XStd...),
+		YMean: append([]float64(nil), m.Scaler.YMean...),
+		YStd:  append([]float64(nil), m.Scaler.YStd...),
+	}
+	s64 := p.spec
+	s64.Dtype = tensor.Float64
+	w, err := graph.WeightsFromArrays(s64, m.Arrays)
+	if err != nil { // not reached: Validate checked the arrays
+		p.err = fmt.Errorf("model: predictor: %w", err)
+		return p
+	}
+	widest := 0
+	conv := func(ls []graph.Layer) []layer {
+		out := make([]layer, len(ls))
+		for i, l := range ls {
+			sh := l.W.Shape()
+			out[i] = layer{w: l.W.Data().([]float64), b: l.B.Data().([]float64), in: sh[0], out: sh[1]}
+			if i < len(ls)-1 {
+				widest = max(widest, sh[1])
+			}
+		}
+		return out
+	}
+	p.pi, p.normal = conv(w.Pi), conv(w.Normal)
+	p.xs = make([]float64, batch*p.spec.In)
+	p.h[0] = make([]float64, batch*widest)
+	p.h[1] = make([]float64, batch*widest)
+	p.logits = make([]float64, batch*p.spec.K)
+	p.out = make([]float64, batch*p.spec.NormalChannels())
+	return p
+}
+
+// Predict returns the predictive mixture of each of the n rows of raw
+// covariates x (n×In row-major, original units) in the original units of y.
+// Each row is standardized with the model's scaler,
+//
+//	x'_j = (x_j − XMean[j]) / XStd[j],
+//
+// run through both trunks (Linear-act-…-Linear, the activation on hidden
+// layers only) exactly as the graph does, and the outputs are turned into
+//
+//	log π = log-softmax(logits)                           (K)
+//	μ_k[j] = channel k·D+j                                (K, D)
+//	L_k = diag(σ_k1, …, σ_kD)                             diagonal, isotropic,
+//	                                                      isotropic_across_clusters, fixed
+//	L_k[j][j] = σ(raw_j), L_k[i][j] = raw (i > j)         full (layout: graph.Spec.ScaleChannels)
+//
+// with σ(r) = graph.Spec.Sigma(r), and finally to original units,
+//
+//	μ'_k = YMean + YStd ⊙ μ_k,   L'_k = diag(YStd) L_k,
+//
+// so that log p(y) = log p'(y') − Σ_j log YStd[j] with y' the standardized y.
+//
+// dst is reused: if cap(dst) ≥ n, dst[:n] is returned and the slices of its
+// mixtures are overwritten where their capacity suffices; other storage is
+// allocated once per call, never per row. Predict returns an error if
+// len(x) != n·In, a covariate is not finite, or a row's outputs do not make
+// a valid mixture (a σ that overflows or underflows to 0, a NaN).
+func (p *Predictor) Predict(x []float64, n int, dst []mixture.Mixture) ([]mixture.Mixture, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	s := p.spec
+	if n < 0 {
+		return nil, fmt.Errorf("model: predict: n must be ≥ 0, got %d", n)
+	}
+	if len(x) != n*s.In {
+		return nil, fmt.Errorf("model: predict: x has %d values, want n·dim_in = %d·%d = %d", len(x), n, s.In, n*s.In)
+	}
+	dst = p.prepare(dst, n)
+	K, P := s.K, s.NormalChannels()
+	for start := 0; start < n; start += p.batch {
+		rows := min(p.batch, n-start)
+		xb := x[start*s.In : (start+rows)*s.In]
+		for i, v := range xb {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("model: predict: row %d, covariate %d: must be finite, got %v", start+i/s.In, i%s.In, v)
+			}
+			j := i % s.In
+			p.xs[i] = (v - p.scaler.XMean[j]) / p.scaler.XStd[j]
+		}
+		p.trunk(p.pi, rows, p.logits)
+		p.trunk(p.normal, rows, p.out)
+		for i := range rows {
+			if err := p.fill(&dst[start+i], p.logits[i*K:(i+1)*K], p.out[i*P:(i+1)*P]); err != nil {
+				return nil, fmt.Errorf("model: predict: row %d: %w", start+i, err)
+			}
+		}
+	}
+	return dst, nil
+}
+
+// prepare returns dst[:n] with every mixture's slices of length K, K·D and
+// K·D·D, taking the missing storage from one allocation.
+func (p *Predictor) prepare(dst []mixture.Mixture, n int) []mixture.Mixture {
+	if cap(dst) < n {
+		nd := make([]mixture.Mixture, n)
+		copy(nd, dst[:cap(dst)])
+		dst = nd
+	}
+	dst = dst[:n]
+	K, D := p.spec.K, p.spec.Out
+	nw, nm, nc := K, K*D, K*D*D
+	short := func(m *mixture.Mixture) bool {
+		return cap(m.LogWeights) < nw || cap(m.Means) < nm || cap(m.Chol) < nc
+	}
+	need := 0
+	for i := range dst {
+		if short(&dst[i]) {
+			need++
+		}
+	}
+	var slab []float64
+	if need > 0 {
+		slab = make([]float64, need*(nw+nm+nc))
+	}
+	for i := range dst {
+		m := &dst[i]
+		if short(m) {
+			m.LogWeights, slab = slab[:nw:nw], slab[nw:]
+			m.Means, slab = slab[:nm:nm], slab[nm:]
+			m.Chol, slab = slab[:nc:nc], slab[nc:]
+		} else {
+			m.LogWeights, m.Means, m.Chol = m.LogWeights[:nw], m.Means[:nm], m.Chol[:nc]
+		}
+		m.K, m.D = K, D
+	}
+	return dst
+}
+
+// trunk runs the rows of p.xs through ls into dst (rows, last layer's out):
+//
+//	h_0 = x',  h_{i+1} = act(h_i·W_i + b_i),  act = identity on the last layer,
+//
+// with the same Dgemm as the graph's dense op, so that the float64 results
+// are the graph's.
+func (p *Predictor) trunk(ls []layer, rows int, dst []float64) {
+	h := p.xs[:rows*p.spec.In]
+	for i, l := range ls {
+		last := i == len(ls)-1
+		o := dst[:rows*l.out]
+		if !last {
+			o = p.h[i%2][:rows*l.out]
+		}
+		for r := range rows {
+			copy(o[r*l.out:(r+1)*l.out], l.b)
+		}
+		gonum.Implementation{}.Dgemm(blas.NoTrans, blas.NoTrans, rows, l.out, l.in, 1, h, l.in, l.w, l.out, 1, o, l.out)
+		if !last {
+			activate(p.spec.Activation, o)
+		}
+		h = o
+	}
+}
+
+// activate applies a hidden-layer activation in place, with the formulas of
+// the graph's dense op:
+//
+//	relu: max(0, z)   tanh: tanh(z)   elu: z if z ≥ 0 else exp(z) − 1   silu: z / (1 + exp(−z))
+func activate(act graph.Activation, z []float64) {
+	switch act {
+	case graph.ReLU:
+		for i, v := range z {
+			if v < 0 {
+				z[i] = 0
+			}
+		}
+	case graph.Tanh:
+		for i, v := range z {
+			z[i] = math.Tanh(v)
+		}
+	case graph.ELU:
+		for i, v := range z {
+			if v < 0 {
+				z[i] = math.Expm1(v)
+			}
+		}
+	case graph.SiLU:
+		for i, v := range z {
+			z[i] = v / (1 + math.Exp(-v))
+		}
+	}
+}
+
+// fill writes the mixture of one row from its logits (K) and normal trunk
+// outputs out (NormalChannels) into m, whose slices prepare has sized.
+func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
+	s := p.spec
+	K, D := s.K, s.Out
+	ym, ys := p.scaler.YMean, p.scaler.YStd
+	graph.LogSoftmax(m.LogWeights, logits)
+	for k, v := range m.LogWeights {
+		if math.IsNaN(v) || math.IsInf(v, 1) {
+			return fmt.Errorf("log weight %d is %v (logits %v)", k, v, logits)
+		}
+	}
+	for i, v := range out[:K*D] {
+		j := i % D
+		mu := ym[j] + ys[j]*v
+		if math.IsNaN(mu) || math.IsInf(mu, 0) {
+			return fmt.Errorf("mean of component %d, dimension %d is %v", i/D, j, mu)
+		}
+		m.Means[i] = mu
+	}
+	raw := out[K*D:]
+	L := m.Chol
+	clear(L)
+	dd := D * D
+	switch s.Noise {
+	case graph.Diagonal:
+		for k := range K {
+			for j := range D {
+				L[k*dd+j*D+j] = ys[j] * s.Sigma(raw[k*D+j])
+			}
+		}
+	case graph.Isotropic:
+		for k := range K {
+			sg := s.Sigma(raw[k])
+			for j := range D {
+				L[k*dd+j*D+j] = ys[j] * sg
+			}
+		}
+	case graph.IsotropicAcrossClusters:
+		sg := s.Sigma(raw[0])
+		for k := range K {
+			for j := range D {
+				L[k*dd+j*D+j] = ys[j] * sg
+			}
+		}
+	case graph.Fixed:
+		for k := range K {
+			for j := range D {
+				L[k*dd+j*D+j] = ys[j] * s.FixedSigma[j]
+			}
+		}
+	case graph.Full:
+		nb := D * (D + 1) / 2
+		for k := range K {
+			blk := raw[k*nb : (k+1)*nb]
+			lk := L[k*dd : (k+1)*dd]
+			for j := range D {
+				lk[j*D+j] = ys[j] * s.Sigma(blk[j])
+			}
+			o := D
+			for i := 1; i < D; i++ {
+				for j := range i {
+					lk[i*D+j] = ys[i] * blk[o]
+					o++
+				}
+			}
+		}
+	}
+	for k := range K {
+		for i := range D {
+			for j := 0; j <= i; j++ {
+				v := L[k*dd+i*D+j]
+				if math.IsNaN(v) || math.IsInf(v, 0) || (i == j && v <= 0) {
+					return fmt.Errorf("scale factor L of component %d, row %d, column %d is %v (the σ transform overflowed or underflowed)", k, i, j, v)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,44 @@
+// Package gemm computes row-major general matrix products
+//
+//	C ← α·op(A)·op(B) + β·C
+//
+// where op(X) is X or Xᵀ, op(A) is m×k, op(B) is k×n and C is m×n, with the
+// same argument meaning as gonum's blas32.Sgemm and blas64.Dgemm: element
+// (i, j) of a row-major matrix X with leading dimension ldx is x[i*ldx+j].
+//
+// The product is a packed, blocked GEMM in the style of Goto and van de Geijn
+// ("Anatomy of high-performance matrix multiplication", ACM TOMS 34(3), 2008)
+// and BLIS (Van Zee and van de Geijn, ACM TOMS 41(3), 2015). For blocks of
+// kc ≤ 256 inner indices, op(B) is copied into column panels of nr columns
+// and op(A) into row panels of mr rows,
+//
+//	Bpack[panel][p*nr + j] = op(B)[pc+p, jc+j]   (kc×nr per panel)
+//	Apack[panel][p*mr + i] = op(A)[ic+i, pc+p]   (kc×mr per panel)
+//
+// so that the transposes cost nothing extra, and a register-blocked
+// micro-kernel accumulates one mr×nr tile of C as kc rank-1 updates,
+//
+//	C[i, j] ← α·Σ_p Apack[p*mr+i]·Bpack[p*nr+j] + β·C[i, j].
+//
+// On amd64 the float32 micro-kernel is Go assembly: a 6×16 tile in twelve
+// YMM accumulators with AVX2 and FMA, or a 12×16 tile in ZMM registers when
+// the CPU has AVX-512F. The float64 micro-kernel is a 4×8 (AVX2+FMA) tile.
+// Elsewhere, and on CPUs without AVX2 and FMA, a pure-Go 4×4 kernel is used.
+// The CPU features are read once at start-up; there is no other package
+// state except a sync.Pool of packing buffers, so that a call does not
+// allocate in steady state.
+//
+// When n is small and m large (for example 1024×128·128×10), a tile that is
+// wide along n wastes most of its lanes, so the package computes the
+// transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ instead, which is the same
+// arithmetic with the roles of m and n exchanged.
+//
+// As in BLAS, β = 0 overwrites C without reading it (a NaN in C does not
+// propagate), k = 0 or α = 0 only scales C by β, and summation order differs
+// from gonum's, so float32 results agree with it to rounding (about 1e-6
+// relative for the shapes of an MDN), not bit for bit.
+//
+// Invalid arguments (negative sizes, a leading dimension smaller than a row,
+// a slice too short for its matrix) are programmer errors, as in gonum's
+// BLAS, and panic with a message naming the argument.
+package gemm

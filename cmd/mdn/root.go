@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries an exit status other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// streams are the command's standard streams.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// run executes the mdn command line args and returns the exit status. Every
+// error is printed as one line "mdn: …" on stderr, without usage or a stack.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	io := streams{in: stdin, out: stdout, err: stderr}
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "mdn: %s\n", oneLine(err))
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return 1
+	}
+	return 0
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+}
+
+func newRootCmd(io streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "mdn",
+		Short: "Mixture Density Networks: train, sample, evaluate and plot",
+		Long: `mdn fits a Mixture Density Network (Bishop 1994) to CSV data: a neural network
+whose outputs are the weights, means and covariances of a Gaussian mixture
+p(y|x) over the response columns y given the covariate columns x.`,
+		Example: `  mdn gen ex1d --out ex1d.csv
+  mdn train --config configs/ex_1d.yaml --out out --figure out/ex_1d.png
+  mdn sample --model out/model.json --input testdata/ex1d_test.csv --n-samples 5
+  mdn eval --model out/model.json --data testdata/ex1d_test.csv --json
+  mdn plot --model out/model.json --data testdata/ex1d_train.csv --out fit.png`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())
+	})
+	root.AddCommand(newTrainCmd(io), newGenCmd(io))
+	for _, c := range extraCommands(io) {
+		root.AddCommand(c)
+	}
+	return root
+}

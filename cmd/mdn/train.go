@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	stdio "io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/internal/atomicfile"
+	"github.com/mdn-go/mdn/train"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+type trainOptions struct {
+	config   string
+	out      string
+	seed     uint64
+	seedSet  bool
+	steps    int
+	stepsSet bool
+	json     bool
+	force    bool
+	figure   string
+}
+
+func newTrainCmd(io streams) *cobra.Command {
+	o := &trainOptions{}
+	c := &cobra.Command{
+		Use:   "train --config FILE",
+		Short: "Train an MDN from a YAML config",
+		Long: `Train an MDN as the YAML config says (see docs/config.md) and write
+DIR/model.json (the model) and DIR/history.csv (step, learning rate, training
+loss and validation NLL, in nats per row in the original units of y).
+
+A progress bar is drawn on a terminal, plain lines otherwise. On SIGINT or
+SIGTERM training stops at the end of the current step, the best (or last good)
+weights are written, and mdn exits with status 130.`,
+		Example: `  mdn train --config configs/ex_1d.yaml --out out --figure out/ex_1d.png
+  mdn train --config configs/ex_1d_seed.yaml --out seed3 --seed 3 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.seedSet = c.Flags().Changed("seed")
+			o.stepsSet = c.Flags().Changed("steps")
+			return runTrain(c.Context(), io, o)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.config, "config", "", "YAML training config (required)")
+	f.StringVar(&o.out, "out", "out", "directory for model.json and history.csv")
+	f.Uint64Var(&o.seed, "seed", 0, "override train.seed")
+	f.IntVar(&o.steps, "steps", 0, "override train.steps (and clear train.epochs)")
+	f.BoolVar(&o.json, "json", false, "print one JSON line with the run's numbers")
+	f.BoolVar(&o.force, "force", false, "overwrite an existing model.json")
+	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the training data to this PNG")
+	c.MarkFlagRequired("config")
+	return c
+}
+
+// trainReport is the --json line.
+type trainReport struct {
+	TrainSeconds float64  `json:"train_seconds"`
+	Steps        int      `json:"steps"`
+	FinalLoss    float64  `json:"final_loss"`
+	ValNLL       *float64 `json:"val_nll"`
+	BestStep     int      `json:"best_step,omitempty"`
+	Stopped      string   `json:"stopped"`
+	Rollbacks    int      `json:"rollbacks"`
+	Model        string   `json:"model"`
+	History      string   `json:"history"`
+	Figure       string   `json:"figure,omitempty"`
+}
+
+func runTrain(ctx context.Context, io streams, o *trainOptions) error {
+	cfg, err := config.Load(o.config)
+	if err != nil {
+		return err
+	}
+	if o.seedSet {
+		cfg.Train.Seed = o.seed
+	}
+	if o.stepsSet {
+		if o.steps < 1 {
+			return fmt.Errorf("train: --steps must be ≥ 1, got %d", o.steps)
+		}
+		cfg.Train.Steps, cfg.Train.Epochs = o.steps, 0
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+	}
+	modelPath := filepath.Join(o.out, "model.json")
+	histPath := filepath.Join(o.out, "history.csv")
+	if !o.force {
+		if _, err := os.Stat(modelPath); err == nil {
+			return fmt.Errorf("train: %s exists; use --force to overwrite it or --out for another directory", modelPath)
+		}
+	}
+	if o.figure != "" && filepath.Clean(filepath.Dir(o.figure)) != filepath.Clean(o.out) {
+		if err := checkWritableDir(o.figure, "--figure"); err != nil {
+			return err
+		}
+	}
+	d, err := train.LoadData(cfg)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return fmt.Errorf("train: --out: %w", err)
+	}
+	prog := newProgress(io.err)
+	m, res, runErr := train.Fit(ctx, cfg, d, prog.update)
+	prog.finish()
+	if m == nil {
+		return runErr
+	}
+	m.Training.Config = filepath.Base(o.config)
+	if err := m.Save(modelPath); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(histPath, func(w stdio.Writer) error { return writeHistory(w, res.History) }); err != nil {
+		return err
+	}
+	if o.figure != "" && runErr == nil {
+		if err := writeDefaultFigure(o.figure, m, d.Train, cfg.Train.Seed, nil, nil); err != nil {
+			return err
+		}
+	}
+	if o.json {
+		rep := trainReport{TrainSeconds: res.Seconds, Steps: res.Steps, FinalLoss: res.FinalLoss,
+			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, Model: modelPath, History: histPath}
+		if !math.IsNaN(res.ValNLL) {
+			v := res.ValNLL
+			rep.ValNLL = &v
+		}
+		if o.figure != "" && runErr == nil {
+			rep.Figure = o.figure
+		}
+		b, _ := json.Marshal(rep)
+		fmt.Fprintln(io.out, string(b))
+	} else {
+		msg := fmt.Sprintf("trained %d steps in %.2fs: final loss %.4f", res.Steps, res.Seconds, res.FinalLoss)
+		if !math.IsNaN(res.ValNLL) {
+			msg += fmt.Sprintf(", validation NLL %.4f (best at step %d)", res.ValNLL, res.BestStep)
+		}
+		fmt.Fprintf(io.err, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
+		if o.figure != "" && runErr == nil {
+			fmt.Fprintf(io.err, "wrote %s\n", o.figure)
+		}
+	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far", runErr, modelPath)}
+		}
+		return runErr
+	}
+	return nil
+}
+
+func checkWritableDir(path, flag string) error {
+	st, err := os.Stat(filepath.Dir(path))
+	if err != nil || !st.IsDir() {
+		return fmt.Errorf("%s %s: directory %s does not exist", flag, path, filepath.Dir(path))
+	}
+	return nil
+}
+
+func fmtFloat(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func writeHistory(w stdio.Writer, h []train.Record) error {
+	if _, err := stdio.WriteString(w, "step,lr,train_loss,val_nll\n"); err != nil {
+		return err
+	}
+	for _, r := range h {
+		if _, err := fmt.Fprintf(w, "%d,%s,%s,%s\n", r.Step, fmtFloat(r.LR), fmtFloat(r.Loss), fmtFloat(r.ValNLL)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// progress draws a progress bar on a terminal and plain lines (every 10%)
+// otherwise.
+type progress struct {
+	w        stdio.Writer
+	bar      *progressbar.ProgressBar
+	tty      bool
+	lastLine int
+}
+
+func newProgress(w stdio.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = true
+	}
+	return p
+}
+
+func (p *progress) update(s train.Progress) {
+	if p.tty {
+		if p.bar == nil {
+			p.bar = progressbar.NewOptions(s.Steps, progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription("training"), progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish())
+		}
+		desc := fmt.Sprintf("loss %.4f", s.Loss)
+		if !math.IsNaN(s.ValNLL) {
+			desc += fmt.Sprintf(" val %.4f", s.ValNLL)
+		}
+		p.bar.Describe(desc)
+		p.bar.Set(s.Step)
+		return
+	}
+	tenth := s.Step * 10 / s.Steps
+	if tenth > p.lastLine || s.Step == s.Steps {
+		p.lastLine = tenth
+		line := fmt.Sprintf("step %d/%d  lr %.3g  loss %.4f", s.Step, s.Steps, s.LR, s.Loss)
+		if !math.IsNaN(s.ValNLL) {
+			line += fmt.Sprintf("  val_nll %.4f", s.ValNLL)
+		}
+		fmt.Fprintf(p.w, "%s  (%.1fs)\n", line, s.Elapsed.Seconds())
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

@@ -1,0 +1,126 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/model"
+	"gorgonia.org/tensor"
+)
+
+// Streams of the run's seed: each random choice draws from its own PCG
+// stream, so that changing one (say the hold-out) leaves the others alone.
+const (
+	streamInit  = 1
+	streamSplit = 2
+)
+
+// Data is the data of a run after loading: the training and validation
+// rows in original units, and the scaler fitted on the training rows.
+type Data struct {
+	Train, Val *data.Dataset
+	Scaler     data.Scaler
+}
+
+// LoadData reads the files of cfg, holds out the validation fraction when
+// there is no validation file, and fits the scaler on the training rows.
+func LoadData(cfg *config.Config) (*Data, error) {
+	tr, err := data.Read(cfg.Data.Train, cfg.Data.X, cfg.Data.Y)
+	if err != nil {
+		return nil, err
+	}
+	var val *data.Dataset
+	switch {
+	case cfg.Data.Validation != "":
+		if val, err = data.Read(cfg.Data.Validation, cfg.Data.X, cfg.Data.Y); err != nil {
+			return nil, err
+		}
+	case cfg.Data.ValidationFraction > 0:
+		tr, val = tr.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit)))
+	}
+	if cfg.Model.DType == config.Float32 {
+		for _, d := range []*data.Dataset{tr, val} {
+			if d == nil {
+				continue
+			}
+			if err := data.CheckFloat32(d); err != nil {
+				return nil, fmt.Errorf("%w (model.dtype is float32; use float64)", err)
+			}
+		}
+	}
+	sc := data.IdentityScaler(tr.XDim, tr.YDim)
+	if cfg.Data.Standardize {
+		sc = data.FitScaler(tr)
+	}
+	return &Data{Train: tr, Val: val, Scaler: sc}, nil
+}
+
+// SpecOf is the graph.Spec that cfg describes for xdim covariates and ydim
+// responses.
+func SpecOf(cfg *config.Config, xdim, ydim int) graph.Spec {
+	m := cfg.Model
+	s := graph.Spec{In: xdim, Out: ydim, K: m.Components, Hidden: append([]int(nil), m.Hidden...),
+		Activation: graph.Activation(m.Activation), Noise: graph.Noise(m.Noise),
+		Transform: graph.Transform(m.Sigma), SigmaMin: m.SigmaMin, Dtype: tensor.Float32}
+	if m.DType == config.Float64 {
+		s.Dtype = tensor.Float64
+	}
+	if s.Noise == graph.Fixed {
+		s.FixedSigma = make([]float64, ydim)
+		for j := range s.FixedSigma {
+			s.FixedSigma[j] = m.FixedSigma
+		}
+	}
+	return s
+}
+
+// OptionsOf is the Options that cfg describes for a training set of n rows.
+func OptionsOf(cfg *config.Config, n int) Options {
+	t := cfg.Train
+	return Options{Steps: cfg.Steps(n), BatchSize: t.BatchSize, LR: t.LR, Schedule: Schedule(t.Schedule),
+		Warmup: t.Warmup, Seed: t.Seed, ClipNorm: t.ClipNorm, WeightDecay: t.WeightDecay,
+		EvalEvery: t.EvalEvery, Patience: t.Patience, RestoreBest: t.RestoreBest, OnNaN: OnNaN(t.OnNaN)}
+}
+
+// Fit trains the model that cfg describes on d. It returns the model, the
+// run's result and, when ctx was cancelled, the model so far together with
+// the error saying so.
+func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progress)) (*model.Model, *Result, error) {
+	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
+	w, err := graph.NewWeights(spec, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
+	if err != nil {
+		return nil, nil, err
+	}
+	opt := OptionsOf(cfg, d.Train.N)
+	if opt.Warmup >= opt.Steps {
+		return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
+	}
+	opt.LogJacobian = d.Scaler.LogJacobian()
+	opt.Progress = progress
+	tr := d.Scaler.Apply(d.Train)
+	var val *data.Dataset
+	if d.Val != nil {
+		val = d.Scaler.Apply(d.Val)
+	}
+	res, runErr := Run(ctx, w, tr, val, opt)
+	if res == nil {
+		return nil, nil, runErr
+	}
+	sum := model.Summary{Steps: res.Steps, Seconds: res.Seconds, Seed: cfg.Train.Seed,
+		FinalTrainLoss: res.FinalLoss - opt.LogJacobian}
+	if !math.IsNaN(res.BestValNLL) {
+		v := res.BestValNLL
+		sum.BestValidationNLL = &v
+	}
+	m, err := model.New(spec, res.Weights, d.Train.XNames, d.Train.YNames, d.Scaler, sum)
+	if err != nil {
+		return nil, nil, errors.Join(err, runErr)
+	}
+	return m, res, runErr
+}

@@ -68,4 +68,48 @@ func TestDemo(t *testing.T) {
 	write("density.png", func(b *bytes.Buffer) error { return Density(b, density, nil, obsX[:300], obsY[:300], opt) })
 	opt.LogScale = true
 	write("density_log.png", func(b *bytes.Buffer) error { return Density(b, density, nil, obsX[:300], obsY[:300], opt) })
+
+	step := make([]float64, 200)
+	train := make([]float64, 200)
+	val := make([]float64, 200)
+	for i := range step {
+		step[i] = float64(i)
+		train[i] = 2*math.Exp(-float64(i)/40) - 0.5 + 0.05*rng.NormFloat64()
+		val[i] = math.NaN()
+		if i%20 == 0 {
+			val[i] = 2*math.Exp(-float64(i)/40) - 0.4
+		}
+	}
+	write("history.png", func(b *bytes.Buffer) error { return History(b, step, train, val, HistoryOptions{}) })
+	write("scatter.png", func(b *bytes.Buffer) error { return Scatter(b, obsX, obsY, smpX, smpY, ScatterOptions{}) })
+	write("scatter_overlay.png", func(b *bytes.Buffer) error {
+		return Scatter(b, obsX, obsY, smpX, smpY, ScatterOptions{Overlay: true})
+	})
+	u := make([]float64, 2000)
+	for i := range u {
+		u[i] = math.Pow(rng.Float64(), 1.3)
+	}
+	write("pit.png", func(b *bytes.Buffer) error { return PIT(b, u, PITOptions{}) })
+	// Quantiles of y given x for the straight middle branch, y ≈ x/35.
+	grid := make([]float64, 50)
+	lower, upper := [][]float64{make([]float64, 50), make([]float64, 50)}, [][]float64{make([]float64, 50), make([]float64, 50)}
+	median := make([]float64, 50)
+	for g := range grid {
+		x := -5 + 10*float64(g)/49
+		grid[g] = x
+		median[g] = x / 35.5
+		for l, z := range []float64{0.674, 1.645} {
+			lower[l][g] = median[g] - z*0.05
+			upper[l][g] = median[g] + z*0.05
+		}
+	}
+	var qx, qy []float64
+	for i := range obsX {
+		if math.Abs(obsY[i]) < 0.25 && math.Abs(obsX[i]) < 5 {
+			qx, qy = append(qx, obsX[i]), append(qy, obsY[i])
+		}
+	}
+	write("quantiles.png", func(b *bytes.Buffer) error {
+		return Quantiles(b, qx, qy, grid, lower, upper, median, []float64{0.5, 0.9}, grid[:5], median[:5], QuantilesOptions{})
+	})
 }

@@ -195,8 +195,10 @@ func (p *Predictor) trunk(ls []layer, rows int, dst []float64) {
 	h := p.xs[:rows*p.spec.In]
 	for i, l := range ls {
 		last := i == len(ls)-1
-		o := dst[:rows*l.out]
-		if !last {
+		var o []float64
+		if last {
+			o = dst[:rows*l.out]
+		} else {
 			o = p.h[i%2][:rows*l.out]
 		}
 		for r := range rows {

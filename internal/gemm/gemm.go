@@ -252,25 +252,18 @@ func packA[T float](dst, a []T, rs, cs, mc, kc, mr int) {
 				copy(d, col)
 				clear(d[rows:])
 			}
+		case cs == 1:
+			// Rows of the block are contiguous: a transpose.
+			transposeInto(panel, mr, a[i0*rs:], rs, rows, kc)
+			zeroTail(panel, mr, rows, kc)
 		default:
 			for i := range rows {
 				row := a[(i0+i)*rs:]
-				if cs == 1 {
-					row = row[:kc]
-					for p, v := range row {
-						panel[p*mr+i] = v
-					}
-					continue
-				}
 				for p := range kc {
 					panel[p*mr+i] = row[p*cs]
 				}
 			}
-			for i := rows; i < mr; i++ {
-				for p := range kc {
-					panel[p*mr+i] = 0
-				}
-			}
+			zeroTail(panel, mr, rows, kc)
 		}
 	}
 }
@@ -290,25 +283,52 @@ func packB[T float](dst, b []T, rs, cs, kc, nc, nr int) {
 				copy(d, row)
 				clear(d[cols:])
 			}
+		case rs == 1:
+			// Columns of the block are contiguous: a transpose.
+			transposeInto(panel, nr, b[j0*cs:], cs, cols, kc)
+			zeroTail(panel, nr, cols, kc)
 		default:
 			for j := range cols {
 				col := b[(j0+j)*cs:]
-				if rs == 1 {
-					col = col[:kc]
-					for p, v := range col {
-						panel[p*nr+j] = v
-					}
-					continue
-				}
 				for p := range kc {
 					panel[p*nr+j] = col[p*rs]
 				}
 			}
-			for j := cols; j < nr; j++ {
-				for p := range kc {
-					panel[p*nr+j] = 0
-				}
-			}
+			zeroTail(panel, nr, cols, kc)
 		}
+	}
+}
+
+// transposeInto sets dst[p*ld+j] = src[j*ss+p] for j < w ≤ ld, p < kc,
+// four source lines at a time.
+func transposeInto[T float](dst []T, ld int, src []T, ss, w, kc int) {
+	j := 0
+	for ; j+4 <= w; j += 4 {
+		s0 := src[j*ss : j*ss+kc]
+		s1 := src[(j+1)*ss : (j+1)*ss+kc]
+		s2 := src[(j+2)*ss : (j+2)*ss+kc]
+		s3 := src[(j+3)*ss : (j+3)*ss+kc]
+		s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+		for p := range s0 {
+			d := dst[p*ld+j : p*ld+j+4 : p*ld+j+4]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		}
+	}
+	for ; j < w; j++ {
+		s0 := src[j*ss : j*ss+kc]
+		for p, v := range s0 {
+			dst[p*ld+j] = v
+		}
+	}
+}
+
+// zeroTail clears dst[p*ld+j] for w ≤ j < ld, p < kc: the padding of a
+// partial panel.
+func zeroTail[T float](dst []T, ld, w, kc int) {
+	if w == ld {
+		return
+	}
+	for p := range kc {
+		clear(dst[p*ld+w : p*ld+ld])
 	}
 }

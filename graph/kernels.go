@@ -3,6 +3,7 @@ package graph
 import (
 	"math"
 
+	"github.com/mdn-go/mdn/internal/gemm"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -10,26 +11,25 @@ import (
 // float is the element type of a graph: float32 or float64.
 type float interface{ ~float32 | ~float64 }
 
-var impl gonum.Implementation
-
-// gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
-// with op(A) m×k and op(B) k×n.
-func gemm[T float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+// matmul computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
+// with op(A) m×k and op(B) k×n: float32 through internal/gemm's SIMD kernel,
+// float64 through gonum.
+func matmul[T float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
 	switch a := any(a).(type) {
 	case []float32:
-		impl.Sgemm(ta, tb, m, n, k, float32(alpha), a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+		gemm.Sgemm(transA, transB, m, n, k, float32(alpha), a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
 	case []float64:
-		impl.Dgemm(ta, tb, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+		ta, tb := blas.NoTrans, blas.NoTrans
+		if transA {
+			ta = blas.Trans
+		}
+		if transB {
+			tb = blas.Trans
+		}
+		gonum.Implementation{}.Dgemm(ta, tb, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
 	}
 }
 
@@ -39,9 +39,7 @@ func activate[T float](act Activation, z, pre []T) {
 	switch act {
 	case ReLU:
 		for i, v := range z {
-			if v < 0 {
-				z[i] = 0
-			}
+			z[i] = max(v, 0)
 		}
 	case Tanh:
 		for i, v := range z {
@@ -71,12 +69,12 @@ func activationGrad[T float](act Activation, dz, g, out, pre []T) {
 	case Identity:
 		copy(dz, g)
 	case ReLU:
+		// Branch-free: the sign pattern of a ReLU layer is random, so a
+		// branch here mispredicts about half the time.
+		g = g[:len(out)]
+		dz = dz[:len(out)]
 		for i, o := range out {
-			if o > 0 {
-				dz[i] = g[i]
-			} else {
-				dz[i] = 0
-			}
+			dz[i] = g[i] * T(b2f(o > 0))
 		}
 	case Tanh:
 		for i, o := range out {
@@ -96,4 +94,14 @@ func activationGrad[T float](act Activation, dz, g, out, pre []T) {
 			dz[i] = g[i] * s * (1 + z*(1-s))
 		}
 	}
+}
+
+// b2f is 1 for true and 0 for false; the compiler makes it a SETcc, not a
+// branch.
+func b2f(b bool) float32 {
+	var f float32
+	if b {
+		f = 1
+	}
+	return f
 }

@@ -148,7 +148,7 @@ func denseForward[T float](o *denseOp, x, w, b []T, rows, in, outN int) {
 	for r := 0; r < rows; r++ {
 		copy(out[r*outN:(r+1)*outN], b)
 	}
-	gemm(false, false, rows, outN, in, 1, x, in, w, outN, 1, out, outN)
+	matmul(false, false, rows, outN, in, 1, x, in, w, outN, 1, out, outN)
 	var pre []T
 	if o.pre != nil {
 		pre = o.pre.Data().([]T)
@@ -273,9 +273,9 @@ func (o *matMulOp) Do(vs ...G.Value) (G.Value, error) {
 	lda, ldb := a.Shape()[1], b.Shape()[1]
 	switch ad := a.Data().(type) {
 	case []float32:
-		gemm(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float32), ldb, 0, o.c.Data().([]float32), n)
+		matmul(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float32), ldb, 0, o.c.Data().([]float32), n)
 	case []float64:
-		gemm(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float64), ldb, 0, o.c.Data().([]float64), n)
+		matmul(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float64), ldb, 0, o.c.Data().([]float64), n)
 	}
 	return o.c, nil
 }

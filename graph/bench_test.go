@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// benchSizes are the original's example (512 rows, 1→1, K=3, hidden 50) and
+// a larger workload (1024 rows, 8→2, K=5, hidden 128).
+var benchSizes = []struct {
+	name           string
+	batch, in, out int
+	k, hidden      int
+}{
+	{"ex1d-512x1x1-K3-H50", 512, 1, 1, 3, 50},
+	{"large-1024x8x2-K5-H128", 1024, 8, 2, 5, 128},
+}
+
+func benchStep(b *testing.B, composed bool, dt tensor.Dtype) {
+	for _, bs := range benchSizes {
+		b.Run(fmt.Sprintf("%s/%v", bs.name, dt), func(b *testing.B) {
+			s := Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden, bs.hidden}, Activation: ReLU,
+				Noise: Diagonal, Transform: Exp, SigmaMin: 1e-3, Dtype: dt}
+			rng := rand.New(rand.NewPCG(1, 2))
+			w, err := NewWeights(s, rng)
+			if err != nil {
+				b.Fatal(err)
+			}
+			g := G.NewGraph()
+			var m *MDN
+			if composed {
+				m, err = BuildComposed(g, w, bs.batch, true)
+			} else {
+				m, err = Build(g, w, bs.batch, true)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			setAll(m.XT, func(int) float64 { return rng.NormFloat64() })
+			setAll(m.YT, func(int) float64 { return rng.NormFloat64() })
+			vm := G.NewTapeMachine(g)
+			defer vm.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				vm.Reset()
+				if err := vm.RunAll(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(bs.batch)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkStep is one forward and backward pass of the fused graph.
+func BenchmarkStep(b *testing.B) {
+	benchStep(b, false, tensor.Float32)
+	benchStep(b, false, tensor.Float64)
+}
+
+// BenchmarkStepComposed is the same with the composed (stock-op) graph.
+func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, tensor.Float32) }

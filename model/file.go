@@ -108,11 +108,11 @@ func (m *Model) Save(path string) error {
 		Weights:  m.Arrays,
 		Training: m.Training,
 	}
-	b, err := json.MarshalIndent(f, "", "  ")
+	c, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("model: %s: %w", path, err)
 	}
-	b = append(b, '\n')
+	b := indent(c)
 	if err := atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
@@ -120,6 +120,99 @@ func (m *Model) Save(path string) error {
 		return fmt.Errorf("model: %w", err)
 	}
 	return nil
+}
+
+// indent lays out compact JSON (as encoding/json writes it: no white
+// space) with two-space indentation, one object member or nested array per
+// line, but an array of numbers or strings on one line, so that a weight
+// matrix takes one line rather than one line per value.
+func indent(c []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(c) + len(c)/8)
+	depth := 0
+	newline := func() {
+		out.WriteByte('\n')
+		for range depth {
+			out.WriteString("  ")
+		}
+	}
+	for i := 0; i < len(c); i++ {
+		switch ch := c[i]; ch {
+		case '"':
+			j := endOfString(c, i)
+			out.Write(c[i:j])
+			i = j - 1
+		case '{', '[':
+			if end := flatEnd(c, i); end > 0 {
+				// Empty, or an array of scalars: one line, ", " between values.
+				for k := i; k < end; k++ {
+					if c[k] == '"' {
+						j := endOfString(c, k)
+						out.Write(c[k:j])
+						k = j - 1
+						continue
+					}
+					out.WriteByte(c[k])
+					if c[k] == ',' {
+						out.WriteByte(' ')
+					}
+				}
+				i = end - 1
+				continue
+			}
+			out.WriteByte(ch)
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			out.WriteByte(ch)
+		case ',':
+			out.WriteByte(ch)
+			newline()
+		case ':':
+			out.WriteString(": ")
+		default:
+			out.WriteByte(ch)
+		}
+	}
+	out.WriteByte('\n')
+	return out.Bytes()
+}
+
+// endOfString returns the index after the string literal starting at c[i].
+func endOfString(c []byte, i int) int {
+	for j := i + 1; j < len(c); j++ {
+		switch c[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(c)
+}
+
+// flatEnd returns the index after the container opening at c[i] if it is
+// empty or an array holding no container, else 0.
+func flatEnd(c []byte, i int) int {
+	if c[i+1] == c[i]+2 { // "{}" or "[]": '}' and ']' follow '{' and '[' by 2
+		return i + 2
+	}
+	if c[i] == '{' {
+		return 0
+	}
+	for j := i + 1; j < len(c); j++ {
+		switch c[j] {
+		case '"':
+			j = endOfString(c, j) - 1
+		case '[', '{':
+			return 0
+		case ']':
+			return j + 1
+		}
+	}
+	return 0
 }
 
 // Load reads and checks the model file at path. Every error starts with

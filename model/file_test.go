@@ -324,3 +324,35 @@ func TestLoadValidEdits(t *testing.T) {
 		})
 	}
 }
+
+func TestIndentKeepsTheDocument(t *testing.T) {
+	// indent only adds white space outside strings: compacting its output
+	// (encoding/json's Compact) gives the input back, and the result is
+	// valid JSON.
+	for _, doc := range []string{
+		`{}`,
+		`[]`,
+		`{"a":[],"b":{},"c":[1,2.5e-300,-0],"d":["x]","y\"[{","\\"],"e":[{"f":[[1],[2]]}],"g":null}`,
+		`{"names":["a, b","c: d"],"n":{"m":{"k":[true,false]}}}`,
+	} {
+		t.Run(doc, func(t *testing.T) {
+			got := indent([]byte(doc))
+			if !json.Valid(got) {
+				t.Fatalf("not valid JSON:\n%s", got)
+			}
+			var back bytes.Buffer
+			if err := json.Compact(&back, got); err != nil {
+				t.Fatal(err)
+			}
+			if back.String() != doc {
+				t.Fatalf("got %s, want %s", back.String(), doc)
+			}
+		})
+	}
+	// The layout: members on their own lines, a flat array on one line.
+	got := string(indent([]byte(`{"a":[1,2],"b":{"c":"d"}}`)))
+	want := "{\n  \"a\": [1, 2],\n  \"b\": {\n    \"c\": \"d\"\n  }\n}\n"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

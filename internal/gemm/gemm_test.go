@@ -20,7 +20,7 @@ func (s shape) String() string { return fmt.Sprintf("%dx%dx%d", s.m, s.k, s.n) }
 // (2048) block, both orientations (see TestSwapCost) and the MDN's shapes.
 var testShapes = []shape{
 	{1, 1, 1}, {7, 3, 5}, {17, 33, 9}, {5, 13, 1}, {13, 5, 17}, {1, 7, 40},
-	{40, 7, 1}, {6, 2, 16}, {12, 4, 16}, {23, 19, 31}, {12, 300, 32},
+	{40, 7, 1}, {1, 300, 9}, {9, 300, 1}, {6, 2, 16}, {12, 4, 16}, {23, 19, 31}, {12, 300, 32},
 	{150, 20, 7}, {3, 4, 2100}, {2100, 4, 3}, {37, 600, 3},
 	{512, 1, 50}, {512, 50, 50}, {512, 50, 3}, {512, 50, 6},
 	{1024, 8, 128}, {1024, 128, 128}, {1024, 128, 10}, {1024, 128, 15},
@@ -105,12 +105,33 @@ func to32(x []float64) []float32 {
 	return y
 }
 
+// impl is one way to compute a product: the public function, or the
+// blocked product with one particular kernel (whichever the CPU would pick).
+type impl[T float] struct {
+	name string
+	f    func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+}
+
+func implsOf[T float](public func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int), kernels []kernel[T]) []impl[T] {
+	is := []impl[T]{{"public", public}}
+	for _, kern := range kernels {
+		is = append(is, impl[T]{fmt.Sprintf("kernel%dx%d", kern.mr, kern.nr), func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+			run(&kern, new(buffers[T]), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}})
+	}
+	return is
+}
+
+func impls32() []impl[float32] { return implsOf(Sgemm, kernels32()) }
+func impls64() []impl[float64] { return implsOf(Dgemm, kernels64()) }
+
 var transCases = []struct {
 	name   string
 	tA, tB bool
 }{{"NN", false, false}, {"TN", true, false}, {"NT", false, true}, {"TT", true, true}}
 
-// TestSgemmMatchesGonum compares every float32 kernel this CPU runs against
+// TestSgemmMatchesGonum compares Sgemm (which sends m = 1 or n = 1 to
+// gonum's Sgemv) and every float32 kernel this CPU runs against
 // gonum's Sgemm on random matrices. Summation orders differ, so the
 // allowed error is 1e-5 times the bound of Σ|terms| (a few float32 ulps of
 // the magnitude of the sum, well above the ~k·6e-8 worst case for k ≤ 1024
@@ -118,10 +139,10 @@ var transCases = []struct {
 // Elements of C outside the m×n matrix (the ldc padding) must be unchanged.
 func TestSgemmMatchesGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for ki, kern := range kernels32() {
+	for _, impl := range impls32() {
 		for _, s := range testShapes {
 			for _, tc := range transCases {
-				t.Run(fmt.Sprintf("kernel%dx%d/%v/%s", kern.mr, kern.nr, s, tc.name), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%v/%s", impl.name, s, tc.name), func(t *testing.T) {
 					o := newOperands(rng, s, tc.tA, tc.tB)
 					a, b := to32(o.a), to32(o.b)
 					for _, ab := range scales {
@@ -129,15 +150,14 @@ func TestSgemmMatchesGonum(t *testing.T) {
 						want := to32(o.c)
 						gonumblas.Implementation{}.Sgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, want, o.ldc)
 						got := to32(o.c)
-						bufs := new(buffers[float32])
-						run(&kern, bufs, tc.tA, tc.tB, s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, got, o.ldc)
+						impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, got, o.ldc)
 						bd := o.bound(s, ab[0], ab[1])
 						for i := range s.m {
 							for j := range o.ldc {
 								g, w := got[i*o.ldc+j], want[i*o.ldc+j]
 								if j >= s.n {
 									if g != float32(o.c[i*o.ldc+j]) {
-										t.Fatalf("kernel %d alpha=%v beta=%v: padding C[%d,%d]: got %v, want %v (untouched)", ki, alpha, beta, i, j, g, o.c[i*o.ldc+j])
+										t.Fatalf("alpha=%v beta=%v: padding C[%d,%d]: got %v, want %v (untouched)", alpha, beta, i, j, g, o.c[i*o.ldc+j])
 									}
 									continue
 								}
@@ -158,18 +178,17 @@ func TestSgemmMatchesGonum(t *testing.T) {
 // worst case of round-off all in one direction).
 func TestDgemmMatchesGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, kern := range kernels64() {
+	for _, impl := range impls64() {
 		for _, s := range testShapes {
 			for _, tc := range transCases {
-				t.Run(fmt.Sprintf("kernel%dx%d/%v/%s", kern.mr, kern.nr, s, tc.name), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%v/%s", impl.name, s, tc.name), func(t *testing.T) {
 					o := newOperands(rng, s, tc.tA, tc.tB)
 					for _, ab := range scales {
 						alpha, beta := ab[0], ab[1]
 						want := append([]float64(nil), o.c...)
 						gonumblas.Implementation{}.Dgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, want, o.ldc)
 						got := append([]float64(nil), o.c...)
-						bufs := new(buffers[float64])
-						run(&kern, bufs, tc.tA, tc.tB, s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
+						impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
 						bd := o.bound(s, alpha, beta)
 						for i := range s.m {
 							for j := range o.ldc {
@@ -237,7 +256,7 @@ func TestPublicAPI(t *testing.T) {
 // without reading it: C full of NaN and ±Inf gives exactly A·B, here with
 // A all ones and B all twos, so every element is 2k.
 func TestBetaZeroOverwritesNaN(t *testing.T) {
-	for _, s := range []shape{{1, 1, 1}, {6, 5, 16}, {7, 3, 5}, {1024, 128, 10}, {64, 300, 40}} {
+	for _, s := range []shape{{1, 1, 1}, {1, 7, 9}, {9, 7, 1}, {6, 5, 16}, {7, 3, 5}, {1024, 128, 10}, {64, 300, 40}} {
 		for _, tc := range transCases {
 			t.Run(fmt.Sprintf("%v/%s", s, tc.name), func(t *testing.T) {
 				a32, b32 := make([]float32, s.m*s.k), make([]float32, s.k*s.n)

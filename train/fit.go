@@ -85,7 +85,8 @@ func OptionsOf(cfg *config.Config, n int) Options {
 	t := cfg.Train
 	return Options{Steps: cfg.Steps(n), BatchSize: t.BatchSize, LR: t.LR, Schedule: Schedule(t.Schedule),
 		Warmup: t.Warmup, Seed: t.Seed, ClipNorm: t.ClipNorm, WeightDecay: t.WeightDecay,
-		EvalEvery: t.EvalEvery, Patience: t.Patience, RestoreBest: t.RestoreBest, OnNaN: OnNaN(t.OnNaN)}
+		EvalEvery: t.EvalEvery, Patience: t.Patience, RestoreBest: t.RestoreBest, OnNaN: OnNaN(t.OnNaN),
+		Threads: t.Threads}
 }
 
 // Fit trains the model that cfg describes on d. It returns the model, the

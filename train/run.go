@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/mdn-go/mdn/data"
@@ -44,6 +45,10 @@ type Options struct {
 	Patience    int // evaluations without improvement before stopping; 0: off
 	RestoreBest bool
 	OnNaN       OnNaN
+	// Threads is the number of data-parallel workers of a step; 0 means
+	// GOMAXPROCS. Shards have at least 32 rows. Results are bit-identical
+	// for a given number of workers, not across numbers.
+	Threads int
 	// LogJacobian is added to every reported NLL (train loss and validation)
 	// to express it in the original units of y: Σ_j log s_j for
 	// standardized responses (data.Scaler.LogJacobian), 0 otherwise.
@@ -109,13 +114,15 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	if batch <= 0 || batch >= train.N {
 		batch = train.N
 	}
-	g := G.NewGraph()
-	m, err := graph.Build(g, w, batch, true)
+	threads := opt.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	reps, err := newReplicas(w, batch, threads)
 	if err != nil {
 		return nil, err
 	}
-	vm := G.NewTapeMachine(g)
-	defer vm.Close()
+	defer reps.close()
 	var ev *evaluator
 	if val != nil {
 		if ev, err = newEvaluator(w, val); err != nil {
@@ -123,9 +130,9 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 		}
 		defer ev.close()
 	}
-	grads := make([]*tensor.Dense, len(m.Grads))
 	opt2 := newAdam(w.Tensors())
 	bt := newBatcher(train, batch, opt.Seed)
+	bt.fills = len(reps.ws)
 
 	res := &Result{BestValNLL: math.NaN(), ValNLL: math.NaN(), Stopped: "completed",
 		History: make([]Record, 0, opt.Steps)}
@@ -140,17 +147,11 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 
 	start := time.Now()
 	for step := 0; step < opt.Steps; step++ {
-		bt.fill(m.XT, m.YT)
-		vm.Reset()
-		if err := vm.RunAll(); err != nil {
-			return nil, fmt.Errorf("train: step %d: %w", step+1, err)
-		}
-		loss, err := m.LossValue()
+		bt.next()
+		reps.fill(bt)
+		loss, grads, err := reps.run()
 		if err != nil {
 			return nil, fmt.Errorf("train: step %d: %w", step+1, err)
-		}
-		for i, n := range m.Grads {
-			grads[i] = n.Value().(*tensor.Dense)
 		}
 		norm, finite := gradNorm(grads)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) || !finite {
@@ -271,21 +272,19 @@ type batcher struct {
 	batch, pos int
 	perm       []int
 	rng        *rand.Rand
-	loaded     bool
+	idx        []int
+	// loaded counts the full-batch shards copied so far, of fills.
+	loaded, fills int
 }
 
 func newBatcher(d *data.Dataset, batch int, seed uint64) *batcher {
-	return &batcher{d: d, batch: batch, pos: d.N, rng: rand.New(rand.NewPCG(seed, 0x6d646e62617463))}
+	return &batcher{d: d, batch: batch, pos: d.N, rng: rand.New(rand.NewPCG(seed, 0x6d646e62617463)), fills: math.MaxInt}
 }
 
-func (b *batcher) fill(xt, yt *tensor.Dense) {
+// next chooses the rows of the next step.
+func (b *batcher) next() {
 	d := b.d
 	if b.batch == d.N {
-		if !b.loaded {
-			put(xt, d.X)
-			put(yt, d.Y)
-			b.loaded = true
-		}
 		return
 	}
 	if b.pos+b.batch > d.N {
@@ -298,10 +297,24 @@ func (b *batcher) fill(xt, yt *tensor.Dense) {
 		b.rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
 		b.pos = 0
 	}
-	idx := b.perm[b.pos : b.pos+b.batch]
+	b.idx = b.perm[b.pos : b.pos+b.batch]
 	b.pos += b.batch
-	putRows(xt, d.X, d.XDim, idx)
-	putRows(yt, d.Y, d.YDim, idx)
+}
+
+// fillRange copies rows lo..hi of the current step into xt and yt. Full
+// batches are copied once.
+func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
+	d := b.d
+	if b.batch == d.N {
+		if b.loaded < b.fills {
+			b.loaded++
+			put(xt, d.X[lo*d.XDim:hi*d.XDim])
+			put(yt, d.Y[lo*d.YDim:hi*d.YDim])
+		}
+		return
+	}
+	putRows(xt, d.X, d.XDim, b.idx[lo:hi])
+	putRows(yt, d.Y, d.YDim, b.idx[lo:hi])
 }
 
 func put(t *tensor.Dense, v []float64) {

@@ -220,9 +220,9 @@ func activate(act graph.Activation, z []float64) {
 	switch act {
 	case graph.ReLU:
 		for i, v := range z {
-			if v < 0 {
-				z[i] = 0
-			}
+			// Branch-free; differs from the graph's "if z < 0" only in
+			// the sign of a zero, which no later operation sees.
+			z[i] = max(v, 0)
 		}
 	case graph.Tanh:
 		for i, v := range z {

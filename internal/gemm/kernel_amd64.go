@@ -18,6 +18,9 @@ func pickKernel32() kernel[float32] {
 }
 
 func pickKernel64() kernel[float64] {
+	if hasAVX2FMA() {
+		return kernel[float64]{mr: 6, nr: 8, tile: tileAVX2x64}
+	}
 	return goKernel64
 }
 
@@ -31,4 +34,16 @@ func tileAVX2x32(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
 	_ = b[16*kc-1]
 	_ = c[5*ldc+15]
 	sgemm6x16AVX2(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// dgemm6x8AVX2 is the assembly body of tileAVX2x64 (mr = 6, nr = 8).
+//
+//go:noescape
+func dgemm6x8AVX2(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+func tileAVX2x64(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	_ = a[6*kc-1]
+	_ = b[8*kc-1]
+	_ = c[5*ldc+7]
+	dgemm6x8AVX2(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }

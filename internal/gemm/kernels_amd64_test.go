@@ -10,5 +10,9 @@ func kernels32() []kernel[float32] {
 }
 
 func kernels64() []kernel[float64] {
-	return []kernel[float64]{goKernel64}
+	ks := []kernel[float64]{goKernel64}
+	if hasAVX2FMA() {
+		ks = append(ks, kernel[float64]{mr: 6, nr: 8, tile: tileAVX2x64})
+	}
+	return ks
 }

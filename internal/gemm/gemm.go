@@ -20,6 +20,9 @@ const (
 // kernel is a register-blocked micro-kernel with its tile size.
 type kernel[T float] struct {
 	mr, nr int
+	// speed is the kernel's relative rate of tile arithmetic (1 for 8
+	// float32 lanes, 2 for 16), for choosing between kernels.
+	speed int
 	// tile computes, for 0 ≤ i < mr and 0 ≤ j < nr,
 	//
 	//	c[i*ldc+j] = alpha·Σ_{p<kc} a[p*mr+i]·b[p*nr+j] + beta·c[i*ldc+j]
@@ -59,7 +62,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		return
 	}
 	bufs := pool32.Get().(*buffers[float32])
-	run(&sgemmKernel, bufs, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	run(pick(sgemmKernels, m, n), bufs, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	pool32.Put(bufs)
 }
 
@@ -73,7 +76,7 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		return
 	}
 	bufs := pool64.Get().(*buffers[float64])
-	run(&dgemmKernel, bufs, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	run(pick(dgemmKernels, m, n), bufs, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	pool64.Put(bufs)
 }
 
@@ -147,6 +150,24 @@ func run[T float](kern *kernel[T], bufs *buffers[T], transA, transB bool, m, n, 
 		return
 	}
 	blocked(kern, bufs, m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc, 1)
+}
+
+// pick returns the kernel that needs the least time for the padded tiles
+// of an m×n product in the orientation run would choose for it.
+func pick[T float](kernels []kernel[T], m, n int) *kernel[T] {
+	best, bestCost := &kernels[0], -1
+	for i := range kernels {
+		kern := &kernels[i]
+		cost := roundUp(m, kern.mr) * roundUp(n, kern.nr)
+		if swapCost(kern.mr, kern.nr, m, n) {
+			cost = roundUp(n, kern.mr) * roundUp(m, kern.nr) * 4 / 3
+		}
+		cost /= kern.speed
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = kern, cost
+		}
+	}
+	return best
 }
 
 // swapCost reports whether computing Cᵀ pads the m×n product to fewer

@@ -358,23 +358,24 @@ func TestBadArguments(t *testing.T) {
 	}
 }
 
-// TestSwapCost checks that the test shapes reach both orientations: a
-// narrow n is computed as Cᵀ, a wide one directly.
+// TestSwapCost checks the orientation rule for a 6×16 tile, so that the
+// test shapes reach both: Cᵀ is computed when its padded tiles,
+// roundUp(n, 6)·roundUp(m, 16), are under 3/4 of C's, roundUp(m, 6)·roundUp(n, 16).
 func TestSwapCost(t *testing.T) {
-	kern := sgemmKernel
 	cases := []struct {
 		s    shape
-		want bool
+		want bool // padded sizes C, Cᵀ in the comment
 	}{
-		{shape{1024, 128, 10}, kern.nr > 10},
-		{shape{512, 50, 3}, kern.nr > 3},
-		{shape{2100, 4, 3}, kern.nr > 3},
-		{shape{1024, 128, 128}, false},
-		{shape{3, 4, 2100}, false},
+		{shape{1024, 128, 10}, true},   // 1026·16 = 16416, 12·1024 = 12288
+		{shape{512, 50, 3}, true},      // 516·16 = 8256, 6·512 = 3072
+		{shape{2100, 4, 3}, true},      // 2100·16 = 33600, 6·2112 = 12672
+		{shape{512, 50, 50}, false},    // 516·64 = 33024, 54·512 = 27648
+		{shape{1024, 128, 128}, false}, // 1026·128, 128·1024
+		{shape{3, 4, 2100}, false},     // 6·2112, 2100·16
 	}
 	for _, tc := range cases {
 		t.Run(tc.s.String(), func(t *testing.T) {
-			if got := swapCost(kern.mr, kern.nr, tc.s.m, tc.s.n); got != tc.want {
+			if got := swapCost(6, 16, tc.s.m, tc.s.n); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -2,26 +2,44 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-// The kernels chosen for this CPU; read-only after package initialisation.
+// The kernels this CPU runs best, fastest last; read-only after package
+// initialisation. Each call picks one by the padding its shape needs.
 var (
-	sgemmKernel = pickKernel32()
-	dgemmKernel = pickKernel64()
+	sgemmKernels = pickKernels32()
+	dgemmKernels = pickKernels64()
 )
 
 func hasAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 
-func pickKernel32() kernel[float32] {
-	if hasAVX2FMA() {
-		return kernel[float32]{mr: 6, nr: 16, tile: tileAVX2x32}
+// hasAVX512 reports AVX-512F with OS support for the ZMM state (x/sys/cpu
+// checks XCR0), with AVX2 and FMA for the narrower kernel.
+func hasAVX512() bool { return hasAVX2FMA() && cpu.X86.HasAVX512F }
+
+var (
+	avx2Kernel32   = kernel[float32]{mr: 6, nr: 16, speed: 1, tile: tileAVX2x32}
+	avx2Kernel64   = kernel[float64]{mr: 6, nr: 8, speed: 1, tile: tileAVX2x64}
+	avx512Kernel32 = kernel[float32]{mr: 12, nr: 16, speed: 2, tile: tileAVX512x32}
+	avx512Kernel64 = kernel[float64]{mr: 12, nr: 8, speed: 2, tile: tileAVX512x64}
+)
+
+func pickKernels32() []kernel[float32] {
+	switch {
+	case hasAVX512():
+		return []kernel[float32]{avx2Kernel32, avx512Kernel32}
+	case hasAVX2FMA():
+		return []kernel[float32]{avx2Kernel32}
 	}
-	return goKernel32
+	return []kernel[float32]{goKernel32}
 }
 
-func pickKernel64() kernel[float64] {
-	if hasAVX2FMA() {
-		return kernel[float64]{mr: 6, nr: 8, tile: tileAVX2x64}
+func pickKernels64() []kernel[float64] {
+	switch {
+	case hasAVX512():
+		return []kernel[float64]{avx2Kernel64, avx512Kernel64}
+	case hasAVX2FMA():
+		return []kernel[float64]{avx2Kernel64}
 	}
-	return goKernel64
+	return []kernel[float64]{goKernel64}
 }
 
 // sgemm6x16AVX2 is the assembly body of tileAVX2x32 (mr = 6, nr = 16).
@@ -46,4 +64,28 @@ func tileAVX2x64(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 	_ = b[8*kc-1]
 	_ = c[5*ldc+7]
 	dgemm6x8AVX2(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// sgemm12x16AVX512 is the assembly body of tileAVX512x32 (mr = 12, nr = 16).
+//
+//go:noescape
+func sgemm12x16AVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+func tileAVX512x32(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
+	_ = a[12*kc-1]
+	_ = b[16*kc-1]
+	_ = c[11*ldc+15]
+	sgemm12x16AVX512(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// dgemm12x8AVX512 is the assembly body of tileAVX512x64 (mr = 12, nr = 8).
+//
+//go:noescape
+func dgemm12x8AVX512(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+func tileAVX512x64(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	_ = a[12*kc-1]
+	_ = b[8*kc-1]
+	_ = c[11*ldc+7]
+	dgemm12x8AVX512(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }

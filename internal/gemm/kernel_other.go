@@ -2,7 +2,8 @@
 
 package gemm
 
+// The kernels of this architecture: the portable ones.
 var (
-	sgemmKernel = goKernel32
-	dgemmKernel = goKernel64
+	sgemmKernels = []kernel[float32]{goKernel32}
+	dgemmKernels = []kernel[float64]{goKernel64}
 )

@@ -4,7 +4,10 @@ package gemm
 func kernels32() []kernel[float32] {
 	ks := []kernel[float32]{goKernel32}
 	if hasAVX2FMA() {
-		ks = append(ks, kernel[float32]{mr: 6, nr: 16, tile: tileAVX2x32})
+		ks = append(ks, avx2Kernel32)
+	}
+	if hasAVX512() {
+		ks = append(ks, avx512Kernel32)
 	}
 	return ks
 }
@@ -12,7 +15,10 @@ func kernels32() []kernel[float32] {
 func kernels64() []kernel[float64] {
 	ks := []kernel[float64]{goKernel64}
 	if hasAVX2FMA() {
-		ks = append(ks, kernel[float64]{mr: 6, nr: 8, tile: tileAVX2x64})
+		ks = append(ks, avx2Kernel64)
+	}
+	if hasAVX512() {
+		ks = append(ks, avx512Kernel64)
 	}
 	return ks
 }

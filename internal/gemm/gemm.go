@@ -20,6 +20,10 @@ const (
 // kernel is a register-blocked micro-kernel with its tile size.
 type kernel[T float] struct {
 	mr, nr int
+	// transpose sets dst[p*ld+j] = src[j*ss+p] for j < w ≤ ld, p < kc:
+	// the packing of row-major A or column-major B (transposeInto or a
+	// faster one).
+	transpose func(dst []T, ld int, src []T, ss, w, kc int)
 	// speed is the kernel's relative rate of tile arithmetic (1 for 8
 	// float32 lanes, 2 for 16), for choosing between kernels.
 	speed int
@@ -215,14 +219,14 @@ func blocked[T float](kern *kernel[T], bufs *buffers[T], m, n, k int, alpha T, a
 		nc := min(ncBlock, n-jc)
 		for pc := 0; pc < k; pc += kcBlock {
 			kc := min(kcBlock, k-pc)
-			packB(bufs.b, b[pc*rsB+jc*csB:], rsB, csB, kc, nc, nr)
+			packB(kern.transpose, bufs.b, b[pc*rsB+jc*csB:], rsB, csB, kc, nc, nr)
 			bt := beta
 			if pc > 0 {
 				bt = 1
 			}
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
-				packA(bufs.a, a[ic*rsA+pc*csA:], rsA, csA, mc, kc, mr)
+				packA(kern.transpose, bufs.a, a[ic*rsA+pc*csA:], rsA, csA, mc, kc, mr)
 				for jr := 0; jr < nc; jr += nr {
 					nrr := min(nr, nc-jr)
 					bp := bufs.b[jr*kc : (jr+nr)*kc]
@@ -268,7 +272,7 @@ func writeBack[T float](mr, nr int, alpha T, t []T, ldt int, beta T, c []T, rsC,
 
 // packA copies the mc×kc block A[i, p] = a[i*rs+p*cs] into panels of mr
 // rows, dst[(i/mr)*mr*kc + p*mr + i%mr], padding the last panel with zeros.
-func packA[T float](dst, a []T, rs, cs, mc, kc, mr int) {
+func packA[T float](transpose func(dst []T, ld int, src []T, ss, w, kc int), dst, a []T, rs, cs, mc, kc, mr int) {
 	for i0 := 0; i0 < mc; i0 += mr {
 		panel := dst[i0*kc : (i0+mr)*kc]
 		rows := min(mr, mc-i0)
@@ -283,7 +287,7 @@ func packA[T float](dst, a []T, rs, cs, mc, kc, mr int) {
 			}
 		case cs == 1:
 			// Rows of the block are contiguous: a transpose.
-			transposeInto(panel, mr, a[i0*rs:], rs, rows, kc)
+			transpose(panel, mr, a[i0*rs:], rs, rows, kc)
 			zeroTail(panel, mr, rows, kc)
 		default:
 			for i := range rows {
@@ -300,7 +304,7 @@ func packA[T float](dst, a []T, rs, cs, mc, kc, mr int) {
 // packB copies the kc×nc block B[p, j] = b[p*rs+j*cs] into panels of nr
 // columns, dst[(j/nr)*nr*kc + p*nr + j%nr], padding the last panel with
 // zeros.
-func packB[T float](dst, b []T, rs, cs, kc, nc, nr int) {
+func packB[T float](transpose func(dst []T, ld int, src []T, ss, w, kc int), dst, b []T, rs, cs, kc, nc, nr int) {
 	for j0 := 0; j0 < nc; j0 += nr {
 		panel := dst[j0*kc : (j0+nr)*kc]
 		cols := min(nr, nc-j0)
@@ -314,7 +318,7 @@ func packB[T float](dst, b []T, rs, cs, kc, nc, nr int) {
 			}
 		case rs == 1:
 			// Columns of the block are contiguous: a transpose.
-			transposeInto(panel, nr, b[j0*cs:], cs, cols, kc)
+			transpose(panel, nr, b[j0*cs:], cs, cols, kc)
 			zeroTail(panel, nr, cols, kc)
 		default:
 			for j := range cols {

@@ -62,11 +62,9 @@ func newOperands(rng *rand.Rand, s shape, tA, tB bool) operands {
 	return o
 }
 
-// bound returns, for each C[i, j], |alpha|·Σ_p |op(A)[i,p]|·|op(B)[p,j]| +
-// |beta|·|C[i,j]|, the scale of the rounding error of any summation order
-// (Higham, Accuracy and Stability of Numerical Algorithms, §3.5).
-func (o operands) bound(s shape, alpha, beta float64) []float64 {
-	bd := make([]float64, s.m*s.n)
+// absProduct returns Σ_p |op(A)[i,p]|·|op(B)[p,j]| for each C[i, j].
+func (o operands) absProduct(s shape) []float64 {
+	ap := make([]float64, s.m*s.n)
 	for i := range s.m {
 		for j := range s.n {
 			var sum float64
@@ -84,10 +82,17 @@ func (o operands) bound(s shape, alpha, beta float64) []float64 {
 				}
 				sum += math.Abs(ai * bj)
 			}
-			bd[i*s.n+j] = math.Abs(alpha)*sum + math.Abs(beta*o.c[i*o.ldc+j])
+			ap[i*s.n+j] = sum
 		}
 	}
-	return bd
+	return ap
+}
+
+// errScale is |alpha|·Σ_p |op(A)[i,p]|·|op(B)[p,j]| + |beta|·|C[i,j]|, the
+// scale of the rounding error of any summation order (Higham, Accuracy and
+// Stability of Numerical Algorithms, §3.5), with ap from absProduct.
+func (o operands) errScale(s shape, ap []float64, alpha, beta float64, i, j int) float64 {
+	return math.Abs(alpha)*ap[i*s.n+j] + math.Abs(beta*o.c[i*o.ldc+j])
 }
 
 func trans(t bool) blas.Transpose {
@@ -145,13 +150,13 @@ func TestSgemmMatchesGonum(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%v/%s", impl.name, s, tc.name), func(t *testing.T) {
 					o := newOperands(rng, s, tc.tA, tc.tB)
 					a, b := to32(o.a), to32(o.b)
+					ap := o.absProduct(s)
 					for _, ab := range scales {
 						alpha, beta := float32(ab[0]), float32(ab[1])
 						want := to32(o.c)
 						gonumblas.Implementation{}.Sgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, want, o.ldc)
 						got := to32(o.c)
 						impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, got, o.ldc)
-						bd := o.bound(s, ab[0], ab[1])
 						for i := range s.m {
 							for j := range o.ldc {
 								g, w := got[i*o.ldc+j], want[i*o.ldc+j]
@@ -161,8 +166,8 @@ func TestSgemmMatchesGonum(t *testing.T) {
 									}
 									continue
 								}
-								if d := math.Abs(float64(g - w)); d > 1e-5*bd[i*s.n+j]+1e-30 {
-									t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g > 1e-5·%g", alpha, beta, i, j, g, w, d, bd[i*s.n+j])
+								if d, e := math.Abs(float64(g-w)), o.errScale(s, ap, ab[0], ab[1], i, j); d > 1e-5*e+1e-30 {
+									t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g > 1e-5·%g", alpha, beta, i, j, g, w, d, e)
 								}
 							}
 						}
@@ -183,13 +188,13 @@ func TestDgemmMatchesGonum(t *testing.T) {
 			for _, tc := range transCases {
 				t.Run(fmt.Sprintf("%s/%v/%s", impl.name, s, tc.name), func(t *testing.T) {
 					o := newOperands(rng, s, tc.tA, tc.tB)
+					ap := o.absProduct(s)
 					for _, ab := range scales {
 						alpha, beta := ab[0], ab[1]
 						want := append([]float64(nil), o.c...)
 						gonumblas.Implementation{}.Dgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, want, o.ldc)
 						got := append([]float64(nil), o.c...)
 						impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
-						bd := o.bound(s, alpha, beta)
 						for i := range s.m {
 							for j := range o.ldc {
 								g, w := got[i*o.ldc+j], want[i*o.ldc+j]
@@ -199,7 +204,7 @@ func TestDgemmMatchesGonum(t *testing.T) {
 									}
 									continue
 								}
-								if d := math.Abs(g - w); d > 1e-13*bd[i*s.n+j]+1e-300 {
+								if d := math.Abs(g - w); d > 1e-13*o.errScale(s, ap, alpha, beta, i, j)+1e-300 {
 									t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g", alpha, beta, i, j, g, w, d)
 								}
 							}
@@ -396,5 +401,40 @@ func TestNoAllocs(t *testing.T) {
 				t.Errorf("Dgemm: got %v allocations, want 0", got)
 			}
 		})
+	}
+}
+
+// TestTranspose checks every kernel's packing transpose against the
+// definition dst[p*ld+j] = src[j*ss+p] on widths and lengths around the
+// 4×4 blocks, with the rest of dst left alone.
+func TestTranspose(t *testing.T) {
+	for ki, kern := range kernels32() {
+		for _, w := range []int{1, 3, 4, 5, 8, 11, 16} {
+			for _, kc := range []int{1, 3, 4, 7, 8, 33} {
+				t.Run(fmt.Sprintf("kernel%d/w=%d/kc=%d", ki, w, kc), func(t *testing.T) {
+					ld, ss := w+2, kc+3
+					src := make([]float32, w*ss)
+					for i := range src {
+						src[i] = float32(i)
+					}
+					dst := make([]float32, kc*ld)
+					for i := range dst {
+						dst[i] = -1
+					}
+					kern.transpose(dst, ld, src, ss, w, kc)
+					for p := range kc {
+						for j := range ld {
+							want := float32(-1) // untouched padding
+							if j < w {
+								want = src[j*ss+p]
+							}
+							if got := dst[p*ld+j]; got != want {
+								t.Fatalf("dst[%d*%d+%d]: got %v, want %v", p, ld, j, got, want)
+							}
+						}
+					}
+				})
+			}
+		}
 	}
 }

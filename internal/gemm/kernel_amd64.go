@@ -16,10 +16,10 @@ func hasAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 func hasAVX512() bool { return hasAVX2FMA() && cpu.X86.HasAVX512F }
 
 var (
-	avx2Kernel32   = kernel[float32]{mr: 6, nr: 16, speed: 1, tile: tileAVX2x32}
-	avx2Kernel64   = kernel[float64]{mr: 6, nr: 8, speed: 1, tile: tileAVX2x64}
-	avx512Kernel32 = kernel[float32]{mr: 12, nr: 16, speed: 2, tile: tileAVX512x32}
-	avx512Kernel64 = kernel[float64]{mr: 12, nr: 8, speed: 2, tile: tileAVX512x64}
+	avx2Kernel32   = kernel[float32]{mr: 6, nr: 16, speed: 1, tile: tileAVX2x32, transpose: transposeAVX}
+	avx2Kernel64   = kernel[float64]{mr: 6, nr: 8, speed: 1, tile: tileAVX2x64, transpose: transposeInto[float64]}
+	avx512Kernel32 = kernel[float32]{mr: 12, nr: 16, speed: 2, tile: tileAVX512x32, transpose: transposeAVX}
+	avx512Kernel64 = kernel[float64]{mr: 12, nr: 8, speed: 2, tile: tileAVX512x64, transpose: transposeInto[float64]}
 )
 
 func pickKernels32() []kernel[float32] {

@@ -3,8 +3,8 @@ package gemm
 // goKernel32 and goKernel64 are the portable micro-kernels, used where no
 // assembly kernel fits the CPU.
 var (
-	goKernel32 = kernel[float32]{mr: 4, nr: 4, speed: 1, tile: tileGo4x4[float32]}
-	goKernel64 = kernel[float64]{mr: 4, nr: 4, speed: 1, tile: tileGo4x4[float64]}
+	goKernel32 = kernel[float32]{mr: 4, nr: 4, speed: 1, tile: tileGo4x4[float32], transpose: transposeInto[float32]}
+	goKernel64 = kernel[float64]{mr: 4, nr: 4, speed: 1, tile: tileGo4x4[float64], transpose: transposeInto[float64]}
 )
 
 // tileGo4x4 is the pure-Go micro-kernel: a 4×4 tile of C in sixteen local

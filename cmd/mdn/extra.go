@@ -24,7 +24,7 @@ import (
 // extraCommands are the commands that use a trained model: sample, predict,
 // eval and plot.
 func extraCommands(io streams) []*cobra.Command {
-	return []*cobra.Command{newSampleCmd(io), newPredictCmd(io)}
+	return []*cobra.Command{newSampleCmd(io), newPredictCmd(io), newEvalCmd(io), newPlotCmd(io)}
 }
 
 // chunkRows is the number of input rows that sample and predict read,

@@ -1,0 +1,479 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	stdio "io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/atomicfile"
+	"github.com/mdn-go/mdn/mixture"
+	"github.com/mdn-go/mdn/model"
+	"github.com/mdn-go/mdn/plot"
+	"github.com/mdn-go/mdn/predict"
+	"github.com/spf13/cobra"
+)
+
+// plotKinds are the values of plot --kind.
+var plotKinds = []string{"default", "density", "history", "scatter", "pit", "quantiles"}
+
+// plotFlags are the optional flags each kind uses; giving another is an error.
+var plotFlags = map[string][]string{
+	"default":   {"seed", "xrange", "yrange"},
+	"density":   {"x", "y", "xrange", "yrange"},
+	"history":   {"history"},
+	"scatter":   {"seed", "y", "xrange", "yrange"},
+	"pit":       {"y"},
+	"quantiles": {"x", "y", "xrange", "yrange"},
+}
+
+// gridPoints is the number of x values of the density and quantiles figures.
+const gridPoints = 200
+
+type plotOptions struct {
+	model, data, out string
+	kind             string
+	seed             uint64
+	history          string
+	x, y             string
+	xrange, yrange   string
+	changed          func(name string) bool
+}
+
+func newPlotCmd(io streams) *cobra.Command {
+	o := &plotOptions{}
+	c := &cobra.Command{
+		Use:   "plot --model FILE --data CSV --out PNG",
+		Short: "Draw a figure of the model and data as a PNG",
+		Long: `Draw one figure as a PNG (100 dpi). --kind:
+
+  default    (800×300) the original example's figure: 2-D histograms of the
+             observed (x, y) and of one y drawn from p(y|x) per row, side by
+             side, 35×35 bins. One covariate and one response only.
+  density    (600×450) p(y|x) as a heat map over a 200×200 grid, with the
+             data as dots and the component means μ_k(x) as red lines whose
+             opacity is the weight π_k(x).
+  history    (600×400) training loss and validation NLL against step, from
+             --history (default: history.csv next to the model file); needs
+             neither --model nor --data when --history is given.
+  scatter    (800×400) two response columns (--y a,b; default the first two),
+             observed next to one draw from p(y|x) per row. Needs ≥ 2 responses.
+  pit        (600×400) histogram (10 bins) of the PIT values F(y_i|x_i) of
+             one response's marginal; flat when calibrated.
+  quantiles  (600×450) the data, the predicted median, the central 50% and
+             90% intervals and the modes of p(y|x) (those of mass ≥ 0.01)
+             over 200 values of x.
+
+density and quantiles draw against the covariate --x (default the first) and
+the response --y (default the first; its marginal for several responses); the
+other covariates are held at their mean over --data. --xrange and --yrange
+("min,max") fix the axes; by default they come from the data (the default
+figure uses the original's window [−8, 8]×[−1, 1] when the data fit in it).
+For scatter they are the ranges of the two responses. Random draws (default,
+scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
+		Example: `  mdn plot --model out/model.json --data testdata/ex1d_train.csv --out fit.png
+  mdn plot --model out/model.json --data testdata/ex1d_train.csv --kind density --out density.png
+  mdn plot --model out/model.json --kind history --out history.png
+  mdn plot --model out/model.json --data testdata/ex1d_test.csv --kind quantiles --xrange -10,10 --out q.png`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.changed = c.Flags().Changed
+			return runPlot(c.Context(), io, o)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.model, "model", "", "model file written by mdn train")
+	f.StringVar(&o.data, "data", "", "CSV with the model's covariate and response columns")
+	f.StringVar(&o.out, "out", "", "output PNG file (required)")
+	f.StringVar(&o.kind, "kind", "default", "figure: "+strings.Join(plotKinds, ", "))
+	f.Uint64Var(&o.seed, "seed", 0, "random seed of the draws (default, scatter)")
+	f.StringVar(&o.history, "history", "", "history CSV for --kind history (default: history.csv next to --model)")
+	f.StringVar(&o.x, "x", "", "covariate column on the horizontal axis (density, quantiles; default the first)")
+	f.StringVar(&o.y, "y", "", "response column (density, pit, quantiles) or two, a,b (scatter); default the first (two)")
+	f.StringVar(&o.xrange, "xrange", "", "horizontal axis range min,max")
+	f.StringVar(&o.yrange, "yrange", "", "vertical axis range min,max")
+	c.MarkFlagRequired("out")
+	return c
+}
+
+func runPlot(_ context.Context, io streams, o *plotOptions) error {
+	if !slices.Contains(plotKinds, o.kind) {
+		return fmt.Errorf("plot: --kind must be one of %s, got %q", strings.Join(plotKinds, ", "), o.kind)
+	}
+	changed := o.changed
+	if changed == nil {
+		changed = func(string) bool { return false }
+	}
+	for _, fl := range []string{"seed", "history", "x", "y", "xrange", "yrange"} {
+		if changed(fl) && !slices.Contains(plotFlags[o.kind], fl) {
+			return fmt.Errorf("plot: --%s is not used with --kind %s", fl, o.kind)
+		}
+	}
+	xr, err := parseRange("--xrange", o.xrange)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	yr, err := parseRange("--yrange", o.yrange)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	if err := checkOut("plot", "--out", o.out); err != nil {
+		return err
+	}
+	if o.kind == "history" {
+		return plotHistory(o)
+	}
+	if o.model == "" || o.data == "" {
+		return fmt.Errorf("plot: --kind %s needs --model and --data", o.kind)
+	}
+	m, err := model.Load(o.model)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	d, err := data.Read(o.data, m.XNames, m.YNames)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	switch o.kind {
+	case "default":
+		err = writeDefaultFigure(o.out, m, d, o.seed, xr, yr)
+	case "density":
+		err = plotDensity(o, m, d, xr, yr)
+	case "scatter":
+		err = plotScatter(o, m, d, xr, yr)
+	case "pit":
+		err = plotPIT(o, m, d)
+	case "quantiles":
+		err = plotQuantiles(o, m, d, xr, yr)
+	}
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	return nil
+}
+
+// parseRange parses "min,max" (nil for "").
+func parseRange(flag, s string) (*plot.Range, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := parseFloats(flag, s)
+	if err != nil {
+		return nil, err
+	}
+	if len(v) != 2 || !(v[0] < v[1]) {
+		return nil, fmt.Errorf("%s: want min,max with min < max, got %q", flag, s)
+	}
+	return &plot.Range{Min: v[0], Max: v[1]}, nil
+}
+
+// writePNG writes a figure atomically to path.
+func writePNG(path string, draw func(w stdio.Writer) error) error {
+	return atomicfile.Write(path, draw)
+}
+
+// axes resolves --x and --y for density, pit and quantiles to a covariate
+// and a response index.
+func axes(o *plotOptions, m *model.Model) (xi, yi int, err error) {
+	if o.x != "" {
+		if xi, err = columnIndex("--x", o.x, m.XNames, "covariate"); err != nil {
+			return 0, 0, err
+		}
+	}
+	if o.y != "" {
+		if yi, err = columnIndex("--y", o.y, m.YNames, "response"); err != nil {
+			return 0, 0, err
+		}
+	}
+	return xi, yi, nil
+}
+
+// column returns column j of the row-major (n, stride) values v.
+func column(v []float64, stride, j int) []float64 {
+	out := make([]float64, 0, len(v)/stride)
+	for i := j; i < len(v); i += stride {
+		out = append(out, v[i])
+	}
+	return out
+}
+
+// padded returns the range of v widened by frac of its span on each side
+// (±0.5 when all values are equal).
+func padded(v []float64, frac float64) plot.Range {
+	lo, hi := slices.Min(v), slices.Max(v)
+	pad := frac * (hi - lo)
+	if pad == 0 {
+		pad = 0.5
+	}
+	return plot.Range{Min: lo - pad, Max: hi + pad}
+}
+
+// gridMixtures returns the predictive mixtures at covariate xi = each grid
+// value, with the other covariates at their mean over d.
+func gridMixtures(m *model.Model, d *data.Dataset, xi int, grid []float64) ([]mixture.Mixture, error) {
+	in := d.XDim
+	mean := make([]float64, in)
+	for j := range in {
+		for i := range d.N {
+			mean[j] += d.X[i*in+j] / float64(d.N)
+		}
+	}
+	x := make([]float64, len(grid)*in)
+	for g, v := range grid {
+		copy(x[g*in:(g+1)*in], mean)
+		x[g*in+xi] = v
+	}
+	return m.Predictor(len(grid)).Predict(x, len(grid), nil)
+}
+
+// centres returns the n cell centres of r as plot.Density computes them,
+// r.Min + (i + 1/2)(r.Max − r.Min)/n.
+func centres(r plot.Range, n int) []float64 {
+	c := make([]float64, n)
+	w := (r.Max - r.Min) / float64(n)
+	for i := range c {
+		c[i] = r.Min + (float64(i)+0.5)*w
+	}
+	return c
+}
+
+func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
+	xi, yi, err := axes(o, m)
+	if err != nil {
+		return err
+	}
+	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
+	if xr == nil {
+		r := padded(obsX, 0.02)
+		xr = &r
+	}
+	if yr == nil {
+		r := padded(obsY, 0.05)
+		yr = &r
+	}
+	grid := centres(*xr, gridPoints)
+	mix, err := gridMixtures(m, d, xi, grid)
+	if err != nil {
+		return err
+	}
+	margs := make(map[float64]*mixture.Mixture, len(grid))
+	for g, x := range grid {
+		margs[x] = mix[g].Marginal(yi)
+	}
+	var derr error
+	marg := func(x float64) *mixture.Mixture {
+		if mg, ok := margs[x]; ok {
+			return mg
+		}
+		// Not reached while centres matches plot.Density's grid.
+		one, err := gridMixtures(m, d, xi, []float64{x})
+		if err != nil {
+			derr = err
+			return nil
+		}
+		margs[x] = one[0].Marginal(yi)
+		return margs[x]
+	}
+	y1 := []float64{0}
+	density := func(x, y float64) float64 {
+		mg := marg(x)
+		if mg == nil {
+			return 0
+		}
+		y1[0] = y
+		return math.Exp(mg.LogProb(y1))
+	}
+	means := func(x float64) (mu, w []float64) {
+		mg := marg(x)
+		if mg == nil {
+			return nil, nil
+		}
+		return mg.Means, mg.Weights(nil)
+	}
+	err = writePNG(o.out, func(w stdio.Writer) error {
+		return plot.Density(w, density, means, obsX, obsY, plot.DensityOptions{XRange: *xr, YRange: *yr,
+			NX: gridPoints, NY: gridPoints, XLabel: m.XNames[xi], YLabel: m.YNames[yi],
+			Title: fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])})
+	})
+	if derr != nil {
+		return derr
+	}
+	return err
+}
+
+func plotScatter(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
+	if d.YDim < 2 {
+		return fmt.Errorf("--kind scatter needs two or more response columns, the model has %d (use --kind default or density)", d.YDim)
+	}
+	a, b := 0, 1
+	if o.y != "" {
+		parts := strings.Split(o.y, ",")
+		if len(parts) != 2 {
+			return fmt.Errorf("--y: want two response columns a,b for --kind scatter, got %q", o.y)
+		}
+		var err error
+		if a, err = columnIndex("--y", strings.TrimSpace(parts[0]), m.YNames, "response"); err != nil {
+			return err
+		}
+		if b, err = columnIndex("--y", strings.TrimSpace(parts[1]), m.YNames, "response"); err != nil {
+			return err
+		}
+	}
+	smp, err := sampleRows(m, d, rand.New(rand.NewPCG(o.seed, 7)))
+	if err != nil {
+		return err
+	}
+	return writePNG(o.out, func(w stdio.Writer) error {
+		return plot.Scatter(w, column(d.Y, d.YDim, a), column(d.Y, d.YDim, b), column(smp, d.YDim, a), column(smp, d.YDim, b),
+			plot.ScatterOptions{XRange: xr, YRange: yr, XLabel: m.YNames[a], YLabel: m.YNames[b]})
+	})
+}
+
+func plotPIT(o *plotOptions, m *model.Model, d *data.Dataset) error {
+	_, yi, err := axes(o, m)
+	if err != nil {
+		return err
+	}
+	mix, err := m.Predictor(model.DefaultBatch).Predict(d.X, d.N, nil)
+	if err != nil {
+		return err
+	}
+	u := make([]float64, d.N)
+	for i := range mix {
+		mg := &mix[i]
+		if mg.D > 1 {
+			mg = mg.Marginal(yi)
+		}
+		u[i] = mg.CDF(d.Y[i*d.YDim+yi])
+	}
+	return writePNG(o.out, func(w stdio.Writer) error {
+		return plot.PIT(w, u, plot.PITOptions{Bins: predict.PITBins, Title: "PIT histogram of " + m.YNames[yi]})
+	})
+}
+
+func plotQuantiles(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
+	xi, yi, err := axes(o, m)
+	if err != nil {
+		return err
+	}
+	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
+	r := padded(obsX, 0.02)
+	if xr != nil {
+		r = *xr
+	}
+	grid := data.Linspace(r.Min, r.Max, gridPoints)
+	mix, err := gridMixtures(m, d, xi, grid)
+	if err != nil {
+		return err
+	}
+	levels := []float64{0.5, 0.9}
+	lower, upper := make([][]float64, len(levels)), make([][]float64, len(levels))
+	for l := range levels {
+		lower[l], upper[l] = make([]float64, len(grid)), make([]float64, len(grid))
+	}
+	median := make([]float64, len(grid))
+	var modesX, modesY []float64
+	for g := range grid {
+		mg := mix[g].Marginal(yi)
+		if median[g], err = mg.Quantile(0.5); err != nil {
+			return err
+		}
+		for l, lv := range levels {
+			if lower[l][g], upper[l][g], err = predict.Interval(mg, lv); err != nil {
+				return err
+			}
+		}
+		for _, md := range mg.Modes(mixture.ModeOptions{}) {
+			if md.Mass >= 0.01 {
+				modesX, modesY = append(modesX, grid[g]), append(modesY, md.Y[0])
+			}
+		}
+	}
+	return writePNG(o.out, func(w stdio.Writer) error {
+		return plot.Quantiles(w, obsX, obsY, grid, lower, upper, median, levels, modesX, modesY,
+			plot.QuantilesOptions{XRange: xr, YRange: yr, XLabel: m.XNames[xi], YLabel: m.YNames[yi]})
+	})
+}
+
+// plotHistory draws the history CSV written by mdn train.
+func plotHistory(o *plotOptions) error {
+	path := o.history
+	if path == "" {
+		if o.model == "" {
+			return fmt.Errorf("plot: --kind history needs --history or --model (to find history.csv next to it)")
+		}
+		path = filepath.Join(filepath.Dir(o.model), "history.csv")
+	}
+	step, tr, val, err := readHistory(path)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	if err := writePNG(o.out, func(w stdio.Writer) error {
+		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})
+	}); err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	return nil
+}
+
+// readHistory reads the step, train_loss and val_nll columns of a history
+// CSV; an empty val_nll (or train_loss) is NaN. Errors name the file, line
+// and column.
+func readHistory(path string) (step, train, val []float64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("--history: %w", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	head, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, stdio.EOF) {
+			err = errors.New("empty file")
+		}
+		return nil, nil, nil, fmt.Errorf("history %s: %w", path, err)
+	}
+	cols := []string{"step", "train_loss", "val_nll"}
+	idx := make([]int, len(cols))
+	for c, name := range cols {
+		idx[c] = slices.Index(head, name)
+		if idx[c] < 0 {
+			return nil, nil, nil, fmt.Errorf("history %s: line 1: no column %q", path, name)
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, stdio.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("history %s: %w", path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		var v [3]float64
+		for c, i := range idx {
+			s := strings.TrimSpace(rec[i])
+			if s == "" && c > 0 {
+				v[c] = math.NaN()
+				continue
+			}
+			if v[c], err = strconv.ParseFloat(s, 64); err != nil || math.IsInf(v[c], 0) || math.IsNaN(v[c]) {
+				return nil, nil, nil, fmt.Errorf("history %s: line %d, column %q: not a finite number %q", path, line, cols[c], s)
+			}
+		}
+		step, train, val = append(step, v[0]), append(train, v[1]), append(val, v[2])
+	}
+	if len(step) == 0 {
+		return nil, nil, nil, fmt.Errorf("history %s: no data rows", path)
+	}
+	return step, train, val, nil
+}

@@ -29,11 +29,12 @@ type kernel[T float] struct {
 	speed int
 	// tile computes, for 0 ≤ i < mr and 0 ≤ j < nr,
 	//
-	//	c[i*ldc+j] = alpha·Σ_{p<kc} a[p*mr+i]·b[p*nr+j] + beta·c[i*ldc+j]
+	//	c[i*ldc+j] = alpha·Σ_{p<kc} a[p*lda+i]·b[p*ldb+j] + beta·c[i*ldc+j]
 	//
-	// reading c only when beta != 0. a holds kc·mr and b kc·nr elements;
-	// kc ≥ 1.
-	tile func(kc int, a, b, c []T, ldc int, alpha, beta T)
+	// reading c only when beta != 0. a holds at least (kc-1)·lda + mr
+	// elements and b (kc-1)·ldb + nr (lda = mr and ldb = nr for packed
+	// panels); kc ≥ 1.
+	tile func(kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T)
 }
 
 // buffers are the packing buffers of one call, reused through a sync.Pool.
@@ -214,31 +215,58 @@ func blocked[T float](kern *kernel[T], bufs *buffers[T], m, n, k int, alpha T, a
 	bufs.b = grow(bufs.b, ncMax*kcMax)
 	bufs.t = grow(bufs.t, mr*nr)
 	tmp := bufs.t
+	// When B's rows are contiguous and each panel of B would serve at most
+	// two panels of A, copying B costs about as much as using it: its full
+	// panels are then read in place with row stride rsB, and only a
+	// partial last panel is packed.
+	directB := csB == 1 && m <= 2*mr
+	// Likewise for A when its columns are contiguous and n is small.
+	directA := rsA == 1 && n <= 2*nr
 
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)
 		for pc := 0; pc < k; pc += kcBlock {
 			kc := min(kcBlock, k-pc)
-			packB(kern.transpose, bufs.b, b[pc*rsB+jc*csB:], rsB, csB, kc, nc, nr)
+			if directB {
+				if j0 := nc / nr * nr; j0 < nc {
+					packB(kern.transpose, bufs.b[j0*kc:], b[pc*rsB+jc+j0:], rsB, csB, kc, nc-j0, nr)
+				}
+			} else {
+				packB(kern.transpose, bufs.b, b[pc*rsB+jc*csB:], rsB, csB, kc, nc, nr)
+			}
 			bt := beta
 			if pc > 0 {
 				bt = 1
 			}
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
-				packA(kern.transpose, bufs.a, a[ic*rsA+pc*csA:], rsA, csA, mc, kc, mr)
+				if directA {
+					if i0 := mc / mr * mr; i0 < mc {
+						packA(kern.transpose, bufs.a[i0*kc:], a[ic+i0+pc*csA:], rsA, csA, mc-i0, kc, mr)
+					}
+				} else {
+					packA(kern.transpose, bufs.a, a[ic*rsA+pc*csA:], rsA, csA, mc, kc, mr)
+				}
 				for jr := 0; jr < nc; jr += nr {
 					nrr := min(nr, nc-jr)
-					bp := bufs.b[jr*kc : (jr+nr)*kc]
+					bp, ldb := bufs.b[jr*kc:(jr+nr)*kc], nr
+					if directB && nrr == nr {
+						o := pc*rsB + jc + jr
+						bp, ldb = b[o:o+(kc-1)*rsB+nr], rsB
+					}
 					for ir := 0; ir < mc; ir += mr {
 						mrr := min(mr, mc-ir)
-						ap := bufs.a[ir*kc : (ir+mr)*kc]
+						ap, lda := bufs.a[ir*kc:(ir+mr)*kc], mr
+						if directA && mrr == mr {
+							o := ic + ir + pc*csA
+							ap, lda = a[o:o+(kc-1)*csA+mr], csA
+						}
 						off := (ic+ir)*rsC + (jc+jr)*csC
 						if mrr == mr && nrr == nr && csC == 1 {
-							kern.tile(kc, ap, bp, c[off:off+(mr-1)*rsC+nr], rsC, alpha, bt)
+							kern.tile(kc, ap, lda, bp, ldb, c[off:off+(mr-1)*rsC+nr], rsC, alpha, bt)
 							continue
 						}
-						kern.tile(kc, ap, bp, tmp, nr, 1, 0)
+						kern.tile(kc, ap, lda, bp, ldb, tmp, nr, 1, 0)
 						writeBack(mrr, nrr, alpha, tmp, nr, bt, c[off:], rsC, csC)
 					}
 				}

@@ -45,47 +45,47 @@ func pickKernels64() []kernel[float64] {
 // sgemm6x16AVX2 is the assembly body of tileAVX2x32 (mr = 6, nr = 16).
 //
 //go:noescape
-func sgemm6x16AVX2(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+func sgemm6x16AVX2(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
-func tileAVX2x32(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
-	_ = a[6*kc-1]
-	_ = b[16*kc-1]
+func tileAVX2x32(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[(kc-1)*lda+5]
+	_ = b[(kc-1)*ldb+15]
 	_ = c[5*ldc+15]
-	sgemm6x16AVX2(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	sgemm6x16AVX2(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
 }
 
 // dgemm6x8AVX2 is the assembly body of tileAVX2x64 (mr = 6, nr = 8).
 //
 //go:noescape
-func dgemm6x8AVX2(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+func dgemm6x8AVX2(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
-func tileAVX2x64(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
-	_ = a[6*kc-1]
-	_ = b[8*kc-1]
+func tileAVX2x64(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	_ = a[(kc-1)*lda+5]
+	_ = b[(kc-1)*ldb+7]
 	_ = c[5*ldc+7]
-	dgemm6x8AVX2(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	dgemm6x8AVX2(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
 }
 
 // sgemm12x16AVX512 is the assembly body of tileAVX512x32 (mr = 12, nr = 16).
 //
 //go:noescape
-func sgemm12x16AVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+func sgemm12x16AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
-func tileAVX512x32(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
-	_ = a[12*kc-1]
-	_ = b[16*kc-1]
+func tileAVX512x32(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[(kc-1)*lda+11]
+	_ = b[(kc-1)*ldb+15]
 	_ = c[11*ldc+15]
-	sgemm12x16AVX512(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	sgemm12x16AVX512(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
 }
 
 // dgemm12x8AVX512 is the assembly body of tileAVX512x64 (mr = 12, nr = 8).
 //
 //go:noescape
-func dgemm12x8AVX512(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+func dgemm12x8AVX512(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
-func tileAVX512x64(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
-	_ = a[12*kc-1]
-	_ = b[8*kc-1]
+func tileAVX512x64(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	_ = a[(kc-1)*lda+11]
+	_ = b[(kc-1)*ldb+7]
 	_ = c[11*ldc+7]
-	dgemm12x8AVX512(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	dgemm12x8AVX512(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
 }

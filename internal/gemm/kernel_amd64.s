@@ -19,16 +19,20 @@
 	VMOVUPS ACC1, 32(DX) \
 	ADDQ    R8, DX
 
-// func sgemm6x16AVX2(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+// func sgemm6x16AVX2(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
-// c[i*ldc+j] = alpha·Σ_{p<kc} a[6p+i]·b[16p+j] + beta·c[i*ldc+j], i < 6, j < 16;
+// c[i*ldc+j] = alpha·Σ_{p<kc} a[p*lda+i]·b[p*ldb+j] + beta·c[i*ldc+j], i < 6, j < 16;
 // c is not read when beta == 0. kc ≥ 1.
-TEXT ·sgemm6x16AVX2(SB), NOSPLIT, $0-48
+TEXT ·sgemm6x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R10
+	SHLQ $2, R10
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y4, Y4, Y4
@@ -53,12 +57,12 @@ loop:
 	ROW6(12, Y3, Y10, Y11)
 	ROW6(16, Y2, Y12, Y13)
 	ROW6(20, Y3, Y14, Y15)
-	ADDQ $24, SI
-	ADDQ $64, DI
+	ADDQ R10, SI
+	ADDQ R9, DI
 	DECQ CX
 	JNZ  loop
 
-	VBROADCASTSS alpha+40(FP), Y0
+	VBROADCASTSS alpha+56(FP), Y0
 	VMULPS       Y0, Y4, Y4
 	VMULPS       Y0, Y5, Y5
 	VMULPS       Y0, Y6, Y6
@@ -72,11 +76,11 @@ loop:
 	VMULPS       Y0, Y14, Y14
 	VMULPS       Y0, Y15, Y15
 
-	MOVL beta+44(FP), AX
+	MOVL beta+60(FP), AX
 	ANDL $0x7fffffff, AX
 	JZ   overwrite
 
-	VBROADCASTSS beta+44(FP), Y1
+	VBROADCASTSS beta+60(FP), Y1
 	STOREBETA(Y4, Y5)
 	STOREBETA(Y6, Y7)
 	STOREBETA(Y8, Y9)
@@ -114,16 +118,20 @@ overwrite:
 	VMOVUPD ACC1, 32(DX) \
 	ADDQ    R8, DX
 
-// func dgemm6x8AVX2(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+// func dgemm6x8AVX2(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 //
-// c[i*ldc+j] = alpha·Σ_{p<kc} a[6p+i]·b[8p+j] + beta·c[i*ldc+j], i < 6, j < 8;
+// c[i*ldc+j] = alpha·Σ_{p<kc} a[p*lda+i]·b[p*ldb+j] + beta·c[i*ldc+j], i < 6, j < 8;
 // c is not read when beta == 0. kc ≥ 1.
-TEXT ·dgemm6x8AVX2(SB), NOSPLIT, $0-56
+TEXT ·dgemm6x8AVX2(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $3, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
 	SHLQ $3, R8
 
 	VXORPD Y4, Y4, Y4
@@ -148,12 +156,12 @@ loop:
 	ROW6D(24, Y3, Y10, Y11)
 	ROW6D(32, Y2, Y12, Y13)
 	ROW6D(40, Y3, Y14, Y15)
-	ADDQ $48, SI
-	ADDQ $64, DI
+	ADDQ R10, SI
+	ADDQ R9, DI
 	DECQ CX
 	JNZ  loop
 
-	VBROADCASTSD alpha+40(FP), Y0
+	VBROADCASTSD alpha+56(FP), Y0
 	VMULPD       Y0, Y4, Y4
 	VMULPD       Y0, Y5, Y5
 	VMULPD       Y0, Y6, Y6
@@ -167,11 +175,11 @@ loop:
 	VMULPD       Y0, Y14, Y14
 	VMULPD       Y0, Y15, Y15
 
-	MOVQ beta+48(FP), AX
+	MOVQ beta+64(FP), AX
 	SHLQ $1, AX
 	JZ   overwrited
 
-	VBROADCASTSD beta+48(FP), Y1
+	VBROADCASTSD beta+64(FP), Y1
 	STOREBETAD(Y4, Y5)
 	STOREBETAD(Y6, Y7)
 	STOREBETAD(Y8, Y9)
@@ -191,17 +199,21 @@ overwrited:
 	VZEROUPPER
 	RET
 
-// func sgemm12x16AVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+// func sgemm12x16AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
-// c[i*ldc+j] = alpha·Σ_{p<kc} a[12p+i]·b[16p+j] + beta·c[i*ldc+j], i < 12, j < 16;
+// c[i*ldc+j] = alpha·Σ_{p<kc} a[p*lda+i]·b[p*ldb+j] + beta·c[i*ldc+j], i < 12, j < 16;
 // c is not read when beta == 0. kc ≥ 1. One ZMM accumulator a row; the
 // a[·] operand of each FMA is an embedded broadcast from memory.
-TEXT ·sgemm12x16AVX512(SB), NOSPLIT, $0-48
+TEXT ·sgemm12x16AVX512(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R10
+	SHLQ $2, R10
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 
 	VPXORD Z4, Z4, Z4
@@ -231,12 +243,12 @@ loop:
 	VFMADD231PS.BCST 36(SI), Z0, Z13
 	VFMADD231PS.BCST 40(SI), Z0, Z14
 	VFMADD231PS.BCST 44(SI), Z0, Z15
-	ADDQ $48, SI
-	ADDQ $64, DI
+	ADDQ R10, SI
+	ADDQ R9, DI
 	DECQ CX
 	JNZ  loop
 
-	VBROADCASTSS alpha+40(FP), Z0
+	VBROADCASTSS alpha+56(FP), Z0
 	VMULPS Z0, Z4, Z4
 	VMULPS Z0, Z5, Z5
 	VMULPS Z0, Z6, Z6
@@ -250,11 +262,11 @@ loop:
 	VMULPS Z0, Z14, Z14
 	VMULPS Z0, Z15, Z15
 
-	MOVL beta+44(FP), AX
+	MOVL beta+60(FP), AX
 	ANDL $0x7fffffff, AX
 	JZ   overwrite
 
-	VBROADCASTSS beta+44(FP), Z1
+	VBROADCASTSS beta+60(FP), Z1
 	VFMADD231PS 0(DX), Z1, Z4
 	VMOVUPS Z4, 0(DX)
 	ADDQ R8, DX
@@ -322,17 +334,21 @@ overwrite:
 	VZEROUPPER
 	RET
 
-// func dgemm12x8AVX512(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+// func dgemm12x8AVX512(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 //
-// c[i*ldc+j] = alpha·Σ_{p<kc} a[12p+i]·b[8p+j] + beta·c[i*ldc+j], i < 12, j < 8;
+// c[i*ldc+j] = alpha·Σ_{p<kc} a[p*lda+i]·b[p*ldb+j] + beta·c[i*ldc+j], i < 12, j < 8;
 // c is not read when beta == 0. kc ≥ 1. One ZMM accumulator a row; the
 // a[·] operand of each FMA is an embedded broadcast from memory.
-TEXT ·dgemm12x8AVX512(SB), NOSPLIT, $0-56
+TEXT ·dgemm12x8AVX512(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $3, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
 	SHLQ $3, R8
 
 	VPXORD Z4, Z4, Z4
@@ -362,12 +378,12 @@ loop:
 	VFMADD231PD.BCST 72(SI), Z0, Z13
 	VFMADD231PD.BCST 80(SI), Z0, Z14
 	VFMADD231PD.BCST 88(SI), Z0, Z15
-	ADDQ $96, SI
-	ADDQ $64, DI
+	ADDQ R10, SI
+	ADDQ R9, DI
 	DECQ CX
 	JNZ  loop
 
-	VBROADCASTSD alpha+40(FP), Z0
+	VBROADCASTSD alpha+56(FP), Z0
 	VMULPD Z0, Z4, Z4
 	VMULPD Z0, Z5, Z5
 	VMULPD Z0, Z6, Z6
@@ -381,11 +397,11 @@ loop:
 	VMULPD Z0, Z14, Z14
 	VMULPD Z0, Z15, Z15
 
-	MOVQ beta+48(FP), AX
+	MOVQ beta+64(FP), AX
 	SHLQ $1, AX
 	JZ   overwrite
 
-	VBROADCASTSD beta+48(FP), Z1
+	VBROADCASTSD beta+64(FP), Z1
 	VFMADD231PD 0(DX), Z1, Z4
 	VMOVUPS Z4, 0(DX)
 	ADDQ R8, DX

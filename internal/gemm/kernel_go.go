@@ -10,16 +10,18 @@ var (
 // tileGo4x4 is the pure-Go micro-kernel: a 4×4 tile of C in sixteen local
 // accumulators,
 //
-//	c[i*ldc+j] = alpha·Σ_{p<kc} a[4p+i]·b[4p+j] + beta·c[i*ldc+j]
+//	c[i*ldc+j] = alpha·Σ_{p<kc} a[p*lda+i]·b[p*ldb+j] + beta·c[i*ldc+j]
 //
 // (c not read when beta == 0).
-func tileGo4x4[T float](kc int, a, b, c []T, ldc int, alpha, beta T) {
+func tileGo4x4[T float](kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T) {
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 T
-	a = a[:4*kc]
-	b = b[:4*kc]
-	for len(a) >= 4 && len(b) >= 4 {
-		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
-		b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
+	_ = a[(kc-1)*lda+3]
+	_ = b[(kc-1)*ldb+3]
+	for p := range kc {
+		ap := a[p*lda : p*lda+4 : p*lda+4]
+		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 		c00 += a0 * b0
 		c01 += a0 * b1
 		c02 += a0 * b2
@@ -36,8 +38,6 @@ func tileGo4x4[T float](kc int, a, b, c []T, ldc int, alpha, beta T) {
 		c31 += a3 * b1
 		c32 += a3 * b2
 		c33 += a3 * b3
-		a = a[4:]
-		b = b[4:]
 	}
 	storeRow4(c[0*ldc:0*ldc+4], alpha, beta, c00, c01, c02, c03)
 	storeRow4(c[1*ldc:1*ldc+4], alpha, beta, c10, c11, c12, c13)

@@ -58,12 +58,13 @@ Without --json a small table is printed; with --json one JSON object:
 	f.StringVar(&o.model, "model", "", "model file written by mdn train (required)")
 	f.StringVar(&o.data, "data", "", "labelled CSV with the model's covariate and response columns (required)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
-	c.MarkFlagRequired("model")
-	c.MarkFlagRequired("data")
 	return c
 }
 
 func runEval(_ context.Context, io streams, o *evalOptions) error {
+	if err := required("eval", "--model", o.model, "--data", o.data); err != nil {
+		return err
+	}
 	m, err := model.Load(o.model)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)

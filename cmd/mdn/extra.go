@@ -147,6 +147,17 @@ func streamRows(ctx context.Context, rd *data.Reader, xdim, workers int, newWork
 	return ctx.Err()
 }
 
+// required returns an error naming the first of the flag, value pairs
+// whose value is empty: "cmd: --flag is required".
+func required(cmd string, flagValues ...string) error {
+	for i := 0; i+1 < len(flagValues); i += 2 {
+		if flagValues[i+1] == "" {
+			return fmt.Errorf("%s: %s is required", cmd, flagValues[i])
+		}
+	}
+	return nil
+}
+
 // workers is the number of goroutines that predict and format chunks.
 func workers() int { return max(1, runtime.GOMAXPROCS(0)) }
 

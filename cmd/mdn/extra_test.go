@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,4 +118,79 @@ func inputXs(t *testing.T) (string, []float64) {
 		b.WriteString(strconv.Itoa(i) + "," + strconv.FormatFloat(x, 'g', -1, 64) + "\n")
 	}
 	return writeFile(t, "in.csv", b.String()), xs
+}
+
+func TestBadInput(t *testing.T) {
+	mp := trainEx1d(t)
+	in := t.TempDir()
+	noX := writeFile(t, "nox.csv", "a,b\n1,2\n")
+	xOnly := writeFile(t, "xonly.csv", "x\n1\n")
+	var b strings.Builder
+	b.WriteString("x\n")
+	for i := range 6000 {
+		b.WriteString(strconv.Itoa(i%17) + "\n")
+	}
+	b.WriteString("abc\n")
+	badLate := writeFile(t, "late.csv", b.String()) // the bad value is on line 6002, in the second chunk
+	missing := filepath.Join(in, "nope.json")
+	noDir := filepath.Join(in, "nodir", "o.csv")
+	for _, c := range []struct {
+		name string
+		args []string // "OUT" is replaced by a file in an empty directory
+		want string
+	}{
+		{"missing model file", []string{"sample", "--model", missing, "--input", ex1dTrain, "--out", "OUT"},
+			"mdn: sample: model: " + missing + ": no such file or directory"},
+		{"model flag missing", []string{"sample", "--input", ex1dTrain}, "mdn: sample: --model is required"},
+		{"input lacks a column", []string{"sample", "--model", mp, "--input", noX, "--out", "OUT"},
+			`mdn: sample: data: read ` + noX + `: line 1, column "x": no such column; columns are "a", "b"`},
+		{"bad value in the second chunk", []string{"sample", "--model", mp, "--input", badLate, "--out", "OUT"},
+			`mdn: sample: data: read ` + badLate + `: line 6002, column "x": not a number "abc"`},
+		{"n-samples 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--n-samples", "0", "--out", "OUT"},
+			"mdn: sample: --n-samples must be ≥ 1, got 0"},
+		{"temperature 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--temperature", "0"},
+			"mdn: sample: --temperature must be finite and > 0, got 0"},
+		{"sample out in a missing directory", []string{"sample", "--model", mp, "--input", ex1dTrain, "--out", noDir},
+			"mdn: sample: --out " + noDir + ": directory " + filepath.Dir(noDir) + " does not exist"},
+		{"kind bogus", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "bogus", "--out", "OUT"},
+			`mdn: plot: --kind must be one of default, density, history, scatter, pit, quantiles, got "bogus"`},
+		{"plot out in a missing directory", []string{"plot", "--model", mp, "--data", ex1dTrain, "--out", noDir},
+			"mdn: plot: --out " + noDir + ": directory " + filepath.Dir(noDir) + " does not exist"},
+		{"scatter of one response", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "scatter", "--out", "OUT"},
+			"mdn: plot: --kind scatter needs two or more response columns, the model has 1 (use --kind default or density)"},
+		{"flag the kind does not use", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "pit", "--x", "x", "--out", "OUT"},
+			"mdn: plot: --x is not used with --kind pit"},
+		{"bad range", []string{"plot", "--model", mp, "--data", ex1dTrain, "--xrange", "3,1", "--out", "OUT"},
+			`mdn: plot: --xrange: want min,max with min < max, got "3,1"`},
+		{"predict out with json", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "mean", "--json", "--out", "OUT"},
+			"mdn: predict: --out and --json are mutually exclusive: --json prints to standard output"},
+		{"predict q 2", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "quantiles", "--q", "0.5,2", "--out", "OUT"},
+			"mdn: predict: --q: 2 is not in (0, 1)"},
+		{"predict level 1.5", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "interval", "--level", "1.5", "--out", "OUT"},
+			"mdn: predict: --level must be in (0, 1), got 1.5"},
+		{"predict what bogus", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "bogus"},
+			`mdn: predict: --what must be one of params, mean, var, mode, quantiles, interval, got "bogus"`},
+		{"eval data lacks y", []string{"eval", "--model", mp, "--data", xOnly},
+			`mdn: eval: data: read ` + xOnly + `: line 1, column "y": no such column; columns are "x"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			outDir := t.TempDir()
+			args := slices.Clone(c.args)
+			for i, a := range args {
+				if a == "OUT" {
+					args[i] = filepath.Join(outDir, "o.out")
+				}
+			}
+			stdout, stderr, code := mdnRun(t, "", args...)
+			if stderr != c.want+"\n" || code != 1 {
+				t.Errorf("got exit %d, stderr %q, want exit 1, %q", code, stderr, c.want+"\n")
+			}
+			if stdout != "" {
+				t.Errorf("stdout: got %q, want nothing", stdout)
+			}
+			if ents, _ := os.ReadDir(outDir); len(ents) != 0 {
+				t.Errorf("output directory: got %v, want it empty", ents)
+			}
+		})
+	}
 }

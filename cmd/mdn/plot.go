@@ -101,11 +101,13 @@ scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 	f.StringVar(&o.y, "y", "", "response column (density, pit, quantiles) or two, a,b (scatter); default the first (two)")
 	f.StringVar(&o.xrange, "xrange", "", "horizontal axis range min,max")
 	f.StringVar(&o.yrange, "yrange", "", "vertical axis range min,max")
-	c.MarkFlagRequired("out")
 	return c
 }
 
 func runPlot(_ context.Context, io streams, o *plotOptions) error {
+	if err := required("plot", "--out", o.out); err != nil {
+		return err
+	}
 	if !slices.Contains(plotKinds, o.kind) {
 		return fmt.Errorf("plot: --kind must be one of %s, got %q", strings.Join(plotKinds, ", "), o.kind)
 	}

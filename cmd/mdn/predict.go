@@ -89,9 +89,6 @@ The input is streamed in chunks of 4096 rows.`,
 	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of the central interval for --what interval")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
 	f.BoolVar(&o.json, "json", false, "print JSON Lines on standard output instead of CSV")
-	c.MarkFlagRequired("model")
-	c.MarkFlagRequired("input")
-	c.MarkFlagRequired("what")
 	return c
 }
 
@@ -109,6 +106,9 @@ type predictFormat struct {
 }
 
 func runPredict(ctx context.Context, io streams, o *predictOptions) error {
+	if err := required("predict", "--model", o.model, "--input", o.input, "--what", o.what); err != nil {
+		return err
+	}
 	if !slices.Contains(predictWhats, o.what) {
 		return fmt.Errorf("predict: --what must be one of %s, got %q", strings.Join(predictWhats, ", "), o.what)
 	}
@@ -130,8 +130,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 			return fmt.Errorf("predict: --q: %v is not in (0, 1)", p)
 		}
 	}
-	if err := predict.CheckLevel(o.level); err != nil {
-		return fmt.Errorf("predict: --level: %w", err)
+	if predict.CheckLevel(o.level) != nil {
+		return fmt.Errorf("predict: --level must be in (0, 1), got %v", o.level)
 	}
 	if err := checkOut("predict", "--out", o.out); err != nil {
 		return err

@@ -55,17 +55,18 @@ flattens the weights and widens the components.`,
 	f.Uint64Var(&o.seed, "seed", 0, "random seed")
 	f.Float64Var(&o.temperature, "temperature", 1, "sampling temperature, > 0: logits / T, σ·√T")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
-	c.MarkFlagRequired("model")
-	c.MarkFlagRequired("input")
 	return c
 }
 
 func runSample(ctx context.Context, io streams, o *sampleOptions) error {
+	if err := required("sample", "--model", o.model, "--input", o.input); err != nil {
+		return err
+	}
 	if o.nSamples < 1 {
 		return fmt.Errorf("sample: --n-samples must be ≥ 1, got %d", o.nSamples)
 	}
-	if err := mixture.CheckTemperature(o.temperature); err != nil {
-		return fmt.Errorf("sample: --temperature: %w", err)
+	if mixture.CheckTemperature(o.temperature) != nil {
+		return fmt.Errorf("sample: --temperature must be finite and > 0, got %v", o.temperature)
 	}
 	if err := checkOut("sample", "--out", o.out); err != nil {
 		return err

@@ -62,7 +62,7 @@ var (
 // Sgemm panics on invalid sizes, strides or slice lengths.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
-	if (m == 1 || n == 1) && k > 0 && alpha != 0 {
+	if useGemv(m, n, k) && alpha != 0 {
 		sgemv(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -76,7 +76,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // Dgemm).
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
-	if (m == 1 || n == 1) && k > 0 && alpha != 0 {
+	if useGemv(m, n, k) && alpha != 0 {
 		dgemv(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}

@@ -34,30 +34,30 @@ func newAdam(params []*tensor.Dense) *adam {
 
 // state is a copy of the optimizer's moments and step count.
 type adamState struct {
-	m, v [][]float64
-	t    int
+	M, V [][]float64
+	T    int
 }
 
 func (a *adam) save(s *adamState) {
-	if s.m == nil {
-		s.m, s.v = make([][]float64, len(a.m)), make([][]float64, len(a.v))
+	if s.M == nil {
+		s.M, s.V = make([][]float64, len(a.m)), make([][]float64, len(a.v))
 		for i := range a.m {
-			s.m[i], s.v[i] = make([]float64, len(a.m[i])), make([]float64, len(a.v[i]))
+			s.M[i], s.V[i] = make([]float64, len(a.m[i])), make([]float64, len(a.v[i]))
 		}
 	}
 	for i := range a.m {
-		copy(s.m[i], a.m[i])
-		copy(s.v[i], a.v[i])
+		copy(s.M[i], a.m[i])
+		copy(s.V[i], a.v[i])
 	}
-	s.t = a.t
+	s.T = a.t
 }
 
 func (a *adam) restore(s *adamState) {
 	for i := range a.m {
-		copy(a.m[i], s.m[i])
-		copy(a.v[i], s.v[i])
+		copy(a.m[i], s.M[i])
+		copy(a.v[i], s.V[i])
 	}
-	a.t = s.t
+	a.t = s.T
 }
 
 // step applies one update with learning rate lr, gradients grads (same

@@ -55,6 +55,12 @@ type Options struct {
 	LogJacobian float64
 	// Progress, if not nil, is called after every step.
 	Progress func(Progress)
+	// Resume, if not nil, continues the run that stopped with this state
+	// (Result.State of an interrupted run with the same data and options):
+	// weights, optimizer moments, schedule position, batch order, best
+	// weights and history carry over, so the result equals that of an
+	// uninterrupted run.
+	Resume *State
 }
 
 // Progress is what Run reports after each step.
@@ -86,6 +92,8 @@ type Result struct {
 	ValNLL     float64 // validation NLL of the kept weights (NaN without validation)
 	Stopped    string  // "completed", "early-stopped" or "interrupted"
 	Rollbacks  int
+	// State is where the run stopped; pass it as Options.Resume to go on.
+	State *State
 }
 
 // Run trains w in place on train (already standardized, like val) and
@@ -144,9 +152,40 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	lrScale := 1.0
 	sinceBest := 0
 	lastVal := math.NaN()
+	first := 0
+	var before float64 // seconds of the run before a resume
+	if r := opt.Resume; r != nil {
+		if r.Planned != opt.Steps {
+			return nil, fmt.Errorf("train: resume: the checkpoint plans %d steps, the options %d", r.Planned, opt.Steps)
+		}
+		if err := r.restore(w, good); err != nil {
+			return nil, err
+		}
+		opt2.restore(&r.Adam)
+		goodOpt = r.GoodAdam
+		goodStep, lrScale, sinceBest, lastVal = r.GoodStep, r.LRScale, r.SinceBest, r.LastVal
+		if r.Best != nil {
+			bw, err := graph.WeightsFromArrays(s, r.Best)
+			if err != nil {
+				return nil, fmt.Errorf("train: resume: best weights: %w", err)
+			}
+			best = w.Clone()
+			best.CopyFrom(bw)
+		}
+		res.BestValNLL, res.BestStep, res.Rollbacks = r.BestValNLL, r.BestStep, r.Rollbacks
+		res.History = append(res.History, r.History...)
+		if err := bt.restore(r); err != nil {
+			return nil, err
+		}
+		first, before = r.Step, r.Seconds
+		res.Steps = r.Step
+		if n := len(r.History); n > 0 {
+			res.FinalLoss = r.History[n-1].Loss
+		}
+	}
 
 	start := time.Now()
-	for step := 0; step < opt.Steps; step++ {
+	for step := first; step < opt.Steps; step++ {
 		bt.next()
 		reps.fill(bt)
 		loss, grads, err := reps.run()
@@ -218,7 +257,16 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 			break
 		}
 	}
-	res.Seconds = time.Since(start).Seconds()
+	res.Seconds = before + time.Since(start).Seconds()
+	res.State = &State{Planned: opt.Steps, Step: res.Steps, Weights: w.Arrays(), Good: good.Arrays(),
+		GoodAdam: goodOpt, GoodStep: goodStep, BestValNLL: res.BestValNLL, BestStep: res.BestStep,
+		SinceBest: sinceBest, LastVal: lastVal, LRScale: lrScale, Rollbacks: res.Rollbacks,
+		History: append([]Record(nil), res.History...), Seconds: res.Seconds}
+	opt2.save(&res.State.Adam)
+	if best != nil {
+		res.State.Best = best.Arrays()
+	}
+	bt.save(res.State)
 	if best != nil && (opt.RestoreBest || res.Stopped == "early-stopped") {
 		w.CopyFrom(best)
 		res.ValNLL = res.BestValNLL
@@ -271,6 +319,7 @@ type batcher struct {
 	d          *data.Dataset
 	batch, pos int
 	perm       []int
+	src        *rand.PCG
 	rng        *rand.Rand
 	idx        []int
 	// loaded counts the full-batch shards copied so far, of fills.
@@ -278,7 +327,8 @@ type batcher struct {
 }
 
 func newBatcher(d *data.Dataset, batch int, seed uint64) *batcher {
-	return &batcher{d: d, batch: batch, pos: d.N, rng: rand.New(rand.NewPCG(seed, 0x6d646e62617463)), fills: math.MaxInt}
+	src := rand.NewPCG(seed, 0x6d646e62617463)
+	return &batcher{d: d, batch: batch, pos: d.N, src: src, rng: rand.New(src), fills: math.MaxInt}
 }
 
 // next chooses the rows of the next step.

@@ -1,0 +1,103 @@
+package train
+
+import (
+	"encoding/gob"
+	"fmt"
+	"io"
+
+	"github.com/mdn-go/mdn/graph"
+)
+
+// State is a snapshot of a run between two steps: enough to continue it
+// exactly (Options.Resume). It is written with gob (WriteState), which keeps
+// NaN and every bit of the floats.
+type State struct {
+	Planned, Step int // steps planned and done
+	Weights, Good []graph.Array
+	Best          []graph.Array // nil before the first evaluation
+	Adam          adamState
+	GoodAdam      adamState
+	GoodStep      int
+	BestValNLL    float64
+	BestStep      int
+	SinceBest     int
+	LastVal       float64
+	LRScale       float64
+	Rollbacks     int
+	Perm          []int
+	Pos           int
+	RNG           []byte // the batch order's PCG state
+	History       []Record
+	Seconds       float64
+}
+
+// stateVersion changes whenever State does.
+const stateVersion = 1
+
+// WriteState writes st to w.
+func WriteState(w io.Writer, st *State) error {
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(stateVersion); err != nil {
+		return err
+	}
+	return enc.Encode(st)
+}
+
+// ReadState reads a State written by WriteState.
+func ReadState(r io.Reader) (*State, error) {
+	dec := gob.NewDecoder(r)
+	var v int
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("not a training checkpoint: %w", err)
+	}
+	if v != stateVersion {
+		return nil, fmt.Errorf("checkpoint version %d, this mdn reads %d", v, stateVersion)
+	}
+	st := new(State)
+	if err := dec.Decode(st); err != nil {
+		return nil, fmt.Errorf("corrupt checkpoint: %w", err)
+	}
+	return st, nil
+}
+
+func (st *State) restore(w, good *graph.Weights) error {
+	cw, err := graph.WeightsFromArrays(w.Spec, st.Weights)
+	if err != nil {
+		return fmt.Errorf("train: resume: weights: %w", err)
+	}
+	cg, err := graph.WeightsFromArrays(w.Spec, st.Good)
+	if err != nil {
+		return fmt.Errorf("train: resume: checkpoint weights: %w", err)
+	}
+	if len(st.Adam.M) != len(w.Tensors()) {
+		return fmt.Errorf("train: resume: optimizer state has %d tensors, the model %d", len(st.Adam.M), len(w.Tensors()))
+	}
+	for i, t := range w.Tensors() {
+		if len(st.Adam.M[i]) != t.Size() || len(st.Adam.V[i]) != t.Size() {
+			return fmt.Errorf("train: resume: optimizer state of %s has the wrong size", w.Names()[i])
+		}
+	}
+	w.CopyFrom(cw)
+	good.CopyFrom(cg)
+	return nil
+}
+
+func (b *batcher) save(st *State) {
+	st.Perm = append([]int(nil), b.perm...)
+	st.Pos = b.pos
+	st.RNG, _ = b.src.MarshalBinary()
+}
+
+func (b *batcher) restore(st *State) error {
+	if st.Perm != nil && len(st.Perm) != b.d.N {
+		return fmt.Errorf("train: resume: the checkpoint's batch order has %d rows, the data %d", len(st.Perm), b.d.N)
+	}
+	if err := b.src.UnmarshalBinary(st.RNG); err != nil {
+		return fmt.Errorf("train: resume: batch order: %w", err)
+	}
+	b.perm, b.pos = append([]int(nil), st.Perm...), st.Pos
+	if st.Perm == nil {
+		b.perm = nil
+	}
+	return nil
+}

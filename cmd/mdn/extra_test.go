@@ -19,7 +19,7 @@ import (
 const ex1dTrain = "../../testdata/ex1d_train.csv"
 
 // mdnRun runs the mdn command line in-process.
-func mdnRun(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+func mdnRun(t testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var o, e bytes.Buffer
 	code = run(args, strings.NewReader(stdin), &o, &e)
@@ -41,7 +41,7 @@ func trainEx1d(t *testing.T) string {
 
 // trainConfig trains from the YAML config text cfg for steps steps and
 // returns the model path.
-func trainConfig(t *testing.T, cfg string, steps int) string {
+func trainConfig(t testing.TB, cfg string, steps int) string {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cfg.yaml")

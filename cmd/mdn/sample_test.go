@@ -138,3 +138,27 @@ func TestSample(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSample1M times `mdn sample` end to end (read, predict, sample,
+// format, write) on 1,000,000 input rows of the 1-D example with the model
+// architecture of configs/ex_1d.yaml (hidden [64, 64], K = 5), writing to
+// a file. Run: go test ./cmd/mdn -run '^$' -bench Sample1M -benchtime 3x
+func BenchmarkSample1M(b *testing.B) {
+	abs, err := filepath.Abs(ex1dTrain)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mp := trainConfig(b, "data:\n  train: "+strconv.Quote(abs)+"\n  x: [x]\n  y: [y]\n", 20)
+	dir := b.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	if _, stderr, code := mdnRun(b, "", "gen", "ex1d", "--n", "1000000", "--out", in); code != 0 {
+		b.Fatal(stderr)
+	}
+	out := filepath.Join(dir, "out.csv")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, stderr, code := mdnRun(b, "", "sample", "--model", mp, "--input", in, "--out", out); code != 0 {
+			b.Fatal(stderr)
+		}
+	}
+}

@@ -111,3 +111,21 @@ func BenchmarkDgemm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmPureGo measures the portable 4×4 kernel that non-amd64
+// machines and CPUs without AVX2 use, on the forward shapes.
+func BenchmarkSgemmPureGo(b *testing.B) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, bc := range benchCases()[:8] {
+		a, lda, bb, ldb, c := operands32(rng, bc)
+		s := bc.s
+		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
+		bufs := new(buffers[float32])
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				run(&goKernel32, bufs, bc.tA, bc.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

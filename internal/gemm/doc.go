@@ -20,18 +20,28 @@
 //
 //	C[i, j] ← α·Σ_p Apack[p*mr+i]·Bpack[p*nr+j] + β·C[i, j].
 //
-// On amd64 the float32 micro-kernel is Go assembly: a 6×16 tile in twelve
-// YMM accumulators with AVX2 and FMA, or a 12×16 tile in ZMM registers when
-// the CPU has AVX-512F. The float64 micro-kernel is a 4×8 (AVX2+FMA) tile.
-// Elsewhere, and on CPUs without AVX2 and FMA, a pure-Go 4×4 kernel is used.
-// The CPU features are read once at start-up; there is no other package
-// state except a sync.Pool of packing buffers, so that a call does not
-// allocate in steady state.
+// On amd64 the micro-kernels are Go assembly: with AVX2 and FMA a 6×16
+// float32 (6×8 float64) tile in twelve YMM accumulators, and when the CPU
+// also has AVX-512F a 12×16 float32 (12×8 float64) tile with one ZMM
+// accumulator a row and the A operand broadcast from memory. Each call
+// picks the kernel and orientation (below) that pad the product least per
+// unit of speed. Elsewhere, and on CPUs without AVX2 and FMA, a pure-Go
+// 4×4 kernel is used. Row-major A and column-major B are packed through
+// 4×4 XMM transposes on amd64. The CPU features are read once at
+// start-up; there is no other package state except a sync.Pool of packing
+// buffers, so that a call does not allocate in steady state.
 //
 // When n is small and m large (for example 1024×128·128×10), a tile that is
 // wide along n wastes most of its lanes, so the package computes the
 // transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ instead, which is the same
-// arithmetic with the roles of m and n exchanged.
+// arithmetic with the roles of m and n exchanged. When a packed panel of B
+// would serve at most two row panels of A (m ≤ 2·mr) and B's rows are
+// contiguous, the kernel reads B in place instead of copying it, and
+// likewise for A when n ≤ 2·nr and A's columns are contiguous: this is what
+// makes the weight-gradient products Xᵀ·dY with a long k fast.
+//
+// Products with m = 1 or n = 1 are matrix-vector products, for which every
+// tile is almost all padding; they go to gonum's Sgemv and Dgemv.
 //
 // As in BLAS, β = 0 overwrites C without reading it (a NaN in C does not
 // propagate), k = 0 or α = 0 only scales C by β, and summation order differs

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -192,5 +193,43 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("output directory: got %v, want it empty", ents)
 			}
 		})
+	}
+}
+
+// TestExamples runs the examples in the help of sample, predict, eval and
+// plot against a freshly trained model (out/model.json), the repository's
+// testdata and a temporary directory for outputs. Piped examples run only
+// their mdn part; those reading standard input from another mdn are skipped.
+func TestExamples(t *testing.T) {
+	mp := trainEx1d(t)
+	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: io.Discard})
+	for _, name := range []string{"sample", "predict", "eval", "plot"} {
+		c, _, err := root.Find([]string{name})
+		if err != nil || c.Example == "" {
+			t.Fatalf("%s: no command or no example (%v)", name, err)
+		}
+		for _, line := range strings.Split(c.Example, "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, "mdn gen") {
+				continue
+			}
+			line, _, _ = strings.Cut(line, "|")
+			t.Run(line, func(t *testing.T) {
+				args := strings.Fields(line)[1:]
+				for i, a := range args {
+					switch {
+					case a == "out/model.json":
+						args[i] = mp
+					case strings.HasPrefix(a, "testdata/"):
+						args[i] = "../../" + a
+					case i > 0 && args[i-1] == "--out":
+						args[i] = filepath.Join(t.TempDir(), filepath.Base(a))
+					}
+				}
+				if _, stderr, code := mdnRun(t, "", args...); code != 0 {
+					t.Errorf("exit %d: %s", code, stderr)
+				}
+			})
+		}
 	}
 }

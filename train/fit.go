@@ -93,6 +93,12 @@ func OptionsOf(cfg *config.Config, n int) Options {
 // run's result and, when ctx was cancelled, the model so far together with
 // the error saying so.
 func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progress)) (*model.Model, *Result, error) {
+	return FitResume(ctx, cfg, d, nil, progress)
+}
+
+// FitResume is Fit continuing from the state of an interrupted run of the
+// same config and data (nil: from the start).
+func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
 	w, err := graph.NewWeights(spec, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
 	if err != nil {
@@ -104,6 +110,7 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 	}
 	opt.LogJacobian = d.Scaler.LogJacobian()
 	opt.Progress = progress
+	opt.Resume = st
 	tr := d.Scaler.Apply(d.Train)
 	var val *data.Dataset
 	if d.Val != nil {

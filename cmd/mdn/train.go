@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,23 @@ type trainOptions struct {
 	json     bool
 	force    bool
 	figure   string
+	resume   string
+	epochs   int // from a checkpoint
 }
+
+// resumeInfo is DIR/resume.json: what `mdn train --resume DIR` needs besides
+// the checkpoint itself.
+type resumeInfo struct {
+	Config string `json:"config"` // absolute path of the config file
+	Seed   uint64 `json:"seed"`
+	Steps  int    `json:"steps"`
+	Epochs int    `json:"epochs"`
+}
+
+const (
+	checkpointFile = "checkpoint.gob"
+	resumeFile     = "resume.json"
+)
 
 func newTrainCmd(io streams) *cobra.Command {
 	o := &trainOptions{}
@@ -43,13 +60,27 @@ loss and validation NLL, in nats per row in the original units of y).
 
 A progress bar is drawn on a terminal, plain lines otherwise. On SIGINT or
 SIGTERM training stops at the end of the current step, the best (or last good)
-weights are written, and mdn exits with status 130.`,
+weights are written with a checkpoint, and mdn exits with status 130;
+'mdn train --resume DIR' then continues to the planned step count with the
+optimizer state, schedule and batch order carried over, giving the same model
+as an uninterrupted run.`,
 		Example: `  mdn train --config configs/ex_1d.yaml --out out --figure out/ex_1d.png
-  mdn train --config configs/ex_1d_seed.yaml --out seed3 --seed 3 --json`,
+  mdn train --config configs/ex_1d_seed.yaml --out seed3 --seed 3 --json
+  mdn train --resume out`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.seedSet = c.Flags().Changed("seed")
 			o.stepsSet = c.Flags().Changed("steps")
+			if o.resume != "" {
+				for _, f := range []string{"config", "out", "seed", "steps", "force"} {
+					if c.Flags().Changed(f) {
+						return fmt.Errorf("train: --resume and --%s cannot be used together (the run's own settings are kept)", f)
+					}
+				}
+				o.out, o.force = o.resume, true
+			} else if o.config == "" {
+				return errors.New(`train: required flag "--config" not set`)
+			}
 			return runTrain(c.Context(), io, o)
 		},
 	}
@@ -61,7 +92,7 @@ weights are written, and mdn exits with status 130.`,
 	f.BoolVar(&o.json, "json", false, "print one JSON line with the run's numbers")
 	f.BoolVar(&o.force, "force", false, "overwrite an existing model.json")
 	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the training data to this PNG")
-	c.MarkFlagRequired("config")
+	f.StringVar(&o.resume, "resume", "", "continue the interrupted run whose --out was DIR")
 	return c
 }
 
@@ -80,6 +111,16 @@ type trainReport struct {
 }
 
 func runTrain(ctx context.Context, io streams, o *trainOptions) error {
+	var st *train.State
+	if o.resume != "" {
+		info, state, err := readCheckpoint(o.resume)
+		if err != nil {
+			return err
+		}
+		o.config, st = info.Config, state
+		o.seed, o.seedSet = info.Seed, true
+		o.steps, o.epochs = info.Steps, info.Epochs
+	}
 	cfg, err := config.Load(o.config)
 	if err != nil {
 		return err
@@ -95,6 +136,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		if err := cfg.Validate(); err != nil {
 			return err
 		}
+	}
+	if o.resume != "" {
+		cfg.Train.Steps, cfg.Train.Epochs = o.steps, o.epochs
 	}
 	modelPath := filepath.Join(o.out, "model.json")
 	histPath := filepath.Join(o.out, "history.csv")
@@ -116,7 +160,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return fmt.Errorf("train: --out: %w", err)
 	}
 	prog := newProgress(io.err)
-	m, res, runErr := train.Fit(ctx, cfg, d, prog.update)
+	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.update)
 	prog.finish()
 	if m == nil {
 		return runErr
@@ -157,11 +201,56 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	if runErr != nil {
 		if errors.Is(runErr, context.Canceled) {
-			return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far", runErr, modelPath)}
+			if err := writeCheckpoint(o.out, o.config, cfg, res.State); err != nil {
+				return err
+			}
+			return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 		}
 		return runErr
 	}
+	// A finished run needs no checkpoint.
+	os.Remove(filepath.Join(o.out, checkpointFile))
+	os.Remove(filepath.Join(o.out, resumeFile))
 	return nil
+}
+
+// writeCheckpoint writes DIR/checkpoint.gob (the run's state) and
+// DIR/resume.json (its config file and the overrides of this run).
+func writeCheckpoint(dir, configPath string, cfg *config.Config, st *train.State) error {
+	abs, err := filepath.Abs(configPath)
+	if err != nil {
+		return fmt.Errorf("train: checkpoint: %w", err)
+	}
+	if err := atomicfile.Write(filepath.Join(dir, checkpointFile), func(w stdio.Writer) error { return train.WriteState(w, st) }); err != nil {
+		return err
+	}
+	info := resumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}
+	return atomicfile.Write(filepath.Join(dir, resumeFile), func(w stdio.Writer) error {
+		return json.NewEncoder(w).Encode(info)
+	})
+}
+
+func readCheckpoint(dir string) (*resumeInfo, *train.State, error) {
+	p := filepath.Join(dir, resumeFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: --resume %s: no interrupted run there (%w)", dir, err)
+	}
+	var info resumeInfo
+	if err := json.Unmarshal(b, &info); err != nil || info.Config == "" {
+		return nil, nil, fmt.Errorf("train: --resume: %s is corrupt", p)
+	}
+	cp := filepath.Join(dir, checkpointFile)
+	f, err := os.Open(cp)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: --resume %s: %w", dir, err)
+	}
+	defer f.Close()
+	st, err := train.ReadState(bufio.NewReader(f))
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: --resume: %s: %w", cp, err)
+	}
+	return &info, st, nil
 }
 
 func checkWritableDir(path, flag string) error {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -222,8 +223,9 @@ func checkOut(cmd, flag, path string) error {
 	if path == "" {
 		return nil
 	}
-	if err := checkWritableDir(path, flag); err != nil {
-		return fmt.Errorf("%s: %w", cmd, err)
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s: %s %s: directory %s does not exist", cmd, flag, path, dir)
 	}
 	return nil
 }

@@ -15,13 +15,16 @@ type shape struct{ m, k, n int }
 
 func (s shape) String() string { return fmt.Sprintf("%dx%dx%d", s.m, s.k, s.n) }
 
-// testShapes covers single elements, edges that are not multiples of any
-// tile (6×16, 12×16, 4×4, 4×8), more than one kc (256), mc (144) or nc
-// (2048) block, both orientations (see TestSwapCost) and the MDN's shapes.
+// testShapes covers single elements and matrix-vector products, edges that
+// are not multiples of any tile (6×16, 12×16, 6×8, 12×8, 4×4), more than one
+// kc (256), mc (144) or nc (2048) block both with panels read in place
+// (m ≤ 2·mr or n ≤ 2·nr) and packed, both orientations (see TestSwapCost)
+// and the MDN's shapes.
 var testShapes = []shape{
 	{1, 1, 1}, {7, 3, 5}, {17, 33, 9}, {5, 13, 1}, {13, 5, 17}, {1, 7, 40},
 	{40, 7, 1}, {1, 300, 9}, {9, 300, 1}, {6, 2, 16}, {12, 4, 16}, {23, 19, 31}, {12, 300, 32},
-	{150, 20, 7}, {3, 4, 2100}, {2100, 4, 3}, {37, 600, 3},
+	{150, 20, 7}, {3, 4, 2100}, {2100, 4, 3}, {37, 600, 3}, {30, 5, 2100},
+	{150, 300, 40},
 	{512, 1, 50}, {512, 50, 50}, {512, 50, 3}, {512, 50, 6},
 	{1024, 8, 128}, {1024, 128, 128}, {1024, 128, 10}, {1024, 128, 15},
 	{50, 512, 50}, {128, 1024, 128},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	stdio "io"
 	"math"
@@ -176,6 +177,9 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		}
 		return streamRows(ctx, rd, in, workers(), newWorker, w)
 	})
+	if errors.Is(err, context.Canceled) {
+		return &exitError{code: 130, err: fmt.Errorf("predict: interrupted: %w", err)}
+	}
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}

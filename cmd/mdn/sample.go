@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	stdio "io"
 	"math/rand/v2"
@@ -118,6 +119,9 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 		}
 		return streamRows(ctx, rd, in, workers(), newWorker, w)
 	})
+	if errors.Is(err, context.Canceled) {
+		return &exitError{code: 130, err: fmt.Errorf("sample: interrupted: %w", err)}
+	}
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}

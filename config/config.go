@@ -79,6 +79,13 @@ type Model struct {
 	SigmaMin float64 `yaml:"sigma_min"`
 	// DType is the floating-point type of the graph. Default float32.
 	DType DType `yaml:"dtype"`
+	// Init is the distribution of the initial weights (package graph):
+	//
+	//	glorot: W ~ U(−a, a), a = √(6/(fan_in+fan_out)), b = 0
+	//	torch:  W, b ~ U(−1/√fan_in, 1/√fan_in)  (PyTorch's nn.Linear default)
+	//
+	// Default glorot.
+	Init Init `yaml:"init"`
 }
 
 // Train is the train section: Adam (AdamW with WeightDecay) on the mean
@@ -178,6 +185,15 @@ type SigmaFunc string
 const (
 	SigmaExp      SigmaFunc = "exp"      // σ = sigma_min + exp(r)
 	SigmaSoftplus SigmaFunc = "softplus" // σ = sigma_min + log(1 + exp(r))
+)
+
+// Init names an initial weight distribution.
+type Init string
+
+// The initializations of model.init.
+const (
+	InitGlorot Init = "glorot"
+	InitTorch  Init = "torch"
 )
 
 // DType names the floating-point type of the graph.

@@ -199,6 +199,7 @@ func TestDecodeMinimal(t *testing.T) {
 			Sigma:      "exp",
 			SigmaMin:   1e-3,
 			DType:      "float32",
+			Init:       "glorot",
 		},
 		Train: Train{
 			Steps:       2000,
@@ -377,7 +378,7 @@ func TestShippedConfigs(t *testing.T) {
 	wantSeed := &Config{
 		Data: Data{Train: train, ValidationFraction: 0, X: []string{"x"}, Y: []string{"y"}, Standardize: false},
 		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: ActReLU, Noise: NoiseDiagonal,
-			Sigma: SigmaExp, SigmaMin: 0, DType: Float32},
+			Sigma: SigmaExp, SigmaMin: 0, DType: Float32, Init: InitTorch},
 		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: ScheduleCosine, Seed: 0,
 			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: OnNaNRollback},
 		Dir: filepath.Join(repo, "configs"),

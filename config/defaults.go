@@ -30,6 +30,8 @@ const (
 	DefaultSigmaMin = 1e-3
 	// DefaultDType is model.dtype, the floating-point type of the graph.
 	DefaultDType = Float32
+	// DefaultInit is model.init, the initial weight distribution.
+	DefaultInit = InitGlorot
 
 	// DefaultSteps is train.steps, the number of optimizer steps.
 	DefaultSteps = 2000
@@ -82,6 +84,7 @@ func Default() Config {
 			Sigma:      DefaultSigma,
 			SigmaMin:   DefaultSigmaMin,
 			DType:      DefaultDType,
+			Init:       DefaultInit,
 		},
 		Train: Train{
 			Steps:       DefaultSteps,

@@ -137,6 +137,11 @@ func (c *Config) check(given func(path string) bool) []error {
 	default:
 		add("model.dtype", "must be one of float32, float64; got %q", m.DType)
 	}
+	switch m.Init {
+	case InitGlorot, InitTorch:
+	default:
+		add("model.init", "must be one of glorot, torch; got %q", m.Init)
+	}
 
 	// train
 	t := &c.Train

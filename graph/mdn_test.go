@@ -376,3 +376,36 @@ func TestLogSoftmaxExtremeRows(t *testing.T) {
 		}
 	}
 }
+
+func TestInitBounds(t *testing.T) {
+	s := testSpec(Diagonal, 1, tensor.Float64)
+	for _, init := range []Init{Glorot, Torch} {
+		w, err := NewWeightsInit(s, init, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range append(w.Pi, w.Normal...) {
+			in, out := l.W.Shape()[0], l.W.Shape()[1]
+			a := math.Sqrt(6 / float64(in+out)) // Glorot & Bengio 2010
+			if init == Torch {
+				a = 1 / math.Sqrt(float64(in)) // PyTorch nn.Linear.reset_parameters
+			}
+			var maxW, maxB float64
+			for _, v := range l.W.Data().([]float64) {
+				maxW = math.Max(maxW, math.Abs(v))
+			}
+			for _, v := range l.B.Data().([]float64) {
+				maxB = math.Max(maxB, math.Abs(v))
+			}
+			if maxW > a || maxW < a/2 {
+				t.Fatalf("%s: max |W| %v, want in [a/2, a], a = %v", init, maxW, a)
+			}
+			if (init == Glorot) != (maxB == 0) || maxB > a {
+				t.Fatalf("%s: max |b| %v (a = %v)", init, maxB, a)
+			}
+		}
+	}
+	if _, err := NewWeightsInit(s, "he", rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Fatal("got no error for an unknown init")
+	}
+}

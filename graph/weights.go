@@ -28,10 +28,27 @@ type Array struct {
 	Data  []float64 `json:"data"`
 }
 
-// NewWeights draws the weights for s from rng: Glorot-uniform matrices
-// (Glorot & Bengio 2010), W_ij ~ U(−a, a) with a = √(6/(in+out)), and zero
-// biases.
-func NewWeights(s Spec, rng *rand.Rand) (*Weights, error) {
+// Init names an initial weight distribution.
+type Init string
+
+const (
+	// Glorot is Glorot-uniform matrices (Glorot & Bengio 2010),
+	// W_ij ~ U(−a, a) with a = √(6/(in+out)), and zero biases.
+	Glorot Init = "glorot"
+	// Torch is PyTorch's nn.Linear default (kaiming_uniform with a = √5):
+	// W_ij, b_j ~ U(−1/√in, 1/√in).
+	Torch Init = "torch"
+)
+
+// NewWeights draws the weights for s from rng with Glorot initialization.
+func NewWeights(s Spec, rng *rand.Rand) (*Weights, error) { return NewWeightsInit(s, Glorot, rng) }
+
+// NewWeightsInit draws the weights for s from rng with the given
+// initialization.
+func NewWeightsInit(s Spec, init Init, rng *rand.Rand) (*Weights, error) {
+	if init != Glorot && init != Torch {
+		return nil, fmt.Errorf("graph: unknown init %q (want glorot or torch)", init)
+	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -41,11 +58,20 @@ func NewWeights(s Spec, rng *rand.Rand) (*Weights, error) {
 		for i := range ls {
 			in, out := sizes[i], sizes[i+1]
 			a := math.Sqrt(6 / float64(in+out))
+			if init == Torch {
+				a = 1 / math.Sqrt(float64(in))
+			}
 			wd := make([]float64, in*out)
 			for j := range wd {
 				wd[j] = a * (2*rng.Float64() - 1)
 			}
-			ls[i] = Layer{W: newTensor(s.Dtype, wd, in, out), B: newTensor(s.Dtype, make([]float64, out), out)}
+			bd := make([]float64, out)
+			if init == Torch {
+				for j := range bd {
+					bd[j] = a * (2*rng.Float64() - 1)
+				}
+			}
+			ls[i] = Layer{W: newTensor(s.Dtype, wd, in, out), B: newTensor(s.Dtype, bd, out)}
 		}
 		return ls
 	}

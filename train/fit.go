@@ -100,7 +100,7 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 // same config and data (nil: from the start).
 func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
-	w, err := graph.NewWeights(spec, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
+	w, err := graph.NewWeightsInit(spec, graph.Init(cfg.Model.Init), rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
 	if err != nil {
 		return nil, nil, err
 	}

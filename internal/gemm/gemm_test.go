@@ -441,3 +441,44 @@ func TestTranspose(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentCalls runs products from several goroutines at once, each
+// with its own operands, and checks each against the same product done
+// alone: calls must not share packing buffers.
+func TestConcurrentCalls(t *testing.T) {
+	const workers = 4
+	s := shape{150, 60, 40}
+	rng := rand.New(rand.NewPCG(11, 12))
+	type job struct {
+		tA, tB          bool
+		lda, ldb        int
+		a, b, want, got []float32
+	}
+	jobs := make([]job, workers)
+	for w := range jobs {
+		tA, tB := w%2 == 1, w/2 == 1
+		o := newOperands(rng, s, tA, tB)
+		j := job{tA: tA, tB: tB, lda: o.lda, ldb: o.ldb, a: to32(o.a), b: to32(o.b), want: make([]float32, s.m*s.n), got: make([]float32, s.m*s.n)}
+		Sgemm(tA, tB, s.m, s.n, s.k, 1, j.a, j.lda, j.b, j.ldb, 0, j.want, s.n)
+		jobs[w] = j
+	}
+	done := make(chan struct{})
+	for _, j := range jobs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 20 {
+				Sgemm(j.tA, j.tB, s.m, s.n, s.k, 1, j.a, j.lda, j.b, j.ldb, 0, j.got, s.n)
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	for w, j := range jobs {
+		for i := range j.want {
+			if j.got[i] != j.want[i] {
+				t.Fatalf("worker %d: C[%d]: got %v, want %v (same product run alone)", w, i, j.got[i], j.want[i])
+			}
+		}
+	}
+}

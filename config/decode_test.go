@@ -203,6 +203,7 @@ func TestDecodeMinimal(t *testing.T) {
 		},
 		Train: Train{
 			Steps:       2000,
+			BatchSize:   256,
 			LR:          0.005,
 			Schedule:    "cosine",
 			EvalEvery:   50,

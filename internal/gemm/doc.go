@@ -25,8 +25,9 @@
 // also has AVX-512F a 12×16 float32 (12×8 float64) tile with one ZMM
 // accumulator a row and the A operand broadcast from memory. Each call
 // picks the kernel and orientation (below) that pad the product least per
-// unit of speed. Elsewhere, and on CPUs without AVX2 and FMA, a pure-Go
-// 4×4 kernel is used. Row-major A and column-major B are packed through
+// unit of speed. On other architectures a pure-Go 4×4 kernel is used; on
+// amd64 CPUs without AVX2 and FMA, where that kernel is slower than gonum's
+// SSE assembly, the product goes to gonum. Row-major A and column-major B are packed through
 // 4×4 XMM transposes on amd64. The CPU features are read once at
 // start-up; there is no other package state except a sync.Pool of packing
 // buffers, so that a call does not allocate in steady state.

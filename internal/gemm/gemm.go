@@ -3,6 +3,9 @@ package gemm
 import (
 	"fmt"
 	"sync"
+
+	"gonum.org/v1/gonum/blas"
+	gonumblas "gonum.org/v1/gonum/blas/gonum"
 )
 
 // float is the element type of a product.
@@ -62,6 +65,10 @@ var (
 // Sgemm panics on invalid sizes, strides or slice lengths.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if useGonum {
+		gonumblas.Implementation{}.Sgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	if useGemv(m, n, k) && alpha != 0 {
 		sgemv(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
@@ -76,6 +83,10 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // Dgemm).
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if useGonum {
+		gonumblas.Implementation{}.Dgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	if useGemv(m, n, k) && alpha != 0 {
 		dgemv(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
@@ -83,6 +94,13 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	bufs := pool64.Get().(*buffers[float64])
 	run(pick(dgemmKernels, m, n), bufs, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	pool64.Put(bufs)
+}
+
+func transpose(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
 }
 
 // checkArgs panics, as gonum's BLAS does, when the sizes, strides or slice

@@ -66,7 +66,7 @@ var (
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if useGonum {
-		gonumblas.Implementation{}.Sgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		gonumblas.Implementation{}.Sgemm(blasTrans(transA), blasTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if useGemv(m, n, k) && alpha != 0 {
@@ -84,7 +84,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if useGonum {
-		gonumblas.Implementation{}.Dgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		gonumblas.Implementation{}.Dgemm(blasTrans(transA), blasTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if useGemv(m, n, k) && alpha != 0 {
@@ -96,7 +96,8 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	pool64.Put(bufs)
 }
 
-func transpose(t bool) blas.Transpose {
+// blasTrans is the gonum flag for a transpose flag.
+func blasTrans(t bool) blas.Transpose {
 	if t {
 		return blas.Trans
 	}

@@ -177,6 +177,9 @@ func TestLossMatchesIndependent(t *testing.T) {
 			for _, extreme := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/d=%d/extreme=%v", noise, d, extreme), func(t *testing.T) {
 					s := testSpec(noise, d, tensor.Float64)
+					if extreme {
+						s.SigmaMin = 0 // the log σ = raw path
+					}
 					f := newFixture(t, s, 9, false, uint64(d)+7)
 					if extreme {
 						// Logits of ±1000: component 0 dominates, 2 is negligible.

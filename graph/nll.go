@@ -40,10 +40,37 @@ func LogSoftmax(dst, z []float64) float64 {
 	return lse
 }
 
+// softmaxLSE writes p_k = exp(z_k − m)/s and returns logsumexp(z) = m + log s,
+// m = max_k z_k (one exp per entry, one log).
+func softmaxLSE(p, z []float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = math.Max(m, v)
+	}
+	if math.IsInf(m, 0) {
+		for i := range p {
+			p[i] = math.NaN()
+		}
+		return m
+	}
+	var s float64
+	for i, v := range z {
+		e := math.Exp(v - m)
+		p[i] = e
+		s += e
+	}
+	inv := 1 / s
+	for i := range p {
+		p[i] *= inv
+	}
+	return m + math.Log(s)
+}
+
 // rowNLL holds the scratch of the per-row mixture NLL.
 type rowNLL struct {
 	spec            Spec
-	logPi, a, gam   []float64 // K
+	pi, a, gam      []float64 // K
+	logSig          []float64 // K·D: log σ
 	sig, dsig, z, w []float64 // per component scratch (D·D for full)
 	lmat            []float64 // K·D·D lower-triangular factors, full only
 	dlogN           []float64 // ∂ log N_k / ∂(normal channels), P
@@ -52,8 +79,9 @@ type rowNLL struct {
 func newRowNLL(s Spec) *rowNLL {
 	d := s.Out
 	return &rowNLL{
-		spec: s, logPi: make([]float64, s.K), a: make([]float64, s.K), gam: make([]float64, s.K),
-		sig: make([]float64, s.K*d), dsig: make([]float64, s.K*d), z: make([]float64, d), w: make([]float64, d),
+		spec: s, pi: make([]float64, s.K), a: make([]float64, s.K), gam: make([]float64, s.K),
+		logSig: make([]float64, s.K*s.Out),
+		sig:    make([]float64, s.K*d), dsig: make([]float64, s.K*d), z: make([]float64, d), w: make([]float64, d),
 		lmat: make([]float64, s.K*d*d), dlogN: make([]float64, s.NormalChannels()),
 	}
 }
@@ -74,7 +102,7 @@ func newRowNLL(s Spec) *rowNLL {
 func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) float64 {
 	s := r.spec
 	K, D := s.K, s.Out
-	LogSoftmax(r.logPi, logits)
+	lseLogits := softmaxLSE(r.pi, logits) // log π_k = logit_k − lseLogits
 	mu := p[:K*D]
 	raw := p[K*D:]
 	grad := dl != nil
@@ -104,30 +132,44 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 			copy(r.sig[k*D:(k+1)*D], s.FixedSigma)
 		}
 	}
+	if s.Noise != Full {
+		// log σ; with σ = exp(r) exactly (σ_min = 0) it is r itself.
+		rawLog := s.Transform == Exp && s.SigmaMin == 0
+		for i := range K * D {
+			switch {
+			case rawLog && s.Noise == Diagonal:
+				r.logSig[i] = raw[i]
+			case rawLog && s.Noise == Isotropic:
+				r.logSig[i] = raw[i/D]
+			case rawLog && s.Noise == IsotropicAcrossClusters:
+				r.logSig[i] = raw[0]
+			default:
+				r.logSig[i] = math.Log(r.sig[i])
+			}
+		}
+	}
 	cst := 0.5 * float64(D) * ln2π
 	for k := range K {
 		muk := mu[k*D : (k+1)*D]
+		logPi := logits[k] - lseLogits
 		if s.Noise == Full {
-			r.a[k] = r.logPi[k] + r.fullLogN(k, muk, raw, y, false) - cst
+			r.a[k] = logPi + r.fullLogN(k, muk, raw, y, false) - cst
 			continue
 		}
 		var q, ls float64
 		for j := range D {
-			sg := r.sig[k*D+j]
-			zj := (y[j] - muk[j]) / sg
+			zj := (y[j] - muk[j]) / r.sig[k*D+j]
 			q += zj * zj
-			ls += math.Log(sg)
+			ls += r.logSig[k*D+j]
 		}
-		r.a[k] = r.logPi[k] - 0.5*q - ls - cst
+		r.a[k] = logPi - 0.5*q - ls - cst
 	}
-	lse := LogSoftmax(r.gam, r.a) // r.gam now holds log γ
+	lse := softmaxLSE(r.gam, r.a) // r.gam holds γ_k
 	if !grad {
 		return -lse
 	}
 	for k := range K {
-		g := math.Exp(r.gam[k])
-		r.gam[k] = g
-		dl[k] = scale * (math.Exp(r.logPi[k]) - g)
+		dl[k] = scale * (r.pi[k] - r.gam[k])
 	}
 	for k := range K {
 		g := r.gam[k]

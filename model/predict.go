@@ -311,6 +311,15 @@ func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
 	}
 	for k := range K {
 		for i := range D {
+			// Far outside the training range exp(raw) can underflow to 0 or
+			// overflow; clamp each σ (diagonal of L) to [minScale, maxScale]
+			// so that every prediction is a valid, finite mixture.
+			ii := k*dd + i*D + i
+			if v := L[ii]; v < minScale {
+				L[ii] = minScale
+			} else if v > maxScale {
+				L[ii] = maxScale
+			}
 			for j := 0; j <= i; j++ {
 				v := L[k*dd+i*D+j]
 				if math.IsNaN(v) || math.IsInf(v, 0) || (i == j && v <= 0) {
@@ -321,3 +330,11 @@ func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
 	}
 	return nil
 }
+
+// The range to which Predict clamps each predicted σ, in original units:
+// wide enough never to matter in the training range, narrow enough that
+// σ² stays a finite, positive float64.
+const (
+	minScale = 1e-150
+	maxScale = 1e150
+)

@@ -264,8 +264,6 @@ func TestPredictErrors(t *testing.T) {
 		{"short x", m, []float64{1, 2, 3}, 2, "model: predict: x has 3 values, want n·dim_in = 2·2 = 4"},
 		{"negative n", m, nil, -1, "model: predict: n must be ≥ 0, got -1"},
 		{"NaN covariate", m, []float64{1, 2, 3, math.NaN()}, 2, "model: predict: row 1, covariate 1: must be finite, got NaN"},
-		{"sigma underflow", mBad, []float64{0.1, 0.2}, 1,
-			"model: predict: row 0: scale factor L of component 1, row 0, column 0 is 0 (the σ transform overflowed or underflowed)"},
 		{"invalid model", &broken, []float64{0.1, 0.2}, 1, `model: predictor: weights: "pi.0.weight" missing`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -274,6 +272,10 @@ func TestPredictErrors(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
+	}
+	// A σ that underflows is clamped to minScale, not an error.
+	if mix, err := mBad.Predictor(0).Predict([]float64{0.1, 0.2}, 1, nil); err != nil || mix[0].Chol[1] != minScale {
+		t.Fatalf("underflowing σ: got %v, L = %v; want L_11 clamped to %v", err, mix[0].Chol, minScale)
 	}
 	// No rows is not an error.
 	mix, err := m.Predictor(0).Predict(nil, 0, nil)
@@ -307,4 +309,32 @@ func BenchmarkPredict(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestPredictFarOutsideIsFinite: covariates far outside any training range
+// still give valid mixtures (σ clamped), even with σ = exp(raw), σ_min = 0.
+func TestPredictFarOutsideIsFinite(t *testing.T) {
+	s := graph.Spec{In: 1, Out: 1, K: 3, Hidden: []int{8}, Activation: graph.ReLU, Noise: graph.Diagonal,
+		Transform: graph.Exp, Dtype: tensor.Float64}
+	w, err := graph.NewWeights(s, rand.New(rand.NewPCG(3, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(s, w, []string{"x"}, []string{"y"}, data.IdentityScaler(1, 1), Summary{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{0, 1e3, -1e3, 1e6, -1e6, 1e30, -1e30, 1e300, -1e300}
+	mix, err := m.Predictor(0).Predict(x, len(x), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range mix {
+		if err := mix[i].Validate(); err != nil {
+			t.Fatalf("x = %v: %v", x[i], err)
+		}
+		if lp := mix[i].LogProb([]float64{0}); math.IsNaN(lp) {
+			t.Fatalf("x = %v: LogProb(0) is NaN", x[i])
+		}
+	}
 }

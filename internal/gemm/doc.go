@@ -46,8 +46,9 @@
 //
 // As in BLAS, β = 0 overwrites C without reading it (a NaN in C does not
 // propagate), k = 0 or α = 0 only scales C by β, and summation order differs
-// from gonum's, so float32 results agree with it to rounding (about 1e-6
-// relative for the shapes of an MDN), not bit for bit.
+// from gonum's, so results agree with it to rounding, not bit for bit (the
+// tests allow 1e-5 of Σ_p |α·op(A)[i,p]·op(B)[p,j]| + |β·C[i,j]| for
+// float32, 1e-13 for float64).
 //
 // Invalid arguments (negative sizes, a leading dimension smaller than a row,
 // a slice too short for its matrix) are programmer errors, as in gonum's

@@ -7,8 +7,8 @@ import (
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/mixture"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/mdn-go/mdn/internal/gemm"
 	"gorgonia.org/tensor"
 )
 
@@ -204,7 +204,7 @@ func (p *Predictor) trunk(ls []layer, rows int, dst []float64) {
 		for r := range rows {
 			copy(o[r*l.out:(r+1)*l.out], l.b)
 		}
-		gonum.Implementation{}.Dgemm(blas.NoTrans, blas.NoTrans, rows, l.out, l.in, 1, h, l.in, l.w, l.out, 1, o, l.out)
+		gemm.Dgemm(false, false, rows, l.out, l.in, 1, h, l.in, l.w, l.out, 1, o, l.out)
 		if !last {
 			activate(p.spec.Activation, o)
 		}

@@ -70,7 +70,10 @@ p(y|x) over the response columns y given the covariate columns x.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())
+		if !c.HasParent() {
+			return fmt.Errorf("%w (see 'mdn --help')", err)
+		}
+		return fmt.Errorf("%s: %w (see '%s --help')", strings.TrimPrefix(c.CommandPath(), "mdn "), err, c.CommandPath())
 	})
 	root.AddCommand(newTrainCmd(io), newGenCmd(io))
 	for _, c := range extraCommands(io) {

@@ -156,6 +156,11 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(o.out); os.IsNotExist(err) {
+		// A run that fails before writing anything leaves no empty
+		// directory behind.
+		defer os.Remove(o.out) // removes only an empty directory
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return fmt.Errorf("train: --out: %w", err)
 	}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// writeConfig writes a config with the given body into dir and returns its
+// path; TRAIN in body is replaced by the absolute path of the ex1d CSV.
+func writeConfig(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	abs, err := filepath.Abs(ex1dTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = regexp.MustCompile(`TRAIN`).ReplaceAllString(body, strconv.Quote(abs))
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestTrainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	badCSV := write("bad.csv", "x,y\n1,2\n3,abc\n")
+	bigCSV := write("big.csv", "x,y\n1e39,1\n2,2\n")
+	ok := writeConfig(t, dir, "ok.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {steps: 5}\n")
+	unknown := writeConfig(t, dir, "unk.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrian: {steps: 3}\n")
+	badData := writeConfig(t, dir, "badcsv.yaml", "data: {train: bad.csv, x: [x], y: [y]}\n")
+	f32 := writeConfig(t, dir, "f32.yaml", "data: {train: big.csv, x: [x], y: [y]}\n")
+	nan := writeConfig(t, dir, "nan.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {lr: 1e6, on_nan: stop, steps: 50}\nmodel: {sigma_min: 0}\n")
+	missing := filepath.Join(dir, "nope.yaml")
+	for _, c := range []struct {
+		name string
+		args []string // OUT is replaced by a fresh directory
+		want string
+	}{
+		{"missing config", []string{"train", "--config", missing, "--out", "OUT"},
+			"mdn: config: open " + missing + ": no such file or directory"},
+		{"no config flag", []string{"train", "--out", "OUT"}, `mdn: train: required flag "--config" not set`},
+		{"unknown key", []string{"train", "--config", unknown, "--out", "OUT"},
+			"mdn: config: " + unknown + `: line 2: field "trian" not found at top level`},
+		{"bad CSV value", []string{"train", "--config", badData, "--out", "OUT"},
+			`mdn: data: read ` + badCSV + `: line 3, column "y": not a number "abc"`},
+		{"too large for float32", []string{"train", "--config", f32, "--out", "OUT"},
+			`mdn: data: read ` + bigCSV + `: line 2, column "x": 1e+39 overflows float32 (max 3.4028234663852886e+38) (model.dtype is float32; use float64)`},
+		{"divergent run", []string{"train", "--config", nan, "--out", "OUT"},
+			"mdn: train: step 2: a gradient that is not finite; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)"},
+		{"steps 0", []string{"train", "--config", ok, "--out", "OUT", "--steps", "0"}, "mdn: train: --steps must be ≥ 1, got 0"},
+		{"resume with config", []string{"train", "--resume", "OUT", "--config", ok},
+			"mdn: train: --resume and --config cannot be used together (the run's own settings are kept)"},
+		{"unknown flag", []string{"train", "--config", ok, "--bogus"}, "mdn: train: unknown flag: --bogus (see 'mdn train --help')"},
+		{"figure into a missing directory", []string{"train", "--config", ok, "--out", "OUT", "--figure", filepath.Join(dir, "no", "f.png")},
+			"mdn: --figure " + filepath.Join(dir, "no", "f.png") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string(nil), c.args...)
+			for i, a := range args {
+				if a == "OUT" {
+					args[i] = out
+				}
+			}
+			stdout, stderr, code := mdnRun(t, "", args...)
+			if stderr != c.want+"\n" || code != 1 {
+				t.Errorf("got exit %d, stderr %q, want exit 1, %q", code, stderr, c.want+"\n")
+			}
+			if stdout != "" {
+				t.Errorf("stdout: got %q, want nothing", stdout)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("--out %s exists after a failed run", out)
+			}
+		})
+	}
+}
+
+func TestTrainRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "ok.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {steps: 5}\n")
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mp := filepath.Join(out, "model.json")
+	if err := os.WriteFile(mp, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out)
+	want := "mdn: train: " + mp + " exists; use --force to overwrite it or --out for another directory\n"
+	if code != 1 || stderr != want {
+		t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
+	}
+	if b, _ := os.ReadFile(mp); string(b) != "precious" {
+		t.Fatalf("model.json was changed to %q", b)
+	}
+	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out, "--force"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+}
+
+// TestTrainJSONAndDeterminism checks the --json line and that the same
+// config and seed give the same model file (all but the wall-clock seconds).
+func TestTrainJSONAndDeterminism(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "c.yaml", "data: {train: TRAIN, x: [x], y: [y]}\nmodel: {hidden: [16, 16]}\ntrain: {steps: 60, eval_every: 10}\n")
+	var files [2][]byte
+	for i := range files {
+		out := filepath.Join(dir, "o"+strconv.Itoa(i))
+		stdout, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out, "--seed", "4", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var rep map[string]any
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("--json printed %q: %v", stdout, err)
+		}
+		for _, k := range []string{"train_seconds", "steps", "final_loss", "val_nll"} {
+			if _, ok := rep[k]; !ok {
+				t.Fatalf("--json lacks %q: %s", k, stdout)
+			}
+		}
+		if rep["steps"].(float64) != 60 || rep["val_nll"] == nil {
+			t.Fatalf("got steps %v, val_nll %v; want 60 and a number", rep["steps"], rep["val_nll"])
+		}
+		b, err := os.ReadFile(filepath.Join(out, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = regexp.MustCompile(`"seconds": [^,\n]*`).ReplaceAll(b, []byte(`"seconds": 0`))
+		h, err := os.ReadFile(filepath.Join(out, "history.csv"))
+		if err != nil || len(h) == 0 {
+			t.Fatalf("history.csv: %v", err)
+		}
+	}
+	if string(files[0]) != string(files[1]) {
+		t.Fatal("two runs with the same config and seed wrote different model files")
+	}
+}

@@ -2,7 +2,9 @@
 # compare.sh: mdn against the PyTorch reference (shared/reference/torch_ref.py)
 # on the same data, same steps, same machine, in one run, and prints the ratios
 # of issue 5. Needs python3-torch and python3-numpy (Debian) for the reference:
-#   apt-get install -y python3-torch python3-numpy
+#   apt-get install -y python3-torch python3-numpy libopenblas0-pthread
+# (without libopenblas0-pthread Debian's torch falls back to the generic reference BLAS and
+# runs about 4x slower, which would flatter mdn).
 # Usage: bench/compare.sh [SEEDS]   (default 3 seeds for the ex1d timing)
 set -euo pipefail
 cd "$(dirname "$0")/.."

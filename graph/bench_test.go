@@ -20,7 +20,9 @@ var benchSizes = []struct {
 	{"large-1024x8x2-K5-H128", 1024, 8, 2, 5, 128},
 }
 
-func benchStep(b *testing.B, composed bool, dt tensor.Dtype) {
+func benchStep(b *testing.B, composed bool, dt tensor.Dtype) { benchRun(b, composed, dt, true) }
+
+func benchRun(b *testing.B, composed bool, dt tensor.Dtype, grad bool) {
 	for _, bs := range benchSizes {
 		b.Run(fmt.Sprintf("%s/%v", bs.name, dt), func(b *testing.B) {
 			s := Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden, bs.hidden}, Activation: ReLU,
@@ -33,9 +35,9 @@ func benchStep(b *testing.B, composed bool, dt tensor.Dtype) {
 			g := G.NewGraph()
 			var m *MDN
 			if composed {
-				m, err = BuildComposed(g, w, bs.batch, true)
+				m, err = BuildComposed(g, w, bs.batch, grad)
 			} else {
-				m, err = Build(g, w, bs.batch, true)
+				m, err = Build(g, w, bs.batch, grad)
 			}
 			if err != nil {
 				b.Fatal(err)
@@ -65,3 +67,10 @@ func BenchmarkStep(b *testing.B) {
 
 // BenchmarkStepComposed is the same with the composed (stock-op) graph.
 func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, tensor.Float32) }
+
+// BenchmarkLoss is the forward pass alone (trunks and mixture NLL), fused
+// and composed.
+func BenchmarkLoss(b *testing.B) {
+	b.Run("fused", func(b *testing.B) { benchRun(b, false, tensor.Float32, false) })
+	b.Run("composed", func(b *testing.B) { benchRun(b, true, tensor.Float32, false) })
+}

@@ -412,3 +412,29 @@ func TestInitBounds(t *testing.T) {
 		t.Fatal("got no error for an unknown init")
 	}
 }
+
+// TestWeightsFromArraysChecksBeforeAllocating: a spec that claims huge
+// layers next to small arrays (a corrupt or hostile model file) is an error,
+// not an attempt to allocate the layers.
+func TestWeightsFromArraysChecksBeforeAllocating(t *testing.T) {
+	s := testSpec(Diagonal, 1, tensor.Float32)
+	w, err := NewWeights(s, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := w.Arrays()
+	huge := s
+	huge.Hidden = []int{1 << 30, 1 << 30}
+	_, err = WeightsFromArrays(huge, as)
+	want := `weights: "pi.0.weight" has shape [2 6], the architecture needs [2 1073741824]`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %v", err, want)
+	}
+	back, err := WeightsFromArrays(s, as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Arrays(); len(got) != len(as) || got[3].Data[0] != as[3].Data[0] {
+		t.Fatalf("round trip: got %v arrays", len(got))
+	}
+}

@@ -125,16 +125,8 @@ func (w *Weights) Tensors() []*tensor.Dense {
 // Names lists the parameter names in the order of Tensors:
 // pi.0.weight, pi.0.bias, …, normal.0.weight, ….
 func (w *Weights) Names() []string {
-	var ns []string
-	for _, t := range []struct {
-		name string
-		ls   []Layer
-	}{{"pi", w.Pi}, {"normal", w.Normal}} {
-		for i := range t.ls {
-			ns = append(ns, fmt.Sprintf("%s.%d.weight", t.name, i), fmt.Sprintf("%s.%d.bias", t.name, i))
-		}
-	}
-	return ns
+	names, _ := w.Spec.paramShapes()
+	return names
 }
 
 // Arrays returns float64 copies of all parameters with their names and shapes.
@@ -148,24 +140,29 @@ func (w *Weights) Arrays() []Array {
 	return as
 }
 
+// paramShapes lists the name and shape of every parameter of s, in the
+// order of Weights.Tensors, without allocating them.
+func (s Spec) paramShapes() (names []string, shapes [][]int) {
+	for _, t := range []struct {
+		name  string
+		sizes []int
+	}{{"pi", s.trunkSizes(s.K)}, {"normal", s.trunkSizes(s.NormalChannels())}} {
+		for i := 0; i+1 < len(t.sizes); i++ {
+			names = append(names, fmt.Sprintf("%s.%d.weight", t.name, i), fmt.Sprintf("%s.%d.bias", t.name, i))
+			shapes = append(shapes, []int{t.sizes[i], t.sizes[i+1]}, []int{t.sizes[i+1]})
+		}
+	}
+	return names, shapes
+}
+
 // WeightsFromArrays rebuilds Weights for s from named arrays, checking that
 // every parameter is present once with the shape s implies and finite values.
+// Nothing is allocated before the arrays are known to fit s, so a spec that
+// claims huge layers cannot make it allocate more than the arrays hold.
 func WeightsFromArrays(s Spec, as []Array) (*Weights, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	// Make a template to know names and shapes.
-	tmpl := &Weights{Spec: s}
-	mk := func(sizes []int) []Layer {
-		ls := make([]Layer, len(sizes)-1)
-		for i := range ls {
-			ls[i] = Layer{W: tensor.New(tensor.WithShape(sizes[i], sizes[i+1]), tensor.Of(s.Dtype)),
-				B: tensor.New(tensor.WithShape(sizes[i+1]), tensor.Of(s.Dtype))}
-		}
-		return ls
-	}
-	tmpl.Pi = mk(s.trunkSizes(s.K))
-	tmpl.Normal = mk(s.trunkSizes(s.NormalChannels()))
 	byName := make(map[string]Array, len(as))
 	for _, a := range as {
 		if _, dup := byName[a.Name]; dup {
@@ -173,34 +170,28 @@ func WeightsFromArrays(s Spec, as []Array) (*Weights, error) {
 		}
 		byName[a.Name] = a
 	}
-	names := tmpl.Names()
+	names, shapes := s.paramShapes()
 	known := make(map[string]bool, len(names))
-	for i, t := range tmpl.Tensors() {
-		n := names[i]
+	for i, n := range names {
 		known[n] = true
 		a, ok := byName[n]
 		if !ok {
 			return nil, fmt.Errorf("weights: %q missing", n)
 		}
-		want := t.Shape()
-		if !tensor.Shape(a.Shape).Eq(want) {
-			return nil, fmt.Errorf("weights: %q has shape %v, the architecture needs %v", n, a.Shape, []int(want))
+		if !tensor.Shape(a.Shape).Eq(tensor.Shape(shapes[i])) {
+			return nil, fmt.Errorf("weights: %q has shape %v, the architecture needs %v", n, a.Shape, shapes[i])
 		}
-		if len(a.Data) != t.Size() {
-			return nil, fmt.Errorf("weights: %q has %d values, shape %v needs %d", n, len(a.Data), a.Shape, t.Size())
+		size := 1
+		for _, d := range shapes[i] {
+			size *= d
+		}
+		if len(a.Data) != size {
+			return nil, fmt.Errorf("weights: %q has %d values, shape %v needs %d", n, len(a.Data), a.Shape, size)
 		}
 		for j, v := range a.Data {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("weights: %q value %d is %v", n, j, v)
 			}
-		}
-		switch d := t.Data().(type) {
-		case []float32:
-			for j, v := range a.Data {
-				d[j] = float32(v)
-			}
-		case []float64:
-			copy(d, a.Data)
 		}
 	}
 	for _, a := range as {
@@ -208,7 +199,17 @@ func WeightsFromArrays(s Spec, as []Array) (*Weights, error) {
 			return nil, fmt.Errorf("weights: unknown array %q", a.Name)
 		}
 	}
-	return tmpl, nil
+	w := &Weights{Spec: s}
+	for i := 0; i < len(names); i += 2 {
+		wa, ba := byName[names[i]], byName[names[i+1]]
+		l := Layer{W: newTensor(s.Dtype, wa.Data, shapes[i]...), B: newTensor(s.Dtype, ba.Data, shapes[i+1]...)}
+		if names[i][:2] == "pi" {
+			w.Pi = append(w.Pi, l)
+		} else {
+			w.Normal = append(w.Normal, l)
+		}
+	}
+	return w, nil
 }
 
 // CopyFrom copies the values of src into w; both must come from one Spec.

@@ -424,9 +424,9 @@ func TestWeightsFromArraysChecksBeforeAllocating(t *testing.T) {
 	}
 	as := w.Arrays()
 	huge := s
-	huge.Hidden = []int{1 << 30, 1 << 30}
+	huge.Hidden = []int{8192, 8192} // 67M parameters: 268 MB had they been allocated
 	_, err = WeightsFromArrays(huge, as)
-	want := `weights: "pi.0.weight" has shape [2 6], the architecture needs [2 1073741824]`
+	want := `weights: "pi.0.weight" has shape [2 6], the architecture needs [2 8192]`
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %v", err, want)
 	}
@@ -436,5 +436,14 @@ func TestWeightsFromArraysChecksBeforeAllocating(t *testing.T) {
 	}
 	if got := back.Arrays(); len(got) != len(as) || got[3].Data[0] != as[3].Data[0] {
 		t.Fatalf("round trip: got %v arrays", len(got))
+	}
+}
+
+func TestSpecRejectsHugeNetworks(t *testing.T) {
+	s := testSpec(Diagonal, 1, tensor.Float32)
+	s.Hidden = []int{100000, 100000}
+	want := "graph: the network would have 2e+10 parameters; at most 268435456 are supported"
+	if err := s.Validate(); err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %v", err, want)
 	}
 }

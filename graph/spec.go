@@ -155,6 +155,9 @@ func (s Spec) Validate() error {
 			}
 		}
 	}
+	if n := s.params(); n > maxParams {
+		return fmt.Errorf("graph: the network would have %.3g parameters; at most %d are supported", n, maxParams)
+	}
 	if s.Dtype != tensor.Float32 && s.Dtype != tensor.Float64 {
 		return fmt.Errorf("graph: dtype must be float32 or float64, got %v", s.Dtype)
 	}
@@ -182,3 +185,20 @@ func (s Spec) sigma(r float64) (f, df float64) {
 
 // Sigma is the positive scale σ_min + f(r) for a raw output r.
 func (s Spec) Sigma(r float64) float64 { v, _ := s.sigma(r); return v }
+
+// maxParams bounds the parameter count (1 GiB of float32 weights), so that a
+// typo in a config or a corrupt model file is an error, not an attempt to
+// allocate terabytes.
+const maxParams = 1 << 28
+
+// params is the number of parameters of s, in float64 so it cannot overflow.
+func (s Spec) params() float64 {
+	var n float64
+	for _, out := range []int{s.K, s.NormalChannels()} {
+		sz := s.trunkSizes(out)
+		for i := 0; i+1 < len(sz); i++ {
+			n += float64(sz[i]+1) * float64(sz[i+1])
+		}
+	}
+	return n
+}

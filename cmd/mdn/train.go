@@ -205,7 +205,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		}
 	}
 	if runErr != nil {
-		if errors.Is(runErr, context.Canceled) {
+		if ctx.Err() != nil && errors.Is(runErr, ctx.Err()) {
 			if err := writeCheckpoint(o.out, o.config, cfg, res.State); err != nil {
 				return err
 			}

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // writeConfig writes a config with the given body into dir and returns its
@@ -147,5 +153,55 @@ func TestTrainJSONAndDeterminism(t *testing.T) {
 	}
 	if string(files[0]) != string(files[1]) {
 		t.Fatal("two runs with the same config and seed wrote different model files")
+	}
+}
+
+// TestTrainInterruptAndResume cancels a run part-way (as SIGINT does),
+// expects exit status 130 with a model and a checkpoint written, resumes it
+// with --resume, and expects the model file of an uninterrupted run.
+func TestTrainInterruptAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains twice for about 2 s")
+	}
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "c.yaml", "data: {train: TRAIN, x: [x], y: [y]}\nmodel: {hidden: [32, 32]}\ntrain: {steps: 1500, eval_every: 25}\n")
+	full := filepath.Join(dir, "full")
+	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", full); code != 0 {
+		t.Fatalf("uninterrupted run: exit %d: %s", code, stderr)
+	}
+	part := filepath.Join(dir, "part")
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	var stderr bytes.Buffer
+	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: &stderr})
+	root.SetArgs([]string{"train", "--config", cfg, "--out", part})
+	err := root.ExecuteContext(ctx)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 130 {
+		t.Fatalf("interrupted run: got %v, want exit status 130", err)
+	}
+	for _, f := range []string{"model.json", "history.csv", checkpointFile, resumeFile} {
+		if _, err := os.Stat(filepath.Join(part, f)); err != nil {
+			t.Fatalf("after the interruption: %v", err)
+		}
+	}
+	if _, stderr, code := mdnRun(t, "", "train", "--resume", part); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{checkpointFile, resumeFile} {
+		if _, err := os.Stat(filepath.Join(part, f)); !os.IsNotExist(err) {
+			t.Fatalf("%s left after the resumed run finished", f)
+		}
+	}
+	strip := regexp.MustCompile(`"seconds": [^,\n]*`)
+	a, _ := os.ReadFile(filepath.Join(full, "model.json"))
+	b, _ := os.ReadFile(filepath.Join(part, "model.json"))
+	if string(strip.ReplaceAll(a, nil)) != string(strip.ReplaceAll(b, nil)) {
+		t.Fatal("the resumed run's model.json differs from the uninterrupted run's")
+	}
+	ha, _ := os.ReadFile(filepath.Join(full, "history.csv"))
+	hb, _ := os.ReadFile(filepath.Join(part, "history.csv"))
+	if string(ha) != string(hb) {
+		t.Fatal("the resumed run's history.csv differs from the uninterrupted run's")
 	}
 }

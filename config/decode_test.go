@@ -206,6 +206,7 @@ func TestDecodeMinimal(t *testing.T) {
 			BatchSize:   256,
 			LR:          0.005,
 			Schedule:    "cosine",
+			WeightDecay: 0.5,
 			EvalEvery:   50,
 			RestoreBest: true,
 			OnNaN:       "rollback",

@@ -25,7 +25,9 @@ const (
 // rows in original units, and the scaler fitted on the training rows.
 type Data struct {
 	Train, Val *data.Dataset
-	Scaler     data.Scaler
+	// File is every row of the training file, before any hold-out.
+	File   *data.Dataset
+	Scaler data.Scaler
 }
 
 // LoadData reads the files of cfg, holds out the validation fraction when
@@ -35,6 +37,7 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	file := tr
 	var val *data.Dataset
 	switch {
 	case cfg.Data.Validation != "":
@@ -58,7 +61,7 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	if cfg.Data.Standardize {
 		sc = data.FitScaler(tr)
 	}
-	return &Data{Train: tr, Val: val, Scaler: sc}, nil
+	return &Data{Train: tr, Val: val, File: file, Scaler: sc}, nil
 }
 
 // SpecOf is the graph.Spec that cfg describes for xdim covariates and ydim

@@ -91,7 +91,7 @@ as an uninterrupted run.`,
 	f.IntVar(&o.steps, "steps", 0, "override train.steps (and clear train.epochs)")
 	f.BoolVar(&o.json, "json", false, "print one JSON line with the run's numbers")
 	f.BoolVar(&o.force, "force", false, "overwrite an existing model.json")
-	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the training data to this PNG")
+	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the rows of data.train to this PNG")
 	f.StringVar(&o.resume, "resume", "", "continue the interrupted run whose --out was DIR")
 	return c
 }
@@ -178,7 +178,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return err
 	}
 	if o.figure != "" && runErr == nil {
-		if err := writeDefaultFigure(o.figure, m, d.Train, cfg.Train.Seed, nil, nil); err != nil {
+		if err := writeDefaultFigure(o.figure, m, d.File, cfg.Train.Seed, nil, nil); err != nil {
 			return err
 		}
 	}

@@ -59,8 +59,8 @@ type Summary struct {
 	// row in the original units of y; nil (json null) without validation
 	// data.
 	BestValidationNLL *float64 `json:"best_validation_nll"`
-	// FinalTrainLoss is the mean training NLL of the last step, in nats per
-	// row in the units the network sees.
+	// FinalTrainLoss is the mean training-batch NLL of the last step, in
+	// nats per row in the original units of y (like BestValidationNLL).
 	FinalTrainLoss float64 `json:"final_train_loss"`
 	// Config is the base name of the training config file ("" if none).
 	Config string `json:"config"`

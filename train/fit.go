@@ -124,7 +124,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		return nil, nil, runErr
 	}
 	sum := model.Summary{Steps: res.Steps, Seconds: res.Seconds, Seed: cfg.Train.Seed,
-		FinalTrainLoss: res.FinalLoss - opt.LogJacobian}
+		FinalTrainLoss: res.FinalLoss}
 	if !math.IsNaN(res.BestValNLL) {
 		v := res.BestValNLL
 		sum.BestValidationNLL = &v

@@ -9,10 +9,12 @@ import (
 type Schedule string
 
 const (
-	// Cosine anneals from the peak rate to 0 over the run, as PyTorch's
-	// CosineAnnealingLR(T_max = steps) stepped once per step:
+	// Cosine anneals from the peak rate towards 0 over the run, as
+	// PyTorch's CosineAnnealingLR(T_max = T) stepped once per step:
 	//
 	//	lr_t = lr · (1 + cos(π t / T)) / 2,  t = 0 … T−1
+	//
+	// with T = steps − warmup and t counted from the end of the warm-up.
 	Cosine Schedule = "cosine"
 	// Constant keeps the peak rate.
 	Constant Schedule = "constant"

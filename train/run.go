@@ -21,9 +21,10 @@ type OnNaN string
 const (
 	// Stop fails with an error naming the step; no weights with NaN leave Run.
 	Stop OnNaN = "stop"
-	// Rollback restores the weights and optimizer state of the last good
-	// checkpoint (taken at every evaluation), halves the learning rate for
-	// the rest of the run and goes on; after maxRollbacks it fails as Stop.
+	// Rollback restores the weights, optimizer state and batch order of the
+	// last good checkpoint (taken every eval_every steps), halves the
+	// learning rate for the rest of the run and goes on; after maxRollbacks
+	// it fails as Stop.
 	Rollback OnNaN = "rollback"
 )
 
@@ -147,6 +148,8 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	good := w.Clone() // last good checkpoint
 	var goodOpt adamState
 	opt2.save(&goodOpt)
+	var goodBatch batchState // the batch order at the checkpoint
+	bt.save(&goodBatch)
 	goodStep := 0
 	var best *graph.Weights
 	lrScale := 1.0
@@ -174,9 +177,11 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 		}
 		res.BestValNLL, res.BestStep, res.Rollbacks = r.BestValNLL, r.BestStep, r.Rollbacks
 		res.History = append(res.History, r.History...)
-		if err := bt.restore(r); err != nil {
+		if err := bt.restore(&r.Batch); err != nil {
 			return nil, err
 		}
+		goodBatch = batchState{Perm: append([]int(nil), r.GoodBatch.Perm...), Pos: r.GoodBatch.Pos,
+			RNG: append([]byte(nil), r.GoodBatch.RNG...)}
 		first, before = r.Step, r.Seconds
 		res.Steps = r.Step
 		if n := len(r.History); n > 0 {
@@ -205,6 +210,9 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 			res.Rollbacks++
 			w.CopyFrom(good)
 			opt2.restore(&goodOpt)
+			if err := bt.restore(&goodBatch); err != nil {
+				return nil, err
+			}
 			lrScale /= 2
 			res.History = res.History[:goodStep]
 			step = goodStep - 1
@@ -241,6 +249,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 		if (step+1)%opt.EvalEvery == 0 {
 			good.CopyFrom(w)
 			opt2.save(&goodOpt)
+			bt.save(&goodBatch)
 			goodStep = step + 1
 		}
 		res.History = append(res.History, rec)
@@ -266,7 +275,8 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	if best != nil {
 		res.State.Best = best.Arrays()
 	}
-	bt.save(res.State)
+	bt.save(&res.State.Batch)
+	res.State.GoodBatch = goodBatch
 	if best != nil && (opt.RestoreBest || res.Stopped == "early-stopped") {
 		w.CopyFrom(best)
 		res.ValNLL = res.BestValNLL

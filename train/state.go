@@ -24,9 +24,8 @@ type State struct {
 	LastVal       float64
 	LRScale       float64
 	Rollbacks     int
-	Perm          []int
-	Pos           int
-	RNG           []byte // the batch order's PCG state
+	Batch         batchState // the batch order now
+	GoodBatch     batchState // and at the last good checkpoint
 	History       []Record
 	Seconds       float64
 }
@@ -82,13 +81,23 @@ func (st *State) restore(w, good *graph.Weights) error {
 	return nil
 }
 
-func (b *batcher) save(st *State) {
-	st.Perm = append([]int(nil), b.perm...)
+// batchState is the position in the shuffled batch order.
+type batchState struct {
+	Perm []int
+	Pos  int
+	RNG  []byte // the PCG state
+}
+
+func (b *batcher) save(st *batchState) {
+	st.Perm = append(st.Perm[:0], b.perm...)
+	if b.perm == nil {
+		st.Perm = nil
+	}
 	st.Pos = b.pos
 	st.RNG, _ = b.src.MarshalBinary()
 }
 
-func (b *batcher) restore(st *State) error {
+func (b *batcher) restore(st *batchState) error {
 	if st.Perm != nil && len(st.Perm) != b.d.N {
 		return fmt.Errorf("train: resume: the checkpoint's batch order has %d rows, the data %d", len(st.Perm), b.d.N)
 	}

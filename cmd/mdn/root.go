@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -68,6 +69,7 @@ p(y|x) over the response columns y given the covariate columns x.`,
   mdn plot --model out/model.json --data testdata/ex1d_train.csv --out fit.png`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if !c.HasParent() {
@@ -80,4 +82,20 @@ p(y|x) over the response columns y given the covariate columns x.`,
 		root.AddCommand(c)
 	}
 	return root
+}
+
+// version is the module version mdn was built from ("(devel)" from a
+// checkout), with the VCS revision when the build recorded one.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
 }

@@ -63,6 +63,10 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 	if err != nil {
 		return fmt.Errorf("plot: quantiles: %w", err)
 	}
+	if opt.YRange == nil {
+		// Headroom above the data for the legend, which has no background.
+		yr.Max += 0.3 * (yr.Max - yr.Min)
+	}
 	width, height, err := figureSize(opt.Width, opt.Height, 6*vg.Inch, 4.5*vg.Inch)
 	if err != nil {
 		return fmt.Errorf("plot: quantiles: %w", err)

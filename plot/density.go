@@ -126,6 +126,9 @@ func Density(w io.Writer, density func(x, y float64) float64, means func(x float
 	p.Y.Label.Text = orDefault(opt.YLabel, "y")
 	lightAxes(p)
 	p.Add(&cells{x: xr, y: yr, nx: nx, ny: ny, colors: densityColors(vals, opt.LogScale, floor)})
+	// The data, then the means on top of them: with many points the dots
+	// would hide the mean lines.
+	p.Add(&dots{xs: obsX, ys: obsY, radius: vg.Points(1.2), fill: obsFill, outline: obsOutline})
 	if means != nil {
 		mp, err := evalMeans(means, xs)
 		if err != nil {
@@ -133,7 +136,6 @@ func Density(w io.Writer, density func(x, y float64) float64, means func(x float
 		}
 		p.Add(mp)
 	}
-	p.Add(&dots{xs: obsX, ys: obsY, radius: vg.Points(1.2), fill: obsFill, outline: obsOutline})
 	setRange(p, xr, yr)
 	if err := renderOne(w, p, width, height); err != nil {
 		return fmt.Errorf("plot: density: %w", err)

@@ -403,30 +403,60 @@ func putRows(t *tensor.Dense, v []float64, dim int, idx []int) {
 	}
 }
 
-// evaluator computes the validation NLL with a forward-only graph that
-// shares the training weights.
+// evalChunk is the most rows one validation graph holds, so that a large
+// validation set does not need activations for all its rows at once.
+const evalChunk = 8192
+
+// evaluator computes the validation NLL with forward-only graphs that share
+// the training weights: one per chunk of at most evalChunk rows, each
+// holding its rows, so an evaluation is only the forward passes.
 type evaluator struct {
+	parts []evalPart
+	n     int
+}
+
+type evalPart struct {
 	vm G.VM
 	m  *graph.MDN
+	n  int
 }
 
 func newEvaluator(w *graph.Weights, val *data.Dataset) (*evaluator, error) {
-	g := G.NewGraph()
-	m, err := graph.Build(g, w, val.N, false)
-	if err != nil {
-		return nil, err
+	e := &evaluator{n: val.N}
+	for lo := 0; lo < val.N; lo += evalChunk {
+		hi := min(lo+evalChunk, val.N)
+		g := G.NewGraph()
+		m, err := graph.Build(g, w, hi-lo, false)
+		if err != nil {
+			e.close()
+			return nil, err
+		}
+		put(m.XT, val.X[lo*val.XDim:hi*val.XDim])
+		put(m.YT, val.Y[lo*val.YDim:hi*val.YDim])
+		e.parts = append(e.parts, evalPart{vm: G.NewTapeMachine(g), m: m, n: hi - lo})
 	}
-	put(m.XT, val.X)
-	put(m.YT, val.Y)
-	return &evaluator{vm: G.NewTapeMachine(g), m: m}, nil
+	return e, nil
 }
 
+// nll is the mean NLL over all validation rows.
 func (e *evaluator) nll() (float64, error) {
-	e.vm.Reset()
-	if err := e.vm.RunAll(); err != nil {
-		return 0, err
+	var sum float64
+	for _, p := range e.parts {
+		p.vm.Reset()
+		if err := p.vm.RunAll(); err != nil {
+			return 0, err
+		}
+		v, err := p.m.LossValue()
+		if err != nil {
+			return 0, err
+		}
+		sum += v * float64(p.n)
 	}
-	return e.m.LossValue()
+	return sum / float64(e.n), nil
 }
 
-func (e *evaluator) close() { e.vm.Close() }
+func (e *evaluator) close() {
+	for _, p := range e.parts {
+		p.vm.Close()
+	}
+}

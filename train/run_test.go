@@ -198,3 +198,32 @@ func TestInterruptKeepsGoodWeights(t *testing.T) {
 		t.Fatalf("got %+v, want 7 steps, interrupted", res)
 	}
 }
+
+// TestEvaluatorChunks: the validation NLL over several chunk graphs equals
+// the mean of the per-row NLLs of one graph over all rows.
+func TestEvaluatorChunks(t *testing.T) {
+	d := ex1d(t, evalChunk+300, 3)
+	w := newW(t, ex1dSpec(tensor.Float64), 5)
+	ev, err := newEvaluator(w, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.close()
+	if len(ev.parts) != 2 {
+		t.Fatalf("got %d chunks, want 2", len(ev.parts))
+	}
+	got, err := ev.nll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	for _, p := range ev.parts {
+		for _, v := range p.m.RowNLL() {
+			want += v
+		}
+	}
+	want /= float64(d.N)
+	if math.Abs(got-want) > 1e-12*math.Abs(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}

@@ -31,9 +31,19 @@ type streams struct {
 
 // run executes the mdn command line args and returns the exit status. Every
 // error is printed as one line "mdn: …" on stderr, without usage or a stack.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	defer func() {
+		// A panic is our bug (or a library's); the user still gets one line.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "mdn: internal error: %v (please report it with the command line; MDN_TRACE=1 shows the stack)\n", r)
+			if os.Getenv("MDN_TRACE") != "" {
+				stderr.Write(debug.Stack())
+			}
+			code = 2
+		}
+	}()
 	io := streams{in: stdin, out: stdout, err: stderr}
 	root := newRootCmd(io)
 	root.SetArgs(args)

@@ -205,3 +205,17 @@ func TestTrainInterruptAndResume(t *testing.T) {
 		t.Fatal("the resumed run's history.csv differs from the uninterrupted run's")
 	}
 }
+
+// TestRunRecoversPanics: an unexpected panic becomes one line and exit 2.
+func TestRunRecoversPanics(t *testing.T) {
+	var stderr bytes.Buffer
+	code := run([]string{"gen", "ex1d", "--n", "3"}, strings.NewReader(""), panicWriter{}, &stderr)
+	want := "mdn: internal error: boom (please report it with the command line; MDN_TRACE=1 shows the stack)\n"
+	if code != 2 || stderr.String() != want {
+		t.Fatalf("got exit %d, %q; want 2, %q", code, stderr.String(), want)
+	}
+}
+
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("boom") }

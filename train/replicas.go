@@ -10,18 +10,35 @@ import (
 )
 
 // replicas run one training step data-parallel: the batch of B rows is cut
-// into n contiguous shards, each worker has its own graph and TapeMachine
-// over the shared weight tensors (read-only during the pass), and the
-// gradients are combined in a fixed order,
+// into shards of about shardRows rows (their number depends on B alone, not
+// on the machine), each shard has its own graph and TapeMachine over the
+// shared weight tensors (read-only during the pass), a pool of workers runs
+// the shards, and the gradients are combined in shard order,
 //
-//	loss = Σ_w (B_w/B) loss_w      ∇ = Σ_w (B_w/B) ∇_w
+//	loss = Σ_s (B_s/B) loss_s      ∇ = Σ_s (B_s/B) ∇_s
 //
-// which is the gradient of the mean over the whole batch. The order of the
-// sum is fixed, so a run is bit-identical for a given number of workers.
+// which is the gradient of the mean over the whole batch. Since neither the
+// shards nor the order of the sum depend on the number of workers, a run is
+// bit-identical whatever the number of cores.
 type replicas struct {
-	ws    []*replica
-	batch int
-	grads []*tensor.Dense // combined gradients
+	ws      []*replica // the shards
+	workers int
+	batch   int
+	grads   []*tensor.Dense // combined gradients
+}
+
+// The shard layout: about shardRows rows each, at least two shards (two
+// cores are the common case) of at least minShardRows rows, at most
+// maxShards. Smaller shards do not pay for their graph's fixed costs.
+const (
+	shardRows    = 256
+	minShardRows = 32
+	maxShards    = 16
+)
+
+// shards is the number of shards of a batch of the given size.
+func shards(batch int) int {
+	return max(1, min(max(2, batch/shardRows), maxShards, batch/minShardRows))
 }
 
 type replica struct {
@@ -32,9 +49,9 @@ type replica struct {
 	loss   float64
 }
 
-func newReplicas(w *graph.Weights, batch, n int) (*replicas, error) {
-	n = max(1, min(n, batch/32)) // shards of fewer than 32 rows do not pay for the sync
-	r := &replicas{batch: batch}
+func newReplicas(w *graph.Weights, batch, threads int) (*replicas, error) {
+	n := shards(batch)
+	r := &replicas{batch: batch, workers: max(1, min(threads, n))}
 	for i := range n {
 		lo, hi := i*batch/n, (i+1)*batch/n
 		g := G.NewGraph()
@@ -81,17 +98,25 @@ func (r *replicas) run() (float64, []*tensor.Dense, error) {
 		}
 		return w.loss, gs, nil
 	}
+	// Worker j runs shards j, j+W, j+2W, …
 	var wg sync.WaitGroup
-	for _, w := range r.ws[1:] {
+	for j := 1; j < r.workers; j++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); w.step() }()
+		go func() {
+			defer wg.Done()
+			for i := j; i < len(r.ws); i += r.workers {
+				r.ws[i].step()
+			}
+		}()
 	}
-	r.ws[0].step()
+	for i := 0; i < len(r.ws); i += r.workers {
+		r.ws[i].step()
+	}
 	wg.Wait()
 	var loss float64
 	for i, w := range r.ws {
 		if w.err != nil {
-			return 0, nil, fmt.Errorf("worker %d: %w", i, w.err)
+			return 0, nil, fmt.Errorf("shard %d: %w", i, w.err)
 		}
 		loss += float64(w.hi-w.lo) / float64(r.batch) * w.loss
 	}

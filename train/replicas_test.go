@@ -4,27 +4,29 @@ import (
 	"math"
 	"testing"
 
+	"github.com/mdn-go/mdn/graph"
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// TestReplicasMatchOneWorker checks that sharding the batch over workers
-// gives the loss and gradient of the whole batch (float64, so up to
-// rounding of the different summation order).
-func TestReplicasMatchOneWorker(t *testing.T) {
-	d := ex1d(t, 300, 9)
+// TestReplicasIndependentOfThreads: the loss and gradients of a sharded
+// step are bit-identical for any number of workers, and equal (up to the
+// rounding of another summation order) those of one graph over the batch.
+func TestReplicasIndependentOfThreads(t *testing.T) {
+	d := ex1d(t, 700, 9)
 	w := newW(t, ex1dSpec(tensor.Float64), 2)
 	var losses []float64
 	var grads [][]float64
-	for _, n := range []int{1, 2, 3} {
-		r, err := newReplicas(w, d.N, n)
+	for _, threads := range []int{1, 2, 3, 8} {
+		r, err := newReplicas(w, d.N, threads)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r.ws) != n {
-			t.Fatalf("got %d workers, want %d", len(r.ws), n)
+		if len(r.ws) != 2 { // 700 rows: max(2, 700/256) shards
+			t.Fatalf("got %d shards, want 2", len(r.ws))
 		}
 		b := newBatcher(d, d.N, 0)
-		b.fills = n
+		b.fills = len(r.ws)
 		b.next()
 		r.fill(b)
 		l, gs, err := r.run()
@@ -39,13 +41,49 @@ func TestReplicasMatchOneWorker(t *testing.T) {
 		r.close()
 	}
 	for i := 1; i < len(losses); i++ {
-		if math.Abs(losses[i]-losses[0]) > 1e-12 {
-			t.Fatalf("%d workers: loss %v, want %v", i+1, losses[i], losses[0])
+		if math.Float64bits(losses[i]) != math.Float64bits(losses[0]) {
+			t.Fatalf("run %d: loss %v, want %v bit for bit", i, losses[i], losses[0])
 		}
 		for j := range grads[0] {
-			if math.Abs(grads[i][j]-grads[0][j]) > 1e-12*math.Max(1, math.Abs(grads[0][j])) {
-				t.Fatalf("%d workers: gradient %d is %v, want %v", i+1, j, grads[i][j], grads[0][j])
+			if math.Float64bits(grads[i][j]) != math.Float64bits(grads[0][j]) {
+				t.Fatalf("run %d: gradient %d is %v, want %v bit for bit", i, j, grads[i][j], grads[0][j])
 			}
+		}
+	}
+	// One graph over all rows.
+	g := G.NewGraph()
+	m, err := graph.Build(g, w, d.N, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(m.XT, d.X)
+	put(m.YT, d.Y)
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := m.LossValue()
+	if math.Abs(losses[0]-want) > 1e-12*math.Abs(want) {
+		t.Fatalf("sharded loss %v, want %v", losses[0], want)
+	}
+	o := 0
+	for _, n := range m.Grads {
+		for _, v := range n.Value().(*tensor.Dense).Data().([]float64) {
+			if math.Abs(grads[0][o]-v) > 1e-12*math.Max(1, math.Abs(v)) {
+				t.Fatalf("gradient %d: sharded %v, want %v", o, grads[0][o], v)
+			}
+			o++
+		}
+	}
+}
+
+func TestShards(t *testing.T) {
+	for _, c := range []struct{ batch, want int }{
+		{1, 1}, {31, 1}, {64, 2}, {256, 2}, {512, 2}, {1024, 4}, {4096, 16}, {1 << 20, 16},
+	} {
+		if got := shards(c.batch); got != c.want {
+			t.Errorf("shards(%d) = %d, want %d", c.batch, got, c.want)
 		}
 	}
 }

@@ -141,7 +141,8 @@ type Train struct {
 	// OnNaN says what to do when the loss or a gradient is not finite.
 	// Default rollback.
 	OnNaN OnNaN `yaml:"on_nan"`
-	// Threads is the number of worker goroutines for a step; 0 means one
+	// Threads is the number of worker goroutines for a step (the result
+	// does not depend on it, only the speed); 0 means one
 	// per core. Default 0; ≥ 0.
 	Threads int `yaml:"threads"`
 }

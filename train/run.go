@@ -46,9 +46,9 @@ type Options struct {
 	Patience    int // evaluations without improvement before stopping; 0: off
 	RestoreBest bool
 	OnNaN       OnNaN
-	// Threads is the number of data-parallel workers of a step; 0 means
-	// GOMAXPROCS. Shards have at least 32 rows. Results are bit-identical
-	// for a given number of workers, not across numbers.
+	// Threads is the number of workers that run the shards of a step; 0
+	// means GOMAXPROCS. The shards depend on the batch size alone, so the
+	// result does not depend on Threads.
 	Threads int
 	// LogJacobian is added to every reported NLL (train loss and validation)
 	// to express it in the original units of y: Σ_j log s_j for

@@ -41,7 +41,7 @@ printf '  ratio mdn/torch: %.2f (all cores)  %.2f (1 thread)   target <= 1.0, st
 cat > "$work/big.yaml" <<YAML
 data: {train: $work/big.csv, x: [x1, x2, x3, x4, x5, x6, x7, x8], y: [y1, y2], validation_fraction: 0, standardize: true}
 model: {components: 5, hidden: [128, 128], noise: diagonal, sigma: exp, sigma_min: 0}
-train: {steps: ${BIG_STEPS:-2000}, batch_size: 1024, lr: 0.005, seed: 0, restore_best: false}
+train: {steps: ${BIG_STEPS:-2000}, batch_size: 1024, lr: 0.005, weight_decay: 0, seed: 0, restore_best: false}
 YAML
 rt=$($PY "$TORCH_REF" --train "$work/big.csv" --x-cols x1 x2 x3 x4 x5 x6 x7 x8 --y-cols y1 y2 --n-components 5 \
   --hidden-dim 128 --n-iterations "${BIG_STEPS:-2000}" --batch-size 1024 --standardize --seed 0 --threads 1 | json samples_per_second)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 
 	"github.com/mdn-go/mdn/data"
@@ -34,20 +35,20 @@ func sampleRows(m *model.Model, d *data.Dataset, rng *rand.Rand) ([]float64, err
 	return out, nil
 }
 
-// within reports whether every value of v lies in r.
-func within(v []float64, stride, j int, r plot.Range) bool {
-	for i := j; i < len(v); i += stride {
-		if v[i] < r.Min || v[i] > r.Max {
-			return false
-		}
+// fills reports whether the values v lie in r and span at least half of it,
+// as the original example's data do in its window.
+func fills(v []float64, r plot.Range) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
 	}
-	return true
+	return lo >= r.Min && hi <= r.Max && hi-lo >= (r.Max-r.Min)/2
 }
 
 // writeDefaultFigure draws the original's figure for a 1-D covariate and
 // response: observed vs sampled 2-D histograms, 35 bins. Ranges come from
-// xr and yr, else the original's window when the data fit in it, else the
-// data.
+// xr and yr, else the original's window when the data fill it (see fills),
+// else the data.
 func writeDefaultFigure(path string, m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Range) error {
 	if d.XDim != 1 || d.YDim != 1 {
 		return fmt.Errorf("plot: the default figure needs one covariate and one response column, the model has %d and %d (use --kind scatter for d > 1)", d.XDim, d.YDim)
@@ -56,7 +57,7 @@ func writeDefaultFigure(path string, m *model.Model, d *data.Dataset, seed uint6
 	if err != nil {
 		return err
 	}
-	if xr == nil && yr == nil && within(d.X, 1, 0, ex1dX) && within(d.Y, 1, 0, ex1dY) {
+	if xr == nil && yr == nil && fills(d.X, ex1dX) && fills(d.Y, ex1dY) {
 		xr, yr = &ex1dX, &ex1dY
 	}
 	return atomicfile.Write(path, func(w io.Writer) error {

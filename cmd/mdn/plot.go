@@ -77,7 +77,7 @@ density and quantiles draw against the covariate --x (default the first) and
 the response --y (default the first; its marginal for several responses); the
 other covariates are held at their mean over --data. --xrange and --yrange
 ("min,max") fix the axes; by default they come from the data (the default
-figure uses the original's window [−8, 8]×[−1, 1] when the data fit in it).
+figure uses the original's window [−8, 8]×[−1, 1] when the data fill it).
 For scatter they are the ranges of the two responses. Random draws (default,
 scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 		Example: `  mdn plot --model out/model.json --data testdata/ex1d_train.csv --out fit.png

@@ -235,3 +235,22 @@ func TestFillsWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainEpochs: epochs resolve to steps with the batch size, on the rows
+// left after the hold-out: 512 rows, 10% held out → 461; batches of 128 →
+// 3 full batches an epoch (the last partial one is dropped).
+func TestTrainEpochs(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "e.yaml", "data: {train: TRAIN, x: [x], y: [y]}\nmodel: {hidden: [8]}\ntrain: {epochs: 2, batch_size: 128}\n")
+	stdout, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", filepath.Join(dir, "o"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct{ Steps int }
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Steps != 6 {
+		t.Fatalf("got %d steps, want 2 epochs × 3 batches = 6", rep.Steps)
+	}
+}

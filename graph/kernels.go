@@ -23,6 +23,11 @@ func matmul[T float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, 
 	}
 }
 
+// Activate applies act in place to z: the hidden-layer nonlinearity of the
+// dense op, for callers that run a trained network without a graph (the
+// model package's Predictor), so both use one set of formulas.
+func Activate(act Activation, z []float64) { activate(act, z, nil) }
+
 // activate applies act in place to z (rows×cols), keeping a copy of the
 // pre-activation in pre when the derivative needs it (SiLU).
 func activate[T float](act Activation, z, pre []T) {

@@ -206,38 +206,9 @@ func (p *Predictor) trunk(ls []layer, rows int, dst []float64) {
 		}
 		gemm.Dgemm(false, false, rows, l.out, l.in, 1, h, l.in, l.w, l.out, 1, o, l.out)
 		if !last {
-			activate(p.spec.Activation, o)
+			graph.Activate(p.spec.Activation, o)
 		}
 		h = o
-	}
-}
-
-// activate applies a hidden-layer activation in place, with the formulas of
-// the graph's dense op:
-//
-//	relu: max(0, z)   tanh: tanh(z)   elu: z if z ≥ 0 else exp(z) − 1   silu: z / (1 + exp(−z))
-func activate(act graph.Activation, z []float64) {
-	switch act {
-	case graph.ReLU:
-		for i, v := range z {
-			// Branch-free; differs from the graph's "if z < 0" only in
-			// the sign of a zero, which no later operation sees.
-			z[i] = max(v, 0)
-		}
-	case graph.Tanh:
-		for i, v := range z {
-			z[i] = math.Tanh(v)
-		}
-	case graph.ELU:
-		for i, v := range z {
-			if v < 0 {
-				z[i] = math.Expm1(v)
-			}
-		}
-	case graph.SiLU:
-		for i, v := range z {
-			z[i] = v / (1 + math.Exp(-v))
-		}
 	}
 }
 

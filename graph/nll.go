@@ -18,22 +18,10 @@ var ln2π = math.Log(2 * math.Pi)
 //
 //	logsumexp(z) = m + log Σ_k exp(z_k − m),  m = max_k z_k
 func LogSoftmax(dst, z []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, v)
+	lse := softmaxLSE(dst, z)
+	if math.IsInf(lse, 0) {
+		return lse // dst holds NaN: no mass, or an infinite entry
 	}
-	if math.IsInf(m, 0) {
-		// All −Inf (no mass) or some +Inf: nothing finite to return.
-		for i := range dst {
-			dst[i] = math.NaN()
-		}
-		return m
-	}
-	var s float64
-	for _, v := range z {
-		s += math.Exp(v - m)
-	}
-	lse := m + math.Log(s)
 	for i, v := range z {
 		dst[i] = v - lse
 	}

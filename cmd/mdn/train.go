@@ -148,7 +148,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		}
 	}
 	if o.figure != "" && filepath.Clean(filepath.Dir(o.figure)) != filepath.Clean(o.out) {
-		if err := checkWritableDir(o.figure, "--figure"); err != nil {
+		if err := checkOut("train", "--figure", o.figure); err != nil {
 			return err
 		}
 	}
@@ -256,14 +256,6 @@ func readCheckpoint(dir string) (*resumeInfo, *train.State, error) {
 		return nil, nil, fmt.Errorf("train: --resume: %s: %w", cp, err)
 	}
 	return &info, st, nil
-}
-
-func checkWritableDir(path, flag string) error {
-	st, err := os.Stat(filepath.Dir(path))
-	if err != nil || !st.IsDir() {
-		return fmt.Errorf("%s %s: directory %s does not exist", flag, path, filepath.Dir(path))
-	}
-	return nil
 }
 
 func fmtFloat(v float64) string {

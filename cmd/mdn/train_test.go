@@ -69,7 +69,7 @@ func TestTrainBadInput(t *testing.T) {
 			"mdn: train: --resume and --config cannot be used together (the run's own settings are kept)"},
 		{"unknown flag", []string{"train", "--config", ok, "--bogus"}, "mdn: train: unknown flag: --bogus (see 'mdn train --help')"},
 		{"figure into a missing directory", []string{"train", "--config", ok, "--out", "OUT", "--figure", filepath.Join(dir, "no", "f.png")},
-			"mdn: --figure " + filepath.Join(dir, "no", "f.png") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
+			"mdn: train: --figure " + filepath.Join(dir, "no", "f.png") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")

@@ -98,6 +98,7 @@ as an uninterrupted run.`,
 
 // trainReport is the --json line.
 type trainReport struct {
+	ReadSeconds  float64  `json:"read_seconds"`
 	TrainSeconds float64  `json:"train_seconds"`
 	Steps        int      `json:"steps"`
 	FinalLoss    float64  `json:"final_loss"`
@@ -152,10 +153,12 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			return err
 		}
 	}
+	readStart := time.Now()
 	d, err := train.LoadData(cfg)
 	if err != nil {
 		return err
 	}
+	readSeconds := time.Since(readStart).Seconds()
 	if _, err := os.Stat(o.out); os.IsNotExist(err) {
 		// A run that fails before writing anything leaves no empty
 		// directory behind.
@@ -183,7 +186,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		}
 	}
 	if o.json {
-		rep := trainReport{TrainSeconds: res.Seconds, Steps: res.Steps, FinalLoss: res.FinalLoss,
+		rep := trainReport{ReadSeconds: readSeconds, TrainSeconds: res.Seconds, Steps: res.Steps, FinalLoss: res.FinalLoss,
 			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, Model: modelPath, History: histPath}
 		if !math.IsNaN(res.ValNLL) {
 			v := res.ValNLL

@@ -133,7 +133,7 @@ func TestTrainJSONAndDeterminism(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 			t.Fatalf("--json printed %q: %v", stdout, err)
 		}
-		for _, k := range []string{"train_seconds", "steps", "final_loss", "val_nll"} {
+		for _, k := range []string{"read_seconds", "train_seconds", "steps", "final_loss", "val_nll"} {
 			if _, ok := rep[k]; !ok {
 				t.Fatalf("--json lacks %q: %s", k, stdout)
 			}

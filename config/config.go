@@ -1,5 +1,7 @@
 package config
 
+import "github.com/mdn-go/mdn/arch"
+
 // Config is the training config of `mdn train --config FILE`. The yaml keys
 // are a public interface; docs/config.md is their reference.
 type Config struct {
@@ -58,10 +60,10 @@ type Model struct {
 	// [64, 64]; at least one layer, each ≥ 1.
 	Hidden []int `yaml:"hidden"`
 	// Activation is the hidden-layer nonlinearity. Default relu.
-	Activation Activation `yaml:"activation"`
+	Activation arch.Activation `yaml:"activation"`
 	// Noise is the structure of the component covariances Σ_k. Default
 	// diagonal.
-	Noise Noise `yaml:"noise"`
+	Noise arch.Noise `yaml:"noise"`
 	// FixedSigma is the σ of every component and output dimension when
 	// Noise is fixed, in standardized units of y (original units when
 	// Standardize is false). Required (> 0) with noise fixed, not allowed
@@ -73,19 +75,19 @@ type Model struct {
 	//	softplus: σ = sigma_min + log(1 + exp(r))
 	//
 	// Default exp.
-	Sigma SigmaFunc `yaml:"sigma"`
+	Sigma arch.Transform `yaml:"sigma"`
 	// SigmaMin is the floor added to every σ, in standardized units of y
 	// (original units when Standardize is false). Default 1e-3; ≥ 0.
 	SigmaMin float64 `yaml:"sigma_min"`
 	// DType is the floating-point type of the graph. Default float32.
-	DType DType `yaml:"dtype"`
+	DType arch.DType `yaml:"dtype"`
 	// Init is the distribution of the initial weights (package graph):
 	//
 	//	glorot: W ~ U(−a, a), a = √(6/(fan_in+fan_out)), b = 0
 	//	torch:  W, b ~ U(−1/√fan_in, 1/√fan_in)  (PyTorch's nn.Linear default)
 	//
 	// Default glorot.
-	Init Init `yaml:"init"`
+	Init arch.Init `yaml:"init"`
 }
 
 // Train is the train section: Adam (AdamW with WeightDecay) on the mean
@@ -107,7 +109,7 @@ type Train struct {
 	// LR is the peak learning rate of Adam, per step. Default 0.005; > 0.
 	LR float64 `yaml:"lr"`
 	// Schedule is the learning-rate schedule over the run. Default cosine.
-	Schedule Schedule `yaml:"schedule"`
+	Schedule arch.Schedule `yaml:"schedule"`
 	// Warmup is the number of steps over which the learning rate rises
 	// linearly to LR before Schedule takes over. Default 0; ≥ 0 and
 	// < Steps.
@@ -140,100 +142,12 @@ type Train struct {
 	RestoreBest bool `yaml:"restore_best"`
 	// OnNaN says what to do when the loss or a gradient is not finite.
 	// Default rollback.
-	OnNaN OnNaN `yaml:"on_nan"`
+	OnNaN arch.OnNaN `yaml:"on_nan"`
 	// Threads is the number of worker goroutines for a step (the result
 	// does not depend on it, only the speed); 0 means one
 	// per core. Default 0; ≥ 0.
 	Threads int `yaml:"threads"`
 }
-
-// Activation names a hidden-layer nonlinearity.
-type Activation string
-
-// The activations of model.activation.
-const (
-	ActReLU Activation = "relu" // max(0, x)
-	ActTanh Activation = "tanh" // tanh(x)
-	ActELU  Activation = "elu"  // x if x > 0, else exp(x) - 1
-	ActSiLU Activation = "silu" // x · sigmoid(x)
-)
-
-// Noise names the structure of the component covariances Σ_k, each
-// (dim_out, dim_out).
-type Noise string
-
-// The noise structures of model.noise, with the number of σ outputs of the
-// network for K components and dim_out = D.
-const (
-	// NoiseFull is a full covariance per component, Σ_k = L_k L_kᵀ with L_k
-	// lower triangular (K·D·(D+1)/2 outputs).
-	NoiseFull Noise = "full"
-	// NoiseDiagonal is Σ_k = diag(σ_k1², …, σ_kD²) (K·D outputs).
-	NoiseDiagonal Noise = "diagonal"
-	// NoiseIsotropic is Σ_k = σ_k² I (K outputs).
-	NoiseIsotropic Noise = "isotropic"
-	// NoiseIsotropicAcrossClusters is Σ_k = σ² I, one σ for all components
-	// (1 output).
-	NoiseIsotropicAcrossClusters Noise = "isotropic_across_clusters"
-	// NoiseFixed is Σ_k = FixedSigma² I, not learned (0 outputs).
-	NoiseFixed Noise = "fixed"
-)
-
-// SigmaFunc names the map from a raw network output to σ.
-type SigmaFunc string
-
-// The maps of model.sigma.
-const (
-	SigmaExp      SigmaFunc = "exp"      // σ = sigma_min + exp(r)
-	SigmaSoftplus SigmaFunc = "softplus" // σ = sigma_min + log(1 + exp(r))
-)
-
-// Init names an initial weight distribution.
-type Init string
-
-// The initializations of model.init.
-const (
-	InitGlorot Init = "glorot"
-	InitTorch  Init = "torch"
-)
-
-// DType names the floating-point type of the graph.
-type DType string
-
-// The types of model.dtype.
-const (
-	Float32 DType = "float32"
-	Float64 DType = "float64"
-)
-
-// Schedule names a learning-rate schedule.
-type Schedule string
-
-// The schedules of train.schedule. With warm-up W ≥ 0 steps, T steps in all
-// and t counted from 0, the learning rate of step t is lr·(t+1)/W for t < W
-// and then
-//
-//	cosine:   lr_t = lr · (1 + cos(π (t-W) / (T-W))) / 2
-//	constant: lr_t = lr
-//
-// The cosine is PyTorch's CosineAnnealingLR(T_max = T-W, eta_min = 0),
-// stepped once per optimizer step, annealed to 0 at the end of the run.
-const (
-	ScheduleCosine   Schedule = "cosine"
-	ScheduleConstant Schedule = "constant"
-)
-
-// OnNaN names what training does when the loss or a gradient is not finite.
-type OnNaN string
-
-// The actions of train.on_nan.
-const (
-	// OnNaNStop fails the run with an error naming the step.
-	OnNaNStop OnNaN = "stop"
-	// OnNaNRollback restores the last weights with a finite loss, halves
-	// the learning rate and goes on.
-	OnNaNRollback OnNaN = "rollback"
-)
 
 // HasValidation reports whether the config provides validation data: a
 // validation file or a held-out fraction of the training rows.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/mdn-go/mdn/arch"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,8 +77,8 @@ func TestValidateGo(t *testing.T) {
 			[]string{"train.epochs: must be ≥ 1, got -1"}},
 		{"fixed sigma with diagonal noise", func(c *Config) { c.Model.FixedSigma = 0.1 },
 			[]string{"model.fixed_sigma: only used with noise: fixed"}},
-		{"fixed noise", func(c *Config) { c.Model.Noise, c.Model.FixedSigma = NoiseFixed, 0.1 }, nil},
-		{"fixed noise without sigma", func(c *Config) { c.Model.Noise = NoiseFixed },
+		{"fixed noise", func(c *Config) { c.Model.Noise, c.Model.FixedSigma = arch.Fixed, 0.1 }, nil},
+		{"fixed noise without sigma", func(c *Config) { c.Model.Noise = arch.Fixed },
 			[]string{"model.fixed_sigma: required (> 0) with noise: fixed"}},
 		{"restore_best without validation", func(c *Config) { c.Data.ValidationFraction = 0 },
 			[]string{"train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)"}},

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/mdn-go/mdn/arch"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -284,7 +285,7 @@ func TestDecodeGood(t *testing.T) {
 		{"patience with held-out data", minimal + "train:\n  patience: 10\n",
 			func(c *Config) (any, any) { return c.Train.Patience, 10 }},
 		{"stop on NaN", minimal + "train:\n  on_nan: stop\n",
-			func(c *Config) (any, any) { return c.Train.OnNaN, OnNaNStop }},
+			func(c *Config) (any, any) { return c.Train.OnNaN, arch.Stop }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -379,10 +380,10 @@ func TestShippedConfigs(t *testing.T) {
 	}
 	wantSeed := &Config{
 		Data: Data{Train: train, ValidationFraction: 0, X: []string{"x"}, Y: []string{"y"}, Standardize: false},
-		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: ActReLU, Noise: NoiseDiagonal,
-			Sigma: SigmaExp, SigmaMin: 0, DType: Float32, Init: InitTorch},
-		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: ScheduleCosine, Seed: 0,
-			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: OnNaNRollback},
+		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
+			Sigma: arch.Exp, SigmaMin: 0, DType: arch.Float32, Init: arch.Torch},
+		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: arch.Cosine, Seed: 0,
+			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback},
 		Dir: filepath.Join(repo, "configs"),
 	}
 	if !reflect.DeepEqual(seed, wantSeed) {

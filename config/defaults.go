@@ -1,5 +1,7 @@
 package config
 
+import "github.com/mdn-go/mdn/arch"
+
 // Default values of the training config. They are provisional and kept here,
 // as named constants, so that they are easy to tune in one place. Default
 // builds a Config from them; the docs (docs/config.md) list the same values.
@@ -20,18 +22,18 @@ const (
 	DefaultHiddenWidth  = 64
 	DefaultHiddenLayers = 2
 	// DefaultActivation is model.activation.
-	DefaultActivation = ActReLU
+	DefaultActivation = arch.ReLU
 	// DefaultNoise is model.noise.
-	DefaultNoise = NoiseDiagonal
+	DefaultNoise = arch.Diagonal
 	// DefaultSigma is model.sigma, the map from a raw network output to σ.
-	DefaultSigma = SigmaExp
+	DefaultSigma = arch.Exp
 	// DefaultSigmaMin is model.sigma_min, the floor added to every σ, in
 	// standardized units of y.
 	DefaultSigmaMin = 1e-3
 	// DefaultDType is model.dtype, the floating-point type of the graph.
-	DefaultDType = Float32
+	DefaultDType = arch.Float32
 	// DefaultInit is model.init, the initial weight distribution.
-	DefaultInit = InitGlorot
+	DefaultInit = arch.Glorot
 
 	// DefaultSteps is train.steps, the number of optimizer steps.
 	DefaultSteps = 2000
@@ -42,7 +44,7 @@ const (
 	// DefaultLR is train.lr, the peak Adam learning rate.
 	DefaultLR = 0.005
 	// DefaultSchedule is train.schedule.
-	DefaultSchedule = ScheduleCosine
+	DefaultSchedule = arch.Cosine
 	// DefaultWarmup is train.warmup, in steps.
 	DefaultWarmup = 0
 	// DefaultSeed is train.seed.
@@ -64,7 +66,7 @@ const (
 	// when the file does not set it and there is no validation data.
 	DefaultRestoreBest = true
 	// DefaultOnNaN is train.on_nan.
-	DefaultOnNaN = OnNaNRollback
+	DefaultOnNaN = arch.Rollback
 	// DefaultThreads is train.threads; 0 means all cores.
 	DefaultThreads = 0
 )

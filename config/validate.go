@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"os"
 	"strings"
@@ -104,17 +105,13 @@ func (c *Config) check(given func(path string) bool) []error {
 			add(fmt.Sprintf("model.hidden[%d]", i), "must be ≥ 1, got %d", h)
 		}
 	}
-	switch m.Activation {
-	case ActReLU, ActTanh, ActELU, ActSiLU:
-	default:
-		add("model.activation", "must be one of relu, tanh, elu, silu; got %q", m.Activation)
+	if err := m.Activation.Validate(); err != nil {
+		add("model.activation", "%v", err)
 	}
-	switch m.Noise {
-	case NoiseFull, NoiseDiagonal, NoiseIsotropic, NoiseIsotropicAcrossClusters:
-		if given("model.fixed_sigma") {
-			add("model.fixed_sigma", "only used with noise: fixed")
-		}
-	case NoiseFixed:
+	switch err := m.Noise.Validate(); {
+	case err != nil:
+		add("model.noise", "%v", err)
+	case m.Noise == arch.Fixed:
 		switch {
 		case !given("model.fixed_sigma"):
 			add("model.fixed_sigma", "required (> 0) with noise: fixed")
@@ -122,25 +119,21 @@ func (c *Config) check(given func(path string) bool) []error {
 			add("model.fixed_sigma", "must be > 0, got %v", m.FixedSigma)
 		}
 	default:
-		add("model.noise", "must be one of full, diagonal, isotropic, isotropic_across_clusters, fixed; got %q", m.Noise)
+		if given("model.fixed_sigma") {
+			add("model.fixed_sigma", "only used with noise: fixed")
+		}
 	}
-	switch m.Sigma {
-	case SigmaExp, SigmaSoftplus:
-	default:
-		add("model.sigma", "must be one of exp, softplus; got %q", m.Sigma)
+	if err := m.Sigma.Validate(); err != nil {
+		add("model.sigma", "%v", err)
 	}
 	if !nonNegative(m.SigmaMin) {
 		add("model.sigma_min", "must be ≥ 0, got %v", m.SigmaMin)
 	}
-	switch m.DType {
-	case Float32, Float64:
-	default:
-		add("model.dtype", "must be one of float32, float64; got %q", m.DType)
+	if err := m.DType.Validate(); err != nil {
+		add("model.dtype", "%v", err)
 	}
-	switch m.Init {
-	case InitGlorot, InitTorch:
-	default:
-		add("model.init", "must be one of glorot, torch; got %q", m.Init)
+	if err := m.Init.Validate(); err != nil {
+		add("model.init", "%v", err)
 	}
 
 	// train
@@ -163,10 +156,8 @@ func (c *Config) check(given func(path string) bool) []error {
 	if !positive(t.LR) {
 		add("train.lr", "must be > 0, got %v", t.LR)
 	}
-	switch t.Schedule {
-	case ScheduleCosine, ScheduleConstant:
-	default:
-		add("train.schedule", "must be one of cosine, constant; got %q", t.Schedule)
+	if err := t.Schedule.Validate(); err != nil {
+		add("train.schedule", "%v", err)
 	}
 	switch {
 	case t.Warmup < 0:
@@ -191,10 +182,8 @@ func (c *Config) check(given func(path string) bool) []error {
 	if t.RestoreBest && !c.HasValidation() {
 		add("train.restore_best", "needs validation data (data.validation, or data.validation_fraction > 0)")
 	}
-	switch t.OnNaN {
-	case OnNaNStop, OnNaNRollback:
-	default:
-		add("train.on_nan", "must be one of stop, rollback; got %q", t.OnNaN)
+	if err := t.OnNaN.Validate(); err != nil {
+		add("train.on_nan", "%v", err)
 	}
 	if t.Threads < 0 {
 		add("train.threads", "must be ≥ 0, got %d", t.Threads)

@@ -2,11 +2,11 @@ package graph
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math/rand/v2"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // benchSizes are the original's example (512 rows, 1→1, K=3, hidden 50) and
@@ -20,13 +20,13 @@ var benchSizes = []struct {
 	{"large-1024x8x2-K5-H128", 1024, 8, 2, 5, 128},
 }
 
-func benchStep(b *testing.B, composed bool, dt tensor.Dtype) { benchRun(b, composed, dt, true) }
+func benchStep(b *testing.B, composed bool, dt arch.DType) { benchRun(b, composed, dt, true) }
 
-func benchRun(b *testing.B, composed bool, dt tensor.Dtype, grad bool) {
+func benchRun(b *testing.B, composed bool, dt arch.DType, grad bool) {
 	for _, bs := range benchSizes {
 		b.Run(fmt.Sprintf("%s/%v", bs.name, dt), func(b *testing.B) {
-			s := Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden, bs.hidden}, Activation: ReLU,
-				Noise: Diagonal, Transform: Exp, SigmaMin: 1e-3, Dtype: dt}
+			s := arch.Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden, bs.hidden}, Activation: arch.ReLU,
+				Noise: arch.Diagonal, Transform: arch.Exp, SigmaMin: 1e-3, Dtype: dt}
 			rng := rand.New(rand.NewPCG(1, 2))
 			w, err := NewWeights(s, rng)
 			if err != nil {
@@ -61,16 +61,16 @@ func benchRun(b *testing.B, composed bool, dt tensor.Dtype, grad bool) {
 
 // BenchmarkStep is one forward and backward pass of the fused graph.
 func BenchmarkStep(b *testing.B) {
-	benchStep(b, false, tensor.Float32)
-	benchStep(b, false, tensor.Float64)
+	benchStep(b, false, arch.Float32)
+	benchStep(b, false, arch.Float64)
 }
 
 // BenchmarkStepComposed is the same with the composed (stock-op) graph.
-func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, tensor.Float32) }
+func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, arch.Float32) }
 
 // BenchmarkLoss is the forward pass alone (trunks and mixture NLL), fused
 // and composed.
 func BenchmarkLoss(b *testing.B) {
-	b.Run("fused", func(b *testing.B) { benchRun(b, false, tensor.Float32, false) })
-	b.Run("composed", func(b *testing.B) { benchRun(b, true, tensor.Float32, false) })
+	b.Run("fused", func(b *testing.B) { benchRun(b, false, arch.Float32, false) })
+	b.Run("composed", func(b *testing.B) { benchRun(b, true, arch.Float32, false) })
 }

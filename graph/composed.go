@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 
 	G "gorgonia.org/gorgonia"
@@ -9,7 +10,7 @@ import (
 )
 
 // composedDense is act(h·W + b) from stock operations.
-func composedDense(h, w, b *G.Node, act Activation) (*G.Node, error) {
+func composedDense(h, w, b *G.Node, act arch.Activation) (*G.Node, error) {
 	z, err := G.Mul(h, w)
 	if err != nil {
 		return nil, err
@@ -22,13 +23,13 @@ func composedDense(h, w, b *G.Node, act Activation) (*G.Node, error) {
 		return nil, err
 	}
 	switch act {
-	case Identity:
+	case arch.Identity:
 		return z, nil
-	case ReLU:
+	case arch.ReLU:
 		return G.Rectify(z)
-	case Tanh:
+	case arch.Tanh:
 		return G.Tanh(z)
-	case SiLU:
+	case arch.SiLU:
 		s, err := G.Sigmoid(z)
 		if err != nil {
 			return nil, err
@@ -89,13 +90,13 @@ func ComposedLogSoftmax(z *G.Node) []*G.Node {
 
 // composedNLL is the mean mixture NLL from stock operations, column by
 // column (see rowNLL.eval for the math).
-func composedNLL(s Spec, logits, normal, y *G.Node) (*G.Node, error) {
-	dt := s.Dtype
+func composedNLL(s arch.Spec, logits, normal, y *G.Node) (*G.Node, error) {
+	dt := Dtype(s.Dtype)
 	K, D := s.K, s.Out
 	logPi := ComposedLogSoftmax(logits)
 	sigma := func(raw *G.Node) *G.Node {
 		var f *G.Node
-		if s.Transform == Softplus {
+		if s.Transform == arch.Softplus {
 			f = G.Must(G.Softplus(raw))
 		} else {
 			f = G.Must(G.Exp(raw))
@@ -113,7 +114,7 @@ func composedNLL(s Spec, logits, normal, y *G.Node) (*G.Node, error) {
 	}
 	a := make([]*G.Node, K)
 	var shared *G.Node
-	if s.Noise == IsotropicAcrossClusters {
+	if s.Noise == arch.IsotropicAcrossClusters {
 		shared = sigma(col(normal, K*D))
 	}
 	for k := range K {
@@ -129,7 +130,7 @@ func composedNLL(s Spec, logits, normal, y *G.Node) (*G.Node, error) {
 			return G.Must(G.Add(acc, v))
 		}
 		switch s.Noise {
-		case Full:
+		case arch.Full:
 			nb := D * (D + 1) / 2
 			base := K*D + k*nb
 			diag := make([]*G.Node, D)
@@ -152,23 +153,23 @@ func composedNLL(s Spec, logits, normal, y *G.Node) (*G.Node, error) {
 			for j := range D {
 				var sg *G.Node
 				switch s.Noise {
-				case Diagonal:
+				case arch.Diagonal:
 					sg = sigma(col(normal, K*D+k*D+j))
-				case Isotropic:
+				case arch.Isotropic:
 					sg = sigma(col(normal, K*D+k))
-				case IsotropicAcrossClusters:
+				case arch.IsotropicAcrossClusters:
 					sg = shared
-				case Fixed:
+				case arch.Fixed:
 					sg = cst(dt, s.FixedSigma[j])
 				}
 				z := G.Must(G.Div(r[j], sg))
 				q = add(q, G.Must(G.Square(z)))
-				if s.Noise != Fixed {
+				if s.Noise != arch.Fixed {
 					ls = add(ls, G.Must(G.Log(sg)))
 				}
 			}
 		}
-		if s.Noise == Fixed {
+		if s.Noise == arch.Fixed {
 			var v float64
 			for _, sg := range s.FixedSigma {
 				v += math.Log(sg)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -9,7 +10,7 @@ import (
 
 // MDN is a mixture density network added to a Gorgonia graph.
 type MDN struct {
-	Spec Spec
+	Spec arch.Spec
 	// X (batch, In) and Y (batch, Out) are the input nodes; bind them with
 	// gorgonia.Let or write into the tensors XT and YT, which they hold.
 	X, Y   *G.Node
@@ -43,7 +44,7 @@ func BuildComposed(g *G.ExprGraph, w *Weights, batch int, grad bool) (*MDN, erro
 func build(g *G.ExprGraph, w *Weights, batch int, grad, composed bool) (m *MDN, err error) {
 	s := w.Spec
 	if err := s.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("graph: spec: %w", err)
 	}
 	if batch < 1 {
 		return nil, fmt.Errorf("graph: batch must be ≥ 1, got %d", batch)
@@ -56,19 +57,19 @@ func build(g *G.ExprGraph, w *Weights, batch int, grad, composed bool) (m *MDN, 
 		}
 	}()
 	m = &MDN{Spec: s}
-	m.XT = tensor.New(tensor.WithShape(batch, s.In), tensor.Of(s.Dtype))
-	m.YT = tensor.New(tensor.WithShape(batch, s.Out), tensor.Of(s.Dtype))
-	m.X = G.NewMatrix(g, s.Dtype, G.WithShape(batch, s.In), G.WithName("x"), G.WithValue(m.XT))
-	m.Y = G.NewMatrix(g, s.Dtype, G.WithShape(batch, s.Out), G.WithName("y"), G.WithValue(m.YT))
+	m.XT = tensor.New(tensor.WithShape(batch, s.In), tensor.Of(Dtype(s.Dtype)))
+	m.YT = tensor.New(tensor.WithShape(batch, s.Out), tensor.Of(Dtype(s.Dtype)))
+	m.X = G.NewMatrix(g, Dtype(s.Dtype), G.WithShape(batch, s.In), G.WithName("x"), G.WithValue(m.XT))
+	m.Y = G.NewMatrix(g, Dtype(s.Dtype), G.WithShape(batch, s.Out), G.WithName("y"), G.WithValue(m.YT))
 	trunk := func(name string, ls []Layer) (*G.Node, error) {
 		h := m.X
 		for i, l := range ls {
-			wn := G.NewMatrix(g, s.Dtype, G.WithShape(l.W.Shape()...), G.WithName(fmt.Sprintf("%s.%d.weight", name, i)), G.WithValue(l.W))
-			bn := G.NewVector(g, s.Dtype, G.WithShape(l.B.Shape()...), G.WithName(fmt.Sprintf("%s.%d.bias", name, i)), G.WithValue(l.B))
+			wn := G.NewMatrix(g, Dtype(s.Dtype), G.WithShape(l.W.Shape()...), G.WithName(fmt.Sprintf("%s.%d.weight", name, i)), G.WithValue(l.W))
+			bn := G.NewVector(g, Dtype(s.Dtype), G.WithShape(l.B.Shape()...), G.WithName(fmt.Sprintf("%s.%d.bias", name, i)), G.WithValue(l.B))
 			m.Learnables = append(m.Learnables, wn, bn)
 			act := s.Activation
 			if i == len(ls)-1 {
-				act = Identity
+				act = arch.Identity
 			}
 			var err error
 			if composed {

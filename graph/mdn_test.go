@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -14,10 +15,10 @@ import (
 	"gorgonia.org/tensor"
 )
 
-func testSpec(noise Noise, d int, dt tensor.Dtype) Spec {
-	s := Spec{In: 2, Out: d, K: 3, Hidden: []int{6, 5}, Activation: Tanh, Noise: noise,
-		Transform: Exp, SigmaMin: 0.01, Dtype: dt}
-	if noise == Fixed {
+func testSpec(noise arch.Noise, d int, dt arch.DType) arch.Spec {
+	s := arch.Spec{In: 2, Out: d, K: 3, Hidden: []int{6, 5}, Activation: arch.Tanh, Noise: noise,
+		Transform: arch.Exp, SigmaMin: 0.01, Dtype: dt}
+	if noise == arch.Fixed {
 		s.FixedSigma = []float64{0.7, 1.3, 0.4}[:d]
 	}
 	return s
@@ -32,7 +33,7 @@ type fixture struct {
 	y  []float64
 }
 
-func newFixture(t *testing.T, s Spec, batch int, composed bool, seed uint64) *fixture {
+func newFixture(t *testing.T, s arch.Spec, batch int, composed bool, seed uint64) *fixture {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	w, err := NewWeights(s, rng)
@@ -111,7 +112,7 @@ func setAll(t *tensor.Dense, v func(int) float64) {
 
 // independentNLL computes the mean NLL from the trunk outputs with gonum:
 // distmv.Normal per component, floats.LogSumExp over components.
-func independentNLL(t *testing.T, s Spec, logits, normal, y []float64, batch int) float64 {
+func independentNLL(t *testing.T, s arch.Spec, logits, normal, y []float64, batch int) float64 {
 	t.Helper()
 	K, D, P := s.K, s.Out, s.NormalChannels()
 	var sum float64
@@ -123,7 +124,7 @@ func independentNLL(t *testing.T, s Spec, logits, normal, y []float64, batch int
 		for k := range K {
 			cov := mat.NewSymDense(D, nil)
 			switch s.Noise {
-			case Full:
+			case arch.Full:
 				nb := D * (D + 1) / 2
 				blk := p[K*D+k*nb : K*D+(k+1)*nb]
 				L := mat.NewDense(D, D, nil)
@@ -148,13 +149,13 @@ func independentNLL(t *testing.T, s Spec, logits, normal, y []float64, batch int
 				for j := range D {
 					var sg float64
 					switch s.Noise {
-					case Diagonal:
+					case arch.Diagonal:
 						sg = s.SigmaMin + math.Exp(p[K*D+k*D+j])
-					case Isotropic:
+					case arch.Isotropic:
 						sg = s.SigmaMin + math.Exp(p[K*D+k])
-					case IsotropicAcrossClusters:
+					case arch.IsotropicAcrossClusters:
 						sg = s.SigmaMin + math.Exp(p[K*D])
-					case Fixed:
+					case arch.Fixed:
 						sg = s.FixedSigma[j]
 					}
 					cov.SetSym(j, j, sg*sg)
@@ -172,11 +173,11 @@ func independentNLL(t *testing.T, s Spec, logits, normal, y []float64, batch int
 }
 
 func TestLossMatchesIndependent(t *testing.T) {
-	for _, noise := range Noises {
+	for _, noise := range arch.Noises {
 		for _, d := range []int{1, 2, 3} {
 			for _, extreme := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/d=%d/extreme=%v", noise, d, extreme), func(t *testing.T) {
-					s := testSpec(noise, d, tensor.Float64)
+					s := testSpec(noise, d, arch.Float64)
 					if extreme {
 						s.SigmaMin = 0 // the log σ = raw path
 					}
@@ -200,15 +201,15 @@ func TestLossMatchesIndependent(t *testing.T) {
 }
 
 func TestFusedMatchesComposed(t *testing.T) {
-	for _, noise := range Noises {
-		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+	for _, noise := range arch.Noises {
+		for _, dt := range []arch.DType{arch.Float64, arch.Float32} {
 			t.Run(fmt.Sprintf("%s/%v", noise, dt), func(t *testing.T) {
 				s := testSpec(noise, 2, dt)
 				fused := newFixture(t, s, 11, false, 3)
 				comp := newFixture(t, s, 11, true, 3)
 				lf, lc := fused.run(t), comp.run(t)
 				tol := 1e-12
-				if dt == tensor.Float32 {
+				if dt == arch.Float32 {
 					tol = 1e-5
 				}
 				if math.Abs(lf-lc) > tol*math.Max(1, math.Abs(lc)) {
@@ -229,19 +230,19 @@ func TestFusedMatchesComposed(t *testing.T) {
 }
 
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	for _, noise := range Noises {
-		for _, act := range []Activation{Tanh, SiLU, ELU} {
-			for _, tr := range []Transform{Exp, Softplus} {
-				if act != Tanh && tr != Exp {
+	for _, noise := range arch.Noises {
+		for _, act := range []arch.Activation{arch.Tanh, arch.SiLU, arch.ELU} {
+			for _, tr := range []arch.Transform{arch.Exp, arch.Softplus} {
+				if act != arch.Tanh && tr != arch.Exp {
 					continue
 				}
 				for _, composed := range []bool{false, true} {
-					if composed && act == ELU {
+					if composed && act == arch.ELU {
 						continue // no stock ELU in Gorgonia
 					}
 					name := fmt.Sprintf("%s/%s/%s/composed=%v", noise, act, tr, composed)
 					t.Run(name, func(t *testing.T) {
-						s := testSpec(noise, 2, tensor.Float64)
+						s := testSpec(noise, 2, arch.Float64)
 						s.Activation, s.Transform = act, tr
 						f := newFixture(t, s, 7, composed, 5)
 						f.run(t)
@@ -275,7 +276,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 }
 
 func TestSingleComponentIsGaussianNLL(t *testing.T) {
-	s := testSpec(Diagonal, 1, tensor.Float64)
+	s := testSpec(arch.Diagonal, 1, arch.Float64)
 	s.K = 1
 	f := newFixture(t, s, 5, false, 9)
 	got := f.run(t)
@@ -294,9 +295,9 @@ func TestSingleComponentIsGaussianNLL(t *testing.T) {
 }
 
 func TestPermutingComponentsLeavesLoss(t *testing.T) {
-	for _, noise := range []Noise{Full, Diagonal, Isotropic} {
+	for _, noise := range []arch.Noise{arch.Full, arch.Diagonal, arch.Isotropic} {
 		t.Run(string(noise), func(t *testing.T) {
-			s := testSpec(noise, 2, tensor.Float64)
+			s := testSpec(noise, 2, arch.Float64)
 			f := newFixture(t, s, 6, false, 11)
 			before := f.run(t)
 			// Swap components 0 and 2 in the output layers: logits, means, scales.
@@ -351,7 +352,7 @@ func TestLogSoftmaxExtremeRows(t *testing.T) {
 		{[]float64{1, 2, 3}, []float64{1 - floats.LogSumExp([]float64{1, 2, 3}), 2 - floats.LogSumExp([]float64{1, 2, 3}), 3 - floats.LogSumExp([]float64{1, 2, 3})}},
 	} {
 		got := make([]float64, 3)
-		LogSoftmax(got, tc.z)
+		arch.LogSoftmax(got, tc.z)
 		for i := range got {
 			if math.Abs(got[i]-tc.want[i]) > 1e-12*math.Max(1, math.Abs(tc.want[i])) {
 				t.Fatalf("LogSoftmax(%v) = %v, want %v", tc.z, got, tc.want)
@@ -381,8 +382,8 @@ func TestLogSoftmaxExtremeRows(t *testing.T) {
 }
 
 func TestInitBounds(t *testing.T) {
-	s := testSpec(Diagonal, 1, tensor.Float64)
-	for _, init := range []Init{Glorot, Torch} {
+	s := testSpec(arch.Diagonal, 1, arch.Float64)
+	for _, init := range []arch.Init{arch.Glorot, arch.Torch} {
 		w, err := NewWeightsInit(s, init, rand.New(rand.NewPCG(1, 1)))
 		if err != nil {
 			t.Fatal(err)
@@ -390,7 +391,7 @@ func TestInitBounds(t *testing.T) {
 		for _, l := range append(w.Pi, w.Normal...) {
 			in, out := l.W.Shape()[0], l.W.Shape()[1]
 			a := math.Sqrt(6 / float64(in+out)) // Glorot & Bengio 2010
-			if init == Torch {
+			if init == arch.Torch {
 				a = 1 / math.Sqrt(float64(in)) // PyTorch nn.Linear.reset_parameters
 			}
 			var maxW, maxB float64
@@ -403,7 +404,7 @@ func TestInitBounds(t *testing.T) {
 			if maxW > a || maxW < a/2 {
 				t.Fatalf("%s: max |W| %v, want in [a/2, a], a = %v", init, maxW, a)
 			}
-			if (init == Glorot) != (maxB == 0) || maxB > a {
+			if (init == arch.Glorot) != (maxB == 0) || maxB > a {
 				t.Fatalf("%s: max |b| %v (a = %v)", init, maxB, a)
 			}
 		}
@@ -417,7 +418,7 @@ func TestInitBounds(t *testing.T) {
 // layers next to small arrays (a corrupt or hostile model file) is an error,
 // not an attempt to allocate the layers.
 func TestWeightsFromArraysChecksBeforeAllocating(t *testing.T) {
-	s := testSpec(Diagonal, 1, tensor.Float32)
+	s := testSpec(arch.Diagonal, 1, arch.Float32)
 	w, err := NewWeights(s, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -440,9 +441,9 @@ func TestWeightsFromArraysChecksBeforeAllocating(t *testing.T) {
 }
 
 func TestSpecRejectsHugeNetworks(t *testing.T) {
-	s := testSpec(Diagonal, 1, tensor.Float32)
+	s := testSpec(arch.Diagonal, 1, arch.Float32)
 	s.Hidden = []int{100000, 100000}
-	want := "graph: the network would have 2e+10 parameters; at most 268435456 are supported"
+	want := "the network would have 2e+10 parameters; at most 268435456 are supported"
 	if err := s.Validate(); err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %v", err, want)
 	}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 
 	"github.com/chewxy/hm"
@@ -12,51 +13,9 @@ import (
 // ln2π is log(2π), the constant of the Gaussian log-density.
 var ln2π = math.Log(2 * math.Pi)
 
-// LogSoftmax writes log π = z − logsumexp(z) for one row z into dst and
-// returns logsumexp(z). The maximum is the row's own, so rows such as
-// [1000, 0, 0] and [−1000, 0, 0] are exact:
-//
-//	logsumexp(z) = m + log Σ_k exp(z_k − m),  m = max_k z_k
-func LogSoftmax(dst, z []float64) float64 {
-	lse := softmaxLSE(dst, z)
-	if math.IsInf(lse, 0) {
-		return lse // dst holds NaN: no mass, or an infinite entry
-	}
-	for i, v := range z {
-		dst[i] = v - lse
-	}
-	return lse
-}
-
-// softmaxLSE writes p_k = exp(z_k − m)/s and returns logsumexp(z) = m + log s,
-// m = max_k z_k (one exp per entry, one log).
-func softmaxLSE(p, z []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, v)
-	}
-	if math.IsInf(m, 0) {
-		for i := range p {
-			p[i] = math.NaN()
-		}
-		return m
-	}
-	var s float64
-	for i, v := range z {
-		e := math.Exp(v - m)
-		p[i] = e
-		s += e
-	}
-	inv := 1 / s
-	for i := range p {
-		p[i] *= inv
-	}
-	return m + math.Log(s)
-}
-
 // rowNLL holds the scratch of the per-row mixture NLL.
 type rowNLL struct {
-	spec            Spec
+	spec            arch.Spec
 	pi, a, gam      []float64 // K
 	logSig          []float64 // K·D: log σ
 	sig, dsig, z, w []float64 // per component scratch (D·D for full)
@@ -64,7 +23,7 @@ type rowNLL struct {
 	dlogN           []float64 // ∂ log N_k / ∂(normal channels), P
 }
 
-func newRowNLL(s Spec) *rowNLL {
+func newRowNLL(s arch.Spec) *rowNLL {
 	d := s.Out
 	return &rowNLL{
 		spec: s, pi: make([]float64, s.K), a: make([]float64, s.K), gam: make([]float64, s.K),
@@ -90,7 +49,7 @@ func newRowNLL(s Spec) *rowNLL {
 func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) float64 {
 	s := r.spec
 	K, D := s.K, s.Out
-	lseLogits := softmaxLSE(r.pi, logits) // log π_k = logit_k − lseLogits
+	lseLogits := arch.SoftmaxLSE(r.pi, logits) // log π_k = logit_k − lseLogits
 	mu := p[:K*D]
 	raw := p[K*D:]
 	grad := dl != nil
@@ -99,37 +58,37 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 	}
 	// Per-component scales, shared code for the diagonal noise models.
 	switch s.Noise {
-	case Diagonal:
+	case arch.Diagonal:
 		for i := range K * D {
-			r.sig[i], r.dsig[i] = s.sigma(raw[i])
+			r.sig[i], r.dsig[i] = s.SigmaGrad(raw[i])
 		}
-	case Isotropic:
+	case arch.Isotropic:
 		for k := range K {
-			v, dv := s.sigma(raw[k])
+			v, dv := s.SigmaGrad(raw[k])
 			for j := range D {
 				r.sig[k*D+j], r.dsig[k*D+j] = v, dv
 			}
 		}
-	case IsotropicAcrossClusters:
-		v, dv := s.sigma(raw[0])
+	case arch.IsotropicAcrossClusters:
+		v, dv := s.SigmaGrad(raw[0])
 		for i := range K * D {
 			r.sig[i], r.dsig[i] = v, dv
 		}
-	case Fixed:
+	case arch.Fixed:
 		for k := range K {
 			copy(r.sig[k*D:(k+1)*D], s.FixedSigma)
 		}
 	}
-	if s.Noise != Full {
+	if s.Noise != arch.Full {
 		// log σ; with σ = exp(r) exactly (σ_min = 0) it is r itself.
-		rawLog := s.Transform == Exp && s.SigmaMin == 0
+		rawLog := s.Transform == arch.Exp && s.SigmaMin == 0
 		for i := range K * D {
 			switch {
-			case rawLog && s.Noise == Diagonal:
+			case rawLog && s.Noise == arch.Diagonal:
 				r.logSig[i] = raw[i]
-			case rawLog && s.Noise == Isotropic:
+			case rawLog && s.Noise == arch.Isotropic:
 				r.logSig[i] = raw[i/D]
-			case rawLog && s.Noise == IsotropicAcrossClusters:
+			case rawLog && s.Noise == arch.IsotropicAcrossClusters:
 				r.logSig[i] = raw[0]
 			default:
 				r.logSig[i] = math.Log(r.sig[i])
@@ -140,7 +99,7 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 	for k := range K {
 		muk := mu[k*D : (k+1)*D]
 		logPi := logits[k] - lseLogits
-		if s.Noise == Full {
+		if s.Noise == arch.Full {
 			r.a[k] = logPi + r.fullLogN(k, muk, raw, y, false) - cst
 			continue
 		}
@@ -152,7 +111,7 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 		}
 		r.a[k] = logPi - 0.5*q - ls - cst
 	}
-	lse := softmaxLSE(r.gam, r.a) // r.gam holds γ_k
+	lse := arch.SoftmaxLSE(r.gam, r.a) // r.gam holds γ_k
 	if !grad {
 		return -lse
 	}
@@ -162,7 +121,7 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 	for k := range K {
 		g := r.gam[k]
 		muk := mu[k*D : (k+1)*D]
-		if s.Noise == Full {
+		if s.Noise == arch.Full {
 			r.fullLogN(k, muk, raw, y, true) // fills r.dlogN for component k
 			continue
 		}
@@ -172,11 +131,11 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 			r.dlogN[k*D+j] = g * zj / sg // ∂/∂μ_kj, times γ_k
 			dsg := g * (zj*zj - 1) / sg * r.dsig[k*D+j]
 			switch s.Noise {
-			case Diagonal:
+			case arch.Diagonal:
 				r.dlogN[K*D+k*D+j] += dsg
-			case Isotropic:
+			case arch.Isotropic:
 				r.dlogN[K*D+k] += dsg
-			case IsotropicAcrossClusters:
+			case arch.IsotropicAcrossClusters:
 				r.dlogN[K*D] += dsg
 			}
 		}
@@ -200,7 +159,7 @@ func (r *rowNLL) fullLogN(k int, mu, raw, y []float64, grad bool) float64 {
 	dd := r.dsig[k*D : (k+1)*D]
 	var ls float64
 	for j := range D {
-		L[j*D+j], dd[j] = s.sigma(blk[j])
+		L[j*D+j], dd[j] = s.SigmaGrad(blk[j])
 		ls += math.Log(L[j*D+j])
 	}
 	o := D
@@ -260,7 +219,7 @@ func (r *rowNLL) fullLogN(k int, mu, raw, y []float64, grad bool) float64 {
 // pass; its gradient ops scale those by the incoming gradient.
 type nllOp struct {
 	opBase
-	spec     Spec
+	spec     arch.Spec
 	withGrad bool
 	rows     []*rowNLL
 	dl, dp   []float64
@@ -268,7 +227,7 @@ type nllOp struct {
 	perRow   []float64
 }
 
-func newNLLOp(s Spec, withGrad bool) *nllOp {
+func newNLLOp(s arch.Spec, withGrad bool) *nllOp {
 	return &nllOp{opBase: opBase{name: "mixtureNLL(" + string(s.Noise) + ")"}, spec: s, withGrad: withGrad}
 }
 

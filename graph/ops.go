@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"hash"
 	"hash/fnv"
 
@@ -91,13 +92,13 @@ func scalarOf(v G.Value) (float64, error) {
 // When x is data (the first layer) no ∂L/∂x is built.
 type denseOp struct {
 	opBase
-	act    Activation
+	act    arch.Activation
 	dataIn bool
 	out    *tensor.Dense
 	pre    *tensor.Dense // pre-activation, kept for SiLU only
 }
 
-func newDenseOp(act Activation, dataIn bool) *denseOp {
+func newDenseOp(act arch.Activation, dataIn bool) *denseOp {
 	return &denseOp{opBase: opBase{name: "dense(" + string(act) + ")"}, act: act, dataIn: dataIn}
 }
 
@@ -129,7 +130,7 @@ func (o *denseOp) Do(vs ...G.Value) (G.Value, error) {
 	}
 	rows, in, outN := x.Shape()[0], x.Shape()[1], w.Shape()[1]
 	o.out = buffer(o.out, x.Dtype(), rows, outN)
-	if o.act == SiLU {
+	if o.act == arch.SiLU {
 		o.pre = buffer(o.pre, x.Dtype(), rows, outN)
 	}
 	switch xd := x.Data().(type) {
@@ -153,7 +154,7 @@ func denseForward[T float](o *denseOp, x, w, b []T, rows, in, outN int) {
 	if o.pre != nil {
 		pre = o.pre.Data().([]T)
 	}
-	activate(o.act, out, pre)
+	arch.Activate(o.act, out, pre)
 }
 
 func (o *denseOp) DiffWRT(n int) []bool { return []bool{!o.dataIn, true, true} }
@@ -211,13 +212,13 @@ func (o *denseGradOp) Do(vs ...G.Value) (G.Value, error) {
 		if o.fwd.pre != nil {
 			pre = o.fwd.pre.Data().([]float32)
 		}
-		activationGrad(o.fwd.act, o.dz.Data().([]float32), g.Data().([]float32), od, pre)
+		arch.ActivationGrad(o.fwd.act, o.dz.Data().([]float32), g.Data().([]float32), od, pre)
 	case []float64:
 		var pre []float64
 		if o.fwd.pre != nil {
 			pre = o.fwd.pre.Data().([]float64)
 		}
-		activationGrad(o.fwd.act, o.dz.Data().([]float64), g.Data().([]float64), od, pre)
+		arch.ActivationGrad(o.fwd.act, o.dz.Data().([]float64), g.Data().([]float64), od, pre)
 	}
 	return o.dz, nil
 }

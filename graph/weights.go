@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/mdn-go/mdn/arch"
 	"gorgonia.org/tensor"
 )
 
@@ -17,40 +18,23 @@ type Layer struct{ W, B *tensor.Dense }
 // layers then the NormalChannels output). Graphs built from the same Weights
 // share these tensors.
 type Weights struct {
-	Spec       Spec
+	Spec       arch.Spec
 	Pi, Normal []Layer
 }
 
-// Array is a named parameter array, row-major, in float64.
-type Array struct {
-	Name  string    `json:"name"`
-	Shape []int     `json:"shape"`
-	Data  []float64 `json:"data"`
-}
-
-// Init names an initial weight distribution.
-type Init string
-
-const (
-	// Glorot is Glorot-uniform matrices (Glorot & Bengio 2010),
-	// W_ij ~ U(−a, a) with a = √(6/(in+out)), and zero biases.
-	Glorot Init = "glorot"
-	// Torch is PyTorch's nn.Linear default (kaiming_uniform with a = √5):
-	// W_ij, b_j ~ U(−1/√in, 1/√in).
-	Torch Init = "torch"
-)
-
 // NewWeights draws the weights for s from rng with Glorot initialization.
-func NewWeights(s Spec, rng *rand.Rand) (*Weights, error) { return NewWeightsInit(s, Glorot, rng) }
+func NewWeights(s arch.Spec, rng *rand.Rand) (*Weights, error) {
+	return NewWeightsInit(s, arch.Glorot, rng)
+}
 
 // NewWeightsInit draws the weights for s from rng with the given
 // initialization.
-func NewWeightsInit(s Spec, init Init, rng *rand.Rand) (*Weights, error) {
-	if init != Glorot && init != Torch {
-		return nil, fmt.Errorf("graph: unknown init %q (want glorot or torch)", init)
+func NewWeightsInit(s arch.Spec, init arch.Init, rng *rand.Rand) (*Weights, error) {
+	if err := init.Validate(); err != nil {
+		return nil, fmt.Errorf("graph: init: %w", err)
 	}
 	if err := s.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("graph: spec: %w", err)
 	}
 	w := &Weights{Spec: s}
 	mk := func(sizes []int) []Layer {
@@ -58,7 +42,7 @@ func NewWeightsInit(s Spec, init Init, rng *rand.Rand) (*Weights, error) {
 		for i := range ls {
 			in, out := sizes[i], sizes[i+1]
 			a := math.Sqrt(6 / float64(in+out))
-			if init == Torch {
+			if init == arch.Torch {
 				a = 1 / math.Sqrt(float64(in))
 			}
 			wd := make([]float64, in*out)
@@ -66,7 +50,7 @@ func NewWeightsInit(s Spec, init Init, rng *rand.Rand) (*Weights, error) {
 				wd[j] = a * (2*rng.Float64() - 1)
 			}
 			bd := make([]float64, out)
-			if init == Torch {
+			if init == arch.Torch {
 				for j := range bd {
 					bd[j] = a * (2*rng.Float64() - 1)
 				}
@@ -75,18 +59,13 @@ func NewWeightsInit(s Spec, init Init, rng *rand.Rand) (*Weights, error) {
 		}
 		return ls
 	}
-	w.Pi = mk(s.trunkSizes(s.K))
-	w.Normal = mk(s.trunkSizes(s.NormalChannels()))
+	w.Pi = mk(s.TrunkSizes(s.K))
+	w.Normal = mk(s.TrunkSizes(s.NormalChannels()))
 	return w, nil
 }
 
-func (s Spec) trunkSizes(out int) []int {
-	sz := append([]int{s.In}, s.Hidden...)
-	return append(sz, out)
-}
-
-func newTensor(dt tensor.Dtype, v []float64, shape ...int) *tensor.Dense {
-	if dt == tensor.Float32 {
+func newTensor(d arch.DType, v []float64, shape ...int) *tensor.Dense {
+	if d == arch.Float32 {
 		f := make([]float32, len(v))
 		for i, x := range v {
 			f[i] = float32(x)
@@ -125,90 +104,40 @@ func (w *Weights) Tensors() []*tensor.Dense {
 // Names lists the parameter names in the order of Tensors:
 // pi.0.weight, pi.0.bias, …, normal.0.weight, ….
 func (w *Weights) Names() []string {
-	names, _ := w.Spec.paramShapes()
+	names, _ := w.Spec.ParamShapes()
 	return names
 }
 
 // Arrays returns float64 copies of all parameters with their names and shapes.
-func (w *Weights) Arrays() []Array {
+func (w *Weights) Arrays() []arch.Array {
 	names := w.Names()
 	ts := w.Tensors()
-	as := make([]Array, len(ts))
+	as := make([]arch.Array, len(ts))
 	for i, t := range ts {
-		as[i] = Array{Name: names[i], Shape: append([]int(nil), t.Shape()...), Data: Float64s(t)}
+		as[i] = arch.Array{Name: names[i], Shape: append([]int(nil), t.Shape()...), Data: Float64s(t)}
 	}
 	return as
 }
 
-// paramShapes lists the name and shape of every parameter of s, in the
-// order of Weights.Tensors, without allocating them.
-func (s Spec) paramShapes() (names []string, shapes [][]int) {
-	for _, t := range []struct {
-		name  string
-		sizes []int
-	}{{"pi", s.trunkSizes(s.K)}, {"normal", s.trunkSizes(s.NormalChannels())}} {
-		for i := 0; i+1 < len(t.sizes); i++ {
-			names = append(names, fmt.Sprintf("%s.%d.weight", t.name, i), fmt.Sprintf("%s.%d.bias", t.name, i))
-			shapes = append(shapes, []int{t.sizes[i], t.sizes[i+1]}, []int{t.sizes[i+1]})
-		}
-	}
-	return names, shapes
-}
-
-// WeightsFromArrays rebuilds Weights for s from named arrays, checking that
-// every parameter is present once with the shape s implies and finite values.
-// Nothing is allocated before the arrays are known to fit s, so a spec that
-// claims huge layers cannot make it allocate more than the arrays hold.
-func WeightsFromArrays(s Spec, as []Array) (*Weights, error) {
-	if err := s.Validate(); err != nil {
+// WeightsFromArrays rebuilds Weights for s from named arrays, checked by
+// arch.CheckArrays (every parameter present once with the shape s implies,
+// finite values). Nothing is allocated before the arrays are known to fit
+// s, so a spec that claims huge layers cannot make it allocate more than
+// the arrays hold.
+func WeightsFromArrays(s arch.Spec, as []arch.Array) (*Weights, error) {
+	pi, normal, err := arch.Layers(s, as)
+	if err != nil {
 		return nil, err
 	}
-	byName := make(map[string]Array, len(as))
-	for _, a := range as {
-		if _, dup := byName[a.Name]; dup {
-			return nil, fmt.Errorf("weights: %q given twice", a.Name)
-		}
-		byName[a.Name] = a
-	}
-	names, shapes := s.paramShapes()
-	known := make(map[string]bool, len(names))
-	for i, n := range names {
-		known[n] = true
-		a, ok := byName[n]
-		if !ok {
-			return nil, fmt.Errorf("weights: %q missing", n)
-		}
-		if !tensor.Shape(a.Shape).Eq(tensor.Shape(shapes[i])) {
-			return nil, fmt.Errorf("weights: %q has shape %v, the architecture needs %v", n, a.Shape, shapes[i])
-		}
-		size := 1
-		for _, d := range shapes[i] {
-			size *= d
-		}
-		if len(a.Data) != size {
-			return nil, fmt.Errorf("weights: %q has %d values, shape %v needs %d", n, len(a.Data), a.Shape, size)
-		}
-		for j, v := range a.Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("weights: %q value %d is %v", n, j, v)
-			}
-		}
-	}
-	for _, a := range as {
-		if !known[a.Name] {
-			return nil, fmt.Errorf("weights: unknown array %q", a.Name)
-		}
-	}
 	w := &Weights{Spec: s}
-	for i := 0; i < len(names); i += 2 {
-		wa, ba := byName[names[i]], byName[names[i+1]]
-		l := Layer{W: newTensor(s.Dtype, wa.Data, shapes[i]...), B: newTensor(s.Dtype, ba.Data, shapes[i+1]...)}
-		if names[i][:2] == "pi" {
-			w.Pi = append(w.Pi, l)
-		} else {
-			w.Normal = append(w.Normal, l)
+	conv := func(ls []arch.Layer) []Layer {
+		out := make([]Layer, len(ls))
+		for i, l := range ls {
+			out[i] = Layer{W: newTensor(s.Dtype, l.W, l.In, l.Out), B: newTensor(s.Dtype, l.B, l.Out)}
 		}
+		return out
 	}
+	w.Pi, w.Normal = conv(pi), conv(normal)
 	return w, nil
 }
 

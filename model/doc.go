@@ -2,7 +2,7 @@
 // self-describing JSON file, and pure-Go float64 inference from it.
 //
 // A [Model] holds everything needed to use a network without its training
-// config: the architecture and noise model ([graph.Spec]), the names of the
+// config: the architecture and noise model ([arch.Spec]), the names of the
 // covariate and response columns, the standardization ([data.Scaler]), all
 // weights as named arrays and a summary of the training run. [Model.Save]
 // writes it atomically; [Load] reads it back and checks it, reporting any

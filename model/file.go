@@ -11,27 +11,26 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/internal/atomicfile"
-	"gorgonia.org/tensor"
 )
 
 // fileJSON is the layout of a model file as written. Floats are written by
 // encoding/json, which uses the shortest decimal that reads back to the
 // same float64, so Save then Load is exact.
 type fileJSON struct {
-	Format   string        `json:"format"`
-	Version  int           `json:"version"`
-	Spec     specJSON      `json:"spec"`
-	XNames   []string      `json:"x_names"`
-	YNames   []string      `json:"y_names"`
-	Scaler   data.Scaler   `json:"scaler"`
-	Weights  []graph.Array `json:"weights"`
-	Training Summary       `json:"training"`
+	Format   string       `json:"format"`
+	Version  int          `json:"version"`
+	Spec     specJSON     `json:"spec"`
+	XNames   []string     `json:"x_names"`
+	YNames   []string     `json:"y_names"`
+	Scaler   data.Scaler  `json:"scaler"`
+	Weights  []arch.Array `json:"weights"`
+	Training Summary      `json:"training"`
 }
 
-// specJSON is graph.Spec with the keys of the training config's model
+// specJSON is arch.Spec with the keys of the training config's model
 // section and the dtype as a string.
 type specJSON struct {
 	In         int       `json:"dim_in"`
@@ -100,7 +99,7 @@ func (m *Model) Save(path string) error {
 		Spec: specJSON{
 			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
 			Activation: string(s.Activation), Noise: string(s.Noise), FixedSigma: s.FixedSigma,
-			Sigma: string(s.Transform), SigmaMin: s.SigmaMin, Dtype: s.Dtype.String(),
+			Sigma: string(s.Transform), SigmaMin: s.SigmaMin, Dtype: string(s.Dtype),
 		},
 		XNames:   m.XNames,
 		YNames:   m.YNames,
@@ -270,22 +269,17 @@ func (in *fileIn) model() (*Model, error) {
 	m := &Model{
 		Format:  in.Format,
 		Version: in.Version,
-		Spec: graph.Spec{
+		Spec: arch.Spec{
 			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
-			Activation: graph.Activation(s.Activation), Noise: graph.Noise(s.Noise),
-			Transform: graph.Transform(s.Sigma), SigmaMin: s.SigmaMin,
+			Activation: arch.Activation(s.Activation), Noise: arch.Noise(s.Noise),
+			Transform: arch.Transform(s.Sigma), SigmaMin: s.SigmaMin, Dtype: arch.DType(s.Dtype),
 		},
 		XNames:   in.XNames,
 		YNames:   in.YNames,
 		Training: in.Training,
 	}
-	switch s.Dtype {
-	case "float32":
-		m.Spec.Dtype = tensor.Float32
-	case "float64":
-		m.Spec.Dtype = tensor.Float64
-	default:
-		return nil, fmt.Errorf("spec.dtype: want \"float32\" or \"float64\", got %q", s.Dtype)
+	if err := m.Spec.Dtype.Validate(); err != nil {
+		return nil, fmt.Errorf("spec.dtype: %w", err)
 	}
 	var err error
 	if len(s.FixedSigma) > 0 && string(s.FixedSigma) != "null" {
@@ -307,7 +301,7 @@ func (in *fileIn) model() (*Model, error) {
 			return nil, err
 		}
 	}
-	m.Arrays = make([]graph.Array, len(in.Weights))
+	m.Arrays = make([]arch.Array, len(in.Weights))
 	for i, a := range in.Weights {
 		name := fmt.Sprintf("weights[%d]", i)
 		if a.Name != "" {
@@ -317,7 +311,7 @@ func (in *fileIn) model() (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Arrays[i] = graph.Array{Name: a.Name, Shape: a.Shape, Data: d}
+		m.Arrays[i] = arch.Array{Name: a.Name, Shape: a.Shape, Data: d}
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/graph"
-	"gorgonia.org/tensor"
 )
 
 func sameBits(a, b []float64) bool {
@@ -29,13 +29,13 @@ func sameBits(a, b []float64) bool {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	full := testSpec(graph.Full, 2)
-	fixed := testSpec(graph.Fixed, 2)
-	f32 := testSpec(graph.Isotropic, 1)
-	f32.Dtype, f32.Transform, f32.Activation = tensor.Float32, graph.Softplus, graph.SiLU
+	full := testSpec(arch.Full, 2)
+	fixed := testSpec(arch.Fixed, 2)
+	f32 := testSpec(arch.Isotropic, 1)
+	f32.Dtype, f32.Transform, f32.Activation = arch.Float32, arch.Softplus, arch.SiLU
 	for _, tc := range []struct {
 		name string
-		spec graph.Spec
+		spec arch.Spec
 		sc   *data.Scaler
 	}{
 		{"full/identity scaler", full, nil},
@@ -47,7 +47,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			rng := rand.New(rand.NewPCG(11, 12))
 			w := randomWeights(t, tc.spec, rng)
 			// Values whose shortest decimal is long, to test exact round trips.
-			if tc.spec.Dtype == tensor.Float64 {
+			if tc.spec.Dtype == arch.Float64 {
 				d := w.Pi[0].W.Data().([]float64)
 				d[0], d[1], d[2] = math.Nextafter(1, 2), -math.SmallestNonzeroFloat64, math.Copysign(0, -1)
 			}
@@ -100,12 +100,12 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			if !bytes.Equal(b1, b2) || !bytes.Equal(b1, b3) {
 				t.Fatalf("saves differ: %d, %d and %d bytes", len(b1), len(b2), len(b3))
 			}
-			// Weights rebuilds the graph weights in the model's dtype.
-			gw, err := got.Weights()
+			// graph.WeightsFromArrays rebuilds the graph weights in the model's dtype.
+			gw, err := graph.WeightsFromArrays(got.Spec, got.Arrays)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if dt := gw.Pi[0].W.Dtype(); dt != tc.spec.Dtype {
+			if dt := gw.Pi[0].W.Dtype(); dt != graph.Dtype(tc.spec.Dtype) {
 				t.Fatalf("weights dtype: got %v, want %v", dt, tc.spec.Dtype)
 			}
 			for i, a := range gw.Arrays() {
@@ -118,7 +118,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 }
 
 func TestSaveKeepsOldFileOnError(t *testing.T) {
-	m := newModel(t, randomWeights(t, testSpec(graph.Diagonal, 1), rand.New(rand.NewPCG(1, 1))), nil)
+	m := newModel(t, randomWeights(t, testSpec(arch.Diagonal, 1), rand.New(rand.NewPCG(1, 1))), nil)
 	path := filepath.Join(t.TempDir(), "m.json")
 	if err := m.Save(path); err != nil {
 		t.Fatal(err)
@@ -138,20 +138,20 @@ func TestSaveKeepsOldFileOnError(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	s := testSpec(graph.Diagonal, 1)
-	w := randomWeights(t, s, rand.New(rand.NewPCG(1, 1)))
+	s := testSpec(arch.Diagonal, 1)
+	w := randomWeights(t, s, rand.New(rand.NewPCG(1, 1))).Arrays()
 	id := data.IdentityScaler(2, 1)
-	other := testSpec(graph.Diagonal, 1)
+	other := testSpec(arch.Diagonal, 1)
 	other.K = 4
 	for _, tc := range []struct {
 		name   string
-		spec   graph.Spec
-		w      *graph.Weights
+		spec   arch.Spec
+		w      []arch.Array
 		xNames []string
 		sc     data.Scaler
 		want   string
 	}{
-		{"no weights", s, nil, []string{"a", "b"}, id, "model: new: no weights"},
+		{"no weights", s, nil, []string{"a", "b"}, id, `model: new: weights: "pi.0.weight" missing`},
 		{"names", s, w, []string{"a"}, id, "model: new: x_names: has 1 names, spec.dim_in is 2"},
 		{"duplicate names", s, w, []string{"a", "a"}, id, `model: new: x_names[1]: "a" given twice`},
 		{"scaler", s, w, []string{"a", "b"}, data.IdentityScaler(1, 1), "data: scaler: has 1 x means and 1 x stds, want 2"},
@@ -171,8 +171,8 @@ func TestNewErrors(t *testing.T) {
 // decoded into generic values for editing.
 func validFile(t *testing.T) map[string]any {
 	t.Helper()
-	s := graph.Spec{In: 1, Out: 1, K: 2, Hidden: []int{3}, Activation: graph.ReLU, Noise: graph.Diagonal,
-		Transform: graph.Exp, SigmaMin: 1e-3, Dtype: tensor.Float32}
+	s := arch.Spec{In: 1, Out: 1, K: 2, Hidden: []int{3}, Activation: arch.ReLU, Noise: arch.Diagonal,
+		Transform: arch.Exp, SigmaMin: 1e-3, Dtype: arch.Float32}
 	m := newModel(t, randomWeights(t, s, rand.New(rand.NewPCG(2, 3))), nil)
 	path := filepath.Join(t.TempDir(), "valid.json")
 	if err := m.Save(path); err != nil {
@@ -267,11 +267,11 @@ func TestLoadErrors(t *testing.T) {
 		{"scaler missing", ptr(edit(func(f map[string]any) { delete(f, "scaler") })),
 			"scaler.x_mean: missing, want an array of numbers"},
 		{"bad dtype", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["dtype"] = "float16" })),
-			`spec.dtype: want "float32" or "float64", got "float16"`},
+			`spec.dtype: must be one of float32, float64; got "float16"`},
 		{"bad spec", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["components"] = 0 })),
-			"spec: graph: components must be ≥ 1, got 0"},
+			"spec: components must be ≥ 1, got 0"},
 		{"bad noise", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["noise"] = "spherical" })),
-			`spec: graph: unknown noise model "spherical" (want full, diagonal, isotropic, isotropic_across_clusters, fixed)`},
+			`spec: noise: must be one of full, diagonal, isotropic, isotropic_across_clusters, fixed; got "spherical"`},
 		{"bad created", ptr(edit(func(f map[string]any) { f["training"].(map[string]any)["created"] = "yesterday" })),
 			`training.created: want an RFC 3339 time, got "yesterday"`},
 	} {

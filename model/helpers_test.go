@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/mdn-go/mdn/arch"
 	"math/rand/v2"
 	"testing"
 
@@ -11,10 +12,10 @@ import (
 
 // testSpec is a small two-layer MDN over 2 covariates (the graph package's
 // test architecture).
-func testSpec(noise graph.Noise, d int) graph.Spec {
-	s := graph.Spec{In: 2, Out: d, K: 3, Hidden: []int{6, 5}, Activation: graph.Tanh, Noise: noise,
-		Transform: graph.Exp, SigmaMin: 0.01, Dtype: tensor.Float64}
-	if noise == graph.Fixed {
+func testSpec(noise arch.Noise, d int) arch.Spec {
+	s := arch.Spec{In: 2, Out: d, K: 3, Hidden: []int{6, 5}, Activation: arch.Tanh, Noise: noise,
+		Transform: arch.Exp, SigmaMin: 0.01, Dtype: arch.Float64}
+	if noise == arch.Fixed {
 		s.FixedSigma = []float64{0.7, 1.3, 0.4}[:d]
 	}
 	return s
@@ -22,7 +23,7 @@ func testSpec(noise graph.Noise, d int) graph.Spec {
 
 // randomWeights draws Glorot weights and, so that the scale channels are away
 // from 0 and the logits differ between components, N(0, 0.5²) biases.
-func randomWeights(t testing.TB, s graph.Spec, rng *rand.Rand) *graph.Weights {
+func randomWeights(t testing.TB, s arch.Spec, rng *rand.Rand) *graph.Weights {
 	t.Helper()
 	w, err := graph.NewWeights(s, rng)
 	if err != nil {
@@ -66,7 +67,7 @@ func newModel(t testing.TB, w *graph.Weights, sc *data.Scaler) *Model {
 		scaler = *sc
 	}
 	best := 1.25
-	m, err := New(s, w, names("x", s.In), names("y", s.Out), scaler,
+	m, err := New(s, w.Arrays(), names("x", s.In), names("y", s.Out), scaler,
 		Summary{Steps: 10, Seconds: 0.5, Seed: 42, BestValidationNLL: &best, FinalTrainLoss: 1.5, Config: "ex.yaml"})
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,13 @@
 package model
 
 import (
-	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/graph"
 )
 
 // Format is the value of the "format" field of every model file.
@@ -27,7 +27,7 @@ type Model struct {
 	// Spec is the architecture, noise model, σ transform and dtype the
 	// network was trained with. Spec.FixedSigma and Spec.SigmaMin are in the
 	// units the network sees (standardized units of y when standardizing).
-	Spec graph.Spec
+	Spec arch.Spec
 	// XNames (len Spec.In) and YNames (len Spec.Out) are the covariate and
 	// response column names, in the order of the network's inputs and
 	// outputs.
@@ -38,7 +38,7 @@ type Model struct {
 	// Arrays are all weights as named float64 arrays, in the order of
 	// graph.Weights.Arrays (json "weights"). A float32 model's values are
 	// exact float64 copies of its float32 weights.
-	Arrays []graph.Array
+	Arrays []arch.Array
 	// Training summarizes the run that produced the weights.
 	Training Summary
 }
@@ -69,13 +69,11 @@ type Summary struct {
 	Created string `json:"created,omitempty"`
 }
 
-// New returns a Model of the weights w for spec, with copies of the names,
-// the scaler and the weights. It returns an error if the parts do not fit
-// together (see Validate); w's arrays must have the shapes spec implies.
-func New(spec graph.Spec, w *graph.Weights, xNames, yNames []string, sc data.Scaler, sum Summary) (*Model, error) {
-	if w == nil {
-		return nil, errors.New("model: new: no weights")
-	}
+// New returns a Model of the weights for spec (as arch.Array, e.g. from
+// graph.Weights.Arrays), with copies of the names, the scaler and the
+// weights. It returns an error if the parts do not fit together (see
+// Validate); the arrays must have the shapes spec implies.
+func New(spec arch.Spec, weights []arch.Array, xNames, yNames []string, sc data.Scaler, sum Summary) (*Model, error) {
 	m := &Model{
 		Format:  Format,
 		Version: FormatVersion,
@@ -88,7 +86,7 @@ func New(spec graph.Spec, w *graph.Weights, xNames, yNames []string, sc data.Sca
 			YMean: append([]float64(nil), sc.YMean...),
 			YStd:  append([]float64(nil), sc.YStd...),
 		},
-		Arrays:   w.Arrays(),
+		Arrays:   cloneArrays(weights),
 		Training: sum,
 	}
 	if sum.BestValidationNLL != nil {
@@ -101,12 +99,14 @@ func New(spec graph.Spec, w *graph.Weights, xNames, yNames []string, sc data.Sca
 	return m, nil
 }
 
-func cloneSpec(s graph.Spec) graph.Spec {
-	s.Hidden = append([]int(nil), s.Hidden...)
-	if s.FixedSigma != nil {
-		s.FixedSigma = append([]float64(nil), s.FixedSigma...)
+func cloneSpec(s arch.Spec) arch.Spec { return s.Clone() }
+
+func cloneArrays(as []arch.Array) []arch.Array {
+	out := make([]arch.Array, len(as))
+	for i, a := range as {
+		out[i] = arch.Array{Name: a.Name, Shape: slices.Clone(a.Shape), Data: slices.Clone(a.Data)}
 	}
-	return s
+	return out
 }
 
 // Validate reports the first problem with m: a format or version other
@@ -134,7 +134,7 @@ func (m *Model) Validate() error {
 	if err := m.Scaler.Validate(m.Spec.In, m.Spec.Out); err != nil {
 		return err
 	}
-	if _, err := graph.WeightsFromArrays(m.Spec, m.Arrays); err != nil {
+	if err := arch.CheckArrays(m.Spec, m.Arrays); err != nil {
 		return err
 	}
 	return m.Training.validate()
@@ -175,14 +175,4 @@ func (s Summary) validate() error {
 		}
 	}
 	return nil
-}
-
-// Weights rebuilds the graph weights of m (in Spec.Dtype), for resuming
-// training or building a graph.
-func (m *Model) Weights() (*graph.Weights, error) {
-	w, err := graph.WeightsFromArrays(m.Spec, m.Arrays)
-	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
-	}
-	return w, nil
 }

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/mixture"
 
 	"github.com/mdn-go/mdn/internal/gemm"
-	"gorgonia.org/tensor"
 )
 
 // DefaultBatch is the batch size of a Predictor asked for a batch < 1.
@@ -22,22 +21,16 @@ const DefaultBatch = 4096
 //
 // A Predictor is not safe for concurrent use; make one per goroutine.
 type Predictor struct {
-	spec   graph.Spec
+	spec   arch.Spec
 	scaler data.Scaler
 	batch  int
-	pi     []layer
-	normal []layer
+	pi     []arch.Layer
+	normal []arch.Layer
 	xs     []float64 // (batch, In): standardized covariates
 	h      [2][]float64
 	logits []float64 // (batch, K)
 	out    []float64 // (batch, NormalChannels)
 	err    error     // a problem with the model, returned by Predict
-}
-
-// layer is one Linear layer out = x·W + b, W: (in, out) row-major.
-type layer struct {
-	w, b    []float64
-	in, out int
 }
 
 // Predictor returns a Predictor of m for batches of up to batch rows
@@ -59,26 +52,18 @@ func (m *Model) Predictor(batch int) *Predictor {
 		YMean: append([]float64(nil), m.Scaler.YMean...),
 		YStd:  append([]float64(nil), m.Scaler.YStd...),
 	}
-	s64 := p.spec
-	s64.Dtype = tensor.Float64
-	w, err := graph.WeightsFromArrays(s64, m.Arrays)
+	pi, normal, err := arch.Layers(p.spec, m.Arrays)
 	if err != nil { // not reached: Validate checked the arrays
 		p.err = fmt.Errorf("model: predictor: %w", err)
 		return p
 	}
 	widest := 0
-	conv := func(ls []graph.Layer) []layer {
-		out := make([]layer, len(ls))
-		for i, l := range ls {
-			sh := l.W.Shape()
-			out[i] = layer{w: l.W.Data().([]float64), b: l.B.Data().([]float64), in: sh[0], out: sh[1]}
-			if i < len(ls)-1 {
-				widest = max(widest, sh[1])
-			}
+	for _, ls := range [][]arch.Layer{pi, normal} {
+		for _, l := range ls[:len(ls)-1] {
+			widest = max(widest, l.Out)
 		}
-		return out
 	}
-	p.pi, p.normal = conv(w.Pi), conv(w.Normal)
+	p.pi, p.normal = pi, normal
 	p.xs = make([]float64, batch*p.spec.In)
 	p.h[0] = make([]float64, batch*widest)
 	p.h[1] = make([]float64, batch*widest)
@@ -100,9 +85,9 @@ func (m *Model) Predictor(batch int) *Predictor {
 //	μ_k[j] = channel k·D+j                                (K, D)
 //	L_k = diag(σ_k1, …, σ_kD)                             diagonal, isotropic,
 //	                                                      isotropic_across_clusters, fixed
-//	L_k[j][j] = σ(raw_j), L_k[i][j] = raw (i > j)         full (layout: graph.Spec.ScaleChannels)
+//	L_k[j][j] = σ(raw_j), L_k[i][j] = raw (i > j)         full (layout: arch.Spec.ScaleChannels)
 //
-// with σ(r) = graph.Spec.Sigma(r), and finally to original units,
+// with σ(r) = arch.Spec.Sigma(r), and finally to original units,
 //
 //	μ'_k = YMean + YStd ⊙ μ_k,   L'_k = diag(YStd) L_k,
 //
@@ -191,22 +176,22 @@ func (p *Predictor) prepare(dst []mixture.Mixture, n int) []mixture.Mixture {
 //
 // with the same Dgemm as the graph's dense op, so that the float64 results
 // are the graph's.
-func (p *Predictor) trunk(ls []layer, rows int, dst []float64) {
+func (p *Predictor) trunk(ls []arch.Layer, rows int, dst []float64) {
 	h := p.xs[:rows*p.spec.In]
 	for i, l := range ls {
 		last := i == len(ls)-1
 		var o []float64
 		if last {
-			o = dst[:rows*l.out]
+			o = dst[:rows*l.Out]
 		} else {
-			o = p.h[i%2][:rows*l.out]
+			o = p.h[i%2][:rows*l.Out]
 		}
 		for r := range rows {
-			copy(o[r*l.out:(r+1)*l.out], l.b)
+			copy(o[r*l.Out:(r+1)*l.Out], l.B)
 		}
-		gemm.Dgemm(false, false, rows, l.out, l.in, 1, h, l.in, l.w, l.out, 1, o, l.out)
+		gemm.Dgemm(false, false, rows, l.Out, l.In, 1, h, l.In, l.W, l.Out, 1, o, l.Out)
 		if !last {
-			graph.Activate(p.spec.Activation, o)
+			arch.Activate(p.spec.Activation, o, nil)
 		}
 		h = o
 	}
@@ -218,7 +203,7 @@ func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
 	s := p.spec
 	K, D := s.K, s.Out
 	ym, ys := p.scaler.YMean, p.scaler.YStd
-	graph.LogSoftmax(m.LogWeights, logits)
+	arch.LogSoftmax(m.LogWeights, logits)
 	for k, v := range m.LogWeights {
 		if math.IsNaN(v) || math.IsInf(v, 1) {
 			return fmt.Errorf("log weight %d is %v (logits %v)", k, v, logits)
@@ -237,33 +222,33 @@ func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
 	clear(L)
 	dd := D * D
 	switch s.Noise {
-	case graph.Diagonal:
+	case arch.Diagonal:
 		for k := range K {
 			for j := range D {
 				L[k*dd+j*D+j] = ys[j] * s.Sigma(raw[k*D+j])
 			}
 		}
-	case graph.Isotropic:
+	case arch.Isotropic:
 		for k := range K {
 			sg := s.Sigma(raw[k])
 			for j := range D {
 				L[k*dd+j*D+j] = ys[j] * sg
 			}
 		}
-	case graph.IsotropicAcrossClusters:
+	case arch.IsotropicAcrossClusters:
 		sg := s.Sigma(raw[0])
 		for k := range K {
 			for j := range D {
 				L[k*dd+j*D+j] = ys[j] * sg
 			}
 		}
-	case graph.Fixed:
+	case arch.Fixed:
 		for k := range K {
 			for j := range D {
 				L[k*dd+j*D+j] = ys[j] * s.FixedSigma[j]
 			}
 		}
-	case graph.Full:
+	case arch.Full:
 		nb := D * (D + 1) / 2
 		for k := range K {
 			blk := raw[k*nb : (k+1)*nb]

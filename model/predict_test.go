@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -10,7 +11,6 @@ import (
 	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/mixture"
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // graphRowNLL runs the fused Gorgonia graph of w on (x, y) and returns its
@@ -39,22 +39,22 @@ func closeTo(got, want, tol float64) bool {
 func TestPredictMatchesGraph(t *testing.T) {
 	type tc struct {
 		name string
-		spec graph.Spec
+		spec arch.Spec
 	}
 	var cases []tc
-	for _, noise := range graph.Noises {
+	for _, noise := range arch.Noises {
 		for _, d := range []int{1, 2} {
 			cases = append(cases, tc{fmt.Sprintf("%s/d=%d", noise, d), testSpec(noise, d)})
 		}
 	}
-	for _, act := range []graph.Activation{graph.ReLU, graph.ELU, graph.SiLU} {
-		s := testSpec(graph.Diagonal, 2)
+	for _, act := range []arch.Activation{arch.ReLU, arch.ELU, arch.SiLU} {
+		s := testSpec(arch.Diagonal, 2)
 		s.Activation = act
 		cases = append(cases, tc{fmt.Sprintf("diagonal/d=2/%s", act), s})
 	}
-	for _, noise := range []graph.Noise{graph.Full, graph.Isotropic} {
+	for _, noise := range []arch.Noise{arch.Full, arch.Isotropic} {
 		s := testSpec(noise, 2)
-		s.Transform, s.SigmaMin = graph.Softplus, 0
+		s.Transform, s.SigmaMin = arch.Softplus, 0
 		cases = append(cases, tc{fmt.Sprintf("%s/d=2/softplus", noise), s})
 	}
 	const n = 9
@@ -93,7 +93,7 @@ func TestPredictMatchesGraph(t *testing.T) {
 //
 // with log p' from the graph run on standardized data.
 func TestPredictOriginalUnits(t *testing.T) {
-	for _, noise := range []graph.Noise{graph.Full, graph.Diagonal, graph.Fixed} {
+	for _, noise := range []arch.Noise{arch.Full, arch.Diagonal, arch.Fixed} {
 		t.Run(string(noise), func(t *testing.T) {
 			s := testSpec(noise, 2)
 			rng := rand.New(rand.NewPCG(3, 4))
@@ -135,7 +135,7 @@ func TestPredictOriginalUnits(t *testing.T) {
 func TestPredictFixedScales(t *testing.T) {
 	// With fixed noise, L'_k = diag(YStd ⊙ FixedSigma) for every row and
 	// component, whatever the network outputs.
-	s := testSpec(graph.Fixed, 2)
+	s := testSpec(arch.Fixed, 2)
 	w := randomWeights(t, s, rand.New(rand.NewPCG(1, 1)))
 	sc := data.IdentityScaler(2, 2)
 	sc.YStd = []float64{3, 0.5}
@@ -157,7 +157,7 @@ func TestPredictFixedScales(t *testing.T) {
 }
 
 func TestPredictReusesDst(t *testing.T) {
-	s := testSpec(graph.Full, 2)
+	s := testSpec(arch.Full, 2)
 	rng := rand.New(rand.NewPCG(5, 6))
 	m := newModel(t, randomWeights(t, s, rng), nil)
 	p := m.Predictor(8)
@@ -206,8 +206,8 @@ func TestPredictReusesDst(t *testing.T) {
 }
 
 func TestPredictAllocatesPerBatchNotPerRow(t *testing.T) {
-	s := graph.Spec{In: 1, Out: 1, K: 3, Hidden: []int{50, 50}, Activation: graph.ReLU, Noise: graph.Diagonal,
-		Transform: graph.Exp, Dtype: tensor.Float32}
+	s := arch.Spec{In: 1, Out: 1, K: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
+		Transform: arch.Exp, Dtype: arch.Float32}
 	rng := rand.New(rand.NewPCG(1, 2))
 	m := newModel(t, randomWeights(t, s, rng), nil)
 	x := normals(rng, 2048)
@@ -245,7 +245,7 @@ func TestPredictAllocatesPerBatchNotPerRow(t *testing.T) {
 }
 
 func TestPredictErrors(t *testing.T) {
-	s := testSpec(graph.Diagonal, 1)
+	s := testSpec(arch.Diagonal, 1)
 	s.SigmaMin = 0
 	w := randomWeights(t, s, rand.New(rand.NewPCG(8, 9)))
 	m := newModel(t, w, nil)
@@ -290,8 +290,8 @@ func TestPredictErrors(t *testing.T) {
 // BenchmarkPredict is the forward pass of the ex1d architecture (1 → 1,
 // K = 3, hidden [50, 50] ReLU, diagonal) on 4096 rows in one batch.
 func BenchmarkPredict(b *testing.B) {
-	s := graph.Spec{In: 1, Out: 1, K: 3, Hidden: []int{50, 50}, Activation: graph.ReLU, Noise: graph.Diagonal,
-		Transform: graph.Exp, Dtype: tensor.Float32}
+	s := arch.Spec{In: 1, Out: 1, K: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
+		Transform: arch.Exp, Dtype: arch.Float32}
 	rng := rand.New(rand.NewPCG(1, 2))
 	m := newModel(b, randomWeights(b, s, rng), nil)
 	const n = 4096
@@ -317,13 +317,13 @@ func BenchmarkPredict(b *testing.B) {
 // TestPredictFarOutsideIsFinite: covariates far outside any training range
 // still give valid mixtures (σ clamped), even with σ = exp(raw), σ_min = 0.
 func TestPredictFarOutsideIsFinite(t *testing.T) {
-	s := graph.Spec{In: 1, Out: 1, K: 3, Hidden: []int{8}, Activation: graph.ReLU, Noise: graph.Diagonal,
-		Transform: graph.Exp, Dtype: tensor.Float64}
+	s := arch.Spec{In: 1, Out: 1, K: 3, Hidden: []int{8}, Activation: arch.ReLU, Noise: arch.Diagonal,
+		Transform: arch.Exp, Dtype: arch.Float64}
 	w, err := graph.NewWeights(s, rand.New(rand.NewPCG(3, 3)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := New(s, w, []string{"x"}, []string{"y"}, data.IdentityScaler(1, 1), Summary{})
+	m, err := New(s, w.Arrays(), []string{"x"}, []string{"y"}, data.IdentityScaler(1, 1), Summary{})
 	if err != nil {
 		t.Fatal(err)
 	}

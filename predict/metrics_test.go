@@ -1,6 +1,7 @@
 package predict
 
 import (
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -11,7 +12,6 @@ import (
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"gonum.org/v1/gonum/stat/distuv"
-	"gorgonia.org/tensor"
 )
 
 // Standard normal quantiles Φ⁻¹(0.75), Φ⁻¹(0.9), Φ⁻¹(0.975) (scipy.stats.norm.ppf).
@@ -255,14 +255,14 @@ func TestEvaluatorErrors(t *testing.T) {
 // responses ya, yb with three diagonal components.
 func testModel(t *testing.T) *model.Model {
 	t.Helper()
-	s := graph.Spec{In: 2, Out: 2, K: 3, Hidden: []int{6}, Activation: graph.Tanh, Noise: graph.Diagonal,
-		Transform: graph.Exp, SigmaMin: 0.01, Dtype: tensor.Float64}
+	s := arch.Spec{In: 2, Out: 2, K: 3, Hidden: []int{6}, Activation: arch.Tanh, Noise: arch.Diagonal,
+		Transform: arch.Exp, SigmaMin: 0.01, Dtype: arch.Float64}
 	w, err := graph.NewWeights(s, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sc := data.Scaler{XMean: []float64{1, -1}, XStd: []float64{2, 0.5}, YMean: []float64{3, 0}, YStd: []float64{1.5, 0.2}}
-	m, err := model.New(s, w, []string{"xa", "xb"}, []string{"ya", "yb"}, sc, model.Summary{})
+	m, err := model.New(s, w.Arrays(), []string{"xa", "xb"}, []string{"ya", "yb"}, sc, model.Summary{})
 	if err != nil {
 		t.Fatal(err)
 	}

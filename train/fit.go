@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 
@@ -11,7 +12,6 @@ import (
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/model"
-	"gorgonia.org/tensor"
 )
 
 // Streams of the run's seed: each random choice draws from its own PCG
@@ -47,7 +47,7 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	case cfg.Data.ValidationFraction > 0:
 		tr, val = tr.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit)))
 	}
-	if cfg.Model.DType == config.Float32 {
+	if cfg.Model.DType == arch.Float32 {
 		for _, d := range []*data.Dataset{tr, val} {
 			if d == nil {
 				continue
@@ -64,17 +64,13 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	return &Data{Train: tr, Val: val, File: file, Scaler: sc}, nil
 }
 
-// SpecOf is the graph.Spec that cfg describes for xdim covariates and ydim
+// SpecOf is the arch.Spec that cfg describes for xdim covariates and ydim
 // responses.
-func SpecOf(cfg *config.Config, xdim, ydim int) graph.Spec {
+func SpecOf(cfg *config.Config, xdim, ydim int) arch.Spec {
 	m := cfg.Model
-	s := graph.Spec{In: xdim, Out: ydim, K: m.Components, Hidden: append([]int(nil), m.Hidden...),
-		Activation: graph.Activation(m.Activation), Noise: graph.Noise(m.Noise),
-		Transform: graph.Transform(m.Sigma), SigmaMin: m.SigmaMin, Dtype: tensor.Float32}
-	if m.DType == config.Float64 {
-		s.Dtype = tensor.Float64
-	}
-	if s.Noise == graph.Fixed {
+	s := arch.Spec{In: xdim, Out: ydim, K: m.Components, Hidden: append([]int(nil), m.Hidden...),
+		Activation: m.Activation, Noise: m.Noise, Transform: m.Sigma, SigmaMin: m.SigmaMin, Dtype: m.DType}
+	if s.Noise == arch.Fixed {
 		s.FixedSigma = make([]float64, ydim)
 		for j := range s.FixedSigma {
 			s.FixedSigma[j] = m.FixedSigma
@@ -86,9 +82,9 @@ func SpecOf(cfg *config.Config, xdim, ydim int) graph.Spec {
 // OptionsOf is the Options that cfg describes for a training set of n rows.
 func OptionsOf(cfg *config.Config, n int) Options {
 	t := cfg.Train
-	return Options{Steps: cfg.Steps(n), BatchSize: t.BatchSize, LR: t.LR, Schedule: Schedule(t.Schedule),
+	return Options{Steps: cfg.Steps(n), BatchSize: t.BatchSize, LR: t.LR, Schedule: t.Schedule,
 		Warmup: t.Warmup, Seed: t.Seed, ClipNorm: t.ClipNorm, WeightDecay: t.WeightDecay,
-		EvalEvery: t.EvalEvery, Patience: t.Patience, RestoreBest: t.RestoreBest, OnNaN: OnNaN(t.OnNaN),
+		EvalEvery: t.EvalEvery, Patience: t.Patience, RestoreBest: t.RestoreBest, OnNaN: t.OnNaN,
 		Threads: t.Threads}
 }
 
@@ -103,7 +99,7 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 // same config and data (nil: from the start).
 func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
-	w, err := graph.NewWeightsInit(spec, graph.Init(cfg.Model.Init), rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
+	w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,7 +125,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		v := res.BestValNLL
 		sum.BestValidationNLL = &v
 	}
-	m, err := model.New(spec, res.Weights, d.Train.XNames, d.Train.YNames, d.Scaler, sum)
+	m, err := model.New(spec, res.Weights.Arrays(), d.Train.XNames, d.Train.YNames, d.Scaler, sum)
 	if err != nil {
 		return nil, nil, errors.Join(err, runErr)
 	}

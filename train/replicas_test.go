@@ -1,6 +1,7 @@
 package train
 
 import (
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 // rounding of another summation order) those of one graph over the batch.
 func TestReplicasIndependentOfThreads(t *testing.T) {
 	d := ex1d(t, 700, 9)
-	w := newW(t, ex1dSpec(tensor.Float64), 2)
+	w := newW(t, ex1dSpec(arch.Float64), 2)
 	var losses []float64
 	var grads [][]float64
 	for _, threads := range []int{1, 2, 3, 8} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -15,19 +16,8 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// OnNaN says what Run does when the loss or a gradient is not finite.
-type OnNaN string
-
-const (
-	// Stop fails with an error naming the step; no weights with NaN leave Run.
-	Stop OnNaN = "stop"
-	// Rollback restores the weights, optimizer state and batch order of the
-	// last good checkpoint (taken every eval_every steps), halves the
-	// learning rate for the rest of the run and goes on; after maxRollbacks
-	// it fails as Stop.
-	Rollback OnNaN = "rollback"
-)
-
+// maxRollbacks bounds the rollbacks of arch.Rollback; after that Run fails
+// as with arch.Stop.
 const maxRollbacks = 8
 
 // Options are the settings of a run. Zero values are not defaults: the
@@ -36,7 +26,7 @@ type Options struct {
 	Steps     int     // optimizer steps, ≥ 1
 	BatchSize int     // rows per step; 0 or ≥ the training rows: full batch
 	LR        float64 // peak learning rate
-	Schedule  Schedule
+	Schedule  arch.Schedule
 	Warmup    int     // linear warm-up steps
 	Seed      uint64  // seeds the batches
 	ClipNorm  float64 // global gradient-norm threshold; 0: off
@@ -45,7 +35,7 @@ type Options struct {
 	EvalEvery   int // steps between validation evaluations, ≥ 1
 	Patience    int // evaluations without improvement before stopping; 0: off
 	RestoreBest bool
-	OnNaN       OnNaN
+	OnNaN       arch.OnNaN
 	// Threads is the number of workers that run the shards of a step; 0
 	// means GOMAXPROCS. The shards depend on the batch size alone, so the
 	// result does not depend on Threads.
@@ -203,7 +193,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 			if !finite {
 				what = "a gradient that is not finite"
 			}
-			if opt.OnNaN != Rollback || res.Rollbacks >= maxRollbacks {
+			if opt.OnNaN != arch.Rollback || res.Rollbacks >= maxRollbacks {
 				w.CopyFrom(good)
 				return nil, fmt.Errorf("train: step %d: %s; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)", step+1, what)
 			}
@@ -315,10 +305,14 @@ func (o Options) validate() error {
 		return fmt.Errorf("train: eval_every must be ≥ 1, got %d", o.EvalEvery)
 	case o.ClipNorm < 0 || o.WeightDecay < 0 || o.Patience < 0:
 		return errors.New("train: clip_norm, weight_decay and patience must be ≥ 0")
-	case o.OnNaN != Stop && o.OnNaN != Rollback:
-		return fmt.Errorf("train: unknown on_nan %q (want stop or rollback)", o.OnNaN)
 	}
-	return o.Schedule.validate()
+	if err := o.OnNaN.Validate(); err != nil {
+		return fmt.Errorf("train: on_nan: %w", err)
+	}
+	if err := o.Schedule.Validate(); err != nil {
+		return fmt.Errorf("train: schedule: %w", err)
+	}
+	return nil
 }
 
 // batcher copies the rows of each step into the graph's input tensors:

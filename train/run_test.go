@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -13,9 +14,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-func ex1dSpec(dt tensor.Dtype) graph.Spec {
-	return graph.Spec{In: 1, Out: 1, K: 3, Hidden: []int{50, 50}, Activation: graph.ReLU,
-		Noise: graph.Diagonal, Transform: graph.Exp, SigmaMin: 0, Dtype: dt}
+func ex1dSpec(dt arch.DType) arch.Spec {
+	return arch.Spec{In: 1, Out: 1, K: 3, Hidden: []int{50, 50}, Activation: arch.ReLU,
+		Noise: arch.Diagonal, Transform: arch.Exp, SigmaMin: 0, Dtype: dt}
 }
 
 func ex1d(t testing.TB, n int, seed uint64) *data.Dataset {
@@ -27,10 +28,10 @@ func ex1d(t testing.TB, n int, seed uint64) *data.Dataset {
 }
 
 func baseOptions(steps int) Options {
-	return Options{Steps: steps, LR: 0.005, Schedule: Cosine, EvalEvery: 50, OnNaN: Stop}
+	return Options{Steps: steps, LR: 0.005, Schedule: arch.Cosine, EvalEvery: 50, OnNaN: arch.Stop}
 }
 
-func newW(t testing.TB, s graph.Spec, seed uint64) *graph.Weights {
+func newW(t testing.TB, s arch.Spec, seed uint64) *graph.Weights {
 	w, err := graph.NewWeights(s, rand.New(rand.NewPCG(seed, 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func TestConvergesOnEx1d(t *testing.T) {
 		steps = 600
 	}
 	d := ex1d(t, 512, 1)
-	w := newW(t, ex1dSpec(tensor.Float32), 0)
+	w := newW(t, ex1dSpec(arch.Float32), 0)
 	res, err := Run(context.Background(), w, d, nil, baseOptions(steps))
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +63,8 @@ func TestConvergesOnEx1d(t *testing.T) {
 func TestSameSeedSameWeights(t *testing.T) {
 	d := ex1d(t, 200, 2)
 	tr, val := d.Split(0.2, rand.New(rand.NewPCG(3, 3)))
-	run := func() []graph.Array {
-		w := newW(t, ex1dSpec(tensor.Float32), 7)
+	run := func() []arch.Array {
+		w := newW(t, ex1dSpec(arch.Float32), 7)
 		o := baseOptions(60)
 		o.BatchSize, o.Seed, o.EvalEvery, o.RestoreBest = 32, 5, 10, true
 		if _, err := Run(context.Background(), w, tr, val, o); err != nil {
@@ -115,14 +116,14 @@ func TestCosineSchedule(t *testing.T) {
 		t    int
 		want float64
 	}{{0, 0.005}, {500, 0.005 * (1 + math.Cos(math.Pi/4)) / 2}, {1000, 0.0025}, {1999, 0.005 * (1 + math.Cos(math.Pi*1999/2000)) / 2}} {
-		if got := rate(Cosine, 0.005, tc.t, 2000, 0); math.Abs(got-tc.want) > 1e-15 {
+		if got := rate(arch.Cosine, 0.005, tc.t, 2000, 0); math.Abs(got-tc.want) > 1e-15 {
 			t.Fatalf("rate(%d) = %v, want %v", tc.t, got, tc.want)
 		}
 	}
-	if got := rate(Cosine, 1, 4, 100, 10); got != 0.5 {
+	if got := rate(arch.Cosine, 1, 4, 100, 10); got != 0.5 {
 		t.Fatalf("warm-up rate(4 of 10) = %v, want 0.5", got)
 	}
-	if got := rate(Constant, 0.3, 77, 100, 0); got != 0.3 {
+	if got := rate(arch.Constant, 0.3, 77, 100, 0); got != 0.3 {
 		t.Fatalf("constant rate = %v, want 0.3", got)
 	}
 }
@@ -130,13 +131,13 @@ func TestCosineSchedule(t *testing.T) {
 func TestNaNGuard(t *testing.T) {
 	d := ex1d(t, 128, 4)
 	// A huge learning rate with σ = exp(raw) and no floor blows up quickly.
-	for _, mode := range []OnNaN{Stop, Rollback} {
+	for _, mode := range []arch.OnNaN{arch.Stop, arch.Rollback} {
 		t.Run(string(mode), func(t *testing.T) {
-			w := newW(t, ex1dSpec(tensor.Float32), 1)
+			w := newW(t, ex1dSpec(arch.Float32), 1)
 			o := baseOptions(300)
-			o.LR, o.Schedule, o.OnNaN, o.EvalEvery = 50, Constant, mode, 5
+			o.LR, o.Schedule, o.OnNaN, o.EvalEvery = 50, arch.Constant, mode, 5
 			res, err := Run(context.Background(), w, d, nil, o)
-			if mode == Stop {
+			if mode == arch.Stop {
 				if err == nil || !strings.Contains(err.Error(), "step ") {
 					t.Fatalf("got err %v, want an error naming the step", err)
 				}
@@ -153,9 +154,9 @@ func TestNaNGuard(t *testing.T) {
 func TestEarlyStoppingRestoresBest(t *testing.T) {
 	d := ex1d(t, 300, 5)
 	tr, val := d.Split(0.3, rand.New(rand.NewPCG(1, 1)))
-	w := newW(t, ex1dSpec(tensor.Float64), 3)
+	w := newW(t, ex1dSpec(arch.Float64), 3)
 	o := baseOptions(3000)
-	o.Schedule, o.LR, o.EvalEvery, o.Patience, o.RestoreBest = Constant, 0.01, 20, 5, true
+	o.Schedule, o.LR, o.EvalEvery, o.Patience, o.RestoreBest = arch.Constant, 0.01, 20, 5, true
 	res, err := Run(context.Background(), w, tr, val, o)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +183,7 @@ func TestEarlyStoppingRestoresBest(t *testing.T) {
 
 func TestInterruptKeepsGoodWeights(t *testing.T) {
 	d := ex1d(t, 64, 6)
-	w := newW(t, ex1dSpec(tensor.Float32), 1)
+	w := newW(t, ex1dSpec(arch.Float32), 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	o := baseOptions(1000)
 	o.Progress = func(p Progress) {
@@ -203,7 +204,7 @@ func TestInterruptKeepsGoodWeights(t *testing.T) {
 // the mean of the per-row NLLs of one graph over all rows.
 func TestEvaluatorChunks(t *testing.T) {
 	d := ex1d(t, evalChunk+300, 3)
-	w := newW(t, ex1dSpec(tensor.Float64), 5)
+	w := newW(t, ex1dSpec(arch.Float64), 5)
 	ev, err := newEvaluator(w, d)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/gob"
 	"fmt"
+	"github.com/mdn-go/mdn/arch"
 	"io"
 
 	"github.com/mdn-go/mdn/graph"
@@ -13,8 +14,8 @@ import (
 // NaN and every bit of the floats.
 type State struct {
 	Planned, Step int // steps planned and done
-	Weights, Good []graph.Array
-	Best          []graph.Array // nil before the first evaluation
+	Weights, Good []arch.Array
+	Best          []arch.Array // nil before the first evaluation
 	Adam          adamState
 	GoodAdam      adamState
 	GoodStep      int

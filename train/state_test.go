@@ -3,11 +3,10 @@ package train
 import (
 	"bytes"
 	"context"
+	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"gorgonia.org/tensor"
 )
 
 // TestResumeEqualsUninterrupted interrupts a run, writes and reads its
@@ -18,7 +17,7 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	tr, val := d.Split(0.2, rand.New(rand.NewPCG(1, 2)))
 	o := baseOptions(120)
 	o.BatchSize, o.Seed, o.EvalEvery, o.RestoreBest, o.Patience = 64, 3, 10, true, 50
-	spec := ex1dSpec(tensor.Float32)
+	spec := ex1dSpec(arch.Float32)
 
 	w1 := newW(t, spec, 4)
 	full, err := Run(context.Background(), w1, tr, val, o)

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -151,7 +151,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	newWorker := func() func(*chunk) error {
 		p := m.Predictor(chunkRows)
 		var mix []mixture.Mixture
-		pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == graph.Full,
+		pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == arch.Full,
 			q: q, level: o.level, json: o.json}
 		return func(c *chunk) error {
 			var err error
@@ -168,7 +168,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 			return nil
 		}
 	}
-	pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == graph.Full, q: q}
+	pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == arch.Full, q: q}
 	err = writeStream(io, o.out, func(w stdio.Writer) error {
 		if !o.json {
 			if _, err := w.Write(csvHeader(m.XNames, pf.columns())); err != nil {

@@ -1,0 +1,162 @@
+package arch
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Spec describes an MDN: two MLP trunks (Bishop 1994; the layout of
+// tonyduan/mixture-density-network) over covariates x ∈ ℝ^In,
+//
+//	pi trunk:     x → Linear-act-…-Linear → K logits → log-softmax → log π
+//	normal trunk: x → Linear-act-…-Linear → [μ (K·Out) | scale channels]
+//
+// The normal trunk's output channels are, per row, the K·Out means in
+// component-major order (μ_k[j] at k·Out+j), then the scale channels of the
+// noise model (see ScaleChannels).
+type Spec struct {
+	In, Out, K int
+	// Hidden sizes of each trunk; default [50 50] in the original.
+	Hidden     []int
+	Activation Activation
+	Noise      Noise
+	// FixedSigma is s_j for Fixed noise, one per response dimension, in the
+	// units the network sees (standardized units when standardizing).
+	FixedSigma []float64
+	Transform  Transform
+	// SigmaMin is the floor σ_min added to every learned scale (and to the
+	// diagonal of L for Full), in the units the network sees.
+	SigmaMin float64
+	// Dtype is the type of the training graph.
+	Dtype DType
+}
+
+// ScaleChannels is the number of scale channels of the normal trunk:
+//
+//	full: K·Out(Out+1)/2   (per component: Out diagonal raws, then the strict
+//	                        lower triangle row by row: (1,0), (2,0), (2,1), …)
+//	diagonal: K·Out    isotropic: K    isotropic_across_clusters: 1    fixed: 0
+func (s Spec) ScaleChannels() int {
+	switch s.Noise {
+	case Full:
+		return s.K * s.Out * (s.Out + 1) / 2
+	case Diagonal:
+		return s.K * s.Out
+	case Isotropic:
+		return s.K
+	case IsotropicAcrossClusters:
+		return 1
+	}
+	return 0
+}
+
+// NormalChannels is the width of the normal trunk's output: K·Out + ScaleChannels.
+func (s Spec) NormalChannels() int { return s.K*s.Out + s.ScaleChannels() }
+
+// Clone returns a copy of s that shares no slices with it.
+func (s Spec) Clone() Spec {
+	s.Hidden = append([]int(nil), s.Hidden...)
+	if s.FixedSigma != nil {
+		s.FixedSigma = append([]float64(nil), s.FixedSigma...)
+	}
+	return s
+}
+
+// Validate reports the first problem with s, naming the field.
+func (s Spec) Validate() error {
+	switch {
+	case s.In < 1:
+		return fmt.Errorf("input dimension must be ≥ 1, got %d", s.In)
+	case s.Out < 1:
+		return fmt.Errorf("output dimension must be ≥ 1, got %d", s.Out)
+	case s.K < 1:
+		return fmt.Errorf("components must be ≥ 1, got %d", s.K)
+	case len(s.Hidden) == 0:
+		return errors.New("hidden must have at least one layer")
+	}
+	for i, h := range s.Hidden {
+		if h < 1 {
+			return fmt.Errorf("hidden[%d] must be ≥ 1, got %d", i, h)
+		}
+	}
+	if err := s.Activation.Validate(); err != nil {
+		return fmt.Errorf("activation: %w", err)
+	}
+	if err := s.Transform.Validate(); err != nil {
+		return fmt.Errorf("sigma transform: %w", err)
+	}
+	if !(s.SigmaMin >= 0) || math.IsInf(s.SigmaMin, 0) {
+		return fmt.Errorf("sigma_min must be finite and ≥ 0, got %v", s.SigmaMin)
+	}
+	if err := s.Noise.Validate(); err != nil {
+		return fmt.Errorf("noise: %w", err)
+	}
+	if s.Noise == Fixed {
+		if len(s.FixedSigma) != s.Out {
+			return fmt.Errorf("fixed noise needs %d sigmas, got %d", s.Out, len(s.FixedSigma))
+		}
+		for j, v := range s.FixedSigma {
+			if !(v > 0) || math.IsInf(v, 0) {
+				return fmt.Errorf("fixed sigma[%d] must be finite and > 0, got %v", j, v)
+			}
+		}
+	}
+	if n := s.params(); n > MaxParams {
+		return fmt.Errorf("the network would have %.3g parameters; at most %d are supported", n, MaxParams)
+	}
+	if err := s.Dtype.Validate(); err != nil {
+		return fmt.Errorf("dtype: %w", err)
+	}
+	return nil
+}
+
+// SigmaGrad is the σ transform f(r) = σ_min + t(r) of a raw output r and
+// its derivative f'(r):
+//
+//	exp:      f = σ_min + exp(r),                   f' = exp(r)
+//	softplus: f = σ_min + max(r,0) + log1p(e^−|r|),  f' = sigmoid(r)
+//
+// (the softplus form is stable for large |r|).
+func (s Spec) SigmaGrad(r float64) (f, df float64) {
+	if s.Transform == Softplus {
+		e := math.Exp(-math.Abs(r))
+		sp := math.Max(r, 0) + math.Log1p(e)
+		var sg float64
+		if r >= 0 {
+			sg = 1 / (1 + e)
+		} else {
+			sg = e / (1 + e)
+		}
+		return s.SigmaMin + sp, sg
+	}
+	e := math.Exp(r)
+	return s.SigmaMin + e, e
+}
+
+// Sigma is the positive scale σ_min + t(r) for a raw output r.
+func (s Spec) Sigma(r float64) float64 { v, _ := s.SigmaGrad(r); return v }
+
+// MaxParams bounds the parameter count (1 GiB of float32 weights), so that a
+// typo in a config or a corrupt model file is an error, not an attempt to
+// allocate terabytes.
+const MaxParams = 1 << 28
+
+// params is the number of parameters of s, in float64 so it cannot overflow.
+func (s Spec) params() float64 {
+	var n float64
+	for _, out := range []int{s.K, s.NormalChannels()} {
+		sz := s.TrunkSizes(out)
+		for i := 0; i+1 < len(sz); i++ {
+			n += float64(sz[i]+1) * float64(sz[i+1])
+		}
+	}
+	return n
+}
+
+// TrunkSizes is [In, Hidden..., out]: the layer widths of a trunk with out
+// outputs (K for the pi trunk, NormalChannels for the normal trunk).
+func (s Spec) TrunkSizes(out int) []int {
+	sz := append([]int{s.In}, s.Hidden...)
+	return append(sz, out)
+}

@@ -1,9 +1,12 @@
 package data
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -48,8 +51,66 @@ func Names() []string {
 // returns an error for an unknown name (listing the known ones), n < 1, or a
 // nil rng.
 func Generate(name string, n int, rng *rand.Rand) (*Dataset, error) {
-	var gen func(d *Dataset, rng *rand.Rand)
-	var xNames, yNames []string
+	gen, xNames, yNames, err := generator(name, n, rng)
+	if err != nil {
+		return nil, err
+	}
+	d := newBlock(xNames, yNames, n)
+	gen(d, rng, 0, n)
+	return d, nil
+}
+
+// genBlock is the number of rows WriteGenerated generates at a time.
+const genBlock = 4096
+
+// WriteGenerated writes n rows of the synthetic dataset name, drawn from
+// rng, to w as CSV (as Dataset.WriteCSV does), generating and writing 4096
+// rows at a time, so that memory does not grow with n. The output is the
+// same, byte for byte, as Generate followed by WriteCSV.
+func WriteGenerated(w io.Writer, name string, n int, rng *rand.Rand) error {
+	gen, xNames, yNames, err := generator(name, n, rng)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf []byte
+	for j, c := range append(slices.Clone(xNames), yNames...) {
+		if j > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendCSVField(buf, c)
+	}
+	buf = append(buf, '\n')
+	d := newBlock(xNames, yNames, min(n, genBlock))
+	for i0 := 0; i0 < n; i0 += genBlock {
+		if rows := min(genBlock, n-i0); rows < d.N {
+			d = newBlock(xNames, yNames, rows)
+		}
+		gen(d, rng, i0, n)
+		for i := range d.N {
+			x, y := d.Row(i)
+			buf = append(appendValues(append(appendValues(buf, x), ','), y), '\n')
+		}
+		if _, err := bw.Write(buf); err != nil {
+			return fmt.Errorf("data: write csv: %w", err)
+		}
+		buf = buf[:0]
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("data: write csv: %w", err)
+	}
+	return nil
+}
+
+func newBlock(xNames, yNames []string, n int) *Dataset {
+	return &Dataset{XNames: xNames, YNames: yNames, N: n, XDim: len(xNames), YDim: len(yNames),
+		X: make([]float64, n*len(xNames)), Y: make([]float64, n*len(yNames))}
+}
+
+// generator returns the row generator of dataset name and its columns. A
+// generator fills the d.N rows of d, which are rows i0… of a dataset of
+// total rows.
+func generator(name string, n int, rng *rand.Rand) (gen func(d *Dataset, rng *rand.Rand, i0, total int), xNames, yNames []string, err error) {
 	switch name {
 	case "ex1d":
 		gen, xNames, yNames = genEx1d, []string{"x"}, []string{"y"}
@@ -62,25 +123,15 @@ func Generate(name string, n int, rng *rand.Rand) (*Dataset, error) {
 		xNames = []string{"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}
 		yNames = []string{"y1", "y2"}
 	default:
-		return nil, fmt.Errorf("data: unknown dataset %q; known: %s", name, strings.Join(Names(), ", "))
+		return nil, nil, nil, fmt.Errorf("data: unknown dataset %q; known: %s", name, strings.Join(Names(), ", "))
 	}
 	if n < 1 {
-		return nil, fmt.Errorf("data: generate %s: n must be ≥ 1, got %d", name, n)
+		return nil, nil, nil, fmt.Errorf("data: generate %s: n must be ≥ 1, got %d", name, n)
 	}
 	if rng == nil {
-		return nil, fmt.Errorf("data: generate %s: nil rng", name)
+		return nil, nil, nil, fmt.Errorf("data: generate %s: nil rng", name)
 	}
-	d := &Dataset{
-		XNames: xNames,
-		YNames: yNames,
-		N:      n,
-		XDim:   len(xNames),
-		YDim:   len(yNames),
-		X:      make([]float64, n*len(xNames)),
-		Y:      make([]float64, n*len(yNames)),
-	}
-	gen(d, rng)
-	return d, nil
+	return gen, xNames, yNames, nil
 }
 
 // Linspace returns n evenly spaced values from start to stop inclusive,
@@ -109,19 +160,31 @@ func Linspace(start, stop float64, n int) []float64 {
 	return v
 }
 
+// linspaceAt is Linspace(start, stop, n)[i], without the slice.
+func linspaceAt(start, stop float64, n, i int) float64 {
+	if n == 1 {
+		return start
+	}
+	if i == n-1 {
+		return stop
+	}
+	step := (stop - start) / float64(n-1)
+	return float64(float64(i)*step) + start
+}
+
 // ex1dX is the ex1d covariate given y and a standard normal draw.
 func ex1dX(y, eps float64) float64 {
 	return 7*math.Sin(5*y) + 0.5*y + 0.5*eps
 }
 
-func genEx1d(d *Dataset, rng *rand.Rand) {
-	copy(d.Y, Linspace(-1, 1, d.N))
+func genEx1d(d *Dataset, rng *rand.Rand, i0, total int) {
 	for i := range d.N {
+		d.Y[i] = linspaceAt(-1, 1, total, i0+i)
 		d.X[i] = ex1dX(d.Y[i], rng.NormFloat64())
 	}
 }
 
-func genEx1dUniform(d *Dataset, rng *rand.Rand) {
+func genEx1dUniform(d *Dataset, rng *rand.Rand, _, _ int) {
 	for i := range d.N {
 		y := -1 + 2*rng.Float64()
 		d.Y[i] = y
@@ -129,7 +192,7 @@ func genEx1dUniform(d *Dataset, rng *rand.Rand) {
 	}
 }
 
-func genRing2d(d *Dataset, rng *rand.Rand) {
+func genRing2d(d *Dataset, rng *rand.Rand, _, _ int) {
 	for i := range d.N {
 		x := -1 + 2*rng.Float64()
 		theta := 2 * math.Pi * rng.Float64()
@@ -159,7 +222,7 @@ func softplus(z float64) float64 {
 	return math.Log1p(math.Exp(z))
 }
 
-func genBimodal8(d *Dataset, rng *rand.Rand) {
+func genBimodal8(d *Dataset, rng *rand.Rand, _, _ int) {
 	for i := range d.N {
 		x := d.X[8*i : 8*i+8]
 		for j := range x {

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"bytes"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -347,5 +349,31 @@ func TestTrueLogDensityIntegratesToOne(t *testing.T) {
 		if !near(total, 1, 1e-9) {
 			t.Errorf("trial %d: got integral %v, want 1 ± 1e-9", trial, total)
 		}
+	}
+}
+
+// WriteGenerated streams exactly what Generate then WriteCSV write, for
+// sizes around the block boundary.
+func TestWriteGeneratedMatchesGenerate(t *testing.T) {
+	for _, name := range Names() {
+		for _, n := range []int{1, 2, 4095, 4096, 4097, 9000} {
+			d, err := Generate(name, n, rand.New(rand.NewPCG(3, 0)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, got bytes.Buffer
+			if err := d.WriteCSV(&want); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteGenerated(&got, name, n, rand.New(rand.NewPCG(3, 0))); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("%s n=%d: streamed output differs from Generate+WriteCSV", name, n)
+			}
+		}
+	}
+	if err := WriteGenerated(io.Discard, "nope", 3, rand.New(rand.NewPCG(0, 0))); err == nil {
+		t.Fatal("unknown name accepted")
 	}
 }

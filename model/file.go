@@ -13,7 +13,7 @@ import (
 
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/atomicfile"
+	"github.com/mdn-go/mdn/internal/output"
 )
 
 // fileJSON is the layout of a model file as written. Floats are written by
@@ -85,12 +85,25 @@ type arrayIn struct {
 	Data  json.RawMessage `json:"data"`
 }
 
-// Save writes m to path as indented JSON, atomically: a reader of path sees
-// the old file or the complete new one. It checks m first (Validate). Saving
-// one model twice gives identical bytes.
+// Save writes m to path as indented JSON (see Encode) through package
+// internal/output: atomically for a regular file, so a reader of path sees
+// the old file or the complete new one; in place for a device or FIFO; a
+// symbolic link is followed, never replaced.
 func (m *Model) Save(path string) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("model: %s: %w", path, err)
+	}
+	if err := output.Write("", path, nil, m.Encode); err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	return nil
+}
+
+// Encode writes m as the indented JSON of the model file. It checks m first
+// (Validate). Encoding one model twice gives identical bytes.
+func (m *Model) Encode(w io.Writer) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("model: %w", err)
 	}
 	s := m.Spec
 	f := fileJSON{
@@ -109,16 +122,10 @@ func (m *Model) Save(path string) error {
 	}
 	c, err := json.Marshal(f)
 	if err != nil {
-		return fmt.Errorf("model: %s: %w", path, err)
-	}
-	b := indent(c)
-	if err := atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	}); err != nil {
 		return fmt.Errorf("model: %w", err)
 	}
-	return nil
+	_, err = w.Write(indent(c))
+	return err
 }
 
 // indent lays out compact JSON (as encoding/json writes it: no white

@@ -9,14 +9,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/atomicfile"
+	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/spf13/cobra"
@@ -203,31 +202,47 @@ func predictChunk(p *model.Predictor, c *chunk, xdim int, name string, dst []mix
 	return nil, err
 }
 
-// writeStream writes with fill to path atomically, or buffered to standard
-// output when path is "".
-func writeStream(io streams, path string, fill func(w io.Writer) error) error {
+// inputOf is the output.Input of a file flag; "-" is the command's
+// standard input.
+func inputOf(st streams, flag, path string) output.Input {
+	in := output.Input{Flag: flag, Path: path}
+	if f, ok := st.in.(*os.File); ok {
+		in.File = f
+	}
+	return in
+}
+
+// resolveOut checks the output path of flag before any work (package
+// internal/output): its directory exists and takes a new file, it is not a
+// directory and not the same file as any of inputs. For path "" (standard
+// output) it returns nil, after checking that standard output is not one of
+// the inputs either.
+func resolveOut(st streams, cmd, flag, path string, inputs ...output.Input) (*output.Target, error) {
 	if path == "" {
-		bw := bufio.NewWriterSize(io.out, 1<<16)
+		if err := output.CheckStdout(st.out, inputs...); err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+		return nil, nil
+	}
+	t, err := output.Resolve(flag, path, inputs...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return t, nil
+}
+
+// writeStream writes with fill to t (see package internal/output), or
+// buffered to standard output when t is nil.
+func writeStream(st streams, t *output.Target, fill func(w io.Writer) error) error {
+	if t == nil {
+		bw := bufio.NewWriterSize(st.out, 1<<16)
 		if err := fill(bw); err != nil {
 			bw.Flush()
 			return err
 		}
 		return bw.Flush()
 	}
-	return atomicfile.Write(path, fill)
-}
-
-// checkOut checks that the directory of an output file exists, so that a
-// bad --out fails before any work; "" (standard output) is fine.
-func checkOut(cmd, flag, path string) error {
-	if path == "" {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("%s: %s %s: directory %s does not exist", cmd, flag, path, dir)
-	}
-	return nil
+	return t.Write(fill)
 }
 
 // csvHeader returns the CSV header line of names, quoted where CSV needs it.

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/atomicfile"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
@@ -45,22 +44,22 @@ func fills(v []float64, r plot.Range) bool {
 	return lo >= r.Min && hi <= r.Max && hi-lo >= (r.Max-r.Min)/2
 }
 
-// writeDefaultFigure draws the original's figure for a 1-D covariate and
-// response: observed vs sampled 2-D histograms, 35 bins. Ranges come from
-// xr and yr, else the original's window when the data fill it (see fills),
-// else the data.
-func writeDefaultFigure(path string, m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Range) error {
+// defaultFigure returns the drawing of the original's figure for a 1-D
+// covariate and response: observed vs sampled 2-D histograms, 35 bins.
+// Ranges come from xr and yr, else the original's window when the data fill
+// it (see fills), else the data.
+func defaultFigure(m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Range) (func(io.Writer) error, error) {
 	if d.XDim != 1 || d.YDim != 1 {
-		return fmt.Errorf("plot: the default figure needs one covariate and one response column, the model has %d and %d (use --kind scatter for d > 1)", d.XDim, d.YDim)
+		return nil, fmt.Errorf("the default figure needs one covariate and one response column, the model has %d and %d (use --kind scatter for d > 1)", d.XDim, d.YDim)
 	}
 	smp, err := sampleRows(m, d, rand.New(rand.NewPCG(seed, 7)))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if xr == nil && yr == nil && fills(d.X, ex1dX) && fills(d.Y, ex1dY) {
 		xr, yr = &ex1dX, &ex1dY
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
+	return func(w io.Writer) error {
 		return plot.Hist2DPair(w, d.X, d.Y, d.X, smp, plot.Hist2DOptions{XRange: xr, YRange: yr})
-	})
+	}, nil
 }

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
+	stdio "io"
 	"math/rand/v2"
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/atomicfile"
 	"github.com/spf13/cobra"
 )
 
@@ -45,17 +44,16 @@ func runGen(_ context.Context, io streams, o *genOptions) error {
 	if o.n < 1 {
 		return fmt.Errorf("gen: --n must be ≥ 1, got %d", o.n)
 	}
-	d, err := data.Generate(o.name, o.n, rand.New(rand.NewPCG(o.seed, 0)))
+	tgt, err := resolveOut(io, "gen", "--out", o.out)
 	if err != nil {
+		return err
+	}
+	if _, err := data.Generate(o.name, 1, rand.New(rand.NewPCG(0, 0))); err != nil {
+		return fmt.Errorf("gen: %w", err) // an unknown name, before any file is touched
+	}
+	rng := rand.New(rand.NewPCG(o.seed, 0))
+	if err := writeStream(io, tgt, func(w stdio.Writer) error { return data.WriteGenerated(w, o.name, o.n, rng) }); err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
-	return writeOut(io, o.out, d.WriteCSV)
-}
-
-// writeOut writes with fill to path atomically, or to stdout when path is "".
-func writeOut(io streams, path string, fill func(w io.Writer) error) error {
-	if path == "" {
-		return fill(io.out)
-	}
-	return atomicfile.Write(path, fill)
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/atomicfile"
+	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
@@ -47,6 +47,7 @@ type plotOptions struct {
 	x, y             string
 	xrange, yrange   string
 	changed          func(name string) bool
+	target           *output.Target // resolved --out
 }
 
 func newPlotCmd(io streams) *cobra.Command {
@@ -128,7 +129,9 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	if err := checkOut("plot", "--out", o.out); err != nil {
+	o.target, err = resolveOut(io, "plot", "--out", o.out, inputOf(io, "--model", o.model),
+		inputOf(io, "--data", o.data), inputOf(io, "--history", o.history))
+	if err != nil {
 		return err
 	}
 	if o.kind == "history" {
@@ -147,7 +150,10 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	}
 	switch o.kind {
 	case "default":
-		err = writeDefaultFigure(o.out, m, d, o.seed, xr, yr)
+		var draw func(stdio.Writer) error
+		if draw, err = defaultFigure(m, d, o.seed, xr, yr); err == nil {
+			err = writePNG(o, draw)
+		}
 	case "density":
 		err = plotDensity(o, m, d, xr, yr)
 	case "scatter":
@@ -178,9 +184,9 @@ func parseRange(flag, s string) (*plot.Range, error) {
 	return &plot.Range{Min: v[0], Max: v[1]}, nil
 }
 
-// writePNG writes a figure atomically to path.
-func writePNG(path string, draw func(w stdio.Writer) error) error {
-	return atomicfile.Write(path, draw)
+// writePNG writes a figure to --out (see package internal/output).
+func writePNG(o *plotOptions, draw func(w stdio.Writer) error) error {
+	return o.target.Write(draw)
 }
 
 // axes resolves --x and --y for density, pit and quantiles to a covariate
@@ -301,7 +307,7 @@ func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.R
 		}
 		return mg.Means, mg.Weights(nil)
 	}
-	err = writePNG(o.out, func(w stdio.Writer) error {
+	err = writePNG(o, func(w stdio.Writer) error {
 		return plot.Density(w, density, means, obsX, obsY, plot.DensityOptions{XRange: *xr, YRange: *yr,
 			NX: gridPoints, NY: gridPoints, XLabel: m.XNames[xi], YLabel: m.YNames[yi],
 			Title: fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])})
@@ -334,7 +340,7 @@ func plotScatter(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.R
 	if err != nil {
 		return err
 	}
-	return writePNG(o.out, func(w stdio.Writer) error {
+	return writePNG(o, func(w stdio.Writer) error {
 		return plot.Scatter(w, column(d.Y, d.YDim, a), column(d.Y, d.YDim, b), column(smp, d.YDim, a), column(smp, d.YDim, b),
 			plot.ScatterOptions{XRange: xr, YRange: yr, XLabel: m.YNames[a], YLabel: m.YNames[b]})
 	})
@@ -357,7 +363,7 @@ func plotPIT(o *plotOptions, m *model.Model, d *data.Dataset) error {
 		}
 		u[i] = mg.CDF(d.Y[i*d.YDim+yi])
 	}
-	return writePNG(o.out, func(w stdio.Writer) error {
+	return writePNG(o, func(w stdio.Writer) error {
 		return plot.PIT(w, u, plot.PITOptions{Bins: predict.PITBins, Title: "PIT histogram of " + m.YNames[yi]})
 	})
 }
@@ -400,7 +406,7 @@ func plotQuantiles(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot
 			}
 		}
 	}
-	return writePNG(o.out, func(w stdio.Writer) error {
+	return writePNG(o, func(w stdio.Writer) error {
 		return plot.Quantiles(w, obsX, obsY, grid, lower, upper, median, levels, modesX, modesY,
 			plot.QuantilesOptions{XRange: xr, YRange: yr, XLabel: m.XNames[xi], YLabel: m.YNames[yi]})
 	})
@@ -419,7 +425,7 @@ func plotHistory(o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	if err := writePNG(o.out, func(w stdio.Writer) error {
+	if err := writePNG(o, func(w stdio.Writer) error {
 		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})
 	}); err != nil {
 		return fmt.Errorf("plot: %w", err)

@@ -134,7 +134,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if predict.CheckLevel(o.level) != nil {
 		return fmt.Errorf("predict: --level must be in (0, 1), got %v", o.level)
 	}
-	if err := checkOut("predict", "--out", o.out); err != nil {
+	tgt, err := resolveOut(io, "predict", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
+	if err != nil {
 		return err
 	}
 	m, err := model.Load(o.model)
@@ -169,7 +170,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		}
 	}
 	pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == arch.Full, q: q}
-	err = writeStream(io, o.out, func(w stdio.Writer) error {
+	err = writeStream(io, tgt, func(w stdio.Writer) error {
 		if !o.json {
 			if _, err := w.Write(csvHeader(m.XNames, pf.columns())); err != nil {
 				return err

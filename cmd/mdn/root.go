@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 )
@@ -50,8 +51,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "mdn: %s\n", oneLine(err))
+	if cmd, err := root.ExecuteContextC(ctx); err != nil {
+		msg := oneLine(err)
+		// Every message names the command: "mdn: train: config: …".
+		if cmd != nil && cmd != root && !strings.HasPrefix(msg, cmd.Name()+": ") {
+			msg = cmd.Name() + ": " + msg
+		}
+		fmt.Fprintf(stderr, "mdn: %s\n", bounded(msg))
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.code
@@ -59,6 +65,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	return 0
+}
+
+// maxMessage is the longest error message mdn prints, in bytes; the
+// libraries already list at most a few names ("and N more"), this is the
+// backstop for anything else a huge input could put into a message.
+const maxMessage = 2000
+
+// bounded cuts msg to maxMessage bytes (on a UTF-8 boundary), saying how
+// much was left out.
+func bounded(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d more bytes)", msg[:cut], len(msg)-cut)
 }
 
 func oneLine(err error) string {

@@ -12,6 +12,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// directSamples is the number of draws per row above which sample streams
+// each row's lines as it draws them (one worker) rather than formatting
+// whole chunks in parallel: (workers+2)·chunkRows·directSamples lines, about
+// 40 MB on two cores, is the most that is held in memory.
+const directSamples = 64
+
 type sampleOptions struct {
 	model       string
 	input       string
@@ -69,7 +75,8 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	if mixture.CheckTemperature(o.temperature) != nil {
 		return fmt.Errorf("sample: --temperature must be finite and > 0, got %v", o.temperature)
 	}
-	if err := checkOut("sample", "--out", o.out); err != nil {
+	tgt, err := resolveOut(io, "sample", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
+	if err != nil {
 		return err
 	}
 	m, err := model.Load(o.model)
@@ -83,6 +90,10 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	defer closeIn()
 	in, out := m.Spec.In, m.Spec.Out
 	name := o.input
+	// direct is the writer that a worker writes its lines to itself, for
+	// many draws per row: then one worker formats the chunks in order and
+	// streams them out, instead of holding chunkRows·n-samples lines.
+	var direct stdio.Writer
 	newWorker := func() func(*chunk) error {
 		p := m.Predictor(chunkRows)
 		var mix []mixture.Mixture
@@ -102,22 +113,35 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 					mi = mi.WithTemperature(o.temperature)
 				}
 				x := c.x[i*in : (i+1)*in]
-				for range o.nSamples {
+				for s := range o.nSamples {
 					mi.Sample(rng, y)
 					buf = appendFloats(buf, true, x...)
 					buf = appendFloats(buf, false, y...)
 					buf = append(buf, '\n')
+					if direct != nil && (len(buf) >= 1<<16 || s == o.nSamples-1) {
+						if _, err := direct.Write(buf); err != nil {
+							return err
+						}
+						buf = buf[:0]
+						if ctx.Err() != nil {
+							return ctx.Err()
+						}
+					}
 				}
 			}
 			c.out = buf
 			return nil
 		}
 	}
-	err = writeStream(io, o.out, func(w stdio.Writer) error {
+	err = writeStream(io, tgt, func(w stdio.Writer) error {
 		if _, err := w.Write(csvHeader(m.XNames, m.YNames)); err != nil {
 			return err
 		}
-		return streamRows(ctx, rd, in, workers(), newWorker, w)
+		nw := workers()
+		if o.nSamples > directSamples {
+			direct, nw = w, 1
+		}
+		return streamRows(ctx, rd, in, nw, newWorker, w)
 	})
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("sample: interrupted: %w", err)}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/mdn-go/mdn/config"
-	"github.com/mdn-go/mdn/internal/atomicfile"
+	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/train"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -143,14 +143,33 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	modelPath := filepath.Join(o.out, "model.json")
 	histPath := filepath.Join(o.out, "history.csv")
+	inputs := []output.Input{{Flag: "--config", Path: o.config}, {Flag: "data.train", Path: cfg.Data.Train},
+		{Flag: "data.validation", Path: cfg.Data.Validation}}
+	// The directory is made and locked before anything else is looked at
+	// in it, so two runs into one directory cannot both go ahead.
+	dir, err := output.OpenDir("--out", o.out)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	published := false
+	defer func() { dir.Close(published) }()
 	if !o.force {
 		if _, err := os.Stat(modelPath); err == nil {
 			return fmt.Errorf("train: %s exists; use --force to overwrite it or --out for another directory", modelPath)
 		}
 	}
-	if o.figure != "" && filepath.Clean(filepath.Dir(o.figure)) != filepath.Clean(o.out) {
-		if err := checkOut("train", "--figure", o.figure); err != nil {
-			return err
+	cpPath, infoPath := filepath.Join(o.out, checkpointFile), filepath.Join(o.out, resumeFile)
+	targets := map[string]*output.Target{}
+	for _, p := range []string{modelPath, histPath, o.figure, cpPath, infoPath} {
+		flag := "--out"
+		if p == o.figure {
+			flag = "--figure"
+		}
+		if p == "" {
+			continue
+		}
+		if targets[p], err = output.Resolve(flag, p, inputs...); err != nil {
+			return fmt.Errorf("train: %w", err)
 		}
 	}
 	readStart := time.Now()
@@ -159,14 +178,6 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
-	if _, err := os.Stat(o.out); os.IsNotExist(err) {
-		// A run that fails before writing anything leaves no empty
-		// directory behind.
-		defer os.Remove(o.out) // removes only an empty directory
-	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return fmt.Errorf("train: --out: %w", err)
-	}
 	prog := newProgress(io.err)
 	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.update)
 	prog.finish()
@@ -174,17 +185,54 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return runErr
 	}
 	m.Training.Config = filepath.Base(o.config)
-	if err := m.Save(modelPath); err != nil {
+	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
+	// model.json, history.csv, the figure and the checkpoint are published
+	// together or not at all (output.Batch).
+	var batch output.Batch
+	defer batch.Abort()
+	add := func(p string, fill func(stdio.Writer) error) error {
+		if err := batch.Add(targets[p], fill); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		return nil
+	}
+	if err := add(modelPath, m.Encode); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(histPath, func(w stdio.Writer) error { return writeHistory(w, res.History) }); err != nil {
+	if err := add(histPath, func(w stdio.Writer) error { return writeHistory(w, res.History) }); err != nil {
 		return err
 	}
-	if o.figure != "" && runErr == nil {
-		if err := writeDefaultFigure(o.figure, m, d.File, cfg.Train.Seed, nil, nil); err != nil {
+	figure := o.figure != "" && runErr == nil
+	if figure {
+		draw, err := defaultFigure(m, d.File, cfg.Train.Seed, nil, nil)
+		if err != nil {
+			return fmt.Errorf("train: --figure: %w", err)
+		}
+		if err := add(o.figure, draw); err != nil {
 			return err
 		}
 	}
+	if interrupted {
+		abs, err := filepath.Abs(o.config)
+		if err != nil {
+			return fmt.Errorf("train: checkpoint: %w", err)
+		}
+		if err := add(cpPath, func(w stdio.Writer) error { return train.WriteState(w, res.State) }); err != nil {
+			return err
+		}
+		info := resumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}
+		if err := add(infoPath, func(w stdio.Writer) error { return json.NewEncoder(w).Encode(info) }); err != nil {
+			return err
+		}
+	} else if runErr == nil {
+		// A finished run needs no checkpoint.
+		batch.Remove(cpPath)
+		batch.Remove(infoPath)
+	}
+	if err := batch.Commit(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	published = true
 	if o.json {
 		rep := trainReport{ReadSeconds: readSeconds, TrainSeconds: res.Seconds, Steps: res.Steps, FinalLoss: res.FinalLoss,
 			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, Model: modelPath, History: histPath}
@@ -192,7 +240,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			v := res.ValNLL
 			rep.ValNLL = &v
 		}
-		if o.figure != "" && runErr == nil {
+		if figure {
 			rep.Figure = o.figure
 		}
 		b, _ := json.Marshal(rep)
@@ -203,39 +251,14 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			msg += fmt.Sprintf(", validation NLL %.4f (best at step %d)", res.ValNLL, res.BestStep)
 		}
 		fmt.Fprintf(io.err, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
-		if o.figure != "" && runErr == nil {
+		if figure {
 			fmt.Fprintf(io.err, "wrote %s\n", o.figure)
 		}
 	}
-	if runErr != nil {
-		if ctx.Err() != nil && errors.Is(runErr, ctx.Err()) {
-			if err := writeCheckpoint(o.out, o.config, cfg, res.State); err != nil {
-				return err
-			}
-			return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
-		}
-		return runErr
+	if interrupted {
+		return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 	}
-	// A finished run needs no checkpoint.
-	os.Remove(filepath.Join(o.out, checkpointFile))
-	os.Remove(filepath.Join(o.out, resumeFile))
-	return nil
-}
-
-// writeCheckpoint writes DIR/checkpoint.gob (the run's state) and
-// DIR/resume.json (its config file and the overrides of this run).
-func writeCheckpoint(dir, configPath string, cfg *config.Config, st *train.State) error {
-	abs, err := filepath.Abs(configPath)
-	if err != nil {
-		return fmt.Errorf("train: checkpoint: %w", err)
-	}
-	if err := atomicfile.Write(filepath.Join(dir, checkpointFile), func(w stdio.Writer) error { return train.WriteState(w, st) }); err != nil {
-		return err
-	}
-	info := resumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}
-	return atomicfile.Write(filepath.Join(dir, resumeFile), func(w stdio.Writer) error {
-		return json.NewEncoder(w).Encode(info)
-	})
+	return runErr
 }
 
 func readCheckpoint(dir string) (*resumeInfo, *train.State, error) {

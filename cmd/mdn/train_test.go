@@ -54,14 +54,14 @@ func TestTrainBadInput(t *testing.T) {
 		want string
 	}{
 		{"missing config", []string{"train", "--config", missing, "--out", "OUT"},
-			"mdn: config: open " + missing + ": no such file or directory"},
+			"mdn: train: config: open " + missing + ": no such file or directory"},
 		{"no config flag", []string{"train", "--out", "OUT"}, `mdn: train: required flag "--config" not set`},
 		{"unknown key", []string{"train", "--config", unknown, "--out", "OUT"},
-			"mdn: config: " + unknown + `: line 2: field "trian" not found at top level`},
+			"mdn: train: config: " + unknown + `: line 2: field "trian" not found at top level`},
 		{"bad CSV value", []string{"train", "--config", badData, "--out", "OUT"},
-			`mdn: data: read ` + badCSV + `: line 3, column "y": not a number "abc"`},
+			`mdn: train: data: read ` + badCSV + `: line 3, column "y": not a number "abc"`},
 		{"too large for float32", []string{"train", "--config", f32, "--out", "OUT"},
-			`mdn: data: read ` + bigCSV + `: line 2, column "x": 1e+39 overflows float32 (max 3.4028234663852886e+38) (model.dtype is float32; use float64)`},
+			`mdn: train: data: read ` + bigCSV + `: line 2, column "x": 1e+39 overflows float32 (max 3.4028234663852886e+38) (model.dtype is float32; use float64)`},
 		{"divergent run", []string{"train", "--config", nan, "--out", "OUT"},
 			"mdn: train: step 2: a gradient that is not finite; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)"},
 		{"steps 0", []string{"train", "--config", ok, "--out", "OUT", "--steps", "0"}, "mdn: train: --steps must be ≥ 1, got 0"},

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/mdn-go/mdn/internal/output"
+)
+
+// TestOutputsNeverLoseFiles drives the real commands with outputs that are
+// inputs, devices, FIFOs and symbolic links (docs/cli.md, "What happens
+// when"): no input is overwritten, no device or link is replaced.
+func TestOutputsNeverLoseFiles(t *testing.T) {
+	mp := trainEx1d(t)
+	dir := t.TempDir()
+	in := writeFile(t, "in.csv", "x\n1\n2\n")
+	inText := "x\n1\n2\n"
+	link := filepath.Join(dir, "link.csv")
+	os.Symlink(in, link)
+	modelBytes, _ := os.ReadFile(mp)
+
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"sample over its input", []string{"sample", "--model", mp, "--input", in, "--out", in},
+			"mdn: sample: --out " + in + ": is the same file as an input: --input " + in + "; write to another file"},
+		{"sample through a link to its input", []string{"sample", "--model", mp, "--input", in, "--out", link},
+			"mdn: sample: --out " + link + ": is the same file as an input: --input " + in + "; write to another file"},
+		{"predict over the model", []string{"predict", "--model", mp, "--input", in, "--what", "mean", "--out", mp},
+			"mdn: predict: --out " + mp + ": is the same file as an input: --model " + mp + "; write to another file"},
+		{"plot over the data", []string{"plot", "--model", mp, "--data", ex1dTrain, "--out", ex1dTrain},
+			"mdn: plot: --out " + ex1dTrain + ": is the same file as an input: --data " + ex1dTrain + "; write to another file"},
+		{"gen into /dev/full", []string{"gen", "ex1d", "--out", "/dev/full"},
+			"mdn: gen: --out /dev/full: no space left on device"},
+		{"out is a directory", []string{"gen", "ex1d", "--out", dir}, "mdn: gen: --out " + dir + ": is a directory"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if strings.Contains(strings.Join(c.args, " "), "/dev/full") {
+				if _, err := os.Stat("/dev/full"); err != nil {
+					t.Skip("no /dev/full")
+				}
+			}
+			stdout, stderr, code := mdnRun(t, "", c.args...)
+			if code != 1 || stderr != c.want+"\n" || stdout != "" {
+				t.Errorf("got exit %d, stderr %q, stdout %q; want 1, %q", code, stderr, stdout, c.want+"\n")
+			}
+			if b, _ := os.ReadFile(in); string(b) != inText {
+				t.Errorf("input changed to %q", b)
+			}
+			if b, _ := os.ReadFile(mp); string(b) != string(modelBytes) {
+				t.Errorf("model changed")
+			}
+			if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				t.Errorf("the link was replaced")
+			}
+		})
+	}
+
+	t.Run("devices are written through", func(t *testing.T) {
+		before, err := os.Stat("/dev/null")
+		if err != nil {
+			t.Skip("no /dev/null")
+		}
+		for _, args := range [][]string{
+			{"gen", "ex1d", "--out", "/dev/null"},
+			{"sample", "--model", mp, "--input", in, "--out", "/dev/null"},
+			{"predict", "--model", mp, "--input", in, "--what", "mean", "--out", "/dev/null"},
+			{"plot", "--model", mp, "--data", ex1dTrain, "--out", "/dev/null"},
+		} {
+			if _, stderr, code := mdnRun(t, "", args...); code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			after, err := os.Lstat("/dev/null")
+			if err != nil || after.Mode()&fs.ModeCharDevice == 0 || !os.SameFile(before, after) {
+				t.Fatalf("%v replaced /dev/null", args)
+			}
+		}
+	})
+
+	t.Run("a FIFO is written through", func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "pipe")
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Skip(err)
+		}
+		got := make(chan string)
+		go func() {
+			f, err := os.Open(fifo)
+			if err != nil {
+				got <- ""
+				return
+			}
+			b, _ := io.ReadAll(f)
+			f.Close()
+			got <- string(b)
+		}()
+		if _, stderr, code := mdnRun(t, "", "gen", "ex1d", "--n", "3", "--out", fifo); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if s := <-got; !strings.HasPrefix(s, "x,y\n") || strings.Count(s, "\n") != 4 {
+			t.Fatalf("the reader got %q", s)
+		}
+		if fi, _ := os.Lstat(fifo); fi.Mode()&fs.ModeNamedPipe == 0 {
+			t.Fatal("the FIFO was replaced")
+		}
+	})
+
+	t.Run("a link is followed", func(t *testing.T) {
+		d := t.TempDir()
+		target, l := filepath.Join(d, "t.csv"), filepath.Join(d, "l.csv")
+		os.Symlink("t.csv", l) // dangling until written
+		if _, stderr, code := mdnRun(t, "", "gen", "ex1d", "--n", "3", "--out", l); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Fatal("the link was replaced")
+		}
+		if b, _ := os.ReadFile(target); !strings.HasPrefix(string(b), "x,y\n") {
+			t.Fatalf("target has %q", b)
+		}
+	})
+}
+
+// TestTrainDirectory: the lock on --out, a dangling link as --out, an
+// output that is the training data, and an output path that cannot be
+// written all fail before training and leave every file as it was.
+func TestTrainDirectory(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "ok.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {steps: 5}\n")
+
+	t.Run("locked", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out")
+		os.Mkdir(out, 0o755)
+		unlock, err := output.LockDir("--out", out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unlock()
+		_, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out)
+		want := "mdn: train: --out " + out + ": " + output.ErrLocked.Error() + "\n"
+		if code != 1 || stderr != want {
+			t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 0 {
+			t.Fatalf("wrote %v into a locked directory", ents)
+		}
+	})
+
+	t.Run("dangling link", func(t *testing.T) {
+		d := t.TempDir()
+		out := filepath.Join(d, "out")
+		os.Symlink("gone", out)
+		_, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out)
+		if code != 1 || !strings.Contains(stderr, "is a symbolic link to gone, which does not exist") {
+			t.Fatalf("got exit %d, %q", code, stderr)
+		}
+		if _, err := os.Lstat(out); err != nil {
+			t.Fatal("the dangling link was removed")
+		}
+	})
+
+	t.Run("data is an output", func(t *testing.T) {
+		out := t.TempDir()
+		data := filepath.Join(out, "history.csv")
+		b, _ := os.ReadFile(ex1dTrain)
+		os.WriteFile(data, b, 0o644)
+		c := writeConfig(t, out, "c.yaml", "data: {train: history.csv, x: [x], y: [y]}\ntrain: {steps: 5}\n")
+		_, stderr, code := mdnRun(t, "", "train", "--config", c, "--out", out)
+		want := "mdn: train: --out " + data + ": is the same file as an input: data.train " + data + "; write to another file\n"
+		if code != 1 || stderr != want {
+			t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
+		}
+		if got, _ := os.ReadFile(data); string(got) != string(b) {
+			t.Fatal("the training data was changed")
+		}
+	})
+
+	t.Run("history path is a directory", func(t *testing.T) {
+		out := t.TempDir()
+		os.Mkdir(filepath.Join(out, "history.csv"), 0o755)
+		_, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out)
+		if code != 1 || !strings.Contains(stderr, "history.csv: is a directory") {
+			t.Fatalf("got exit %d, %q", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(out, "model.json")); err == nil {
+			t.Fatal("model.json was published without history.csv")
+		}
+	})
+}

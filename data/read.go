@@ -152,8 +152,53 @@ func (r *Reader) Record() []string { return r.rec }
 // line between data rows, or malformed quoting. Errors are sticky: once Next
 // has returned an error it returns the same error on every later call.
 func (r *Reader) Next(dst []float64) ([]float64, error) {
+	dst = dst[:0]
+	rec, err := r.record()
+	if err != nil {
+		return dst, err
+	}
+	for j, i := range r.idx {
+		v, err := ParseValue(rec[i])
+		if err != nil {
+			r.err = &Error{File: r.name, Line: r.line, Column: r.cols[j], Err: err}
+			return dst[:0], r.err
+		}
+		dst = append(dst, v)
+	}
+	r.rows++
+	return dst, nil
+}
+
+// NextFields reads the next row like Next but returns its selected fields as
+// text, trimmed of surrounding spaces, in the order requested, appended to
+// dst[:0]. It checks everything Next checks except the values themselves, so
+// that a caller (package encode) can read labels and missing cells. The
+// strings stay valid after the next call; only dst's storage is reused.
+func (r *Reader) NextFields(dst []string) ([]string, error) {
+	dst = dst[:0]
+	rec, err := r.record()
+	if err != nil {
+		return dst, err
+	}
+	for _, i := range r.idx {
+		dst = append(dst, strings.TrimSpace(rec[i]))
+	}
+	r.rows++
+	return dst, nil
+}
+
+// Fail makes err the Reader's sticky error, so that a caller that rejects a
+// row's value (NextFields does not check them) stops the Reader as Next
+// would, and returns err.
+func (r *Reader) Fail(err error) error {
+	r.err = err
+	return err
+}
+
+// record reads the next record and checks its shape (see Next).
+func (r *Reader) record() ([]string, error) {
 	if r.err != nil {
-		return dst[:0], r.err
+		return nil, r.err
 	}
 	rec, err := r.cr.Read()
 	if err != nil {
@@ -165,7 +210,7 @@ func (r *Reader) Next(dst []float64) ([]float64, error) {
 		default:
 			r.err = r.csvError(err)
 		}
-		return dst[:0], r.err
+		return nil, r.err
 	}
 	r.rec = rec
 	r.line, _ = r.cr.FieldPos(0)
@@ -173,7 +218,7 @@ func (r *Reader) Next(dst []float64) ([]float64, error) {
 		// encoding/csv skips empty lines; between data rows such a line
 		// would be a lost row (a missing value in a one-column file).
 		r.err = &Error{File: r.name, Line: r.end + 1, Err: errors.New("blank line between data rows")}
-		return dst[:0], r.err
+		return nil, r.err
 	}
 	r.end = recordEnd(r.cr, rec)
 	if len(rec) != len(r.header) {
@@ -183,24 +228,15 @@ func (r *Reader) Next(dst []float64) ([]float64, error) {
 		}
 		r.err = &Error{File: r.name, Line: r.line,
 			Err: fmt.Errorf("%d %s, want %d", len(rec), unit, len(r.header))}
-		return dst[:0], r.err
+		return nil, r.err
 	}
-	dst = dst[:0]
-	for j, i := range r.idx {
-		v, err := parseValue(rec[i])
-		if err != nil {
-			r.err = &Error{File: r.name, Line: r.line, Column: r.cols[j], Err: err}
-			return dst[:0], r.err
-		}
-		dst = append(dst, v)
-	}
-	r.rows++
-	return dst, nil
+	return rec, nil
 }
 
-// parseValue parses one field as a finite float64, ignoring surrounding
-// spaces.
-func parseValue(field string) (float64, error) {
+// ParseValue parses one field as a finite float64, ignoring surrounding
+// spaces. Its errors wrap ErrNotNumber or ErrNotFinite and quote the field;
+// they name no place (the caller wraps them in an *Error).
+func ParseValue(field string) (float64, error) {
 	s := strings.TrimSpace(field)
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
@@ -230,27 +266,37 @@ func Read(path string, xCols, yCols []string) (*Dataset, error) {
 	return ReadFrom(f, path, xCols, yCols)
 }
 
+// CheckColumns checks a request of covariate and response columns as
+// ReadFrom does: at least one x column, no column twice, none as both x and
+// y. name is the file name used in the *Error.
+func CheckColumns(name string, xCols, yCols []string) error {
+	if len(xCols) == 0 {
+		return &Error{File: name, Err: errors.New("no x columns requested")}
+	}
+	if err := checkRequest(name, xCols, "requested twice"); err != nil {
+		return err
+	}
+	if err := checkRequest(name, yCols, "requested twice"); err != nil {
+		return err
+	}
+	for _, y := range yCols {
+		for _, x := range xCols {
+			if x == y {
+				return &Error{File: name, Column: y, Err: errors.New("requested as both x and y")}
+			}
+		}
+	}
+	return nil
+}
+
 // ReadFrom reads a whole CSV stream into a Dataset; name is used in error
 // messages. At least one x column is required; no column may be requested
 // twice or as both x and y. Every selected field of every row must be a
 // finite number (see Reader.Next); Lines records the physical line of each
 // row. The returned Dataset's Path is name.
 func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error) {
-	if len(xCols) == 0 {
-		return nil, &Error{File: name, Err: errors.New("no x columns requested")}
-	}
-	if err := checkRequest(name, xCols, "requested twice"); err != nil {
+	if err := CheckColumns(name, xCols, yCols); err != nil {
 		return nil, err
-	}
-	if err := checkRequest(name, yCols, "requested twice"); err != nil {
-		return nil, err
-	}
-	for _, y := range yCols {
-		for _, x := range xCols {
-			if x == y {
-				return nil, &Error{File: name, Column: y, Err: errors.New("requested as both x and y")}
-			}
-		}
 	}
 	cols := make([]string, 0, len(xCols)+len(yCols))
 	cols = append(append(cols, xCols...), yCols...)

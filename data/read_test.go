@@ -400,3 +400,35 @@ func BenchmarkReaderNext(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 }
+
+func TestReaderNextFields(t *testing.T) {
+	in := "a, b ,c\n x ,\"y, z\",1\n,NA,2\n3\n"
+	rd, err := NewReader(strings.NewReader(in), "f.csv", []string{"b", "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	var f []string
+	for {
+		f, err = rd.NextFields(f)
+		if err != nil {
+			break
+		}
+		got = append(got, slices.Clone(f))
+	}
+	if want := [][]string{{"y, z", "x"}, {"NA", ""}}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("fields %q, want %q", got, want)
+	}
+	if err == nil || err.Error() != "data: read f.csv: line 4: 1 field, want 3" {
+		t.Errorf("got %v", err)
+	}
+	// Fail makes a caller's error sticky.
+	rd, _ = NewReader(strings.NewReader(in), "f.csv", []string{"a"})
+	boom := errors.New("boom")
+	if rd.Fail(boom) != boom {
+		t.Fatal("Fail did not return its error")
+	}
+	if _, err := rd.NextFields(nil); err != boom {
+		t.Errorf("after Fail: %v", err)
+	}
+}

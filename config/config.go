@@ -1,6 +1,9 @@
 package config
 
-import "github.com/mdn-go/mdn/arch"
+import (
+	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/encode"
+)
 
 // Config is the training config of `mdn train --config FILE`. The yaml keys
 // are a public interface; docs/config.md is their reference.
@@ -45,6 +48,23 @@ type Data struct {
 	//
 	// Default true.
 	Standardize bool `yaml:"standardize"`
+	// Categorical lists the columns of X whose values are labels, each
+	// encoded one-hot over the levels seen in data.train (sorted, stored in
+	// the model file). Default none; each must be in X, at most once.
+	Categorical []string `yaml:"categorical"`
+	// UnknownLevel is what a label not seen in training gets when new rows
+	// are read (validation, eval, predict, sample, plot): error, or zero (all
+	// of the column's one-hot inputs 0). Default error; stored in the model.
+	UnknownLevel encode.Unknown `yaml:"unknown_level"`
+	// Missing is what a missing cell (one of NAValues) gets: error, drop
+	// (the row is left out) or impute (a number: the training mean plus a
+	// 0/1 missing-indicator input; a label: its own level). A row with a
+	// missing response is left out under drop and impute. Default error;
+	// stored in the model.
+	Missing encode.Missing `yaml:"missing"`
+	// NAValues are the fields (after trimming spaces) that mean a missing
+	// cell. Default ["", "NA", "N/A", "NaN", "nan", "null"].
+	NAValues []string `yaml:"na_values"`
 }
 
 // Model is the model section: an MLP from x to the parameters of a K-component

@@ -341,7 +341,7 @@ func describeType(goType string) string {
 	case "config.Config", "config.Data", "config.Model", "config.Train":
 		return "a mapping"
 	}
-	if strings.HasPrefix(goType, "config.") || strings.HasPrefix(goType, "arch.") || goType == "string" {
+	if strings.HasPrefix(goType, "config.") || strings.HasPrefix(goType, "arch.") || strings.HasPrefix(goType, "encode.") || goType == "string" {
 		return "a string"
 	}
 	return goType

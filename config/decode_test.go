@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/encode"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -191,6 +192,9 @@ func TestDecodeMinimal(t *testing.T) {
 			X:                  []string{"x"},
 			Y:                  []string{"y"},
 			Standardize:        true,
+			UnknownLevel:       "error",
+			Missing:            "error",
+			NAValues:           []string{"", "NA", "N/A", "NaN", "nan", "null"},
 		},
 		Model: Model{
 			Components: 5,
@@ -379,7 +383,8 @@ func TestShippedConfigs(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSeed := &Config{
-		Data: Data{Train: train, ValidationFraction: 0, X: []string{"x"}, Y: []string{"y"}, Standardize: false},
+		Data: Data{Train: train, ValidationFraction: 0, X: []string{"x"}, Y: []string{"y"}, Standardize: false,
+			UnknownLevel: encode.UnknownError, Missing: encode.MissingError, NAValues: encode.DefaultNAValues()},
 		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
 			Sigma: arch.Exp, SigmaMin: 0, DType: arch.Float32, Init: arch.Torch},
 		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: arch.Cosine, Seed: 0,

@@ -1,6 +1,9 @@
 package config
 
-import "github.com/mdn-go/mdn/arch"
+import (
+	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/encode"
+)
 
 // Default values of the training config. They are provisional and kept here,
 // as named constants, so that they are easy to tune in one place. Default
@@ -13,6 +16,11 @@ const (
 	// DefaultStandardize is data.standardize: z-score x and y with
 	// training-set statistics.
 	DefaultStandardize = true
+	// DefaultUnknownLevel is data.unknown_level: a label unseen in training
+	// is an error.
+	DefaultUnknownLevel = encode.UnknownError
+	// DefaultMissing is data.missing: a missing cell is an error.
+	DefaultMissing = encode.MissingError
 
 	// DefaultComponents is model.components, the number K of mixture
 	// components.
@@ -83,6 +91,9 @@ func Default() Config {
 		Data: Data{
 			ValidationFraction: DefaultValidationFraction,
 			Standardize:        DefaultStandardize,
+			UnknownLevel:       DefaultUnknownLevel,
+			Missing:            DefaultMissing,
+			NAValues:           encode.DefaultNAValues(),
 		},
 		Model: Model{
 			Components: DefaultComponents,

@@ -6,6 +6,7 @@ import (
 	"github.com/mdn-go/mdn/arch"
 	"math"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -90,6 +91,21 @@ func (c *Config) check(given func(path string) bool) []error {
 		if xs[name] && strings.TrimSpace(name) != "" {
 			add(fmt.Sprintf("data.y[%d]", i), "column %q is also in data.x", name)
 		}
+	}
+
+	for i, name := range d.Categorical {
+		switch {
+		case !xs[name]:
+			add(fmt.Sprintf("data.categorical[%d]", i), "column %q is not in data.x (only covariates can be labels)", name)
+		case slices.Index(d.Categorical, name) < i:
+			add(fmt.Sprintf("data.categorical[%d]", i), "duplicate column %q", name)
+		}
+	}
+	if err := d.UnknownLevel.Check(); err != nil {
+		add("data.unknown_level", "%v", err)
+	}
+	if err := d.Missing.Check(); err != nil {
+		add("data.missing", "%v", err)
 	}
 
 	// model

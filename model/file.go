@@ -13,6 +13,7 @@ import (
 
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/output"
 )
 
@@ -20,14 +21,15 @@ import (
 // encoding/json, which uses the shortest decimal that reads back to the
 // same float64, so Save then Load is exact.
 type fileJSON struct {
-	Format   string       `json:"format"`
-	Version  int          `json:"version"`
-	Spec     specJSON     `json:"spec"`
-	XNames   []string     `json:"x_names"`
-	YNames   []string     `json:"y_names"`
-	Scaler   data.Scaler  `json:"scaler"`
-	Weights  []arch.Array `json:"weights"`
-	Training Summary      `json:"training"`
+	Format   string         `json:"format"`
+	Version  int            `json:"version"`
+	Spec     specJSON       `json:"spec"`
+	XNames   []string       `json:"x_names"`
+	YNames   []string       `json:"y_names"`
+	Scaler   data.Scaler    `json:"scaler"`
+	Weights  []arch.Array   `json:"weights"`
+	Training Summary        `json:"training"`
+	Encoding *encode.Schema `json:"encoding,omitempty"`
 }
 
 // specJSON is arch.Spec with the keys of the training config's model
@@ -49,14 +51,15 @@ type specJSON struct {
 // such as "NaN" (JSON has no NaN or Inf) is reported with its place rather
 // than silently read as 0.
 type fileIn struct {
-	Format   string    `json:"format"`
-	Version  int       `json:"version"`
-	Spec     specIn    `json:"spec"`
-	XNames   []string  `json:"x_names"`
-	YNames   []string  `json:"y_names"`
-	Scaler   scalerIn  `json:"scaler"`
-	Weights  []arrayIn `json:"weights"`
-	Training Summary   `json:"training"`
+	Format   string         `json:"format"`
+	Version  int            `json:"version"`
+	Spec     specIn         `json:"spec"`
+	XNames   []string       `json:"x_names"`
+	YNames   []string       `json:"y_names"`
+	Scaler   scalerIn       `json:"scaler"`
+	Weights  []arrayIn      `json:"weights"`
+	Training Summary        `json:"training"`
+	Encoding *encode.Schema `json:"encoding"`
 }
 
 type specIn struct {
@@ -119,6 +122,7 @@ func (m *Model) Encode(w io.Writer) error {
 		Scaler:   m.Scaler,
 		Weights:  m.Arrays,
 		Training: m.Training,
+		Encoding: m.Encoding,
 	}
 	c, err := json.Marshal(f)
 	if err != nil {
@@ -259,8 +263,8 @@ func load(path string) (*Model, error) {
 	if head.Format != Format {
 		return nil, fmt.Errorf("not an mdn model (format %q, want %q)", head.Format, Format)
 	}
-	if head.Version != FormatVersion {
-		return nil, fmt.Errorf("unsupported format version %d (this mdn reads %d)", head.Version, FormatVersion)
+	if head.Version < MinFormatVersion || head.Version > FormatVersion {
+		return nil, fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", head.Version, MinFormatVersion, FormatVersion)
 	}
 	var in fileIn
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -284,6 +288,7 @@ func (in *fileIn) model() (*Model, error) {
 		XNames:   in.XNames,
 		YNames:   in.YNames,
 		Training: in.Training,
+		Encoding: in.Encoding,
 	}
 	if err := m.Spec.Dtype.Validate(); err != nil {
 		return nil, fmt.Errorf("spec.dtype: %w", err)

@@ -234,7 +234,8 @@ func TestLoadErrors(t *testing.T) {
 			"line 2, column 14: version: want an integer, got a JSON string"},
 		{"wrong format", ptr(`{"format": "mdn-config", "version": 1}`), `not an mdn model (format "mdn-config", want "mdn-model")`},
 		{"no format", ptr(`{"version": 1}`), `not an mdn model (format "", want "mdn-model")`},
-		{"version 2", ptr(edit(func(f map[string]any) { f["version"] = 2 })), "unsupported format version 2 (this mdn reads 1)"},
+		{"version 3", ptr(edit(func(f map[string]any) { f["version"] = 3 })), "unsupported format version 3 (this mdn reads 1 to 2)"},
+		{"version 0", ptr(edit(func(f map[string]any) { f["version"] = 0 })), "unsupported format version 0 (this mdn reads 1 to 2)"},
 		{"unknown field", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["layers"] = 2 })), `unknown field "layers"`},
 		{"weight of wrong shape", ptr(edit(func(f map[string]any) {
 			weight(f, "pi.0.weight")["shape"] = []int{3, 1}

@@ -8,14 +8,20 @@ import (
 
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 )
 
 // Format is the value of the "format" field of every model file.
 const Format = "mdn-model"
 
-// FormatVersion is the version of the file layout that this package writes
-// and the only one it reads.
-const FormatVersion = 1
+// FormatVersion is the version of the file layout that this package
+// writes. It reads versions MinFormatVersion to FormatVersion: version 2
+// adds the optional "encoding" section (labels, imputation); a version 1
+// file is read as before.
+const FormatVersion = 2
+
+// MinFormatVersion is the oldest file layout this package reads.
+const MinFormatVersion = 1
 
 // Model is a trained MDN. Build one with New or Load; a Model changed by
 // hand should pass Validate before use.
@@ -41,6 +47,11 @@ type Model struct {
 	Arrays []arch.Array
 	// Training summarizes the run that produced the weights.
 	Training Summary
+	// Encoding maps the covariate columns of a CSV file to the network's
+	// inputs XNames (labels one-hot, missing cells imputed); nil when each
+	// input is one numeric column of that name with the default policies
+	// (json "encoding", version 2, absent then). See Schema.
+	Encoding *encode.Schema
 }
 
 // Summary describes the training run of a model. Only Seconds and Created
@@ -119,8 +130,8 @@ func (m *Model) Validate() error {
 	if m.Format != Format {
 		return fmt.Errorf("not an mdn model (format %q, want %q)", m.Format, Format)
 	}
-	if m.Version != FormatVersion {
-		return fmt.Errorf("unsupported format version %d (this mdn reads %d)", m.Version, FormatVersion)
+	if m.Version < MinFormatVersion || m.Version > FormatVersion {
+		return fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", m.Version, MinFormatVersion, FormatVersion)
 	}
 	if err := m.Spec.Validate(); err != nil {
 		return fmt.Errorf("spec: %w", err)
@@ -137,8 +148,64 @@ func (m *Model) Validate() error {
 	if err := arch.CheckArrays(m.Spec, m.Arrays); err != nil {
 		return err
 	}
+	if err := m.checkEncoding(); err != nil {
+		return err
+	}
 	return m.Training.validate()
 }
+
+// checkEncoding checks that the encoding fits the inputs.
+func (m *Model) checkEncoding() error {
+	e := m.Encoding
+	if e == nil {
+		return nil
+	}
+	if m.Version < 2 {
+		return fmt.Errorf("encoding: needs format version 2, the file has %d", m.Version)
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	names := e.Names()
+	if len(names) != len(m.XNames) {
+		return fmt.Errorf("encoding: makes %d inputs, x_names has %d", len(names), len(m.XNames))
+	}
+	for i, n := range names {
+		if n != m.XNames[i] {
+			return fmt.Errorf("encoding: input %d is %q, x_names[%d] is %q", i, n, i, m.XNames[i])
+		}
+	}
+	return nil
+}
+
+// SetEncoding stores a copy of s as m's encoding (nil when s is trivial:
+// each input one number column with the default policies) and validates m.
+func (m *Model) SetEncoding(s *encode.Schema) error {
+	if s == nil || s.Trivial() {
+		m.Encoding = nil
+	} else {
+		m.Encoding = s.Clone()
+	}
+	if err := m.Validate(); err != nil {
+		m.Encoding = nil
+		return fmt.Errorf("model: %w", err)
+	}
+	return nil
+}
+
+// Schema returns the encoding of m's covariate columns: Encoding, or for a
+// model without one, the numeric schema of XNames (encode.Numeric). The
+// result is m's own when it has an Encoding; do not change it.
+func (m *Model) Schema() *encode.Schema {
+	if m.Encoding != nil {
+		return m.Encoding
+	}
+	return encode.Numeric(m.XNames)
+}
+
+// Columns returns the names of the covariate columns a CSV file needs for
+// m (the raw columns before encoding; XNames when there is no encoding).
+func (m *Model) Columns() []string { return m.Schema().ColumnNames() }
 
 func checkNames(field string, names []string, want int, dim string) error {
 	if len(names) != want {

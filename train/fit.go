@@ -10,6 +10,7 @@ import (
 
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/model"
 )
@@ -22,26 +23,69 @@ const (
 )
 
 // Data is the data of a run after loading: the training and validation
-// rows in original units, and the scaler fitted on the training rows.
+// rows in original units (covariates encoded as network inputs), the
+// encoding, and the scaler fitted on the training rows.
 type Data struct {
 	Train, Val *data.Dataset
 	// File is every row of the training file, before any hold-out.
 	File   *data.Dataset
 	Scaler data.Scaler
+	// Schema encodes the covariate columns as the network's inputs (labels
+	// one-hot, missing cells by data.missing); it is stored in the model.
+	Schema *encode.Schema
+	// Report and ValReport count the rows of the training and validation
+	// files that were dropped or imputed.
+	Report, ValReport encode.Report
 }
 
-// LoadData reads the files of cfg, holds out the validation fraction when
-// there is no validation file, and fits the scaler on the training rows.
+// encodeOptions are the data keys of cfg that say how to read a file.
+func encodeOptions(cfg *config.Config) encode.Options {
+	d := cfg.Data
+	return encode.Options{X: d.X, Y: d.Y, Categorical: d.Categorical, Unknown: d.UnknownLevel,
+		Missing: d.Missing, NAValues: d.NAValues}
+}
+
+// LoadData reads the files of cfg, encodes the covariates (data.categorical,
+// data.missing), holds out the validation fraction when there is no
+// validation file, and fits the scaler on the training rows (the 0/1 inputs
+// of labels and missing indicators are not scaled).
 func LoadData(cfg *config.Config) (*Data, error) {
-	tr, err := data.Read(cfg.Data.Train, cfg.Data.X, cfg.Data.Y)
-	if err != nil {
+	opt := encodeOptions(cfg)
+	numeric := len(cfg.Data.Categorical) == 0 && cfg.Data.Missing == encode.MissingError
+	var (
+		tr, val *data.Dataset
+		s       *encode.Schema
+		rep     encode.Report
+		vrep    encode.Report
+		err     error
+	)
+	if numeric {
+		// The plain reader is the fast path; on a bad value the encoding
+		// reader says why (a label, a missing cell and how many).
+		if tr, err = data.Read(cfg.Data.Train, cfg.Data.X, cfg.Data.Y); err != nil {
+			return nil, explain(err, func() error {
+				_, _, _, e := encode.ReadTrain(cfg.Data.Train, opt)
+				return e
+			})
+		}
+		s = encode.Numeric(cfg.Data.X)
+		s.Unknown, s.NAValues = cfg.Data.UnknownLevel, append([]string(nil), cfg.Data.NAValues...)
+		rep = encode.Report{Rows: tr.N, Used: tr.N}
+	} else if s, tr, rep, err = encode.ReadTrain(cfg.Data.Train, opt); err != nil {
 		return nil, err
 	}
 	file := tr
-	var val *data.Dataset
 	switch {
-	case cfg.Data.Validation != "":
+	case cfg.Data.Validation != "" && numeric:
 		if val, err = data.Read(cfg.Data.Validation, cfg.Data.X, cfg.Data.Y); err != nil {
+			return nil, explain(err, func() error {
+				_, _, e := encode.ReadValidation(cfg.Data.Validation, s, cfg.Data.Y)
+				return e
+			})
+		}
+		vrep = encode.Report{Rows: val.N, Used: val.N}
+	case cfg.Data.Validation != "":
+		if val, vrep, err = encode.ReadValidation(cfg.Data.Validation, s, cfg.Data.Y); err != nil {
 			return nil, err
 		}
 	case cfg.Data.ValidationFraction > 0:
@@ -59,9 +103,21 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	}
 	sc := data.IdentityScaler(tr.XDim, tr.YDim)
 	if cfg.Data.Standardize {
-		sc = data.FitScaler(tr)
+		sc = s.FitScaler(tr)
 	}
-	return &Data{Train: tr, Val: val, File: file, Scaler: sc}, nil
+	return &Data{Train: tr, Val: val, File: file, Scaler: sc, Schema: s, Report: rep, ValReport: vrep}, nil
+}
+
+// explain returns the error of the encoding reader (which names a label or
+// counts the missing cells) for a value the plain reader rejected, else err.
+func explain(err error, again func() error) error {
+	if !errors.Is(err, data.ErrNotNumber) && !errors.Is(err, data.ErrNotFinite) {
+		return err
+	}
+	if e := again(); e != nil {
+		return e
+	}
+	return err
 }
 
 // SpecOf is the arch.Spec that cfg describes for xdim covariates and ydim
@@ -126,6 +182,9 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		sum.BestValidationNLL = &v
 	}
 	m, err := model.New(spec, res.Weights.Arrays(), d.Train.XNames, d.Train.YNames, d.Scaler, sum)
+	if err == nil && d.Schema != nil {
+		err = m.SetEncoding(d.Schema)
+	}
 	if err != nil {
 		return nil, nil, errors.Join(err, runErr)
 	}

@@ -1,0 +1,116 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/encode"
+)
+
+// labelled writes a table whose response depends on a label (mean 0, 3 or
+// −3 by level) and a number, with missing cells in both covariates and the
+// response.
+func labelled(t *testing.T, n int) string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	b.WriteString("g,u,y\n")
+	levels := []string{"lo", "mid", "hi"}
+	shift := map[string]float64{"lo": -3, "mid": 0, "hi": 3}
+	for i := range n {
+		g := levels[rng.IntN(3)]
+		u := rng.Float64()
+		y := fmt.Sprint(shift[g] + u + 0.1*rng.NormFloat64())
+		us := fmt.Sprint(u)
+		switch i % 17 {
+		case 3:
+			us = "NA"
+		case 5:
+			g = ""
+		case 7:
+			y = "NA"
+		}
+		fmt.Fprintf(&b, "%s,%s,%s\n", g, us, y)
+	}
+	path := filepath.Join(t.TempDir(), "l.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestFitWithLabels(t *testing.T) {
+	c := config.Default()
+	cfg := &c
+	cfg.Data.Train = labelled(t, 600)
+	cfg.Data.X, cfg.Data.Y = []string{"g", "u"}, []string{"y"}
+	cfg.Data.Categorical = []string{"g"}
+	cfg.Data.Missing = encode.MissingImpute
+	cfg.Train.Steps, cfg.Model.Hidden = 300, []int{16}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 600 rows; i%17 == 7 drops a row for its response (35 rows: 7, 24, …, 585).
+	if d.Report.Rows != 600 || d.Report.DroppedResponse != 35 || d.File.N != 565 {
+		t.Fatalf("report %+v, %d rows", d.Report, d.File.N)
+	}
+	want := []string{"g=hi", "g=lo", "g=mid", "g:missing", "u", "u:missing"}
+	if strings.Join(d.Train.XNames, " ") != strings.Join(want, " ") {
+		t.Fatalf("inputs %v, want %v", d.Train.XNames, want)
+	}
+	m, _, err := Fit(context.Background(), cfg, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Encoding == nil || m.Encoding.Columns[0].Levels[0] != "hi" || strings.Join(m.Columns(), ",") != "g,u" {
+		t.Fatalf("model encoding %+v", m.Encoding)
+	}
+	// The label carries the response's shift: the predicted means by level
+	// must be ordered lo < mid < hi, about 3 apart.
+	p := m.Predictor(3)
+	s := m.Schema()
+	var x []float64
+	for _, l := range []string{"lo", "mid", "hi"} {
+		r, err := s.Encode([]string{l, "0.5"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x = append(x, r...)
+	}
+	mix, err := p.Predict(x, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := func(i int) float64 { return mix[i].Mean(nil)[0] }
+	if !(mean(0) < mean(1)-2 && mean(1) < mean(2)-2) {
+		t.Errorf("means by level %v %v %v, want about -2.5, 0.5, 3.5", mean(0), mean(1), mean(2))
+	}
+}
+
+func TestLoadDataExplains(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.csv")
+	os.WriteFile(path, []byte("species,y\nAdelie,1\nGentoo,2\n"), 0o644)
+	cfg := config.Default()
+	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"species"}, []string{"y"}
+	_, err := LoadData(&cfg)
+	want := `column "species": not a number "Adelie" (list it in data.categorical to use labels)`
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("got %v, want …%s", err, want)
+	}
+	os.WriteFile(path, []byte("species,y\n1,1\nNA,2\n,3\n"), 0o644)
+	_, err = LoadData(&cfg)
+	want = `line 3, column "species": missing value "NA" (2 missing cells in 2 rows;`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want …%s…", err, want)
+	}
+}

@@ -25,7 +25,10 @@
 // CRLF line endings, a UTF-8 byte order mark, quoted fields, spaces around
 // numbers and trailing blank lines are accepted. A blank line between data
 // rows is an error rather than being skipped, so that no row is lost
-// silently. [WriteCSV] writes values with the shortest representation that
+// silently. A requested column whose name occurs twice in the header is an
+// error (other names may repeat), and so is a line longer than
+// [MaxLineBytes] (8 MiB), found before the line is held in memory.
+// [WriteCSV] writes values with the shortest representation that
 // reads back to the same float64.
 //
 // # Standardization
@@ -37,7 +40,8 @@
 // # Synthetic data
 //
 // [Generate] draws the built-in synthetic datasets listed by [Names] from a
-// caller-supplied seeded *rand.Rand; [TrueLogDensity] gives the true
+// caller-supplied seeded *rand.Rand ([WriteGenerated] streams them as CSV in
+// blocks, for any number of rows); [TrueLogDensity] gives the true
 // conditional log density where it has a closed form.
 //
 // References:

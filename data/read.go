@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -32,21 +33,30 @@ type Reader struct {
 	end    int      // last physical line of the last record read
 	rows   int      // data rows returned so far
 	err    error    // sticky error, io.EOF at the end
+	lim    *lineLimiter
 }
 
 // NewReader reads the header row from r and resolves cols (at least one, no
 // name twice) to field positions. name is the file name used in error
 // messages. Header names are compared after trimming surrounding spaces; a
-// name that occurs twice in the header is an error, as is a requested name
-// that the header lacks (the message lists the names it has).
+// requested name that occurs twice in the header is an error (it is
+// ambiguous; other names may repeat), as is a requested name that the header
+// lacks (the message lists the first few names it has, see QuoteList). A
+// line longer than MaxLineBytes is an error naming the line.
 func NewReader(r io.Reader, name string, cols []string) (*Reader, error) {
+	return newReaderLimit(r, name, cols, MaxLineBytes)
+}
+
+// newReaderLimit is NewReader with a line limit of limit bytes.
+func newReaderLimit(r io.Reader, name string, cols []string, limit int) (*Reader, error) {
 	if len(cols) == 0 {
 		return nil, &Error{File: name, Err: errors.New("no columns requested")}
 	}
 	if err := checkRequest(name, cols, "requested twice"); err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(r)
+	lim := &lineLimiter{r: r, line: 1, limit: limit}
+	br := bufio.NewReader(lim)
 	if b, err := br.Peek(len(utf8BOM)); err == nil && string(b) == utf8BOM {
 		if _, err := br.Discard(len(utf8BOM)); err != nil {
 			return nil, &Error{File: name, Err: err}
@@ -55,7 +65,7 @@ func NewReader(r io.Reader, name string, cols []string) (*Reader, error) {
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // raggedness is checked in Next, with a better message
 	cr.ReuseRecord = true
-	rd := &Reader{name: name, cr: cr, cols: append([]string(nil), cols...)}
+	rd := &Reader{name: name, cr: cr, cols: append([]string(nil), cols...), lim: lim}
 
 	rec, err := cr.Read()
 	if err == io.EOF {
@@ -67,26 +77,82 @@ func NewReader(r io.Reader, name string, cols []string) (*Reader, error) {
 	hline, _ := cr.FieldPos(0)
 	rd.end = recordEnd(cr, rec)
 	rd.header = make([]string, len(rec))
-	seen := make(map[string]int, len(rec))
 	for i, f := range rec {
-		h := strings.TrimSpace(f)
-		if j, ok := seen[h]; ok {
-			return nil, &Error{File: name, Line: hline, Column: h,
-				Err: fmt.Errorf("duplicate column (fields %d and %d)", j+1, i+1)}
-		}
-		seen[h] = i
-		rd.header[i] = h
+		rd.header[i] = strings.TrimSpace(f)
+	}
+	// Only the requested columns are looked up: a name that occurs twice
+	// in the header is an error only when it is requested (ambiguous).
+	want := make(map[string]int, len(cols))
+	for j, c := range cols {
+		want[c] = j
 	}
 	rd.idx = make([]int, len(cols))
-	for j, c := range cols {
-		i, ok := seen[c]
+	found := make([]bool, len(cols))
+	for i, h := range rd.header {
+		j, ok := want[h]
 		if !ok {
-			return nil, &Error{File: name, Line: hline, Column: c,
-				Err: fmt.Errorf("no such column; columns are %s", quoteList(rd.header))}
+			continue
 		}
-		rd.idx[j] = i
+		if found[j] {
+			return nil, &Error{File: name, Line: hline, Column: h,
+				Err: fmt.Errorf("duplicate column (fields %d and %d)", rd.idx[j]+1, i+1)}
+		}
+		found[j], rd.idx[j] = true, i
+	}
+	for j, c := range cols {
+		if !found[j] {
+			return nil, &Error{File: name, Line: hline, Column: c,
+				Err: fmt.Errorf("no such column; columns are %s", QuoteList(rd.header))}
+		}
 	}
 	return rd, nil
+}
+
+// MaxLineBytes is the longest physical line (header or data, counting a CR
+// before the LF but not the LF) that the CSV reader accepts: 8 MiB, room for about 400,000
+// numeric columns. A longer line is an *Error wrapping ErrLineTooLong that
+// names the line, found before the line is held in memory, so that a file
+// without line breaks cannot make the reader allocate without bound.
+const MaxLineBytes = 8 << 20
+
+// ErrLineTooLong: a physical line is longer than MaxLineBytes.
+var ErrLineTooLong = fmt.Errorf("line longer than %d bytes (8 MiB, the limit of the CSV reader)", MaxLineBytes)
+
+// lineLimiter passes bytes through, counting physical lines, and fails on
+// the first line longer than MaxLineBytes.
+type lineLimiter struct {
+	r     io.Reader
+	line  int // 1-based line of the next byte
+	cur   int // bytes of the current line so far
+	limit int // MaxLineBytes, lower in tests
+	err   *Error
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	limit := l.limit
+	for rest := p[:n]; ; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			l.cur += len(rest)
+		} else {
+			l.cur += i
+		}
+		if l.cur > limit {
+			l.err = &Error{Line: l.line, Err: ErrLineTooLong}
+			return 0, l.err
+		}
+		if i < 0 {
+			break
+		}
+		l.line++
+		l.cur = 0
+		rest = rest[i+1:]
+	}
+	return n, err
 }
 
 // checkRequest reports the first name that occurs twice in cols.
@@ -101,11 +167,31 @@ func checkRequest(file string, cols []string, msg string) error {
 	return nil
 }
 
-// quoteList formats names as "a", "b", "c".
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
+// Bounds of QuoteList, so that a message about a header of a million names
+// stays one readable line.
+const (
+	maxListed   = 8  // names listed before "and N more"
+	maxNameRune = 40 // runes of a name shown before "…"
+)
+
+// QuoteList formats names for a message as "a", "b", "c": at most 8 names,
+// each cut to 40 characters, then "and N more".
+func QuoteList(names []string) string {
+	n := min(len(names), maxListed)
+	q := make([]string, n, n+1)
+	for i, name := range names[:n] {
+		runes := 0
+		for b := range name {
+			if runes == maxNameRune {
+				name = name[:b] + "…"
+				break
+			}
+			runes++
+		}
+		q[i] = strconv.Quote(name)
+	}
+	if len(names) > n {
+		q = append(q, fmt.Sprintf("and %d more", len(names)-n))
 	}
 	return strings.Join(q, ", ")
 }
@@ -121,6 +207,10 @@ func recordEnd(cr *csv.Reader, rec []string) int {
 
 // csvError converts an error from encoding/csv into an *Error.
 func (r *Reader) csvError(err error) error {
+	var le *Error
+	if errors.As(err, &le) && errors.Is(le.Err, ErrLineTooLong) {
+		return &Error{File: r.name, Line: le.Line, Err: ErrLineTooLong}
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return &Error{File: r.name, Line: pe.Line, Err: pe.Err}

@@ -189,9 +189,9 @@ func TestReadErrors(t *testing.T) {
 			want: "line 3: blank line between data rows"},
 		{name: "blank line in one-column file", content: "x\n1\n\n\n3\n", xCols: []string{"x"},
 			want: "line 3: blank line between data rows"},
-		{name: "duplicate column", content: "x,y,x\n1,2,3\n", xCols: []string{"y"},
+		{name: "duplicate column", content: "x,y,x\n1,2,3\n", xCols: []string{"x"},
 			want: `line 1, column "x": duplicate column (fields 1 and 3)`},
-		{name: "duplicate column after trimming", content: "x, y,y \n1,2,3\n", xCols: []string{"x"},
+		{name: "duplicate column after trimming", content: "x, y,y \n1,2,3\n", xCols: []string{"x"}, yCols: []string{"y"},
 			want: `line 1, column "y": duplicate column (fields 2 and 3)`},
 		{name: "requested column missing", content: "x,y\n1,2\n", xCols: []string{"x"}, yCols: []string{"z"},
 			want: `line 1, column "z": no such column; columns are "x", "y"`},
@@ -430,5 +430,73 @@ func TestReaderNextFields(t *testing.T) {
 	}
 	if _, err := rd.NextFields(nil); err != boom {
 		t.Errorf("after Fail: %v", err)
+	}
+}
+
+// TestLineLimit: a line longer than the limit is an error naming its line,
+// whether it is the header or a data row, and a line of exactly the limit
+// is read. The limit is lowered to 64 bytes here; MaxLineBytes itself is
+// checked by the memory measurement in docs/cli.md.
+func TestLineLimit(t *testing.T) {
+	long := strings.Repeat("1", 64)
+	for _, c := range []struct {
+		name, content string
+		want          string // "" for success
+	}{
+		{"data line at the limit", "x,y\n1," + long[:62] + "\n", ""},
+		{"data line over the limit", "x,y\n1,2\n1," + long + "\n", "data: read in.csv: line 3: " + ErrLineTooLong.Error()},
+		{"header over the limit", "x,y," + long + "\n1,2,3\n", "data: read in.csv: line 1: " + ErrLineTooLong.Error()},
+		{"no line break at all", long + long, "data: read in.csv: line 1: " + ErrLineTooLong.Error()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd, err := newReaderLimit(strings.NewReader(c.content), "in.csv", []string{"x"}, 64)
+			if err == nil {
+				for err == nil {
+					_, err = rd.Next(nil)
+				}
+				if err == io.EOF {
+					err = nil
+				}
+			}
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("got %v, want success", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != c.want || !errors.Is(err, ErrLineTooLong) {
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestDuplicateUnusedColumn: a name that occurs twice is fine when it is not
+// requested, and an error naming both fields when it is.
+func TestDuplicateUnusedColumn(t *testing.T) {
+	d, err := ReadFrom(strings.NewReader("x,note,y,note\n1,a,2,b\n"), "in.csv", []string{"x"}, []string{"y"})
+	if err != nil || d.N != 1 || d.X[0] != 1 || d.Y[0] != 2 {
+		t.Fatalf("got %v, %v", d, err)
+	}
+	_, err = ReadFrom(strings.NewReader("x,y,y\n1,2,3\n"), "in.csv", []string{"x"}, []string{"y"})
+	if want := `data: read in.csv: line 1, column "y": duplicate column (fields 2 and 3)`; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+}
+
+// TestQuoteListBounded: a header of many long names gives a short message.
+func TestQuoteListBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 100000 {
+		fmt.Fprintf(&b, "column_with_a_rather_long_name_number_%d_and_more_text,", i)
+	}
+	b.WriteString("z\n1")
+	for range 100000 {
+		b.WriteString(",1")
+	}
+	b.WriteString("\n")
+	_, err := ReadFrom(strings.NewReader(b.String()), "in.csv", []string{"x"}, nil)
+	if err == nil || len(err.Error()) > 600 || !strings.HasSuffix(err.Error(), "and 99993 more") {
+		t.Fatalf("got a %d-byte message: %.300v", len(fmt.Sprint(err)), err)
 	}
 }

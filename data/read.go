@@ -417,3 +417,6 @@ func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error)
 	}
 	return d, nil
 }
+
+// Name returns the input's name as used in error messages.
+func (r *Reader) Name() string { return r.name }

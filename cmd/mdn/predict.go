@@ -12,14 +12,10 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
-	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
 )
-
-// predictWhats are the values of predict --what.
-var predictWhats = []string{"params", "mean", "var", "mode", "quantiles", "interval"}
 
 type predictOptions struct {
 	model    string
@@ -50,7 +46,7 @@ one of:
              sigma_<y>… (or cov_<yi>_<yj>…).
   mean       the mixture mean E[y] = Σ_k π_k μ_k. Columns: x…, mean_<y>….
   var        the mixture covariance Σ_k π_k (Σ_k + (μ_k − E[y])(μ_k − E[y])ᵀ):
-             var_<y>… and, for two or more responses, cov_<yi>_<yj> (i < j).
+             var_<y>… and, for two or more responses, cov_<yi>_<yj> (i > j).
   mode       the modes of p(y|x) (mean-shift from every component mean, see
              the mixture package), highest density first, one line per mode:
              x…, row, mode (rank from 0), log_density, density, mass, <y>….
@@ -85,7 +81,7 @@ The input is streamed in chunks of 4096 rows.`,
 	f := c.Flags()
 	f.StringVar(&o.model, "model", "", "model file written by mdn train (required)")
 	f.StringVar(&o.input, "input", "", `input CSV with the model's covariate columns, "-" for standard input (required)`)
-	f.StringVar(&o.what, "what", "", "what to predict: "+strings.Join(predictWhats, ", ")+" (required)")
+	f.StringVar(&o.what, "what", "", "what to predict: "+kindList()+" (required)")
 	f.StringVar(&o.q, "q", "0.05,0.5,0.95", "probabilities in (0, 1) for --what quantiles, comma-separated")
 	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of the central interval for --what interval")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
@@ -93,33 +89,30 @@ The input is streamed in chunks of 4096 rows.`,
 	return c
 }
 
-// predictFormat formats the lines of one input row.
-type predictFormat struct {
-	what   string
-	xNames []string
-	yNames []string
-	full   bool // covariance entries instead of σ for params
-	q      []float64
-	level  float64
-	json   bool
-	// scratch
-	v, cov []float64
+// kindList is the values of --what, comma-separated.
+func kindList() string {
+	ks := make([]string, len(predict.Kinds))
+	for i, k := range predict.Kinds {
+		ks[i] = string(k)
+	}
+	return strings.Join(ks, ", ")
 }
 
 func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err := required("predict", "--model", o.model, "--input", o.input, "--what", o.what); err != nil {
 		return err
 	}
-	if !slices.Contains(predictWhats, o.what) {
-		return fmt.Errorf("predict: --what must be one of %s, got %q", strings.Join(predictWhats, ", "), o.what)
+	kind := predict.Kind(o.what)
+	if err := kind.Validate(); err != nil {
+		return fmt.Errorf("predict: --what %w", err)
 	}
 	if o.out != "" && o.json {
 		return fmt.Errorf("predict: --out and --json are mutually exclusive: --json prints to standard output")
 	}
-	if o.qSet && o.what != "quantiles" {
+	if o.qSet && kind != predict.KindQuantiles {
 		return fmt.Errorf("predict: --q is only used with --what quantiles")
 	}
-	if o.levelSet && o.what != "interval" {
+	if o.levelSet && kind != predict.KindInterval {
 		return fmt.Errorf("predict: --level is only used with --what interval")
 	}
 	q, err := parseFloats("--q", o.q)
@@ -147,36 +140,34 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return fmt.Errorf("predict: %w", err)
 	}
 	defer closeIn()
+	sz := predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level}
+	enc := &summaryEncoder{sz: sz, xNames: m.XNames, yNames: m.YNames, json: o.json}
 	in := m.Spec.In
-	name := o.input
-	newWorker := func() func(*chunk) error {
-		p := m.Predictor(chunkRows)
-		var mix []mixture.Mixture
-		pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == arch.Full,
-			q: q, level: o.level, json: o.json}
-		return func(c *chunk) error {
-			var err error
-			if mix, err = predictChunk(p, c, in, name, mix); err != nil {
-				return err
-			}
-			buf := c.out[:0]
-			for i := range c.n {
-				if buf, err = pf.row(buf, c.row0+i, c.x[i*in:(i+1)*in], &mix[i]); err != nil {
-					return fmt.Errorf("%s: line %d: %w", name, c.lines[i], err)
+	newWorker := func() func(*predict.Chunk) error {
+		var sum predict.Summary
+		e := *enc
+		return func(c *predict.Chunk) error {
+			buf := c.Out[:0]
+			for i := range c.N {
+				if err := e.sz.Summarize(&c.Mix[i], &sum); err != nil {
+					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
+				}
+				var err error
+				if buf, err = e.row(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {
+					return err
 				}
 			}
-			c.out = buf
+			c.Out = buf
 			return nil
 		}
 	}
-	pf := &predictFormat{what: o.what, xNames: m.XNames, yNames: m.YNames, full: m.Spec.Noise == arch.Full, q: q}
 	err = writeStream(io, tgt, func(w stdio.Writer) error {
 		if !o.json {
-			if _, err := w.Write(csvHeader(m.XNames, pf.columns())); err != nil {
+			if _, err := w.Write(csvHeader(m.XNames, enc.columns())); err != nil {
 				return err
 			}
 		}
-		return streamRows(ctx, rd, in, workers(), newWorker, w)
+		return predict.Stream(ctx, m, rd, workers(), newWorker, w)
 	})
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("predict: interrupted: %w", err)}
@@ -187,25 +178,33 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	return nil
 }
 
+// summaryEncoder writes predict.Summary values as CSV lines or JSON Lines.
+type summaryEncoder struct {
+	sz             predict.Summarizer
+	xNames, yNames []string
+	json           bool
+	v              []float64 // scratch of one CSV line
+}
+
 // columns returns the CSV columns after the covariates.
-func (f *predictFormat) columns() []string {
-	ys := f.yNames
-	switch f.what {
-	case "params":
+func (e *summaryEncoder) columns() []string {
+	ys := e.yNames
+	switch e.sz.Kind {
+	case predict.KindParams:
 		cols := append([]string{"row", "component", "weight"}, prefixed("mean_", ys)...)
-		if f.full {
-			return append(cols, f.covNames(true)...)
+		if e.sz.Full {
+			return append(cols, e.covNames(true)...)
 		}
 		return append(cols, prefixed("sigma_", ys)...)
-	case "mean":
+	case predict.KindMean:
 		return prefixed("mean_", ys)
-	case "var":
-		return append(prefixed("var_", ys), f.covNames(false)...)
-	case "mode":
+	case predict.KindVar:
+		return append(prefixed("var_", ys), e.covNames(false)...)
+	case predict.KindModes:
 		return append([]string{"row", "mode", "log_density", "density", "mass"}, ys...)
-	case "quantiles":
+	case predict.KindQuantiles:
 		var cols []string
-		for _, p := range f.q {
+		for _, p := range e.sz.Q {
 			cols = append(cols, prefixed("q"+strconv.FormatFloat(p, 'g', -1, 64)+"_", ys)...)
 		}
 		return cols
@@ -216,10 +215,10 @@ func (f *predictFormat) columns() []string {
 
 // covNames names the covariance entries cov_<yi>_<yj>, row-major over i,
 // for j ≤ i with diag, else j < i.
-func (f *predictFormat) covNames(diag bool) []string {
+func (e *summaryEncoder) covNames(diag bool) []string {
 	var out []string
-	for i, a := range f.yNames {
-		for j, b := range f.yNames[:i+1] {
+	for i, a := range e.yNames {
+		for j, b := range e.yNames[:i+1] {
 			if j < i || diag {
 				out = append(out, "cov_"+a+"_"+b)
 			}
@@ -240,118 +239,48 @@ func covEntries(dst []float64, s []float64, d int, diag bool) []float64 {
 	return dst
 }
 
-// row appends the output lines of input row r (covariates x, mixture m).
-func (f *predictFormat) row(buf []byte, r int, x []float64, m *mixture.Mixture) ([]byte, error) {
-	if f.json {
-		return f.jsonRow(buf, r, x, m)
+// row appends the output of input row r (covariates x, summary s).
+func (e *summaryEncoder) row(buf []byte, r int, x []float64, s *predict.Summary) ([]byte, error) {
+	if e.json {
+		return e.jsonRow(buf, r, x, s)
 	}
-	d := m.D
+	d := len(e.yNames)
 	line := func(vals ...float64) {
 		buf = appendFloats(buf, true, x...)
 		buf = appendFloats(buf, false, vals...)
 		buf = append(buf, '\n')
 	}
-	v := f.v[:0]
-	switch f.what {
-	case "params":
-		for k := range m.K {
-			v = append(v[:0], float64(r), float64(k), math.Exp(m.LogWeights[k]))
-			v = append(v, m.Means[k*d:(k+1)*d]...)
-			if f.full {
-				f.cov = m.Sigma(k, f.grow(f.cov, d*d))
-				v = covEntries(v, f.cov, d, true)
+	v := e.v[:0]
+	switch e.sz.Kind {
+	case predict.KindParams:
+		for k, c := range s.Components {
+			v = append(append(v[:0], float64(r), float64(k), c.Weight), c.Mean...)
+			if c.Cov != nil {
+				v = covEntries(v, c.Cov, d, true)
 			} else {
-				for j := range d {
-					v = append(v, m.Chol[k*d*d+j*d+j])
-				}
+				v = append(v, c.Sigma...)
 			}
 			line(v...)
 		}
-	case "mean":
-		v = m.Mean(f.grow(v, d))
-		line(v...)
-	case "var":
-		f.cov = m.Cov(f.grow(f.cov, d*d))
-		for j := range d {
-			v = append(v, f.cov[j*d+j])
-		}
-		v = covEntries(v, f.cov, d, false)
-		line(v...)
-	case "mode":
-		for i, md := range m.Modes(mixture.ModeOptions{}) {
+	case predict.KindMean:
+		line(s.Mean...)
+	case predict.KindVar:
+		line(covEntries(append(v, s.Var...), s.Cov, d, false)...)
+	case predict.KindModes:
+		for i, md := range s.Modes {
 			v = append(v[:0], float64(r), float64(i), md.LogDensity, math.Exp(md.LogDensity), md.Mass)
-			v = append(v, md.Y...)
-			line(v...)
+			line(append(v, md.Y...)...)
 		}
-	case "quantiles":
-		qs, err := f.quantiles(m)
-		if err != nil {
-			return buf, err
-		}
-		for _, p := range qs { // (q, D) order
+	case predict.KindQuantiles:
+		for _, p := range s.Quantiles { // (q, D) order
 			v = append(v, p...)
 		}
 		line(v...)
 	default: // interval
-		lo, hi, err := f.interval(m)
-		if err != nil {
-			return buf, err
-		}
-		v = append(append(v, lo...), hi...)
-		line(v...)
+		line(append(append(v, s.Lower...), s.Upper...)...)
 	}
-	f.v = v
+	e.v = v
 	return buf, nil
-}
-
-// grow returns s with length n, reusing its storage when it can.
-func (f *predictFormat) grow(s []float64, n int) []float64 {
-	if cap(s) < n {
-		return make([]float64, n)
-	}
-	return s[:n]
-}
-
-// marginals returns the 1-D marginal of each response of m (m itself for D = 1).
-func marginals(m *mixture.Mixture) []*mixture.Mixture {
-	if m.D == 1 {
-		return []*mixture.Mixture{m}
-	}
-	out := make([]*mixture.Mixture, m.D)
-	for j := range out {
-		out[j] = m.Marginal(j)
-	}
-	return out
-}
-
-// quantiles returns qs[i][j] = F_j⁻¹(q_i) for each --q value and response.
-func (f *predictFormat) quantiles(m *mixture.Mixture) ([][]float64, error) {
-	ms := marginals(m)
-	qs := make([][]float64, len(f.q))
-	for i, p := range f.q {
-		qs[i] = make([]float64, len(ms))
-		for j, mj := range ms {
-			v, err := mj.Quantile(p)
-			if err != nil {
-				return nil, err
-			}
-			qs[i][j] = v
-		}
-	}
-	return qs, nil
-}
-
-// interval returns the lower and upper ends of each response's central
-// interval of level f.level.
-func (f *predictFormat) interval(m *mixture.Mixture) (lo, hi []float64, err error) {
-	ms := marginals(m)
-	lo, hi = make([]float64, len(ms)), make([]float64, len(ms))
-	for j, mj := range ms {
-		if lo[j], hi[j], err = predict.Interval(mj, f.level); err != nil {
-			return nil, nil, err
-		}
-	}
-	return lo, hi, nil
 }
 
 // named returns the map name[i] → v[i].
@@ -402,61 +331,44 @@ type jsonPrediction struct {
 }
 
 // jsonRow appends the JSON line of input row r.
-func (f *predictFormat) jsonRow(buf []byte, r int, x []float64, m *mixture.Mixture) ([]byte, error) {
-	d := m.D
-	p := jsonPrediction{Row: r, X: named(f.xNames, x)}
-	switch f.what {
-	case "params":
-		for k := range m.K {
-			c := jsonComponent{Weight: math.Exp(m.LogWeights[k]), Mean: named(f.yNames, m.Means[k*d:(k+1)*d])}
-			if f.full {
-				c.Cov = square(m.Sigma(k, nil), d)
+func (e *summaryEncoder) jsonRow(buf []byte, r int, x []float64, s *predict.Summary) ([]byte, error) {
+	d := len(e.yNames)
+	p := jsonPrediction{Row: r, X: named(e.xNames, x)}
+	switch e.sz.Kind {
+	case predict.KindParams:
+		for _, c := range s.Components {
+			jc := jsonComponent{Weight: c.Weight, Mean: named(e.yNames, c.Mean)}
+			if c.Cov != nil {
+				jc.Cov = square(c.Cov, d)
 			} else {
-				sg := make([]float64, d)
-				for j := range d {
-					sg[j] = m.Chol[k*d*d+j*d+j]
-				}
-				c.Sigma = named(f.yNames, sg)
+				jc.Sigma = named(e.yNames, c.Sigma)
 			}
-			p.Components = append(p.Components, c)
+			p.Components = append(p.Components, jc)
 		}
-	case "mean":
-		p.Mean = named(f.yNames, m.Mean(nil))
-	case "var":
-		cov := m.Cov(nil)
-		v := make([]float64, d)
-		for j := range d {
-			v[j] = cov[j*d+j]
-		}
-		p.Var = named(f.yNames, v)
+	case predict.KindMean:
+		p.Mean = named(e.yNames, s.Mean)
+	case predict.KindVar:
+		p.Var = named(e.yNames, s.Var)
 		if d > 1 {
-			p.Cov = square(cov, d)
+			p.Cov = square(s.Cov, d)
 		}
-	case "mode":
-		for _, md := range m.Modes(mixture.ModeOptions{}) {
-			p.Modes = append(p.Modes, jsonMode{Y: named(f.yNames, md.Y), LogDensity: md.LogDensity,
+	case predict.KindModes:
+		for _, md := range s.Modes {
+			p.Modes = append(p.Modes, jsonMode{Y: named(e.yNames, md.Y), LogDensity: md.LogDensity,
 				Density: math.Exp(md.LogDensity), Mass: md.Mass})
 		}
-	case "quantiles":
-		qs, err := f.quantiles(m)
-		if err != nil {
-			return buf, err
-		}
-		p.Q = f.q
+	case predict.KindQuantiles:
+		p.Q = e.sz.Q
 		p.Quantiles = make(map[string][]float64, d)
-		for j, n := range f.yNames {
-			col := make([]float64, len(qs))
-			for i := range qs {
-				col[i] = qs[i][j]
+		for j, n := range e.yNames {
+			col := make([]float64, len(s.Quantiles))
+			for i := range s.Quantiles {
+				col[i] = s.Quantiles[i][j]
 			}
 			p.Quantiles[n] = col
 		}
 	default: // interval
-		lo, hi, err := f.interval(m)
-		if err != nil {
-			return buf, err
-		}
-		p.Level, p.Lower, p.Upper = f.level, named(f.yNames, lo), named(f.yNames, hi)
+		p.Level, p.Lower, p.Upper = e.sz.Level, named(e.yNames, s.Lower), named(e.yNames, s.Upper)
 	}
 	b, err := json.Marshal(p)
 	if err != nil {

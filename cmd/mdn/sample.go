@@ -9,12 +9,13 @@ import (
 
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
+	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
 )
 
 // directSamples is the number of draws per row above which sample streams
 // each row's lines as it draws them (one worker) rather than formatting
-// whole chunks in parallel: (workers+2)·chunkRows·directSamples lines, about
+// whole chunks in parallel: (workers+2)·ChunkRows·directSamples lines, about
 // 40 MB on two cores, is the most that is held in memory.
 const directSamples = 64
 
@@ -89,30 +90,23 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	}
 	defer closeIn()
 	in, out := m.Spec.In, m.Spec.Out
-	name := o.input
 	// direct is the writer that a worker writes its lines to itself, for
 	// many draws per row: then one worker formats the chunks in order and
-	// streams them out, instead of holding chunkRows·n-samples lines.
+	// streams them out, instead of holding ChunkRows·n-samples lines.
 	var direct stdio.Writer
-	newWorker := func() func(*chunk) error {
-		p := m.Predictor(chunkRows)
-		var mix []mixture.Mixture
+	newWorker := func() func(*predict.Chunk) error {
 		y := make([]float64, out)
 		pcg := rand.NewPCG(0, 0)
 		rng := rand.New(pcg)
-		return func(c *chunk) error {
-			var err error
-			if mix, err = predictChunk(p, c, in, name, mix); err != nil {
-				return err
-			}
-			pcg.Seed(o.seed, uint64(c.seq))
-			buf := c.out[:0]
-			for i := range c.n {
-				mi := &mix[i]
+		return func(c *predict.Chunk) error {
+			pcg.Seed(o.seed, uint64(c.Seq))
+			buf := c.Out[:0]
+			for i := range c.N {
+				mi := &c.Mix[i]
 				if o.temperature != 1 {
 					mi = mi.WithTemperature(o.temperature)
 				}
-				x := c.x[i*in : (i+1)*in]
+				x := c.X[i*in : (i+1)*in]
 				for s := range o.nSamples {
 					mi.Sample(rng, y)
 					buf = appendFloats(buf, true, x...)
@@ -129,7 +123,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 					}
 				}
 			}
-			c.out = buf
+			c.Out = buf
 			return nil
 		}
 	}
@@ -141,7 +135,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 		if o.nSamples > directSamples {
 			direct, nw = w, 1
 		}
-		return streamRows(ctx, rd, in, nw, newWorker, w)
+		return predict.Stream(ctx, m, rd, nw, newWorker, w)
 	})
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("sample: interrupted: %w", err)}

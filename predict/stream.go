@@ -1,0 +1,185 @@
+package predict
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/mixture"
+	"github.com/mdn-go/mdn/model"
+)
+
+// ChunkRows is the number of input rows that Stream reads, predicts and
+// hands to a worker at a time.
+const ChunkRows = 4096
+
+// Stream predicts the rows of rd (the model's covariate columns) in
+// parallel and in bounded memory: it reads chunks of ChunkRows rows,
+// computes each row's predictive mixture (Chunk.Mix, original units) on
+// workers goroutines, calls a worker function on the chunk to format its
+// text into Chunk.Out, and writes the chunks' text to w in input order.
+// Each goroutine gets its own function from newWorker, so it may keep
+// scratch (and an RNG: Chunk.Seq numbers the chunks from 0, so a seed per
+// chunk makes the output independent of workers). If the network fails on
+// a row (a mean that overflows, say), the error names the input and the
+// row's line.
+//
+// At most workers+2 chunks exist at once, so memory does not grow with the
+// input. Stream returns the first error: a read error (after writing the
+// chunks before it), a worker's error, a write error, or ctx's error.
+func Stream(ctx context.Context, m *model.Model, rd *data.Reader, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
+	in := m.Spec.In
+	wrap := func() func(*Chunk) error {
+		p := m.Predictor(ChunkRows)
+		work := newWorker()
+		return func(c *Chunk) error {
+			var err error
+			if c.Mix, err = predictChunk(p, c, in, rd.Name()); err != nil {
+				return err
+			}
+			return work(c)
+		}
+	}
+	return streamRows(ctx, rd, in, max(1, workers), wrap, w)
+}
+
+// predictChunk returns the mixtures of the rows of c, reusing c.Mix. If
+// the network fails on a row, the error names the row's line.
+func predictChunk(p *model.Predictor, c *Chunk, xdim int, name string) ([]mixture.Mixture, error) {
+	mix, err := p.Predict(c.X, c.N, c.Mix)
+	if err == nil {
+		return mix, nil
+	}
+	for i := range c.N {
+		if _, e := p.Predict(c.X[i*xdim:(i+1)*xdim], 1, nil); e != nil {
+			if inner := errors.Unwrap(e); inner != nil {
+				e = inner
+			}
+			return nil, fmt.Errorf("%s: line %d: model output: %w", name, c.Lines[i], e)
+		}
+	}
+	return nil, err
+}
+
+// Chunk is a block of up to ChunkRows input rows on its way through
+// Stream: the rows, their predictive mixtures, and the text a worker
+// formats from them.
+type Chunk struct {
+	Seq   int       // index of the chunk, from 0
+	Row0  int       // index of its first row in the input, from 0
+	N     int       // rows in the chunk
+	X     []float64 // (N, In) covariates, original units
+	Lines []int     // physical line of each row in the input file
+	// Mix holds the predictive mixture of each row (len N), valid until
+	// the worker returns.
+	Mix []mixture.Mixture
+	Out []byte // the text to write for the chunk
+	err error  // a read error, after the chunk's rows
+}
+
+// streamRows reads the rows of rd (xdim values each) in chunks of ChunkRows,
+// formats each chunk with a worker function on `workers` goroutines (each
+// goroutine gets its own function from newWorker, so it may keep scratch),
+// and writes the chunks' text to w in input order.
+// At most workers+2 chunks exist at once, so memory does not grow with the
+// input. It returns the first error: a read error (after writing the chunks
+// before it), a worker's error, a write error, or ctx's error.
+func streamRows(ctx context.Context, rd *data.Reader, xdim, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	nbuf := workers + 2
+	free := make(chan *Chunk, nbuf)
+	for range nbuf {
+		free <- &Chunk{X: make([]float64, 0, ChunkRows*xdim), Lines: make([]int, 0, ChunkRows)}
+	}
+	jobs := make(chan *Chunk, nbuf)
+	done := make(chan *Chunk, nbuf) // never blocks: at most nbuf chunks exist
+
+	go func() { // reader
+		defer close(jobs)
+		var vals []float64
+		row := 0
+		for seq := 0; ; seq++ {
+			var c *Chunk
+			select {
+			case c = <-free:
+			case <-ctx.Done():
+				return
+			}
+			c.Seq, c.Row0, c.N, c.err = seq, row, 0, nil
+			c.X, c.Lines, c.Out = c.X[:0], c.Lines[:0], c.Out[:0]
+			last := false
+			for c.N < ChunkRows {
+				var err error
+				if vals, err = rd.Next(vals); err != nil {
+					if err != io.EOF {
+						c.err = err
+					}
+					last = true
+					break
+				}
+				c.X = append(c.X, vals...)
+				c.Lines = append(c.Lines, rd.Line())
+				c.N++
+			}
+			row += c.N
+			if c.N == 0 && c.err == nil {
+				return // the input ended on a chunk boundary
+			}
+			select {
+			case jobs <- c:
+			case <-ctx.Done():
+				return
+			}
+			if last {
+				return
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	for range workers {
+		work := newWorker()
+		wg.Go(func() {
+			for c := range jobs {
+				if c.err == nil && ctx.Err() == nil {
+					c.err = work(c)
+				}
+				done <- c
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	var werr error
+	pending := make(map[int]*Chunk, nbuf)
+	next := 0
+	for c := range done {
+		if werr != nil {
+			continue // drain, so that the workers can finish
+		}
+		pending[c.Seq] = c
+		for pc, ok := pending[next]; ok; pc, ok = pending[next] {
+			delete(pending, next)
+			next++
+			if pc.err != nil {
+				werr = pc.err
+				cancel()
+				break
+			}
+			if _, err := w.Write(pc.Out); err != nil {
+				werr = err
+				cancel()
+				break
+			}
+			free <- pc
+		}
+	}
+	if werr != nil {
+		return werr
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,190 @@
+package predict
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/mdn-go/mdn/mixture"
+)
+
+// Kind names a per-row summary of a predictive mixture (mdn predict --what).
+type Kind string
+
+const (
+	// KindParams is the mixture itself: per component the weight π_k, the mean
+	// μ_k and either σ_k (the square roots of diag Σ_k) or, for full
+	// covariances, Σ_k.
+	KindParams Kind = "params"
+	// KindMean is the mixture mean E[y] = Σ_k π_k μ_k.
+	KindMean Kind = "mean"
+	// KindVar is the mixture covariance
+	// Σ_k π_k (Σ_k + (μ_k − E[y])(μ_k − E[y])ᵀ) and its diagonal.
+	KindVar Kind = "var"
+	// KindModes are the local maxima of p(y|x) that mixture.Modes finds.
+	KindModes Kind = "mode"
+	// KindQuantiles are F_j⁻¹(q) of each response's marginal for each q.
+	KindQuantiles Kind = "quantiles"
+	// KindInterval is the central interval of a level of each marginal
+	// (see Interval).
+	KindInterval Kind = "interval"
+)
+
+// Kinds lists the summaries in the order of mdn predict --help.
+var Kinds = []Kind{KindParams, KindMean, KindVar, KindModes, KindQuantiles, KindInterval}
+
+// Validate reports whether k is one of Kinds.
+func (k Kind) Validate() error {
+	if slices.Contains(Kinds, k) {
+		return nil
+	}
+	names := make([]string, len(Kinds))
+	for i, v := range Kinds {
+		names[i] = string(v)
+	}
+	return fmt.Errorf("must be one of %s, got %q", strings.Join(names, ", "), string(k))
+}
+
+// Component is one mixture component of a Params summary, in the original
+// units of y.
+type Component struct {
+	Weight float64   // π_k
+	Mean   []float64 // μ_k, len D
+	// Sigma is sqrt(Σ_k[j][j]) per response (nil when Cov is set).
+	Sigma []float64
+	// Cov is Σ_k, D×D row-major, for full covariances (nil otherwise).
+	Cov []float64
+}
+
+// Summary is one row's summary of the Kind a Summarizer computes; only
+// that kind's fields are set. Slices are reused by the next Summarize into
+// the same Summary.
+type Summary struct {
+	Components []Component    // Params
+	Mean       []float64      // Mean: E[y], len D
+	Var        []float64      // Var: diag Cov, len D
+	Cov        []float64      // Var: the D×D mixture covariance, row-major
+	Modes      []mixture.Mode // Modes, highest density first
+	Quantiles  [][]float64    // Quantiles: [i][j] = F_j⁻¹(Q[i])
+	Lower      []float64      // Interval: F_j⁻¹((1 − Level)/2)
+	Upper      []float64      // Interval: F_j⁻¹((1 + Level)/2)
+}
+
+// Summarizer computes one Kind of Summary per row.
+type Summarizer struct {
+	Kind Kind
+	// Full reports Σ_k in Params (for a model with full covariances);
+	// otherwise σ_k per response.
+	Full bool
+	// Q are the probabilities of Quantiles, each in (0, 1).
+	Q []float64
+	// Level is the level of Interval, in (0, 1).
+	Level float64
+	// ModeOptions configures Modes.
+	ModeOptions mixture.ModeOptions
+}
+
+// Validate reports a Kind that is not known, a probability of Q not in
+// (0, 1) (Quantiles), or a Level not in (0, 1) (Interval).
+func (s *Summarizer) Validate() error {
+	if err := s.Kind.Validate(); err != nil {
+		return fmt.Errorf("predict: summary: %w", err)
+	}
+	switch s.Kind {
+	case KindQuantiles:
+		if len(s.Q) == 0 {
+			return fmt.Errorf("predict: summary: quantiles need at least one probability")
+		}
+		for _, p := range s.Q {
+			if !(p > 0 && p < 1) {
+				return fmt.Errorf("predict: summary: probability %v is not in (0, 1)", p)
+			}
+		}
+	case KindInterval:
+		if err := CheckLevel(s.Level); err != nil {
+			return fmt.Errorf("predict: summary: %w", err)
+		}
+	}
+	return nil
+}
+
+// Summarize writes the summary of m into dst, reusing dst's slices.
+func (s *Summarizer) Summarize(m *mixture.Mixture, dst *Summary) error {
+	d := m.D
+	switch s.Kind {
+	case KindParams:
+		dst.Components = grow(dst.Components, m.K)
+		for k := range m.K {
+			c := &dst.Components[k]
+			c.Weight = math.Exp(m.LogWeights[k])
+			c.Mean = append(c.Mean[:0], m.Means[k*d:(k+1)*d]...)
+			if s.Full {
+				c.Sigma = nil
+				c.Cov = m.Sigma(k, grow(c.Cov, d*d))
+			} else {
+				c.Cov = nil
+				c.Sigma = grow(c.Sigma, d)
+				for j := range d {
+					c.Sigma[j] = m.Chol[k*d*d+j*d+j]
+				}
+			}
+		}
+	case KindMean:
+		dst.Mean = m.Mean(grow(dst.Mean, d))
+	case KindVar:
+		dst.Cov = m.Cov(grow(dst.Cov, d*d))
+		dst.Var = grow(dst.Var, d)
+		for j := range d {
+			dst.Var[j] = dst.Cov[j*d+j]
+		}
+	case KindModes:
+		dst.Modes = m.Modes(s.ModeOptions)
+	case KindQuantiles:
+		ms := Marginals(m)
+		dst.Quantiles = grow(dst.Quantiles, len(s.Q))
+		for i, p := range s.Q {
+			dst.Quantiles[i] = grow(dst.Quantiles[i], d)
+			for j, mj := range ms {
+				v, err := mj.Quantile(p)
+				if err != nil {
+					return err
+				}
+				dst.Quantiles[i][j] = v
+			}
+		}
+	case KindInterval:
+		ms := Marginals(m)
+		dst.Lower, dst.Upper = grow(dst.Lower, d), grow(dst.Upper, d)
+		for j, mj := range ms {
+			var err error
+			if dst.Lower[j], dst.Upper[j], err = Interval(mj, s.Level); err != nil {
+				return err
+			}
+		}
+	default:
+		return s.Validate()
+	}
+	return nil
+}
+
+// Marginals returns the 1-D marginal of each response of m (m itself for
+// D = 1).
+func Marginals(m *mixture.Mixture) []*mixture.Mixture {
+	if m.D == 1 {
+		return []*mixture.Mixture{m}
+	}
+	out := make([]*mixture.Mixture, m.D)
+	for j := range out {
+		out[j] = m.Marginal(j)
+	}
+	return out
+}
+
+// grow returns s with length n, reusing its storage when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	stdio "io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
@@ -20,6 +16,7 @@ import (
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
 	"github.com/mdn-go/mdn/predict"
+	"github.com/mdn-go/mdn/train"
 	"github.com/spf13/cobra"
 )
 
@@ -419,11 +416,15 @@ func plotHistory(o *plotOptions) error {
 		if o.model == "" {
 			return fmt.Errorf("plot: --kind history needs --history or --model (to find history.csv next to it)")
 		}
-		path = filepath.Join(filepath.Dir(o.model), "history.csv")
+		path = filepath.Join(filepath.Dir(o.model), train.HistoryFile)
 	}
-	step, tr, val, err := readHistory(path)
+	h, err := train.ReadHistoryFile(path)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
+	}
+	step, tr, val := make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
+	for i, r := range h {
+		step[i], tr[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
 	}
 	if err := writePNG(o, func(w stdio.Writer) error {
 		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})
@@ -431,57 +432,4 @@ func plotHistory(o *plotOptions) error {
 		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
-}
-
-// readHistory reads the step, train_loss and val_nll columns of a history
-// CSV; an empty val_nll (or train_loss) is NaN. Errors name the file, line
-// and column.
-func readHistory(path string) (step, train, val []float64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--history: %w", err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	head, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, stdio.EOF) {
-			err = errors.New("empty file")
-		}
-		return nil, nil, nil, fmt.Errorf("history %s: %w", path, err)
-	}
-	cols := []string{"step", "train_loss", "val_nll"}
-	idx := make([]int, len(cols))
-	for c, name := range cols {
-		idx[c] = slices.Index(head, name)
-		if idx[c] < 0 {
-			return nil, nil, nil, fmt.Errorf("history %s: line 1: no column %q", path, name)
-		}
-	}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, stdio.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("history %s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
-		var v [3]float64
-		for c, i := range idx {
-			s := strings.TrimSpace(rec[i])
-			if s == "" && c > 0 {
-				v[c] = math.NaN()
-				continue
-			}
-			if v[c], err = strconv.ParseFloat(s, 64); err != nil || math.IsInf(v[c], 0) || math.IsNaN(v[c]) {
-				return nil, nil, nil, fmt.Errorf("history %s: line %d, column %q: not a finite number %q", path, line, cols[c], s)
-			}
-		}
-		step, train, val = append(step, v[0]), append(train, v[1]), append(val, v[2])
-	}
-	if len(step) == 0 {
-		return nil, nil, nil, fmt.Errorf("history %s: no data rows", path)
-	}
-	return step, train, val, nil
 }

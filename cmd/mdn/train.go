@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/mdn-go/mdn/config"
@@ -34,20 +32,6 @@ type trainOptions struct {
 	resume   string
 	epochs   int // from a checkpoint
 }
-
-// resumeInfo is DIR/resume.json: what `mdn train --resume DIR` needs besides
-// the checkpoint itself.
-type resumeInfo struct {
-	Config string `json:"config"` // absolute path of the config file
-	Seed   uint64 `json:"seed"`
-	Steps  int    `json:"steps"`
-	Epochs int    `json:"epochs"`
-}
-
-const (
-	checkpointFile = "checkpoint.gob"
-	resumeFile     = "resume.json"
-)
 
 func newTrainCmd(io streams) *cobra.Command {
 	o := &trainOptions{}
@@ -114,11 +98,12 @@ type trainReport struct {
 func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	var st *train.State
 	if o.resume != "" {
-		info, state, err := readCheckpoint(o.resume)
+		cp, err := train.ReadCheckpoint(o.resume)
 		if err != nil {
-			return err
+			return fmt.Errorf("train: --resume: %w", err)
 		}
-		o.config, st = info.Config, state
+		info := cp.Info
+		o.config, st = info.Config, cp.State
 		o.seed, o.seedSet = info.Seed, true
 		o.steps, o.epochs = info.Steps, info.Epochs
 	}
@@ -142,7 +127,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, o.epochs
 	}
 	modelPath := filepath.Join(o.out, "model.json")
-	histPath := filepath.Join(o.out, "history.csv")
+	histPath := filepath.Join(o.out, train.HistoryFile)
 	inputs := []output.Input{{Flag: "--config", Path: o.config}, {Flag: "data.train", Path: cfg.Data.Train},
 		{Flag: "data.validation", Path: cfg.Data.Validation}}
 	// The directory is made and locked before anything else is looked at
@@ -158,7 +143,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			return fmt.Errorf("train: %s exists; use --force to overwrite it or --out for another directory", modelPath)
 		}
 	}
-	cpPath, infoPath := filepath.Join(o.out, checkpointFile), filepath.Join(o.out, resumeFile)
+	cpPath, infoPath := filepath.Join(o.out, train.CheckpointFile), filepath.Join(o.out, train.ResumeFile)
 	targets := map[string]*output.Target{}
 	for _, p := range []string{modelPath, histPath, o.figure, cpPath, infoPath} {
 		flag := "--out"
@@ -199,7 +184,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	if err := add(modelPath, m.Encode); err != nil {
 		return err
 	}
-	if err := add(histPath, func(w stdio.Writer) error { return writeHistory(w, res.History) }); err != nil {
+	if err := add(histPath, func(w stdio.Writer) error { return train.WriteHistory(w, res.History) }); err != nil {
 		return err
 	}
 	figure := o.figure != "" && runErr == nil
@@ -217,11 +202,12 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		if err != nil {
 			return fmt.Errorf("train: checkpoint: %w", err)
 		}
-		if err := add(cpPath, func(w stdio.Writer) error { return train.WriteState(w, res.State) }); err != nil {
+		cp := &train.Checkpoint{State: res.State,
+			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}}
+		if err := add(cpPath, cp.WriteState); err != nil {
 			return err
 		}
-		info := resumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}
-		if err := add(infoPath, func(w stdio.Writer) error { return json.NewEncoder(w).Encode(info) }); err != nil {
+		if err := add(infoPath, cp.WriteInfo); err != nil {
 			return err
 		}
 	} else if runErr == nil {
@@ -259,48 +245,6 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 	}
 	return runErr
-}
-
-func readCheckpoint(dir string) (*resumeInfo, *train.State, error) {
-	p := filepath.Join(dir, resumeFile)
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("train: --resume %s: no interrupted run there (%w)", dir, err)
-	}
-	var info resumeInfo
-	if err := json.Unmarshal(b, &info); err != nil || info.Config == "" {
-		return nil, nil, fmt.Errorf("train: --resume: %s is corrupt", p)
-	}
-	cp := filepath.Join(dir, checkpointFile)
-	f, err := os.Open(cp)
-	if err != nil {
-		return nil, nil, fmt.Errorf("train: --resume %s: %w", dir, err)
-	}
-	defer f.Close()
-	st, err := train.ReadState(bufio.NewReader(f))
-	if err != nil {
-		return nil, nil, fmt.Errorf("train: --resume: %s: %w", cp, err)
-	}
-	return &info, st, nil
-}
-
-func fmtFloat(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-func writeHistory(w stdio.Writer, h []train.Record) error {
-	if _, err := stdio.WriteString(w, "step,lr,train_loss,val_nll\n"); err != nil {
-		return err
-	}
-	for _, r := range h {
-		if _, err := fmt.Fprintf(w, "%d,%s,%s,%s\n", r.Step, fmtFloat(r.LR), fmtFloat(r.Loss), fmtFloat(r.ValNLL)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // progress draws a progress bar on a terminal and plain lines (every 10%)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/mdn-go/mdn/train"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -180,7 +181,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if !errors.As(err, &ee) || ee.code != 130 {
 		t.Fatalf("interrupted run: got %v, want exit status 130", err)
 	}
-	for _, f := range []string{"model.json", "history.csv", checkpointFile, resumeFile} {
+	for _, f := range []string{"model.json", "history.csv", train.CheckpointFile, train.ResumeFile} {
 		if _, err := os.Stat(filepath.Join(part, f)); err != nil {
 			t.Fatalf("after the interruption: %v", err)
 		}
@@ -188,7 +189,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if _, stderr, code := mdnRun(t, "", "train", "--resume", part); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{checkpointFile, resumeFile} {
+	for _, f := range []string{train.CheckpointFile, train.ResumeFile} {
 		if _, err := os.Stat(filepath.Join(part, f)); !os.IsNotExist(err) {
 			t.Fatalf("%s left after the resumed run finished", f)
 		}

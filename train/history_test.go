@@ -1,0 +1,62 @@
+package train
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestHistoryRoundTrip(t *testing.T) {
+	h := []Record{{Step: 1, LR: 0.005, Loss: 1.25, ValNLL: math.NaN()}, {Step: 2, LR: 1e-3 / 3, Loss: -0.1, ValNLL: 0.75}}
+	var b bytes.Buffer
+	if err := WriteHistory(&b, h); err != nil {
+		t.Fatal(err)
+	}
+	want := "step,lr,train_loss,val_nll\n1,0.005,1.25,\n2,0.0003333333333333333,-0.1,0.75\n"
+	if b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+	got, err := ReadHistory(&b, "h.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1] != h[1] || got[0].Step != 1 || got[0].LR != h[0].LR || !math.IsNaN(got[0].ValNLL) {
+		t.Fatalf("got %+v, want %+v", got, h)
+	}
+}
+
+func TestReadHistoryErrors(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", "history h.csv: empty file"},
+		{"no column", "step,lr,val_nll\n1,1,1\n", `history h.csv: line 1: no column "train_loss"`},
+		{"no rows", "step,train_loss,val_nll\n", "history h.csv: no data rows"},
+		{"bad number", "step,train_loss,val_nll\n1,abc,\n", `history h.csv: line 2, column "train_loss": not a finite number "abc"`},
+		{"fractional step", "step,train_loss,val_nll\n1.5,1,\n", `history h.csv: line 2, column "step": not a finite number "1.5"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadHistory(strings.NewReader(tc.in), "h.csv")
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("got %v, want %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadCheckpointErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "no interrupted run there") {
+		t.Fatalf("empty dir: got %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, ResumeFile), []byte("{"), 0o644)
+	if _, err := ReadCheckpoint(dir); err == nil || err.Error() != filepath.Join(dir, ResumeFile)+" is corrupt" {
+		t.Fatalf("corrupt info: got %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, ResumeFile), []byte(`{"config":"/c.yaml","seed":3,"steps":10}`), 0o644)
+	os.WriteFile(filepath.Join(dir, CheckpointFile), []byte("not gob"), 0o644)
+	if _, err := ReadCheckpoint(dir); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, CheckpointFile)+": ") {
+		t.Fatalf("corrupt state: got %v", err)
+	}
+}

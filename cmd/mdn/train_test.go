@@ -1,11 +1,11 @@
 package main
 
 import (
-	"github.com/mdn-go/mdn/train"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/mdn-go/mdn/train"
 	"io"
 	"os"
 	"path/filepath"

@@ -154,6 +154,9 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 // FitResume is Fit continuing from the state of an interrupted run of the
 // same config and data (nil: from the start).
 func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
+	if _, err := PlanOf(cfg, d); err != nil {
+		return nil, nil, err
+	}
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
 	w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
 	if err != nil {

@@ -134,7 +134,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	bt.fills = len(reps.ws)
 
 	res := &Result{BestValNLL: math.NaN(), ValNLL: math.NaN(), Stopped: "completed",
-		History: make([]Record, 0, opt.Steps)}
+		History: make([]Record, 0, min(opt.Steps, 1<<12))} // grown as the run goes: Steps is the user's number
 	good := w.Clone() // last good checkpoint
 	var goodOpt adamState
 	opt2.save(&goodOpt)
@@ -295,6 +295,8 @@ func (o Options) validate() error {
 	switch {
 	case o.Steps < 1:
 		return fmt.Errorf("train: steps must be ≥ 1, got %d", o.Steps)
+	case o.Steps > MaxSteps:
+		return fmt.Errorf("train: steps must be ≤ %d (MaxSteps), got %d", MaxSteps, o.Steps)
 	case o.BatchSize < 0:
 		return fmt.Errorf("train: batch size must be ≥ 0, got %d", o.BatchSize)
 	case !(o.LR > 0) || math.IsInf(o.LR, 0):

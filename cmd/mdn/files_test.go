@@ -3,13 +3,17 @@ package main
 import (
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/mdn-go/mdn/internal/output"
+	"github.com/mdn-go/mdn/train"
 )
 
 // TestOutputsNeverLoseFiles drives the real commands with outputs that are
@@ -192,4 +196,89 @@ func TestTrainDirectory(t *testing.T) {
 			t.Fatal("model.json was published without history.csv")
 		}
 	})
+}
+
+// TestTrainPlan: the summary line, the warning for a constant response, and
+// a step count beyond train.MaxSteps refused before training.
+func TestTrainPlan(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := range 40 {
+		b.WriteString(strconv.Itoa(i) + ",7\n")
+	}
+	os.WriteFile(filepath.Join(dir, "const.csv"), []byte(b.String()), 0o644)
+	c := writeConfig(t, dir, "c.yaml", "data: {train: const.csv, x: [x], y: [y], validation_fraction: 0.25}\nmodel: {hidden: [4], components: 1}\ntrain: {steps: 3}\n")
+	_, stderr, code := mdnRun(t, "", "train", "--config", c, "--out", filepath.Join(dir, "out"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		`mdn: train: warning: response column "y" (7) is the same in every training row`,
+		// pi trunk 1→4→1: 8+5; normal trunk 1→4→2 (μ, σ): 8+10.
+		"train: 30 training rows, 10 validation rows; 1 input, 1 response; 31 parameters; 3 steps of all 30 rows (full batch)\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q lacks %q", stderr, want)
+		}
+	}
+
+	huge := writeConfig(t, dir, "h.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {steps: 10000000000}\n")
+	out := filepath.Join(dir, "h")
+	_, stderr, code = mdnRun(t, "", "train", "--config", huge, "--out", out)
+	want := "mdn: train: train.steps: at most 100000000 are supported, got 10000000000 (the history keeps 32 bytes per step: 320 GB)\n"
+	if code != 1 || stderr != want {
+		t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("a refused run left its --out directory")
+	}
+}
+
+// TestProgressEvery10s: off a terminal a line is printed at least every
+// 10 s of training, besides every 10% of the steps.
+func TestProgressEvery10s(t *testing.T) {
+	var b strings.Builder
+	p := newProgress(&b)
+	for i, el := range []time.Duration{0, time.Second, 11 * time.Second, 12 * time.Second, 25 * time.Second} {
+		p.update(train.Progress{Step: i + 1, Steps: 1000, Loss: 1, ValNLL: math.NaN(), Elapsed: el})
+	}
+	// Step 1 is not 10% of 1000; lines at 11 s and 25 s only.
+	if got := strings.Count(b.String(), "\n"); got != 2 || !strings.Contains(b.String(), "step 3/1000") || !strings.Contains(b.String(), "step 5/1000") {
+		t.Fatalf("got %q, want lines for steps 3 and 5", b.String())
+	}
+}
+
+// TestSampleManyDraws: above directSamples draws per row, sample streams
+// each row's lines as it draws them; the output is the same, byte for byte,
+// as the chunked path's.
+func TestSampleManyDraws(t *testing.T) {
+	mp := trainEx1d(t)
+	var b strings.Builder
+	b.WriteString("x\n")
+	for i := range 5000 { // two chunks
+		b.WriteString(strconv.Itoa(i%13-6) + "\n")
+	}
+	in := writeFile(t, "many.csv", b.String())
+	direct, stderr, code := mdnRun(t, "", "sample", "--model", mp, "--input", in, "--n-samples", "100", "--seed", "4")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	old := directSamples
+	directSamples = 1 << 30
+	defer func() { directSamples = old }()
+	chunked, _, _ := mdnRun(t, "", "sample", "--model", mp, "--input", in, "--n-samples", "100", "--seed", "4")
+	if direct != chunked || strings.Count(direct, "\n") != 1+5000*100 {
+		t.Fatalf("direct and chunked outputs differ (%d and %d lines)", strings.Count(direct, "\n"), strings.Count(chunked, "\n"))
+	}
+}
+
+// TestPredictDuplicateQ: --q 0.5,0.5 would write two columns q0.5_y, a
+// header mdn's own reader rejects; it is a flag error instead.
+func TestPredictDuplicateQ(t *testing.T) {
+	mp := trainEx1d(t)
+	_, stderr, code := mdnRun(t, "", "predict", "--model", mp, "--input", ex1dTrain, "--what", "quantiles", "--q", "0.5,0.50")
+	if want := "mdn: predict: --q: 0.5 is given twice\n"; code != 1 || stderr != want {
+		t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
+	}
 }

@@ -119,9 +119,14 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	for _, p := range q {
+	for i, p := range q {
 		if p <= 0 || p >= 1 {
 			return fmt.Errorf("predict: --q: %v is not in (0, 1)", p)
+		}
+		if slices.Contains(q[:i], p) {
+			// Two equal columns would make a header that no CSV reader
+			// can resolve.
+			return fmt.Errorf("predict: --q: %v is given twice", p)
 		}
 	}
 	if predict.CheckLevel(o.level) != nil {

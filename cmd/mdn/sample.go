@@ -16,8 +16,9 @@ import (
 // directSamples is the number of draws per row above which sample streams
 // each row's lines as it draws them (one worker) rather than formatting
 // whole chunks in parallel: (workers+2)·ChunkRows·directSamples lines, about
-// 40 MB on two cores, is the most that is held in memory.
-const directSamples = 64
+// 40 MB on two cores, is the most that is held in memory. (A variable
+// only so that a test can compare both paths.)
+var directSamples = 64
 
 type sampleOptions struct {
 	model       string

@@ -163,6 +163,14 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
+	plan, err := train.PlanOf(cfg, d)
+	if err != nil {
+		return err
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(io.err, "mdn: train: warning: %s\n", w)
+	}
+	fmt.Fprintf(io.err, "train: %s\n", plan)
 	prog := newProgress(io.err)
 	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.update)
 	prog.finish()
@@ -247,13 +255,18 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	return runErr
 }
 
-// progress draws a progress bar on a terminal and plain lines (every 10%)
-// otherwise.
+// progressEvery is the longest time between two progress lines off a
+// terminal.
+const progressEvery = 10 * time.Second
+
+// progress draws a progress bar on a terminal and plain lines otherwise:
+// every 10% of the steps, and at least every 10 s.
 type progress struct {
 	w        stdio.Writer
 	bar      *progressbar.ProgressBar
 	tty      bool
 	lastLine int
+	lastTime time.Duration // Elapsed at the last line
 }
 
 func newProgress(w stdio.Writer) *progress {
@@ -281,8 +294,8 @@ func (p *progress) update(s train.Progress) {
 		return
 	}
 	tenth := s.Step * 10 / s.Steps
-	if tenth > p.lastLine || s.Step == s.Steps {
-		p.lastLine = tenth
+	if tenth > p.lastLine || s.Step == s.Steps || s.Elapsed-p.lastTime >= progressEvery {
+		p.lastLine, p.lastTime = tenth, s.Elapsed
 		line := fmt.Sprintf("step %d/%d  lr %.3g  loss %.4f", s.Step, s.Steps, s.LR, s.Loss)
 		if !math.IsNaN(s.ValNLL) {
 			line += fmt.Sprintf("  val_nll %.4f", s.ValNLL)

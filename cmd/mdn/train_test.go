@@ -81,6 +81,7 @@ func TestTrainBadInput(t *testing.T) {
 				}
 			}
 			stdout, stderr, code := mdnRun(t, "", args...)
+			stderr = withoutSummary(stderr)
 			if stderr != c.want+"\n" || code != 1 {
 				t.Errorf("got exit %d, stderr %q, want exit 1, %q", code, stderr, c.want+"\n")
 			}
@@ -254,4 +255,10 @@ func TestTrainEpochs(t *testing.T) {
 	if rep.Steps != 6 {
 		t.Fatalf("got %d steps, want 2 epochs × 3 batches = 6", rep.Steps)
 	}
+}
+
+// withoutSummary drops the summary line that train prints before training
+// ("train: 461 training rows, …").
+func withoutSummary(stderr string) string {
+	return regexp.MustCompile(`(?m)^train: \d+ training rows?, .*\n`).ReplaceAllString(stderr, "")
 }

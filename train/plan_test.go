@@ -1,0 +1,74 @@
+package train
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/data"
+)
+
+func planData(n int, y func(i int) float64) *Data {
+	d := &data.Dataset{XNames: []string{"x"}, YNames: []string{"y"}, N: n, XDim: 1, YDim: 1,
+		X: make([]float64, n), Y: make([]float64, n)}
+	for i := range n {
+		d.X[i], d.Y[i] = float64(i), y(i)
+	}
+	return &Data{Train: d, File: d}
+}
+
+func TestPlanOf(t *testing.T) {
+	def := config.Default()
+	cfg := &def
+	cfg.Data.X, cfg.Data.Y = []string{"x"}, []string{"y"}
+	cfg.Data.ValidationFraction = 0
+	cfg.Model.Hidden = []int{4}
+	cfg.Model.Components = 2
+	varying := func(i int) float64 { return float64(i % 3) }
+
+	p, err := PlanOf(cfg, planData(10, varying))
+	if err != nil || len(p.Warnings) != 0 {
+		t.Fatalf("got %v, %v, warnings %q", p, err, p.Warnings)
+	}
+	// pi trunk 1→4→2: (1+1)·4 + (4+1)·2 = 18; normal trunk 1→4→4 (K·D means + K σ): 8 + 20 = 28.
+	if want := "10 training rows, no validation; 1 input, 1 response; 46 parameters; 2000 steps of all 10 rows (full batch)"; p.String() != want {
+		t.Fatalf("got %q, want %q", p.String(), want)
+	}
+
+	c := *cfg
+	c.Train.BatchSize = 50
+	p, err = PlanOf(&c, planData(10, func(int) float64 { return 3 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Warnings) != 2 || !strings.Contains(p.Warnings[0], "train.batch_size 50 is more than the 10 training rows") ||
+		!strings.Contains(p.Warnings[1], `response column "y" (3) is the same in every training row`) {
+		t.Fatalf("warnings %q", p.Warnings)
+	}
+
+	for _, tc := range []struct {
+		edit func(c *config.Config)
+		n    int
+		want string
+	}{
+		{func(c *config.Config) { c.Train.Steps = 10_000_000_000 }, 10,
+			"train.steps: at most 100000000 are supported, got 10000000000 (the history keeps 32 bytes per step: 320 GB)"},
+		{func(c *config.Config) { c.Train.Steps, c.Train.Epochs, c.Train.BatchSize = 0, 1<<62, 1 }, 10,
+			"train.epochs: 4611686018427387904 epochs of 10 steps are 4.61e+19 steps"},
+		{func(c *config.Config) { c.Model.Hidden = []int{1 << 20, 1 << 20} }, 10,
+			"model: the network would have 2.2e+12 parameters; at most 268435456 are supported"},
+	} {
+		c := *cfg
+		tc.edit(&c)
+		if _, err := PlanOf(&c, planData(tc.n, varying)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+	}
+
+	// A hold-out fraction of one row holds out nothing.
+	c = *cfg
+	c.Data.ValidationFraction = 0.1
+	if _, err := PlanOf(&c, planData(1, varying)); err == nil || !strings.Contains(err.Error(), "data.validation_fraction: 0.1 of 1 row holds out no row") {
+		t.Errorf("got %v", err)
+	}
+}

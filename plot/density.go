@@ -107,8 +107,8 @@ func Density(w io.Writer, density func(x, y float64) float64, means func(x float
 	}
 
 	xr, yr := opt.XRange, opt.YRange
-	xs := centres(xr, nx)
-	ys := centres(yr, ny)
+	xs := Centres(xr, nx)
+	ys := Centres(yr, ny)
 	vals := make([]float64, nx*ny)
 	for i, x := range xs {
 		for j, y := range ys {
@@ -143,8 +143,10 @@ func Density(w io.Writer, density func(x, y float64) float64, means func(x float
 	return nil
 }
 
-// centres returns the n cell centres r.Min + (i + 1/2)(r.Max − r.Min)/n.
-func centres(r Range, n int) []float64 {
+// Centres returns the n cell centres r.Min + (i + 1/2)(r.Max − r.Min)/n:
+// the x values at which Density calls its density and means functions
+// (with n = NX), and the y values of its rows (n = NY).
+func Centres(r Range, n int) []float64 {
 	c := make([]float64, n)
 	d := r.width() / float64(n)
 	for i := range c {

@@ -70,6 +70,9 @@ type Response struct {
 	// values u_i = F_i(y_ij) in each of PITBins equal bins of [0, 1] (u = 1
 	// in the last); a calibrated model gives about 1/PITBins each.
 	PITHistogram []float64 `json:"pit_histogram"`
+	// PIT are the PIT values u_i = F_i(y_ij) themselves, in row order (not
+	// in the JSON form of Metrics).
+	PIT []float64 `json:"-"`
 	// CalibrationError is the Kolmogorov–Smirnov distance between the
 	// empirical CDF of the u_i and the uniform CDF,
 	//
@@ -217,6 +220,7 @@ func (e *Evaluator) Metrics() (*Metrics, error) {
 			Coverage80:   float64(e.cover[1][j]) / n,
 			Coverage95:   float64(e.cover[2][j]) / n,
 			PITHistogram: PITHistogram(e.pit[j], PITBins),
+			PIT:          slices.Clone(e.pit[j]),
 		}
 		r.CalibrationError = KSUniform(e.pit[j])
 		m.Responses = append(m.Responses, r)

@@ -161,6 +161,8 @@ func TestBadInput(t *testing.T) {
 			"mdn: plot: --kind scatter needs two or more response columns, the model has 1 (use --kind default or density)"},
 		{"flag the kind does not use", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "pit", "--x", "x", "--out", "OUT"},
 			"mdn: plot: --x is not used with --kind pit"},
+		{"history with data", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "history", "--out", "OUT"},
+			"mdn: plot: --data is not used with --kind history"},
 		{"bad range", []string{"plot", "--model", mp, "--data", ex1dTrain, "--xrange", "3,1", "--out", "OUT"},
 			`mdn: plot: --xrange: want min,max with min < max, got "3,1"`},
 		{"predict out with json", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "mean", "--json", "--out", "OUT"},

@@ -25,12 +25,12 @@ var plotKinds = []string{"default", "density", "history", "scatter", "pit", "qua
 
 // plotFlags are the optional flags each kind uses; giving another is an error.
 var plotFlags = map[string][]string{
-	"default":   {"seed", "xrange", "yrange"},
-	"density":   {"x", "y", "xrange", "yrange"},
+	"default":   {"data", "seed", "xrange", "yrange"},
+	"density":   {"data", "x", "y", "xrange", "yrange"},
 	"history":   {"history"},
-	"scatter":   {"seed", "y", "xrange", "yrange"},
-	"pit":       {"y"},
-	"quantiles": {"x", "y", "xrange", "yrange"},
+	"scatter":   {"data", "seed", "y", "xrange", "yrange"},
+	"pit":       {"data", "y"},
+	"quantiles": {"data", "x", "y", "xrange", "yrange"},
 }
 
 // gridPoints is the number of x values of the density and quantiles figures.
@@ -113,7 +113,7 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if changed == nil {
 		changed = func(string) bool { return false }
 	}
-	for _, fl := range []string{"seed", "history", "x", "y", "xrange", "yrange"} {
+	for _, fl := range []string{"data", "seed", "history", "x", "y", "xrange", "yrange"} {
 		if changed(fl) && !slices.Contains(plotFlags[o.kind], fl) {
 			return fmt.Errorf("plot: --%s is not used with --kind %s", fl, o.kind)
 		}
@@ -222,35 +222,6 @@ func padded(v []float64, frac float64) plot.Range {
 	return plot.Range{Min: lo - pad, Max: hi + pad}
 }
 
-// gridMixtures returns the predictive mixtures at covariate xi = each grid
-// value, with the other covariates at their mean over d.
-func gridMixtures(m *model.Model, d *data.Dataset, xi int, grid []float64) ([]mixture.Mixture, error) {
-	in := d.XDim
-	mean := make([]float64, in)
-	for j := range in {
-		for i := range d.N {
-			mean[j] += d.X[i*in+j] / float64(d.N)
-		}
-	}
-	x := make([]float64, len(grid)*in)
-	for g, v := range grid {
-		copy(x[g*in:(g+1)*in], mean)
-		x[g*in+xi] = v
-	}
-	return m.Predictor(len(grid)).Predict(x, len(grid), nil)
-}
-
-// centres returns the n cell centres of r as plot.Density computes them,
-// r.Min + (i + 1/2)(r.Max − r.Min)/n.
-func centres(r plot.Range, n int) []float64 {
-	c := make([]float64, n)
-	w := (r.Max - r.Min) / float64(n)
-	for i := range c {
-		c[i] = r.Min + (float64(i)+0.5)*w
-	}
-	return c
-}
-
 func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
 	xi, yi, err := axes(o, m)
 	if err != nil {
@@ -265,28 +236,25 @@ func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.R
 		r := padded(obsY, 0.05)
 		yr = &r
 	}
-	grid := centres(*xr, gridPoints)
-	mix, err := gridMixtures(m, d, xi, grid)
+	// The columns of the figure: plot.Density calls density and means at
+	// exactly these x values.
+	grid := plot.Centres(*xr, gridPoints)
+	mix, err := predict.GridMixtures(m, d, xi, grid)
 	if err != nil {
 		return err
 	}
-	margs := make(map[float64]*mixture.Mixture, len(grid))
-	for g, x := range grid {
-		margs[x] = mix[g].Marginal(yi)
+	margs := make([]*mixture.Mixture, len(grid))
+	for g := range grid {
+		margs[g] = mix[g].Marginal(yi)
 	}
 	var derr error
 	marg := func(x float64) *mixture.Mixture {
-		if mg, ok := margs[x]; ok {
-			return mg
-		}
-		// Not reached while centres matches plot.Density's grid.
-		one, err := gridMixtures(m, d, xi, []float64{x})
-		if err != nil {
-			derr = err
+		g := slices.Index(grid, x)
+		if g < 0 {
+			derr = fmt.Errorf("density: x = %v is not a column of the figure", x) // a bug
 			return nil
 		}
-		margs[x] = one[0].Marginal(yi)
-		return margs[x]
+		return margs[g]
 	}
 	y1 := []float64{0}
 	density := func(x, y float64) float64 {
@@ -348,18 +316,11 @@ func plotPIT(o *plotOptions, m *model.Model, d *data.Dataset) error {
 	if err != nil {
 		return err
 	}
-	mix, err := m.Predictor(model.DefaultBatch).Predict(d.X, d.N, nil)
+	met, err := predict.Evaluate(m, d)
 	if err != nil {
 		return err
 	}
-	u := make([]float64, d.N)
-	for i := range mix {
-		mg := &mix[i]
-		if mg.D > 1 {
-			mg = mg.Marginal(yi)
-		}
-		u[i] = mg.CDF(d.Y[i*d.YDim+yi])
-	}
+	u := met.Responses[yi].PIT
 	return writePNG(o, func(w stdio.Writer) error {
 		return plot.PIT(w, u, plot.PITOptions{Bins: predict.PITBins, Title: "PIT histogram of " + m.YNames[yi]})
 	})
@@ -376,35 +337,16 @@ func plotQuantiles(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot
 		r = *xr
 	}
 	grid := data.Linspace(r.Min, r.Max, gridPoints)
-	mix, err := gridMixtures(m, d, xi, grid)
+	mix, err := predict.GridMixtures(m, d, xi, grid)
 	if err != nil {
 		return err
 	}
-	levels := []float64{0.5, 0.9}
-	lower, upper := make([][]float64, len(levels)), make([][]float64, len(levels))
-	for l := range levels {
-		lower[l], upper[l] = make([]float64, len(grid)), make([]float64, len(grid))
-	}
-	median := make([]float64, len(grid))
-	var modesX, modesY []float64
-	for g := range grid {
-		mg := mix[g].Marginal(yi)
-		if median[g], err = mg.Quantile(0.5); err != nil {
-			return err
-		}
-		for l, lv := range levels {
-			if lower[l][g], upper[l][g], err = predict.Interval(mg, lv); err != nil {
-				return err
-			}
-		}
-		for _, md := range mg.Modes(mixture.ModeOptions{}) {
-			if md.Mass >= 0.01 {
-				modesX, modesY = append(modesX, grid[g]), append(modesY, md.Y[0])
-			}
-		}
+	b, err := predict.NewBand(mix, grid, yi, predict.BandLevels, predict.MinModeMass)
+	if err != nil {
+		return err
 	}
 	return writePNG(o, func(w stdio.Writer) error {
-		return plot.Quantiles(w, obsX, obsY, grid, lower, upper, median, levels, modesX, modesY,
+		return plot.Quantiles(w, obsX, obsY, b.X, b.Lower, b.Upper, b.Median, b.Levels, b.ModesX, b.ModesY,
 			plot.QuantilesOptions{XRange: xr, YRange: yr, XLabel: m.XNames[xi], YLabel: m.YNames[yi]})
 	})
 }

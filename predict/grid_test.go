@@ -1,0 +1,54 @@
+package predict
+
+import (
+	"math"
+	"testing"
+
+	"github.com/mdn-go/mdn/data"
+)
+
+func TestGridAndBand(t *testing.T) {
+	m := testModel(t) // covariates xa, xb; responses ya, yb
+	d := &data.Dataset{N: 2, XDim: 2, YDim: 2, X: []float64{1, 4, 3, -2}, Y: []float64{0, 0, 0, 0}}
+	xs := []float64{-1, 0, 2.5}
+	mix, err := GridMixtures(m, d, 0, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Independently: the rows (x, mean of xb = 1) through the Predictor.
+	want, err := m.Predictor(3).Predict([]float64{-1, 1, 0, 1, 2.5, 1}, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range xs {
+		for i, v := range want[g].Means {
+			if mix[g].Means[i] != v {
+				t.Fatalf("grid %d: mean %d = %v, want %v", g, i, mix[g].Means[i], v)
+			}
+		}
+	}
+	b, err := NewBand(mix, xs, 1, BandLevels, MinModeMass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range xs {
+		mg := mix[g].Marginal(1)
+		if c := mg.CDF(b.Median[g]); math.Abs(c-0.5) > 1e-9 {
+			t.Errorf("grid %d: F(median) = %v, want 0.5", g, c)
+		}
+		for l, lv := range BandLevels {
+			if c := mg.CDF(b.Upper[l][g]) - mg.CDF(b.Lower[l][g]); math.Abs(c-lv) > 1e-9 {
+				t.Errorf("grid %d: interval %v holds %v", g, lv, c)
+			}
+		}
+		if !(b.Lower[1][g] < b.Lower[0][g] && b.Upper[0][g] < b.Upper[1][g]) {
+			t.Errorf("grid %d: the 90%% interval does not contain the 50%% one", g)
+		}
+	}
+	if len(b.ModesX) < len(xs) {
+		t.Errorf("got %d modes for %d grid values; every density has at least one", len(b.ModesX), len(xs))
+	}
+	if _, err := GridMixtures(m, d, 2, xs); err == nil {
+		t.Error("covariate 2 of 2: no error")
+	}
+}

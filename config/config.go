@@ -163,6 +163,26 @@ type Train struct {
 	// OnNaN says what to do when the loss or a gradient is not finite.
 	// Default rollback.
 	OnNaN arch.OnNaN `yaml:"on_nan"`
+	// Ensemble is the number M of networks trained from different seeds
+	// (member m > 0 uses train.seed's m-th derived seed for its weights,
+	// hold-out and batches) and combined into one mixture of M·K
+	// components,
+	//
+	//	p(y|x) = (1/M) Σ_m Σ_k π_mk(x) N(y; μ_mk(x), Σ_mk(x)).
+	//
+	// Members train in parallel, one per core. Default DefaultEnsemble;
+	// 1 ≤ M ≤ MaxEnsemble.
+	Ensemble int `yaml:"ensemble"`
+	// NoiseScale is the constant c of the noise-regularization bandwidth
+	// (Rothfuss et al. 2019): every training batch gets Gaussian noise of
+	// standard deviation
+	//
+	//	h = c · n^(−1/(4+d))     (n training rows, d = dim_in + dim_out)
+	//
+	// added to each value of x and y in the units the network sees
+	// (standardized units when standardizing). 0 turns it off. Default
+	// DefaultNoiseScale; ≥ 0, ≤ 10.
+	NoiseScale float64 `yaml:"noise_scale"`
 	// Threads is the number of worker goroutines for a step (the result
 	// does not depend on it, only the speed); 0 means one
 	// per core. Default 0; ≥ 0.

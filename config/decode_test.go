@@ -132,6 +132,10 @@ func TestDecodeBad(t *testing.T) {
 			`config: ex.yaml: train.warmup: must be < train.steps (100), got 100`},
 		{"negative clip_norm", minimal + "train:\n  clip_norm: -1\n", `config: ex.yaml: train.clip_norm: must be ≥ 0, got -1`},
 		{"negative weight_decay", minimal + "train:\n  weight_decay: -0.5\n", `config: ex.yaml: train.weight_decay: must be ≥ 0, got -0.5`},
+		{"ensemble 0", minimal + "train:\n  ensemble: 0\n", `config: ex.yaml: train.ensemble: must be in [1, 64], got 0`},
+		{"ensemble too large", minimal + "train:\n  ensemble: 1000000\n", `config: ex.yaml: train.ensemble: must be in [1, 64], got 1000000`},
+		{"negative noise_scale", minimal + "train:\n  noise_scale: -0.1\n", `config: ex.yaml: train.noise_scale: must be in [0, 10], got -0.1`},
+		{"noise_scale not a number", minimal + "train:\n  noise_scale: .nan\n", `config: ex.yaml: train.noise_scale: must be in [0, 10], got NaN`},
 		{"zero eval_every", minimal + "train:\n  eval_every: 0\n", `config: ex.yaml: train.eval_every: must be ≥ 1, got 0`},
 		{"negative patience", minimal + "train:\n  patience: -1\n", `config: ex.yaml: train.patience: must be ≥ 0, got -1`},
 		{"patience without validation data", minimal + "  validation_fraction: 0\ntrain:\n  patience: 5\n",
@@ -215,6 +219,8 @@ func TestDecodeMinimal(t *testing.T) {
 			EvalEvery:   50,
 			RestoreBest: true,
 			OnNaN:       "rollback",
+			Ensemble:    DefaultEnsemble,
+			NoiseScale:  DefaultNoiseScale,
 		},
 		Dir: dir,
 	}
@@ -388,7 +394,7 @@ func TestShippedConfigs(t *testing.T) {
 		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
 			Sigma: arch.Exp, SigmaMin: 0, DType: arch.Float32, Init: arch.Torch},
 		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: arch.Cosine, Seed: 0,
-			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback},
+			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, NoiseScale: 0},
 		Dir: filepath.Join(repo, "configs"),
 	}
 	if !reflect.DeepEqual(seed, wantSeed) {

@@ -75,6 +75,16 @@ const (
 	DefaultRestoreBest = true
 	// DefaultOnNaN is train.on_nan.
 	DefaultOnNaN = arch.Rollback
+	// DefaultEnsemble is train.ensemble, the number of networks averaged
+	// into one mixture.
+	DefaultEnsemble = 1
+	// MaxEnsemble is the largest train.ensemble accepted.
+	MaxEnsemble = 64
+	// DefaultNoiseScale is train.noise_scale, the constant c of the noise
+	// bandwidth h = c·n^(−1/(4+d)); 0 means no noise.
+	DefaultNoiseScale = 0.0
+	// MaxNoiseScale is the largest train.noise_scale accepted.
+	MaxNoiseScale = 10.0
 	// DefaultThreads is train.threads; 0 means all cores.
 	DefaultThreads = 0
 )
@@ -119,6 +129,8 @@ func Default() Config {
 			RestoreBest: DefaultRestoreBest,
 			OnNaN:       DefaultOnNaN,
 			Threads:     DefaultThreads,
+			Ensemble:    DefaultEnsemble,
+			NoiseScale:  DefaultNoiseScale,
 		},
 	}
 }

@@ -204,6 +204,12 @@ func (c *Config) check(given func(path string) bool) []error {
 	if t.Threads < 0 {
 		add("train.threads", "must be ≥ 0, got %d", t.Threads)
 	}
+	if t.Ensemble < 1 || t.Ensemble > MaxEnsemble {
+		add("train.ensemble", "must be in [1, %d], got %d", MaxEnsemble, t.Ensemble)
+	}
+	if !(t.NoiseScale >= 0 && t.NoiseScale <= MaxNoiseScale) {
+		add("train.noise_scale", "must be in [0, %v], got %v", MaxNoiseScale, t.NoiseScale)
+	}
 	return errs
 }
 

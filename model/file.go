@@ -30,6 +30,7 @@ type fileJSON struct {
 	Weights  []arch.Array   `json:"weights"`
 	Training Summary        `json:"training"`
 	Encoding *encode.Schema `json:"encoding,omitempty"`
+	Ensemble []Member       `json:"ensemble,omitempty"`
 }
 
 // specJSON is arch.Spec with the keys of the training config's model
@@ -60,6 +61,12 @@ type fileIn struct {
 	Weights  []arrayIn      `json:"weights"`
 	Training Summary        `json:"training"`
 	Encoding *encode.Schema `json:"encoding"`
+	Ensemble []memberIn     `json:"ensemble"`
+}
+
+type memberIn struct {
+	Scaler  scalerIn  `json:"scaler"`
+	Weights []arrayIn `json:"weights"`
 }
 
 type specIn struct {
@@ -123,6 +130,7 @@ func (m *Model) Encode(w io.Writer) error {
 		Weights:  m.Arrays,
 		Training: m.Training,
 		Encoding: m.Encoding,
+		Ensemble: m.Ensemble,
 	}
 	c, err := json.Marshal(f)
 	if err != nil {
@@ -299,36 +307,70 @@ func (in *fileIn) model() (*Model, error) {
 			return nil, err
 		}
 	}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		dst  *[]float64
-	}{
-		{"scaler.x_mean", in.Scaler.XMean, &m.Scaler.XMean},
-		{"scaler.x_std", in.Scaler.XStd, &m.Scaler.XStd},
-		{"scaler.y_mean", in.Scaler.YMean, &m.Scaler.YMean},
-		{"scaler.y_std", in.Scaler.YStd, &m.Scaler.YStd},
-	} {
-		if *f.dst, err = numbers(f.name, f.raw); err != nil {
-			return nil, err
-		}
+	if m.Scaler, err = in.Scaler.scaler("scaler"); err != nil {
+		return nil, err
 	}
-	m.Arrays = make([]arch.Array, len(in.Weights))
-	for i, a := range in.Weights {
-		name := fmt.Sprintf("weights[%d]", i)
-		if a.Name != "" {
-			name = fmt.Sprintf("weights: %q", a.Name)
-		}
-		d, err := numbers(name, a.Data)
-		if err != nil {
+	if m.Arrays, err = arrays("weights", in.Weights); err != nil {
+		return nil, err
+	}
+	if len(in.Ensemble) > 0 && in.Version < 2 {
+		return nil, fmt.Errorf("ensemble: needs format version 2, the file is version %d", in.Version)
+	}
+	if len(in.Ensemble)+1 > MaxMembers {
+		return nil, fmt.Errorf("ensemble: %d members, at most %d", len(in.Ensemble)+1, MaxMembers)
+	}
+	for i, e := range in.Ensemble {
+		var mb Member
+		if mb.Scaler, err = e.Scaler.scaler(fmt.Sprintf("ensemble[%d].scaler", i)); err != nil {
 			return nil, err
 		}
-		m.Arrays[i] = arch.Array{Name: a.Name, Shape: a.Shape, Data: d}
+		if mb.Arrays, err = arrays(fmt.Sprintf("ensemble[%d].weights", i), e.Weights); err != nil {
+			return nil, err
+		}
+		m.Ensemble = append(m.Ensemble, mb)
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// scaler decodes the four arrays of a scaler; where names them in errors.
+func (sc *scalerIn) scaler(where string) (data.Scaler, error) {
+	var out data.Scaler
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		dst  *[]float64
+	}{
+		{where + ".x_mean", sc.XMean, &out.XMean},
+		{where + ".x_std", sc.XStd, &out.XStd},
+		{where + ".y_mean", sc.YMean, &out.YMean},
+		{where + ".y_std", sc.YStd, &out.YStd},
+	} {
+		var err error
+		if *f.dst, err = numbers(f.name, f.raw); err != nil {
+			return data.Scaler{}, err
+		}
+	}
+	return out, nil
+}
+
+// arrays decodes weight arrays; where ("weights") names them in errors.
+func arrays(where string, in []arrayIn) ([]arch.Array, error) {
+	out := make([]arch.Array, len(in))
+	for i, a := range in {
+		name := fmt.Sprintf("%s[%d]", where, i)
+		if a.Name != "" {
+			name = fmt.Sprintf("%s: %q", where, a.Name)
+		}
+		d, err := numbers(name, a.Data)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = arch.Array{Name: a.Name, Shape: a.Shape, Data: d}
+	}
+	return out, nil
 }
 
 // numbers decodes a JSON array of numbers. Unlike encoding/json, it rejects

@@ -17,7 +17,8 @@ const Format = "mdn-model"
 // FormatVersion is the version of the file layout that this package
 // writes. It reads versions MinFormatVersion to FormatVersion: version 2
 // adds the optional "encoding" section (labels, imputation); a version 1
-// file is read as before.
+// file is read as before. Version 2 also adds the optional "ensemble"
+// field.
 const FormatVersion = 2
 
 // MinFormatVersion is the oldest file layout this package reads.
@@ -52,7 +53,34 @@ type Model struct {
 	// input is one numeric column of that name with the default policies
 	// (json "encoding", version 2, absent then). See Schema.
 	Encoding *encode.Schema
+	// Ensemble holds the further members of an ensemble (json "ensemble",
+	// format version 2): networks of the same Spec, each with its own
+	// scaler and weights. Scaler and Arrays above are member 0. The model's
+	// predictive distribution is the equal-weight mixture of its M =
+	// 1 + len(Ensemble) members,
+	//
+	//	p(y|x) = (1/M) Σ_m p_m(y|x),
+	//
+	// a Gaussian mixture of M·K components. Empty for a single network.
+	Ensemble []Member
 }
+
+// Member is one further network of an ensemble: the scaler it was trained
+// with and its weights, as in Model.
+type Member struct {
+	Scaler data.Scaler  `json:"scaler"`
+	Arrays []arch.Array `json:"weights"`
+}
+
+// Members is the number M of networks of m, 1 + len(m.Ensemble).
+func (m *Model) Members() int { return 1 + len(m.Ensemble) }
+
+// Components is the number of components of each predictive mixture,
+// M·K.
+func (m *Model) Components() int { return m.Members() * m.Spec.K }
+
+// MaxMembers is the most ensemble members a model may have.
+const MaxMembers = 64
 
 // Summary describes the training run of a model. Only Seconds and Created
 // depend on the clock: two runs with the same config and seed give files
@@ -85,6 +113,16 @@ type Summary struct {
 // weights. It returns an error if the parts do not fit together (see
 // Validate); the arrays must have the shapes spec implies.
 func New(spec arch.Spec, weights []arch.Array, xNames, yNames []string, sc data.Scaler, sum Summary) (*Model, error) {
+	return NewEnsemble(spec, [][]arch.Array{weights}, xNames, yNames, []data.Scaler{sc}, sum)
+}
+
+// NewEnsemble is New for an ensemble of len(ws) networks of spec, member i
+// with weights ws[i] and scaler scs[i].
+func NewEnsemble(spec arch.Spec, ws [][]arch.Array, xNames, yNames []string, scs []data.Scaler, sum Summary) (*Model, error) {
+	if len(ws) == 0 || len(ws) != len(scs) {
+		return nil, fmt.Errorf("model: new: %d sets of weights and %d scalers, want the same number ≥ 1", len(ws), len(scs))
+	}
+	weights, sc := ws[0], scs[0]
 	m := &Model{
 		Format:  Format,
 		Version: FormatVersion,
@@ -104,6 +142,9 @@ func New(spec arch.Spec, weights []arch.Array, xNames, yNames []string, sc data.
 		v := *sum.BestValidationNLL
 		m.Training.BestValidationNLL = &v
 	}
+	for i := 1; i < len(ws); i++ {
+		m.Ensemble = append(m.Ensemble, Member{Scaler: cloneScaler(scs[i]), Arrays: cloneArrays(ws[i])})
+	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("model: new: %w", err)
 	}
@@ -111,6 +152,15 @@ func New(spec arch.Spec, weights []arch.Array, xNames, yNames []string, sc data.
 }
 
 func cloneSpec(s arch.Spec) arch.Spec { return s.Clone() }
+
+func cloneScaler(sc data.Scaler) data.Scaler {
+	return data.Scaler{
+		XMean: slices.Clone(sc.XMean),
+		XStd:  slices.Clone(sc.XStd),
+		YMean: slices.Clone(sc.YMean),
+		YStd:  slices.Clone(sc.YStd),
+	}
+}
 
 func cloneArrays(as []arch.Array) []arch.Array {
 	out := make([]arch.Array, len(as))
@@ -150,6 +200,20 @@ func (m *Model) Validate() error {
 	}
 	if err := m.checkEncoding(); err != nil {
 		return err
+	}
+	if len(m.Ensemble) > 0 && m.Version < 2 {
+		return fmt.Errorf("ensemble: needs format version 2, the file is version %d", m.Version)
+	}
+	if m.Members() > MaxMembers {
+		return fmt.Errorf("ensemble: %d members, at most %d", m.Members(), MaxMembers)
+	}
+	for i, e := range m.Ensemble {
+		if err := e.Scaler.Validate(m.Spec.In, m.Spec.Out); err != nil {
+			return fmt.Errorf("ensemble[%d]: %w", i, err)
+		}
+		if err := arch.CheckArrays(m.Spec, e.Arrays); err != nil {
+			return fmt.Errorf("ensemble[%d]: %w", i, err)
+		}
 	}
 	return m.Training.validate()
 }

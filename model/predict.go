@@ -14,7 +14,7 @@ import (
 // DefaultBatch is the batch size of a Predictor asked for a batch < 1.
 const DefaultBatch = 4096
 
-// Predictor evaluates a model's network in float64 on batches of rows and
+// Predictor evaluates a model's networks in float64 on batches of rows and
 // turns each row's outputs into its predictive mixture. It holds float64
 // copies of the weights and the scratch for one batch, of
 // batch·(In + 2·max(Hidden) + K + NormalChannels) floats.
@@ -22,15 +22,20 @@ const DefaultBatch = 4096
 // A Predictor is not safe for concurrent use; make one per goroutine.
 type Predictor struct {
 	spec   arch.Spec
-	scaler data.Scaler
+	nets   []net // one per ensemble member
+	logM   float64
 	batch  int
-	pi     []arch.Layer
-	normal []arch.Layer
 	xs     []float64 // (batch, In): standardized covariates
 	h      [2][]float64
 	logits []float64 // (batch, K)
 	out    []float64 // (batch, NormalChannels)
 	err    error     // a problem with the model, returned by Predict
+}
+
+// net is one ensemble member's scaler and float64 layers.
+type net struct {
+	scaler     data.Scaler
+	pi, normal []arch.Layer
 }
 
 // Predictor returns a Predictor of m for batches of up to batch rows
@@ -46,24 +51,29 @@ func (m *Model) Predictor(batch int) *Predictor {
 		return p
 	}
 	p.spec = cloneSpec(m.Spec)
-	p.scaler = data.Scaler{
-		XMean: append([]float64(nil), m.Scaler.XMean...),
-		XStd:  append([]float64(nil), m.Scaler.XStd...),
-		YMean: append([]float64(nil), m.Scaler.YMean...),
-		YStd:  append([]float64(nil), m.Scaler.YStd...),
+	widest := 0
+	add := func(sc data.Scaler, arrays []arch.Array) error {
+		pi, normal, err := arch.Layers(p.spec, arrays)
+		if err != nil { // not reached: Validate checked the arrays
+			return fmt.Errorf("model: predictor: %w", err)
+		}
+		for _, ls := range [][]arch.Layer{pi, normal} {
+			for _, l := range ls[:len(ls)-1] {
+				widest = max(widest, l.Out)
+			}
+		}
+		p.nets = append(p.nets, net{scaler: cloneScaler(sc), pi: pi, normal: normal})
+		return nil
 	}
-	pi, normal, err := arch.Layers(p.spec, m.Arrays)
-	if err != nil { // not reached: Validate checked the arrays
-		p.err = fmt.Errorf("model: predictor: %w", err)
+	if p.err = add(m.Scaler, m.Arrays); p.err != nil {
 		return p
 	}
-	widest := 0
-	for _, ls := range [][]arch.Layer{pi, normal} {
-		for _, l := range ls[:len(ls)-1] {
-			widest = max(widest, l.Out)
+	for _, e := range m.Ensemble {
+		if p.err = add(e.Scaler, e.Arrays); p.err != nil {
+			return p
 		}
 	}
-	p.pi, p.normal = pi, normal
+	p.logM = math.Log(float64(len(p.nets)))
 	p.xs = make([]float64, batch*p.spec.In)
 	p.h[0] = make([]float64, batch*widest)
 	p.h[1] = make([]float64, batch*widest)
@@ -73,8 +83,10 @@ func (m *Model) Predictor(batch int) *Predictor {
 }
 
 // Predict returns the predictive mixture of each of the n rows of raw
-// covariates x (n×In row-major, original units) in the original units of y.
-// Each row is standardized with the model's scaler,
+// covariates x (n×In row-major, original units) in the original units of y:
+// for an ensemble of M members, the mixture of all members' M·K components
+// with weights π_mk/M (member m's components at indices m·K … m·K+K−1).
+// For each member, each row is standardized with the member's scaler,
 //
 //	x'_j = (x_j − XMean[j]) / XStd[j],
 //
@@ -109,23 +121,38 @@ func (p *Predictor) Predict(x []float64, n int, dst []mixture.Mixture) ([]mixtur
 	if len(x) != n*s.In {
 		return nil, fmt.Errorf("model: predict: x has %d values, want n·dim_in = %d·%d = %d", len(x), n, s.In, n*s.In)
 	}
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("model: predict: row %d, covariate %d: must be finite, got %v", i/s.In, i%s.In, v)
+		}
+	}
 	dst = p.prepare(dst, n)
-	K, P := s.K, s.NormalChannels()
+	K, D, P := s.K, s.Out, s.NormalChannels()
 	for start := 0; start < n; start += p.batch {
 		rows := min(p.batch, n-start)
 		xb := x[start*s.In : (start+rows)*s.In]
-		for i, v := range xb {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("model: predict: row %d, covariate %d: must be finite, got %v", start+i/s.In, i%s.In, v)
+		for m := range p.nets {
+			nt := &p.nets[m]
+			for i, v := range xb {
+				j := i % s.In
+				p.xs[i] = (v - nt.scaler.XMean[j]) / nt.scaler.XStd[j]
 			}
-			j := i % s.In
-			p.xs[i] = (v - p.scaler.XMean[j]) / p.scaler.XStd[j]
-		}
-		p.trunk(p.pi, rows, p.logits)
-		p.trunk(p.normal, rows, p.out)
-		for i := range rows {
-			if err := p.fill(&dst[start+i], p.logits[i*K:(i+1)*K], p.out[i*P:(i+1)*P]); err != nil {
-				return nil, fmt.Errorf("model: predict: row %d: %w", start+i, err)
+			p.trunk(nt.pi, rows, p.logits)
+			p.trunk(nt.normal, rows, p.out)
+			for i := range rows {
+				mx := &dst[start+i]
+				lw, mu, l := mx.LogWeights[m*K:(m+1)*K], mx.Means[m*K*D:(m+1)*K*D], mx.Chol[m*K*D*D:(m+1)*K*D*D]
+				if err := p.fill(nt, lw, mu, l, p.logits[i*K:(i+1)*K], p.out[i*P:(i+1)*P]); err != nil {
+					if len(p.nets) > 1 {
+						return nil, fmt.Errorf("model: predict: row %d: ensemble member %d: %w", start+i, m, err)
+					}
+					return nil, fmt.Errorf("model: predict: row %d: %w", start+i, err)
+				}
+				if p.logM != 0 {
+					for k := range lw {
+						lw[k] -= p.logM
+					}
+				}
 			}
 		}
 	}
@@ -141,7 +168,7 @@ func (p *Predictor) prepare(dst []mixture.Mixture, n int) []mixture.Mixture {
 		dst = nd
 	}
 	dst = dst[:n]
-	K, D := p.spec.K, p.spec.Out
+	K, D := len(p.nets)*p.spec.K, p.spec.Out
 	nw, nm, nc := K, K*D, K*D*D
 	short := func(m *mixture.Mixture) bool {
 		return cap(m.LogWeights) < nw || cap(m.Means) < nm || cap(m.Chol) < nc
@@ -197,14 +224,15 @@ func (p *Predictor) trunk(ls []arch.Layer, rows int, dst []float64) {
 	}
 }
 
-// fill writes the mixture of one row from its logits (K) and normal trunk
-// outputs out (NormalChannels) into m, whose slices prepare has sized.
-func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
+// fill writes one member's K components of one row, from its logits (K)
+// and normal trunk outputs out (NormalChannels), into the log weights lw
+// (K), means (K·D) and Cholesky factors L (K·D·D) of the row's mixture.
+func (p *Predictor) fill(nt *net, lw, means, L, logits, out []float64) error {
 	s := p.spec
 	K, D := s.K, s.Out
-	ym, ys := p.scaler.YMean, p.scaler.YStd
-	arch.LogSoftmax(m.LogWeights, logits)
-	for k, v := range m.LogWeights {
+	ym, ys := nt.scaler.YMean, nt.scaler.YStd
+	arch.LogSoftmax(lw, logits)
+	for k, v := range lw {
 		if math.IsNaN(v) || math.IsInf(v, 1) {
 			return fmt.Errorf("log weight %d is %v (logits %v)", k, v, logits)
 		}
@@ -215,10 +243,9 @@ func (p *Predictor) fill(m *mixture.Mixture, logits, out []float64) error {
 		if math.IsNaN(mu) || math.IsInf(mu, 0) {
 			return fmt.Errorf("mean of component %d, dimension %d is %v", i/D, j, mu)
 		}
-		m.Means[i] = mu
+		means[i] = mu
 	}
 	raw := out[K*D:]
-	L := m.Chol
 	clear(L)
 	dd := D * D
 	switch s.Noise {

@@ -279,7 +279,7 @@ func Evaluate(m *model.Model, d *data.Dataset) (*Metrics, error) {
 		return nil, fmt.Errorf("predict: evaluate: the data have %d covariate and %d response columns, the model wants %d and %d",
 			d.XDim, d.YDim, m.Spec.In, m.Spec.Out)
 	}
-	e, err := NewEvaluator(m.Spec.K, m.YNames)
+	e, err := NewEvaluator(m.Components(), m.YNames)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mdn-go/mdn/arch"
+	"iter"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/mdn-go/mdn/arch"
 
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
@@ -153,30 +158,133 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 
 // FitResume is Fit continuing from the state of an interrupted run of the
 // same config and data (nil: from the start).
+//
+// With train.ensemble = M > 1 it trains M members, in parallel on up to
+// train.threads (0: all) cores, and returns one model holding all of them
+// (model.Model.Ensemble). Member 0 is the network a single run would train;
+// member m > 0 uses the seed MemberSeed(train.seed, m) for its initial
+// weights, its batches, its noise and, when the validation rows are held
+// out of the training file, its own hold-out (so that the members together
+// learn from every row), with its own scaler fitted on its training rows.
+// The Result is member 0's with Members holding every member's; its
+// History, FinalLoss and ValNLL are the means over the members (each
+// member's validation NLL on its own validation rows).
 func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
 	if _, err := PlanOf(cfg, d); err != nil {
 		return nil, nil, err
 	}
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
-	w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(cfg.Train.Seed, streamInit)))
-	if err != nil {
-		return nil, nil, err
+	M := max(1, cfg.Train.Ensemble)
+	if st != nil && len(st.Ensemble) != M-1 {
+		return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, train.ensemble is %d", len(st.Ensemble)+1, M)
 	}
-	opt := OptionsOf(cfg, d.Train.N)
-	if opt.Warmup >= opt.Steps {
-		return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
+	threads := cfg.Train.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
 	}
-	opt.LogJacobian = d.Scaler.LogJacobian()
-	opt.Progress = progress
-	opt.Resume = st
-	tr := d.Scaler.Apply(d.Train)
-	var val *data.Dataset
-	if d.Val != nil {
-		val = d.Scaler.Apply(d.Val)
+	workers := max(1, min(M, threads))
+	type job struct {
+		d   *Data
+		opt Options
+		w   *graph.Weights
+		res *Result
+		err error
 	}
-	res, runErr := Run(ctx, w, tr, val, opt)
-	if res == nil {
-		return nil, nil, runErr
+	jobs := make([]job, M)
+	var mu sync.Mutex
+	done := make([]int, M)
+	start := time.Now()
+	for m := range jobs {
+		seed := MemberSeed(cfg.Train.Seed, m)
+		md := d
+		if m > 0 {
+			md = memberData(cfg, d, seed)
+		}
+		w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(seed, streamInit)))
+		if err != nil {
+			return nil, nil, err
+		}
+		opt := OptionsOf(cfg, md.Train.N)
+		if opt.Warmup >= opt.Steps {
+			return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
+		}
+		opt.Seed = seed
+		opt.Noise = NoiseBandwidth(cfg.Train.NoiseScale, md.Train.N, spec.In+spec.Out)
+		opt.LogJacobian = md.Scaler.LogJacobian()
+		opt.Threads = max(1, threads/workers)
+		if st != nil {
+			opt.Resume = st
+			if m > 0 {
+				opt.Resume = st.Ensemble[m-1]
+			}
+		}
+		if progress != nil {
+			opt.Progress = func(p Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				done[m] = p.Step
+				if M > 1 {
+					p.Step, p.Steps = 0, p.Steps*M
+					for _, s := range done {
+						p.Step += s
+					}
+					p.Elapsed = time.Since(start)
+				}
+				progress(p)
+			}
+		}
+		jobs[m] = job{d: md, opt: opt, w: w}
+	}
+	next := make(chan int, M)
+	for m := range M {
+		next <- m
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range next {
+				j := &jobs[m]
+				tr := j.d.Scaler.Apply(j.d.Train)
+				var val *data.Dataset
+				if j.d.Val != nil {
+					val = j.d.Scaler.Apply(j.d.Val)
+				}
+				j.res, j.err = Run(ctx, j.w, tr, val, j.opt)
+			}
+		}()
+	}
+	wg.Wait()
+	var runErr error
+	for m, j := range jobs {
+		if j.res == nil {
+			if M > 1 {
+				return nil, nil, fmt.Errorf("train: ensemble member %d: %w", m, j.err)
+			}
+			return nil, nil, j.err
+		}
+		if j.err != nil && runErr == nil {
+			runErr = j.err
+		}
+	}
+	res := jobs[0].res
+	if M > 1 {
+		res = combineResults(jobs[0].res, func(yield func(*Result) bool) {
+			for _, j := range jobs {
+				if !yield(j.res) {
+					return
+				}
+			}
+		})
+		res.Seconds = time.Since(start).Seconds()
+		if st != nil {
+			res.Seconds += st.Seconds
+		}
+		if res.State != nil {
+			res.State.Seconds = res.Seconds
+		}
 	}
 	sum := model.Summary{Steps: res.Steps, Seconds: res.Seconds, Seed: cfg.Train.Seed,
 		FinalTrainLoss: res.FinalLoss}
@@ -184,12 +292,112 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		v := res.BestValNLL
 		sum.BestValidationNLL = &v
 	}
-	m, err := model.New(spec, res.Weights.Arrays(), d.Train.XNames, d.Train.YNames, d.Scaler, sum)
+	ws := make([][]arch.Array, M)
+	scs := make([]data.Scaler, M)
+	for m, j := range jobs {
+		ws[m], scs[m] = j.res.Weights.Arrays(), j.d.Scaler
+	}
+	mdl, err := model.NewEnsemble(spec, ws, d.Train.XNames, d.Train.YNames, scs, sum)
 	if err == nil && d.Schema != nil {
-		err = m.SetEncoding(d.Schema)
+		err = mdl.SetEncoding(d.Schema)
 	}
 	if err != nil {
 		return nil, nil, errors.Join(err, runErr)
 	}
-	return m, res, runErr
+	return mdl, res, runErr
+}
+
+// combineResults is the Result of an ensemble: first's fields, with the
+// history, final loss and validation NLLs averaged over all members, the
+// members' results in Members and their states in State.Ensemble.
+func combineResults(first *Result, all iter.Seq[*Result]) *Result {
+	res := *first
+	res.History = append([]Record(nil), first.History...)
+	var members []*Result
+	for r := range all {
+		members = append(members, r)
+	}
+	n := float64(len(members))
+	res.Members = members
+	res.FinalLoss, res.BestValNLL, res.ValNLL = 0, 0, 0
+	for i := range res.History {
+		res.History[i].Loss, res.History[i].ValNLL = 0, 0
+	}
+	for _, r := range members {
+		res.FinalLoss += r.FinalLoss / n
+		res.BestValNLL += r.BestValNLL / n
+		res.ValNLL += r.ValNLL / n
+		res.Rollbacks += r.Rollbacks
+		res.Steps = min(res.Steps, r.Steps)
+		if r.Stopped != "completed" {
+			res.Stopped = r.Stopped
+		}
+		for i := range res.History {
+			if i < len(r.History) {
+				res.History[i].Loss += r.History[i].Loss / n
+				res.History[i].ValNLL += r.History[i].ValNLL / n
+			} else {
+				res.History[i].Loss, res.History[i].ValNLL = math.NaN(), math.NaN()
+			}
+		}
+	}
+	res.Rollbacks -= first.Rollbacks
+	if first.State != nil {
+		st := *first.State
+		st.Ensemble = nil
+		for _, r := range members[1:] {
+			st.Ensemble = append(st.Ensemble, r.State)
+		}
+		res.State = &st
+	}
+	return &res
+}
+
+// MemberSeed is the seed of ensemble member m of a run with seed s: s
+// itself for m = 0, else the SplitMix64 finalizer (Steele et al. 2014) of
+// s + m·0x9e3779b97f4a7c15, so that members of one run and runs with
+// nearby seeds do not share streams.
+func MemberSeed(s uint64, m int) uint64 {
+	if m == 0 {
+		return s
+	}
+	z := s + uint64(m)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// memberData is the data of an ensemble member with the given seed: its own
+// hold-out of the training file when the config holds validation rows out
+// (else the same rows as d), and a scaler fitted on its training rows.
+func memberData(cfg *config.Config, d *Data, seed uint64) *Data {
+	if cfg.Data.Validation != "" || cfg.Data.ValidationFraction <= 0 || d.File == nil {
+		return d
+	}
+	tr, val := d.File.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
+	sc := data.IdentityScaler(tr.XDim, tr.YDim)
+	if cfg.Data.Standardize {
+		if d.Schema != nil {
+			sc = d.Schema.FitScaler(tr)
+		} else {
+			sc = data.FitScaler(tr)
+		}
+	}
+	md := *d
+	md.Train, md.Val, md.Scaler = tr, val, sc
+	return &md
+}
+
+// NoiseBandwidth is the standard deviation of the training noise for
+// train.noise_scale c, n training rows and d = dim_in + dim_out,
+//
+//	h = c · n^(−1/(4+d)),
+//
+// the rate of Scott's rule for a kernel density estimate in d dimensions,
+// which Rothfuss et al. (2019) use for noise regularization. 0 when c = 0.
+func NoiseBandwidth(c float64, n, d int) float64 {
+	if c <= 0 || n < 1 {
+		return 0
+	}
+	return c * math.Pow(float64(n), -1/float64(4+d))
 }

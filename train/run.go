@@ -36,6 +36,16 @@ type Options struct {
 	Patience    int // evaluations without improvement before stopping; 0: off
 	RestoreBest bool
 	OnNaN       arch.OnNaN
+	// Noise is the standard deviation h of the Gaussian noise added to every
+	// value of x and y of every training batch (noise regularization,
+	// Rothfuss et al. 2019), in the units the network sees (standardized
+	// units when standardizing): each step trains on
+	//
+	//	x̃ = x + h·ε,  ỹ = y + h·ε',   ε, ε' ~ N(0, I) drawn anew each step,
+	//
+	// which smooths the fitted density like a kernel of bandwidth h. 0: off.
+	// Validation rows are never perturbed.
+	Noise float64
 	// Threads is the number of workers that run the shards of a step; 0
 	// means GOMAXPROCS. The shards depend on the batch size alone, so the
 	// result does not depend on Threads.
@@ -85,6 +95,9 @@ type Result struct {
 	Rollbacks  int
 	// State is where the run stopped; pass it as Options.Resume to go on.
 	State *State
+	// Members are the results of every member of an ensemble (Fit with
+	// train.ensemble > 1), member 0 first; nil for a single network.
+	Members []*Result
 }
 
 // Run trains w in place on train (already standardized, like val) and
@@ -131,6 +144,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	}
 	opt2 := newAdam(w.Tensors())
 	bt := newBatcher(train, batch, opt.Seed)
+	bt.noise = opt.Noise
 	bt.fills = len(reps.ws)
 
 	res := &Result{BestValNLL: math.NaN(), ValNLL: math.NaN(), Stopped: "completed",
@@ -171,7 +185,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 			return nil, err
 		}
 		goodBatch = batchState{Perm: append([]int(nil), r.GoodBatch.Perm...), Pos: r.GoodBatch.Pos,
-			RNG: append([]byte(nil), r.GoodBatch.RNG...)}
+			RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
 		first, before = r.Step, r.Seconds
 		res.Steps = r.Step
 		if n := len(r.History); n > 0 {
@@ -307,6 +321,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("train: eval_every must be ≥ 1, got %d", o.EvalEvery)
 	case o.ClipNorm < 0 || o.WeightDecay < 0 || o.Patience < 0:
 		return errors.New("train: clip_norm, weight_decay and patience must be ≥ 0")
+	case !(o.Noise >= 0) || math.IsInf(o.Noise, 0):
+		return fmt.Errorf("train: noise must be finite and ≥ 0, got %v", o.Noise)
 	}
 	if err := o.OnNaN.Validate(); err != nil {
 		return fmt.Errorf("train: on_nan: %w", err)
@@ -320,7 +336,8 @@ func (o Options) validate() error {
 // batcher copies the rows of each step into the graph's input tensors:
 // the whole set for full batches, else consecutive slices of a seeded
 // permutation drawn anew every epoch, dropping the last incomplete slice
-// (as the PyTorch reference does).
+// (as the PyTorch reference does). With noise > 0 it adds N(0, noise²) to
+// every value it copies, from its own seeded stream.
 type batcher struct {
 	d          *data.Dataset
 	batch, pos int
@@ -330,11 +347,19 @@ type batcher struct {
 	idx        []int
 	// loaded counts the full-batch shards copied so far, of fills.
 	loaded, fills int
+	noise         float64
+	noiseSrc      *rand.PCG
+	noiseRNG      *rand.Rand
 }
+
+// streamNoise is the PCG stream of the training noise.
+const streamNoise = 0x6d646e6e6f697365
 
 func newBatcher(d *data.Dataset, batch int, seed uint64) *batcher {
 	src := rand.NewPCG(seed, 0x6d646e62617463)
-	return &batcher{d: d, batch: batch, pos: d.N, src: src, rng: rand.New(src), fills: math.MaxInt}
+	ns := rand.NewPCG(seed, streamNoise)
+	return &batcher{d: d, batch: batch, pos: d.N, src: src, rng: rand.New(src), fills: math.MaxInt,
+		noiseSrc: ns, noiseRNG: rand.New(ns)}
 }
 
 // next chooses the rows of the next step.
@@ -358,19 +383,43 @@ func (b *batcher) next() {
 }
 
 // fillRange copies rows lo..hi of the current step into xt and yt. Full
-// batches are copied once.
+// batches without noise are copied once.
 func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 	d := b.d
-	if b.batch == d.N {
+	switch {
+	case b.batch == d.N && b.noise == 0:
 		if b.loaded < b.fills {
 			b.loaded++
 			put(xt, d.X[lo*d.XDim:hi*d.XDim])
 			put(yt, d.Y[lo*d.YDim:hi*d.YDim])
 		}
 		return
+	case b.batch == d.N:
+		put(xt, d.X[lo*d.XDim:hi*d.XDim])
+		put(yt, d.Y[lo*d.YDim:hi*d.YDim])
+	default:
+		putRows(xt, d.X, d.XDim, b.idx[lo:hi])
+		putRows(yt, d.Y, d.YDim, b.idx[lo:hi])
 	}
-	putRows(xt, d.X, d.XDim, b.idx[lo:hi])
-	putRows(yt, d.Y, d.YDim, b.idx[lo:hi])
+	if b.noise > 0 {
+		b.perturb(xt)
+		b.perturb(yt)
+	}
+}
+
+// perturb adds N(0, noise²) to every value of t.
+func (b *batcher) perturb(t *tensor.Dense) {
+	h, r := b.noise, b.noiseRNG
+	switch d := t.Data().(type) {
+	case []float32:
+		for i := range d {
+			d[i] += float32(h * r.NormFloat64())
+		}
+	case []float64:
+		for i := range d {
+			d[i] += h * r.NormFloat64()
+		}
+	}
 }
 
 func put(t *tensor.Dense, v []float64) {

@@ -29,6 +29,9 @@ type State struct {
 	GoodBatch     batchState // and at the last good checkpoint
 	History       []Record
 	Seconds       float64
+	// Ensemble holds the states of members 1 … M−1 of an ensemble run
+	// (this State is member 0's); nil for a single network.
+	Ensemble []*State
 }
 
 // stateVersion changes whenever State does.
@@ -87,6 +90,8 @@ type batchState struct {
 	Perm []int
 	Pos  int
 	RNG  []byte // the PCG state
+	// Noise is the PCG state of the training noise.
+	Noise []byte
 }
 
 func (b *batcher) save(st *batchState) {
@@ -96,6 +101,7 @@ func (b *batcher) save(st *batchState) {
 	}
 	st.Pos = b.pos
 	st.RNG, _ = b.src.MarshalBinary()
+	st.Noise, _ = b.noiseSrc.MarshalBinary()
 }
 
 func (b *batcher) restore(st *batchState) error {
@@ -104,6 +110,11 @@ func (b *batcher) restore(st *batchState) error {
 	}
 	if err := b.src.UnmarshalBinary(st.RNG); err != nil {
 		return fmt.Errorf("train: resume: batch order: %w", err)
+	}
+	if st.Noise != nil {
+		if err := b.noiseSrc.UnmarshalBinary(st.Noise); err != nil {
+			return fmt.Errorf("train: resume: noise: %w", err)
+		}
 	}
 	b.perm, b.pos = append([]int(nil), st.Perm...), st.Pos
 	if st.Perm == nil {

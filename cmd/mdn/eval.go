@@ -85,7 +85,7 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 		_, err = fmt.Fprintln(io.out, string(b))
 		return err
 	}
-	return writeEvalTable(io.out, met, m.Spec.K)
+	return writeEvalTable(io.out, met, m.Components())
 }
 
 // writeEvalTable prints the metrics as a small aligned table.

@@ -1,0 +1,156 @@
+package train
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/arch"
+	"gorgonia.org/tensor"
+)
+
+// smallConfig is a short run with the defaults on 300 rows of ex1d written
+// to a temporary CSV file.
+func smallConfig(t *testing.T) *config.Config {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ex1d.csv")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ex1d(t, 300, 4).WriteCSV(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	cfg := config.Default()
+	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = p, []string{"x"}, []string{"y"}
+	cfg.Model.Hidden = []int{8, 8}
+	cfg.Train.Steps, cfg.Train.EvalEvery, cfg.Train.BatchSize = 60, 20, 64
+	return &cfg
+}
+
+func fit(t *testing.T, cfg *config.Config) (*Result, []arch.Array, [][]arch.Array) {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, res, err := Fit(context.Background(), cfg, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rest [][]arch.Array
+	for _, e := range m.Ensemble {
+		rest = append(rest, e.Arrays)
+	}
+	return res, m.Arrays, rest
+}
+
+func sameArrays(a, b []arch.Array) bool {
+	for i := range a {
+		for j := range a[i].Data {
+			if math.Float64bits(a[i].Data[j]) != math.Float64bits(b[i].Data[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Member 0 of an ensemble is the network a single run trains, bit for bit;
+// the other members differ from it; and the ensemble does not depend on
+// the number of threads.
+func TestEnsembleMembers(t *testing.T) {
+	cfg := smallConfig(t)
+	cfg.Train.NoiseScale = 0.3
+	_, single, rest := fit(t, cfg)
+	if len(rest) != 0 {
+		t.Fatalf("single run has %d further members", len(rest))
+	}
+	cfg.Train.Ensemble, cfg.Train.Threads = 3, 1
+	res, first, rest1 := fit(t, cfg)
+	if len(rest1) != 2 || len(res.Members) != 3 {
+		t.Fatalf("got %d further members and %d results, want 2 and 3", len(rest1), len(res.Members))
+	}
+	if !sameArrays(first, single) {
+		t.Error("member 0 differs from the single run with the same seed")
+	}
+	if sameArrays(rest1[0], single) || sameArrays(rest1[1], rest1[0]) {
+		t.Error("members 1 and 2 should differ from member 0 and from each other")
+	}
+	want := (res.Members[0].ValNLL + res.Members[1].ValNLL + res.Members[2].ValNLL) / 3
+	if math.Abs(res.ValNLL-want) > 1e-12 {
+		t.Errorf("ensemble ValNLL %v, want the members' mean %v", res.ValNLL, want)
+	}
+	cfg.Train.Threads = 2
+	_, first2, rest2 := fit(t, cfg)
+	if !sameArrays(first2, first) || !sameArrays(rest2[0], rest1[0]) || !sameArrays(rest2[1], rest1[1]) {
+		t.Error("the ensemble depends on train.threads")
+	}
+}
+
+func TestMemberSeed(t *testing.T) {
+	if MemberSeed(42, 0) != 42 {
+		t.Errorf("member 0 must keep the run's seed")
+	}
+	seen := map[uint64]bool{}
+	for s := uint64(0); s < 4; s++ {
+		for m := range 8 {
+			v := MemberSeed(s, m)
+			if seen[v] {
+				t.Fatalf("seed %d member %d repeats %d", s, m, v)
+			}
+			seen[v] = true
+		}
+	}
+}
+
+func TestNoiseBandwidth(t *testing.T) {
+	// n = 2^12, d = 2: n^(−1/6) = 2^−2.
+	if h := NoiseBandwidth(0.5, 4096, 2); math.Abs(h-0.125) > 1e-15 {
+		t.Errorf("got %v, want 0.125", h)
+	}
+	if h := NoiseBandwidth(0, 4096, 2); h != 0 {
+		t.Errorf("c = 0: got %v, want 0", h)
+	}
+}
+
+// The batcher's noise is N(0, h²), fresh at every step, also for full
+// batches (which without noise are copied once).
+func TestBatcherNoise(t *testing.T) {
+	d := ex1d(t, 400, 1)
+	const h = 0.3
+	b := newBatcher(d, d.N, 9)
+	b.noise = h
+	xt := tensor.New(tensor.WithShape(d.N, 1), tensor.Of(tensor.Float64))
+	yt := tensor.New(tensor.WithShape(d.N, 1), tensor.Of(tensor.Float64))
+	var sum, sq float64
+	var prev []float64
+	steps := 10
+	for range steps {
+		b.next()
+		b.fillRange(xt, yt, 0, d.N)
+		x := xt.Data().([]float64)
+		if prev != nil && x[0] == prev[0] {
+			t.Fatal("the same noise at two steps")
+		}
+		prev = append(prev[:0], x...)
+		for i, v := range x {
+			e := v - d.X[i]
+			sum += e
+			sq += e * e
+		}
+	}
+	n := float64(steps * d.N)
+	mean, sd := sum/n, math.Sqrt(sq/n)
+	// 4000 draws: the mean's SE is h/63 ≈ 0.005, the sd's ≈ h/89.
+	if math.Abs(mean) > 0.02 || math.Abs(sd-h) > 0.015 {
+		t.Errorf("noise mean %v, sd %v; want 0 and %v", mean, sd, h)
+	}
+}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/data"
 	"gonum.org/v1/gonum/floats"
 )
 

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/config"
 	"gorgonia.org/tensor"
 )
 

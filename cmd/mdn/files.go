@@ -123,15 +123,6 @@ func appendFloats(buf []byte, first bool, vs ...float64) []byte {
 	return buf
 }
 
-// prefixed returns prefix+name for each name.
-func prefixed(prefix string, names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = prefix + n
-	}
-	return out
-}
-
 // parseFloats parses a comma-separated list of numbers given to flag.
 func parseFloats(flag, s string) ([]float64, error) {
 	var out []float64

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	stdio "io"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
@@ -145,8 +142,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return fmt.Errorf("predict: %w", err)
 	}
 	defer closeIn()
-	sz := predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level}
-	enc := &summaryEncoder{sz: sz, xNames: m.XNames, yNames: m.YNames, json: o.json}
+	enc := &predict.Encoder{Summarizer: predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level},
+		XNames: m.XNames, YNames: m.YNames, JSON: o.json}
 	in := m.Spec.In
 	newWorker := func() func(*predict.Chunk) error {
 		var sum predict.Summary
@@ -154,11 +151,11 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return func(c *predict.Chunk) error {
 			buf := c.Out[:0]
 			for i := range c.N {
-				if err := e.sz.Summarize(&c.Mix[i], &sum); err != nil {
+				if err := e.Summarize(&c.Mix[i], &sum); err != nil {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}
 				var err error
-				if buf, err = e.row(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {
+				if buf, err = e.Append(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {
 					return err
 				}
 			}
@@ -168,7 +165,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	}
 	err = writeStream(io, tgt, func(w stdio.Writer) error {
 		if !o.json {
-			if _, err := w.Write(csvHeader(m.XNames, enc.columns())); err != nil {
+			if _, err := w.Write(csvHeader(m.XNames, enc.Columns())); err != nil {
 				return err
 			}
 		}
@@ -181,203 +178,4 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return fmt.Errorf("predict: %w", err)
 	}
 	return nil
-}
-
-// summaryEncoder writes predict.Summary values as CSV lines or JSON Lines.
-type summaryEncoder struct {
-	sz             predict.Summarizer
-	xNames, yNames []string
-	json           bool
-	v              []float64 // scratch of one CSV line
-}
-
-// columns returns the CSV columns after the covariates.
-func (e *summaryEncoder) columns() []string {
-	ys := e.yNames
-	switch e.sz.Kind {
-	case predict.KindParams:
-		cols := append([]string{"row", "component", "weight"}, prefixed("mean_", ys)...)
-		if e.sz.Full {
-			return append(cols, e.covNames(true)...)
-		}
-		return append(cols, prefixed("sigma_", ys)...)
-	case predict.KindMean:
-		return prefixed("mean_", ys)
-	case predict.KindVar:
-		return append(prefixed("var_", ys), e.covNames(false)...)
-	case predict.KindModes:
-		return append([]string{"row", "mode", "log_density", "density", "mass"}, ys...)
-	case predict.KindQuantiles:
-		var cols []string
-		for _, p := range e.sz.Q {
-			cols = append(cols, prefixed("q"+strconv.FormatFloat(p, 'g', -1, 64)+"_", ys)...)
-		}
-		return cols
-	default: // interval
-		return append(prefixed("lower_", ys), prefixed("upper_", ys)...)
-	}
-}
-
-// covNames names the covariance entries cov_<yi>_<yj>, row-major over i,
-// for j ≤ i with diag, else j < i.
-func (e *summaryEncoder) covNames(diag bool) []string {
-	var out []string
-	for i, a := range e.yNames {
-		for j, b := range e.yNames[:i+1] {
-			if j < i || diag {
-				out = append(out, "cov_"+a+"_"+b)
-			}
-		}
-	}
-	return out
-}
-
-// covEntries appends the entries of the D×D matrix s named by covNames.
-func covEntries(dst []float64, s []float64, d int, diag bool) []float64 {
-	for i := range d {
-		for j := 0; j <= i; j++ {
-			if j < i || diag {
-				dst = append(dst, s[i*d+j])
-			}
-		}
-	}
-	return dst
-}
-
-// row appends the output of input row r (covariates x, summary s).
-func (e *summaryEncoder) row(buf []byte, r int, x []float64, s *predict.Summary) ([]byte, error) {
-	if e.json {
-		return e.jsonRow(buf, r, x, s)
-	}
-	d := len(e.yNames)
-	line := func(vals ...float64) {
-		buf = appendFloats(buf, true, x...)
-		buf = appendFloats(buf, false, vals...)
-		buf = append(buf, '\n')
-	}
-	v := e.v[:0]
-	switch e.sz.Kind {
-	case predict.KindParams:
-		for k, c := range s.Components {
-			v = append(append(v[:0], float64(r), float64(k), c.Weight), c.Mean...)
-			if c.Cov != nil {
-				v = covEntries(v, c.Cov, d, true)
-			} else {
-				v = append(v, c.Sigma...)
-			}
-			line(v...)
-		}
-	case predict.KindMean:
-		line(s.Mean...)
-	case predict.KindVar:
-		line(covEntries(append(v, s.Var...), s.Cov, d, false)...)
-	case predict.KindModes:
-		for i, md := range s.Modes {
-			v = append(v[:0], float64(r), float64(i), md.LogDensity, math.Exp(md.LogDensity), md.Mass)
-			line(append(v, md.Y...)...)
-		}
-	case predict.KindQuantiles:
-		for _, p := range s.Quantiles { // (q, D) order
-			v = append(v, p...)
-		}
-		line(v...)
-	default: // interval
-		line(append(append(v, s.Lower...), s.Upper...)...)
-	}
-	e.v = v
-	return buf, nil
-}
-
-// named returns the map name[i] → v[i].
-func named(names []string, v []float64) map[string]float64 {
-	out := make(map[string]float64, len(names))
-	for i, n := range names {
-		out[n] = v[i]
-	}
-	return out
-}
-
-// square returns the row-major d×d matrix s as nested slices.
-func square(s []float64, d int) [][]float64 {
-	out := make([][]float64, d)
-	for i := range out {
-		out[i] = slices.Clone(s[i*d : (i+1)*d])
-	}
-	return out
-}
-
-type jsonComponent struct {
-	Weight float64            `json:"weight"`
-	Mean   map[string]float64 `json:"mean"`
-	Sigma  map[string]float64 `json:"sigma,omitempty"`
-	Cov    [][]float64        `json:"cov,omitempty"`
-}
-
-type jsonMode struct {
-	Y          map[string]float64 `json:"y"`
-	LogDensity float64            `json:"log_density"`
-	Density    float64            `json:"density"`
-	Mass       float64            `json:"mass"`
-}
-
-type jsonPrediction struct {
-	Row        int                  `json:"row"`
-	X          map[string]float64   `json:"x"`
-	Components []jsonComponent      `json:"components,omitempty"`
-	Mean       map[string]float64   `json:"mean,omitempty"`
-	Var        map[string]float64   `json:"var,omitempty"`
-	Cov        [][]float64          `json:"cov,omitempty"`
-	Modes      []jsonMode           `json:"modes,omitempty"`
-	Q          []float64            `json:"q,omitempty"`
-	Quantiles  map[string][]float64 `json:"quantiles,omitempty"`
-	Level      float64              `json:"level,omitempty"`
-	Lower      map[string]float64   `json:"lower,omitempty"`
-	Upper      map[string]float64   `json:"upper,omitempty"`
-}
-
-// jsonRow appends the JSON line of input row r.
-func (e *summaryEncoder) jsonRow(buf []byte, r int, x []float64, s *predict.Summary) ([]byte, error) {
-	d := len(e.yNames)
-	p := jsonPrediction{Row: r, X: named(e.xNames, x)}
-	switch e.sz.Kind {
-	case predict.KindParams:
-		for _, c := range s.Components {
-			jc := jsonComponent{Weight: c.Weight, Mean: named(e.yNames, c.Mean)}
-			if c.Cov != nil {
-				jc.Cov = square(c.Cov, d)
-			} else {
-				jc.Sigma = named(e.yNames, c.Sigma)
-			}
-			p.Components = append(p.Components, jc)
-		}
-	case predict.KindMean:
-		p.Mean = named(e.yNames, s.Mean)
-	case predict.KindVar:
-		p.Var = named(e.yNames, s.Var)
-		if d > 1 {
-			p.Cov = square(s.Cov, d)
-		}
-	case predict.KindModes:
-		for _, md := range s.Modes {
-			p.Modes = append(p.Modes, jsonMode{Y: named(e.yNames, md.Y), LogDensity: md.LogDensity,
-				Density: math.Exp(md.LogDensity), Mass: md.Mass})
-		}
-	case predict.KindQuantiles:
-		p.Q = e.sz.Q
-		p.Quantiles = make(map[string][]float64, d)
-		for j, n := range e.yNames {
-			col := make([]float64, len(s.Quantiles))
-			for i := range s.Quantiles {
-				col[i] = s.Quantiles[i][j]
-			}
-			p.Quantiles[n] = col
-		}
-	default: // interval
-		p.Level, p.Lower, p.Upper = e.sz.Level, named(e.yNames, s.Lower), named(e.yNames, s.Upper)
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return buf, err
-	}
-	return append(append(buf, b...), '\n'), nil
 }

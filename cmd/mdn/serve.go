@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mdn-go/mdn/serve"
+	"github.com/spf13/cobra"
+)
+
+func newServeCmd(io streams) *cobra.Command {
+	o := serve.Options{}
+	c := &cobra.Command{
+		Use:   "serve --model FILE [--addr HOST:PORT]",
+		Short: "Serve the model over HTTP: predict, sample, logpdf, metrics",
+		Long: `Serve a model file over HTTP with a JSON API (docs/serve.md):
+
+  POST /v1/predict  {"what": "mean", "rows": [{"x": 1.5}], "q": […], "level": 0.8}
+                    → {"results": [ … ]}, one mdn predict --json object per row
+  POST /v1/sample   {"rows": […], "n_samples": 10, "seed": 1, "temperature": 1}
+  POST /v1/logpdf   {"rows": [{"x": 1.5, "y": 0.2}]} → log p(y|x) per row
+  GET  /v1/model    columns, spec and training summary
+  GET  /healthz, GET /metrics (Prometheus)
+
+When ready it prints "listening on http://HOST:PORT" on stderr (port 0 picks a
+free port). SIGTERM or SIGINT stops accepting, lets the requests in flight
+finish (up to --drain-timeout) and exits 0. SIGHUP reloads the model file; a
+file that does not load keeps the old model serving and is logged.`,
+		Example: `  mdn serve --model out/model.json
+  mdn serve --model out/model.json --addr 127.0.0.1:0 --max-rows 10000`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runServe(c.Context(), io, o)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.Model, "model", "", "model file written by mdn train (required)")
+	f.StringVar(&o.Addr, "addr", serve.DefaultAddr, "address to listen on, HOST:PORT (port 0: any free port)")
+	f.Int64Var(&o.MaxBodyBytes, "max-body-bytes", serve.DefaultMaxBodyBytes, "largest request body in bytes (larger: 413)")
+	f.IntVar(&o.MaxRows, "max-rows", serve.DefaultMaxRows, "most rows in one request (more: 413)")
+	f.IntVar(&o.MaxDraws, "max-draws", serve.DefaultMaxDraws, "most rows × n_samples in one /v1/sample request (more: 413)")
+	f.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", serve.DefaultReadHeaderTimeout, "time to read a request's headers")
+	f.DurationVar(&o.ReadTimeout, "read-timeout", serve.DefaultReadTimeout, "time to read a whole request")
+	f.DurationVar(&o.WriteTimeout, "write-timeout", serve.DefaultWriteTimeout, "time from a request's headers to the end of its response")
+	f.DurationVar(&o.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
+	f.DurationVar(&o.DrainTimeout, "drain-timeout", serve.DefaultDrainTimeout, "on SIGTERM/SIGINT, how long requests in flight may finish")
+	return c
+}
+
+// runServe serves until ctx (SIGINT/SIGTERM, see run) is done; SIGHUP
+// reloads the model.
+func runServe(ctx context.Context, io streams, o serve.Options) error {
+	if err := required("serve", "--model", o.Model); err != nil {
+		return err
+	}
+	for _, v := range []struct {
+		flag string
+		bad  bool
+	}{
+		{"--max-body-bytes", o.MaxBodyBytes < 1}, {"--max-rows", o.MaxRows < 1}, {"--max-draws", o.MaxDraws < 1},
+		{"--read-header-timeout", o.ReadHeaderTimeout <= 0}, {"--read-timeout", o.ReadTimeout <= 0},
+		{"--write-timeout", o.WriteTimeout <= 0}, {"--idle-timeout", o.IdleTimeout <= 0},
+		{"--drain-timeout", o.DrainTimeout <= 0},
+	} {
+		if v.bad {
+			return fmt.Errorf("serve: %s must be > 0", v.flag)
+		}
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer func() { signal.Stop(hup); close(hup) }()
+	reload := make(chan struct{})
+	go func() {
+		for range hup {
+			select {
+			case reload <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	o.Log, o.Reload = io.err, reload
+	if err := serve.Run(ctx, o); err != nil {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package serve
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/model"
+	"gorgonia.org/tensor"
+)
+
+// ex1dModel is a model trained by `mdn train` with configs/ex_1d.yaml's
+// recipe (hidden [64, 64], K = 5, 2000 steps, seed 0) on testdata/ex1d_train.csv.
+const ex1dModel = "testdata/ex1d.json"
+
+// writeModel saves a model of random weights (Glorot, N(0, 0.5²) biases so
+// that the components differ) with In covariates x0… and Out responses
+// y0…, noise noise, and returns its path.
+func writeModel(t testing.TB, in, out int, noise graph.Noise, seed uint64) string {
+	t.Helper()
+	s := graph.Spec{In: in, Out: out, K: 3, Hidden: []int{8}, Activation: graph.Tanh, Noise: noise,
+		Transform: graph.Exp, SigmaMin: 0.01, Dtype: tensor.Float64}
+	rng := rand.New(rand.NewPCG(seed, 3))
+	w, err := graph.NewWeights(s, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ls := range [][]graph.Layer{w.Pi, w.Normal} {
+		for _, l := range ls {
+			b := l.B.Data().([]float64)
+			for i := range b {
+				b[i] = 0.5 * rng.NormFloat64()
+			}
+		}
+	}
+	names := func(p string, n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = p + string(rune('0'+i))
+		}
+		return out
+	}
+	sc := data.IdentityScaler(in, out)
+	for j := range sc.YMean {
+		sc.YMean[j], sc.YStd[j] = float64(j), 2+float64(j)
+	}
+	m, err := model.New(s, w, names("x", in), names("y", out), sc, model.Summary{Steps: 1, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "model.json")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func newServer(t testing.TB, o Options) *Server {
+	t.Helper()
+	if o.Model == "" {
+		o.Model = ex1dModel
+	}
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// do sends one request to h and returns the status and body.
+func do(t testing.TB, h http.Handler, method, path, ctype string, body []byte) (int, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s %s: status %d with Content-Type %q, want application/json", method, path, res.StatusCode, ct)
+		}
+	}
+	return res.StatusCode, b
+}
+
+// post sends a JSON body and returns the status and body.
+func post(t testing.TB, h http.Handler, path, body string) (int, []byte) {
+	t.Helper()
+	return do(t, h, "POST", path, "application/json", []byte(body))
+}
+
+// errorOf returns the "error" of a JSON error body.
+func errorOf(t testing.TB, b []byte) string {
+	t.Helper()
+	var e struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(b, &e); err != nil || e.Error == "" {
+		t.Fatalf("not an error body: %s", b)
+	}
+	return e.Error
+}

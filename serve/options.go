@@ -1,0 +1,117 @@
+package serve
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Defaults of Options (and of the flags of mdn serve).
+const (
+	DefaultAddr              = "127.0.0.1:8080"
+	DefaultMaxBodyBytes      = 8 << 20 // 8 MiB
+	DefaultMaxRows           = 100_000
+	DefaultMaxDraws          = 1_000_000
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultDrainTimeout      = 10 * time.Second
+)
+
+// Options configure a Server and Run. The zero value of a field means its
+// default (Default*); negative values are errors.
+type Options struct {
+	// Model is the path of the model file (written by mdn train). Required.
+	// SIGHUP (Reload) reads it again.
+	Model string
+	// Addr is the TCP address to listen on, host:port; port 0 picks a free
+	// port. Default DefaultAddr (loopback only).
+	Addr string
+	// MaxBodyBytes bounds a request body, in bytes; a larger one gets 413.
+	// Default 8 MiB.
+	MaxBodyBytes int64
+	// MaxRows bounds the rows of one request; more get 413. Default 100,000.
+	MaxRows int
+	// MaxDraws bounds rows × n_samples of one /v1/sample request; more get
+	// 413. Default 1,000,000.
+	MaxDraws int
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
+	// http.Server timeouts: reading the headers, reading the whole request,
+	// from the end of the headers to the end of the response, and an idle
+	// keep-alive connection. Defaults 5 s, 30 s, 60 s, 120 s.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// DrainTimeout bounds the graceful shutdown: after ctx is done, Run
+	// stops accepting connections and waits this long for in-flight
+	// requests before it closes the rest. Default 10 s.
+	DrainTimeout time.Duration
+	// Log receives the "listening on" line and the server's log lines
+	// (reloads, panics, shutdown). Default io.Discard.
+	Log io.Writer
+	// Reload, if not nil, makes Run reload the model file on each receive
+	// (mdn serve sends on SIGHUP).
+	Reload <-chan struct{}
+}
+
+// withDefaults returns o with every zero field set to its default, or an
+// error naming the first invalid field.
+func (o Options) withDefaults() (Options, error) {
+	if o.Model == "" {
+		return o, errors.New("serve: no model file given")
+	}
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	for _, f := range []struct {
+		name string
+		v    *int64
+		def  int64
+	}{
+		{"max body bytes", &o.MaxBodyBytes, DefaultMaxBodyBytes},
+	} {
+		if *f.v < 0 {
+			return o, fmt.Errorf("serve: %s must be ≥ 0 (0 = default), got %d", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"max rows", &o.MaxRows, DefaultMaxRows},
+		{"max draws", &o.MaxDraws, DefaultMaxDraws},
+	} {
+		if *f.v < 0 {
+			return o, fmt.Errorf("serve: %s must be ≥ 0 (0 = default), got %d", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"read header timeout", &o.ReadHeaderTimeout, DefaultReadHeaderTimeout},
+		{"read timeout", &o.ReadTimeout, DefaultReadTimeout},
+		{"write timeout", &o.WriteTimeout, DefaultWriteTimeout},
+		{"idle timeout", &o.IdleTimeout, DefaultIdleTimeout},
+		{"drain timeout", &o.DrainTimeout, DefaultDrainTimeout},
+	} {
+		if *f.v < 0 {
+			return o, fmt.Errorf("serve: %s must be ≥ 0 (0 = default), got %v", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	return o, nil
+}

@@ -1,0 +1,380 @@
+package serve
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mdn-go/mdn/mixture"
+	"github.com/mdn-go/mdn/model"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Server answers the HTTP API of one model file. Its handler may be used
+// from any number of goroutines: each request takes a worker (a
+// model.Predictor and buffers) from a sync.Pool of the current model and
+// puts it back, so the hot path takes no lock. Reload swaps the model
+// atomically; requests in flight finish on the model they started with.
+type Server struct {
+	opts Options
+	log  *log.Logger
+	st   atomic.Pointer[state]
+	met  *metrics
+	mux  *http.ServeMux
+}
+
+// state is one loaded model with its pool of workers.
+type state struct {
+	m      *model.Model
+	cols   *columns // covariates (and responses for logpdf)
+	xNames names
+	yNames names
+	info   []byte // the body of GET /v1/model
+	pool   sync.Pool
+}
+
+// predictorBatch is the batch of a new worker's Predictor. A request of
+// more rows gets a Predictor for min(SampleChunk, 2^⌈log₂ n⌉) rows, so
+// that its rows are predicted in chunks of SampleChunk rows, each in one
+// product, exactly as mdn predict and mdn sample chunk their input: the
+// same rows give the same bits (a product of one row is a gemv, whose
+// rounding differs from a blocked gemm's in the last bit).
+const predictorBatch = 64
+
+// worker is what one request needs; it belongs to one state.
+type worker struct {
+	dec  decoder
+	req  request
+	p    *model.Predictor
+	pn   int // p's batch
+	m    *model.Model
+	mix  []mixture.Mixture
+	body []byte
+	out  jsonWriter
+	pcg  *rand.PCG
+	rng  *rand.Rand
+	v    []float64 // scratch
+	v2   []float64
+}
+
+// maxKeep is the largest buffer a worker keeps for the next request; a
+// larger one (from a rare large request) is dropped so that the pool does
+// not hold memory of the largest request ever seen.
+const maxKeep = 1 << 20
+
+// New loads the model file o.Model and returns a Server for it, with o's
+// limits (zero fields take their defaults).
+func New(o Options) (*Server, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: o, log: log.New(o.Log, "", log.LstdFlags|log.LUTC), met: newMetrics()}
+	st, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	s.st.Store(st)
+	s.routes()
+	return s, nil
+}
+
+// load reads and checks the model file and builds its state.
+func (s *Server) load() (*state, error) {
+	path := s.opts.Model
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("serve: model: %w", err)
+	}
+	m, err := model.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	st := &state{m: m, cols: newColumns(m.XNames, m.YNames), xNames: newNames(m.XNames), yNames: newNames(m.YNames)}
+	if st.info, err = s.modelInfo(path, raw, m); err != nil {
+		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
+	}
+	st.pool.New = func() any {
+		w := &worker{m: m, p: m.Predictor(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0)}
+		w.rng = rand.New(w.pcg)
+		return w
+	}
+	return st, nil
+}
+
+// modelInfo builds the body of GET /v1/model: the file's spec, column
+// names and training summary as written in the file (model-format.md), its
+// path and SHA-256, the time it was loaded and the server's limits.
+func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, error) {
+	var file struct {
+		Format   string          `json:"format"`
+		Version  int             `json:"version"`
+		Spec     json.RawMessage `json:"spec"`
+		Training json.RawMessage `json:"training"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	info := struct {
+		Path     string          `json:"path"`
+		SHA256   string          `json:"sha256"`
+		LoadedAt string          `json:"loaded_at"`
+		Format   string          `json:"format"`
+		Version  int             `json:"version"`
+		XNames   []string        `json:"x_names"`
+		YNames   []string        `json:"y_names"`
+		Spec     json.RawMessage `json:"spec"`
+		Training json.RawMessage `json:"training"`
+		Limits   map[string]any  `json:"limits"`
+	}{
+		Path: path, SHA256: hex.EncodeToString(sum[:]), LoadedAt: time.Now().UTC().Format(time.RFC3339),
+		Format: file.Format, Version: file.Version, XNames: m.XNames, YNames: m.YNames,
+		Spec: file.Spec, Training: file.Training,
+		Limits: map[string]any{"max_body_bytes": s.opts.MaxBodyBytes, "max_rows": s.opts.MaxRows,
+			"max_draws": s.opts.MaxDraws, "max_q": maxQ},
+	}
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Reload reads the model file again. If it loads, new requests use it; if
+// not, the old model keeps serving and the error says why. Either way the
+// result is logged and counted.
+func (s *Server) Reload() error {
+	st, err := s.load()
+	if err != nil {
+		s.met.reloads.WithLabelValues("error").Inc()
+		s.log.Printf("reload failed, still serving the previous model: %v", err)
+		return err
+	}
+	s.st.Store(st)
+	s.met.reloads.WithLabelValues("ok").Inc()
+	s.log.Printf("reloaded model %s (sha256 %s)", s.opts.Model, shaOf(st.info))
+	return nil
+}
+
+func shaOf(info []byte) string {
+	var v struct {
+		SHA256 string `json:"sha256"`
+	}
+	json.Unmarshal(info, &v)
+	return v.SHA256
+}
+
+// Model returns the model being served.
+func (s *Server) Model() *model.Model { return s.st.Load().m }
+
+// Handler returns the HTTP handler of the API.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// route is a handler of one endpoint: it writes the response itself and
+// returns its status and the number of rows it answered.
+type route func(w http.ResponseWriter, r *http.Request) (code, rows int)
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	s.mux.Handle("/v1/predict", s.wrap("predict", s.post(s.predict)))
+	s.mux.Handle("/v1/sample", s.wrap("sample", s.post(s.sample)))
+	s.mux.Handle("/v1/logpdf", s.wrap("logpdf", s.post(s.logpdf)))
+	s.mux.Handle("/v1/model", s.wrap("model", get(func(w http.ResponseWriter, r *http.Request) (int, int) {
+		return writeBody(w, http.StatusOK, s.st.Load().info), 0
+	})))
+	s.mux.Handle("/healthz", s.wrap("healthz", get(func(w http.ResponseWriter, r *http.Request) (int, int) {
+		return writeBody(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n")), 0
+	})))
+	prom := promhttp.HandlerFor(s.met.reg, promhttp.HandlerOpts{})
+	s.mux.Handle("/metrics", s.wrap("metrics", get(func(w http.ResponseWriter, r *http.Request) (int, int) {
+		prom.ServeHTTP(w, r)
+		return http.StatusOK, 0
+	})))
+	s.mux.Handle("/", s.wrap("other", func(w http.ResponseWriter, r *http.Request) (int, int) {
+		return writeError(w, &httpError{Status: http.StatusNotFound,
+			Msg: fmt.Sprintf("no endpoint %s; see /v1/predict, /v1/sample, /v1/logpdf, /v1/model, /healthz, /metrics", r.URL.Path)}), 0
+	}))
+}
+
+// wrap adds metrics and turns a panic into a logged 500.
+func (s *Server) wrap(name string, h route) http.Handler {
+	em := s.met.byName[name]
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		s.met.inFlight.Inc()
+		code, rows := http.StatusInternalServerError, 0
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					s.met.inFlight.Dec()
+					panic(p)
+				}
+				s.met.panics.Inc()
+				s.log.Printf("panic serving %s %s: %v\n%s", r.Method, r.URL.Path, p, debug.Stack())
+				code = writeError(w, &httpError{Status: http.StatusInternalServerError,
+					Msg: "internal error (logged by the server)"})
+			}
+			s.met.inFlight.Dec()
+			s.met.done(em, code, rows, start)
+		}()
+		code, rows = h(w, r)
+	})
+}
+
+// get allows GET and HEAD only.
+func get(h route) route {
+	return func(w http.ResponseWriter, r *http.Request) (int, int) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			return writeError(w, &httpError{Status: http.StatusMethodNotAllowed,
+				Msg: fmt.Sprintf("method %s not allowed on %s; use GET", r.Method, r.URL.Path)}), 0
+		}
+		return h(w, r)
+	}
+}
+
+// post allows POST with a JSON body only.
+func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int)) route {
+	return func(w http.ResponseWriter, r *http.Request) (int, int) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			return writeError(w, &httpError{Status: http.StatusMethodNotAllowed,
+				Msg: fmt.Sprintf("method %s not allowed on %s; use POST with a JSON body", r.Method, r.URL.Path)}), 0
+		}
+		if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+			return writeError(w, &httpError{Status: http.StatusUnsupportedMediaType,
+				Msg: fmt.Sprintf("Content-Type %q is not supported; send application/json", ct)}), 0
+		}
+		st := s.st.Load()
+		wk := st.pool.Get().(*worker)
+		defer func() {
+			if cap(wk.body) > maxKeep {
+				wk.body = nil
+			}
+			if cap(wk.out.buf) > maxKeep {
+				wk.out.buf = nil
+			}
+			if cap(wk.req.x) > maxKeep/8 || cap(wk.req.y) > maxKeep/8 || cap(wk.mix) > 1024 {
+				wk.req.x, wk.req.y, wk.mix = nil, nil, nil
+			}
+			if wk.pn > 1024 { // about 64 KB of scratch per 8 inputs, 2×64 hidden
+				wk.p, wk.pn = wk.m.Predictor(predictorBatch), predictorBatch
+			}
+			st.pool.Put(wk)
+		}()
+		var err error
+		if wk.body, err = readBody(w, r, s.opts.MaxBodyBytes, wk.body[:0]); err != nil {
+			return writeError(w, err), 0
+		}
+		return h(w, r, wk, st)
+	}
+}
+
+// isJSON reports whether the Content-Type ct is application/json (with
+// any parameters, such as charset=utf-8).
+func isJSON(ct string) bool {
+	if ct == "application/json" {
+		return true
+	}
+	for i := 0; i < len(ct); i++ {
+		if ct[i] == ';' {
+			ct = ct[:i]
+			break
+		}
+	}
+	for len(ct) > 0 && (ct[len(ct)-1] == ' ' || ct[len(ct)-1] == '\t') {
+		ct = ct[:len(ct)-1]
+	}
+	return len(ct) == len("application/json") && equalFold(ct, "application/json")
+}
+
+func equalFold(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// readBody reads the request body into buf, at most max bytes; past that
+// it returns a 413.
+func readBody(w http.ResponseWriter, r *http.Request, max int64, buf []byte) ([]byte, error) {
+	tooLarge := &httpError{Status: http.StatusRequestEntityTooLarge,
+		Msg: fmt.Sprintf("request body larger than %d bytes (the server's body limit)", max)}
+	if r.ContentLength > max {
+		return buf, tooLarge
+	}
+	if n := int(r.ContentLength); n > 0 && cap(buf) < n {
+		buf = make([]byte, 0, n)
+	}
+	body := http.MaxBytesReader(w, r.Body, max)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			if _, ok := err.(*http.MaxBytesError); ok {
+				return buf, tooLarge
+			}
+			return buf, badRequest("reading the request body: %v", err)
+		}
+	}
+}
+
+// writeBody writes a JSON response and returns code.
+func writeBody(w http.ResponseWriter, code int, body []byte) int {
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{itoa(len(body))}
+	w.WriteHeader(code)
+	w.Write(body)
+	return code
+}
+
+// writeError writes {"error": …} with the status of err (an *httpError,
+// else 500) and returns the status.
+func writeError(w http.ResponseWriter, err error) int {
+	he, ok := err.(*httpError)
+	if !ok {
+		he = &httpError{Status: http.StatusInternalServerError, Msg: err.Error()}
+	}
+	if he.Status == http.StatusRequestEntityTooLarge {
+		w.Header().Set("Connection", "close") // the rest of the body is not read
+	}
+	return writeBody(w, he.Status, errorBody(he.Msg))
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}

@@ -1,19 +1,28 @@
 package serve
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/mixture"
-	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 )
 
-// Whats are the values of "what" in /v1/predict, as in mdn predict --what.
-var Whats = []string{"params", "mean", "var", "mode", "quantiles", "interval"}
+// Whats are the values of "what" in /v1/predict: predict.Kinds, as in mdn
+// predict --what.
+var Whats = func() []string {
+	out := make([]string, len(predict.Kinds))
+	for i, k := range predict.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}()
 
 // The defaults of "q" and "level", those of mdn predict's --q and --level.
 var (
@@ -82,13 +91,14 @@ func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st 
 	if err != nil {
 		return writeError(w, err), 0
 	}
-	f := summary{what: req.what, st: st, q: req.q, level: req.level, full: isFull(st.m)}
+	f := summary{st: st, sz: predict.Summarizer{Kind: predict.Kind(req.what), Full: st.m.Spec.Noise == arch.Full,
+		Q: req.q, Level: req.level}}
 	out := begin(wk)
 	for i := range req.rows {
 		if i > 0 {
 			out.byte(',')
 		}
-		if err := f.row(out, wk, i, req.x[i*in:(i+1)*in], &mix[i]); err != nil {
+		if err := f.row(out, wk, req, i, &mix[i]); err != nil {
 			return writeError(w, badRequest("rows[%d]: %v", i, err)), 0
 		}
 	}
@@ -177,7 +187,7 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 		if i > 0 {
 			out.byte(',')
 		}
-		rowHead(out, st, i, req.x[i*in:(i+1)*in])
+		rowHead(out, st, req, i)
 		out.raw(`,"samples":{`)
 		for c, j := range st.yNames.order {
 			if c > 0 {
@@ -225,66 +235,90 @@ func growTo(s *[]float64, n int) []float64 {
 }
 
 // rowHead appends {"row":i,"x":{…} of a result row (without the closing
-// brace).
-func rowHead(out *jsonWriter, st *state, i int, x []float64) {
+// brace): the covariates by column name, numbers as numbers; with a
+// schema, cells as the request gave them (a label as its string, a
+// missing cell as null).
+func rowHead(out *jsonWriter, st *state, req *request, i int) {
 	out.raw(`{"row":`)
 	out.int(i)
 	out.raw(`,"x":`)
-	out.object(&st.xNames, x)
+	if st.cols.schema == nil {
+		in := len(st.cols.x)
+		out.object(&st.xNames, req.x[i*in:(i+1)*in])
+		return
+	}
+	n := len(st.cols.x)
+	cells := req.cells[i*n : (i+1)*n]
+	out.byte('{')
+	for c, j := range st.xNames.order {
+		if c > 0 {
+			out.byte(',')
+		}
+		out.bytes(st.xNames.keys[j])
+		switch cl := cells[j]; cl.kind {
+		case 'z':
+			out.raw("null")
+		case 's':
+			b, _ := json.Marshal(cl.text)
+			out.bytes(b)
+		default:
+			v, _ := strconv.ParseFloat(cl.text, 64)
+			out.float(v)
+		}
+	}
+	out.byte('}')
 }
 
-func isFull(m *model.Model) bool { return m.Spec.Noise == "full" }
-
-// summary writes the result row of /v1/predict for one what: the object
-// mdn predict --json prints for that row, with the same fields in the
-// same order and the same numbers.
+// summary writes the result row of /v1/predict: the object mdn predict
+// --json prints for that row (predict.Summarizer's numbers), with the same
+// fields in the same order, byte for byte.
 type summary struct {
-	what  string
-	st    *state
-	q     []float64
-	level float64
-	full  bool
+	sz predict.Summarizer
+	st *state
 }
 
-func (f *summary) row(out *jsonWriter, wk *worker, i int, x []float64, m *mixture.Mixture) error {
+func (f *summary) row(out *jsonWriter, wk *worker, req *request, i int, m *mixture.Mixture) error {
 	st := f.st
 	d := m.D
-	rowHead(out, st, i, x)
-	switch f.what {
-	case "params":
+	sum := &wk.sum
+	if err := f.sz.Summarize(m, sum); err != nil {
+		return err
+	}
+	rowHead(out, st, req, i)
+	switch f.sz.Kind {
+	case predict.KindParams:
 		out.raw(`,"components":[`)
-		for k := range m.K {
+		for k, c := range sum.Components {
 			if k > 0 {
 				out.byte(',')
 			}
 			out.raw(`{"weight":`)
-			out.float(math.Exp(m.LogWeights[k]))
+			out.float(c.Weight)
 			out.raw(`,"mean":`)
-			out.object(&st.yNames, m.Means[k*d:(k+1)*d])
-			if f.full {
+			out.object(&st.yNames, c.Mean)
+			if c.Cov != nil {
 				out.raw(`,"cov":`)
-				out.matrix(m.Sigma(k, growTo(&wk.v, d*d)), d)
+				out.matrix(c.Cov, d)
 			} else {
 				out.raw(`,"sigma":`)
-				out.objectStrided(&st.yNames, m.Chol[k*d*d:], d+1, 0)
+				out.object(&st.yNames, c.Sigma)
 			}
 			out.byte('}')
 		}
 		out.byte(']')
-	case "mean":
+	case predict.KindMean:
 		out.raw(`,"mean":`)
-		out.object(&st.yNames, m.Mean(growTo(&wk.v, d)))
-	case "var":
-		cov := m.Cov(growTo(&wk.v, d*d))
+		out.object(&st.yNames, sum.Mean)
+	case predict.KindVar:
 		out.raw(`,"var":`)
-		out.objectStrided(&st.yNames, cov, d+1, 0)
+		out.object(&st.yNames, sum.Var)
 		if d > 1 {
 			out.raw(`,"cov":`)
-			out.matrix(cov, d)
+			out.matrix(sum.Cov, d)
 		}
-	case "mode":
+	case predict.KindModes:
 		out.raw(`,"modes":[`)
-		for k, md := range m.Modes(mixture.ModeOptions{}) {
+		for k, md := range sum.Modes {
 			if k > 0 {
 				out.byte(',')
 			}
@@ -299,52 +333,32 @@ func (f *summary) row(out *jsonWriter, wk *worker, i int, x []float64, m *mixtur
 			out.byte('}')
 		}
 		out.byte(']')
-	case "quantiles":
-		nq := len(f.q)
-		qs := growTo(&wk.v2, nq*d) // (D, q)
-		for j := range d {
-			mj := m
-			if d > 1 {
-				mj = m.Marginal(j)
-			}
-			for i, p := range f.q {
-				v, err := mj.Quantile(p)
-				if err != nil {
-					return err
-				}
-				qs[j*nq+i] = v
-			}
-		}
+	case predict.KindQuantiles:
 		out.raw(`,"q":`)
-		out.floats(f.q)
+		out.floats(f.sz.Q)
 		out.raw(`,"quantiles":{`)
 		for c, j := range st.yNames.order {
 			if c > 0 {
 				out.byte(',')
 			}
 			out.bytes(st.yNames.keys[j])
-			out.floats(qs[j*nq : (j+1)*nq])
+			out.byte('[')
+			for i := range sum.Quantiles {
+				if i > 0 {
+					out.byte(',')
+				}
+				out.float(sum.Quantiles[i][j])
+			}
+			out.byte(']')
 		}
 		out.byte('}')
 	default: // interval
-		lohi := growTo(&wk.v2, 2*d)
-		for j := range d {
-			mj := m
-			if d > 1 {
-				mj = m.Marginal(j)
-			}
-			lo, hi, err := predict.Interval(mj, f.level)
-			if err != nil {
-				return err
-			}
-			lohi[j], lohi[d+j] = lo, hi
-		}
 		out.raw(`,"level":`)
-		out.float(f.level)
+		out.float(f.sz.Level)
 		out.raw(`,"lower":`)
-		out.object(&st.yNames, lohi[:d])
+		out.object(&st.yNames, sum.Lower)
 		out.raw(`,"upper":`)
-		out.object(&st.yNames, lohi[d:])
+		out.object(&st.yNames, sum.Upper)
 	}
 	out.byte('}')
 	return nil

@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/model"
-	"gorgonia.org/tensor"
 )
 
 // ex1dModel is a model trained by `mdn train` with configs/ex_1d.yaml's
@@ -23,10 +24,16 @@ const ex1dModel = "testdata/ex1d.json"
 // writeModel saves a model of random weights (Glorot, N(0, 0.5²) biases so
 // that the components differ) with In covariates x0… and Out responses
 // y0…, noise noise, and returns its path.
-func writeModel(t testing.TB, in, out int, noise graph.Noise, seed uint64) string {
+func writeModel(t testing.TB, in, out int, noise arch.Noise, seed uint64) string {
+	return writeModelEnc(t, in, out, noise, seed, nil)
+}
+
+// writeModelEnc is writeModel with an encoding (nil for none); in is then
+// the number of network inputs the encoding makes.
+func writeModelEnc(t testing.TB, in, out int, noise arch.Noise, seed uint64, enc *encode.Schema) string {
 	t.Helper()
-	s := graph.Spec{In: in, Out: out, K: 3, Hidden: []int{8}, Activation: graph.Tanh, Noise: noise,
-		Transform: graph.Exp, SigmaMin: 0.01, Dtype: tensor.Float64}
+	s := arch.Spec{In: in, Out: out, K: 3, Hidden: []int{8}, Activation: arch.Tanh, Noise: noise,
+		Transform: arch.Exp, SigmaMin: 0.01, Dtype: arch.Float64}
 	rng := rand.New(rand.NewPCG(seed, 3))
 	w, err := graph.NewWeights(s, rng)
 	if err != nil {
@@ -51,9 +58,19 @@ func writeModel(t testing.TB, in, out int, noise graph.Noise, seed uint64) strin
 	for j := range sc.YMean {
 		sc.YMean[j], sc.YStd[j] = float64(j), 2+float64(j)
 	}
-	m, err := model.New(s, w, names("x", in), names("y", out), sc, model.Summary{Steps: 1, Seed: seed})
+	xn := names("x", in)
+	if enc != nil {
+		xn = enc.Names()
+	}
+	m, err := model.New(s, w.Arrays(), xn, names("y", out), sc, model.Summary{Steps: 1, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if enc != nil {
+		m.Encoding = enc
+		if err := m.Validate(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	path := filepath.Join(t.TempDir(), "model.json")
 	if err := m.Save(path); err != nil {

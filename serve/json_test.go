@@ -50,7 +50,7 @@ func TestNamesMatchEncodingJSON(t *testing.T) {
 func decodeAny(b []byte) (*request, error) {
 	var d decoder
 	r := &request{}
-	return r, d.decode(b, "logpdf", newColumns([]string{"x"}, []string{"y"}), 1000, r)
+	return r, d.decode(b, "logpdf", newColumns([]string{"x"}, []string{"y"}, nil), 1000, r)
 }
 
 func TestDecodeRows(t *testing.T) {
@@ -65,7 +65,7 @@ func TestDecodeRows(t *testing.T) {
 	var d decoder
 	r2 := &request{}
 	if err := d.decode([]byte(`{"rows":[{"\u00e9t\u00e9":1, "\ud83d\ude00":2}]}`), "logpdf",
-		newColumns([]string{"été"}, []string{"😀"}), 10, r2); err != nil || r2.x[0] != 1 || r2.y[0] != 2 {
+		newColumns([]string{"été"}, []string{"😀"}, nil), 10, r2); err != nil || r2.x[0] != 1 || r2.y[0] != 2 {
 		t.Errorf("escaped names: %v %v %v", err, r2.x, r2.y)
 	}
 }

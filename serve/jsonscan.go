@@ -3,6 +3,7 @@ package serve
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -394,8 +395,8 @@ func (s *scanner) float() (float64, error) {
 		return 0, err
 	}
 	v, err := strconv.ParseFloat(string(tok), 64)
-	if err != nil { // only ErrRange can happen after the grammar check
+	if err != nil && math.IsInf(v, 0) { // only ErrRange can happen after the grammar check
 		return 0, fmt.Errorf("%s is out of the float64 range", tok)
 	}
-	return v, nil
+	return v, nil // an underflow to 0 or a denormal is fine, as in data.ParseValue
 }

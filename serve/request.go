@@ -2,7 +2,10 @@ package serve
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"math"
 	"net/http"
 	"strconv"
@@ -38,20 +41,34 @@ type request struct {
 	tempSet     bool
 
 	rows int       // number of rows
-	x    []float64 // (rows, len(cols.x)) covariates
+	x    []float64 // (rows, network inputs) covariates, encoded
 	y    []float64 // (rows, len(cols.y)) responses, for logpdf
+	// cells (rows, len(cols.x)) are the covariate cells as given, with a
+	// schema only (to echo labels and nulls in the results).
+	cells []cell
+}
+
+// cell is one covariate cell of a row as the request gave it: a number's
+// text, a string, or null (missing).
+type cell struct {
+	kind byte // 'n' number, 's' string, 'z' null
+	text string
 }
 
 // columns maps the names a row may carry to the slot they fill: slot
-// j ≥ 0 is covariate j, slot −1−j is response j (only when responses are
-// wanted).
+// j ≥ 0 is covariate column j, slot −1−j is response j (only when
+// responses are wanted). With a schema (a model with label columns or
+// imputation), x are its columns and each row's cells are encoded by
+// schema.Encode exactly as a CSV row's fields are; without one (all
+// columns numbers, the model's inputs), cells are read as numbers directly.
 type columns struct {
-	index map[string]int
-	x, y  []string
+	index  map[string]int
+	x, y   []string
+	schema *encode.Schema
 }
 
-func newColumns(x, y []string) *columns {
-	c := &columns{index: make(map[string]int, len(x)+len(y)), x: x, y: y}
+func newColumns(x, y []string, schema *encode.Schema) *columns {
+	c := &columns{index: make(map[string]int, len(x)+len(y)), x: x, y: y, schema: schema}
 	for j, n := range y {
 		c.index[n] = -1 - j
 	}
@@ -70,8 +87,10 @@ var endpointFields = map[string][]string{
 
 // decoder decodes request bodies; one per worker, its slices reused.
 type decoder struct {
-	sc    scanner
-	stamp []int // per slot: 1 + index of the last row that set it
+	sc     scanner
+	stamp  []int // per slot: 1 + index of the last row that set it
+	fields []string
+	enc    []float64
 }
 
 // maxQ bounds the number of probabilities in "q".
@@ -82,7 +101,7 @@ const maxQ = 100
 // error is an *httpError whose message names the field, and for a row its
 // index and column.
 func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows int, r *request) error {
-	*r = request{x: r.x[:0], y: r.y[:0], q: r.q[:0]}
+	*r = request{x: r.x[:0], y: r.y[:0], q: r.q[:0], cells: r.cells[:0]}
 	wantY := endpoint == "logpdf"
 	d.sc = scanner{b: body, tmp: d.sc.tmp}
 	s := &d.sc
@@ -259,6 +278,7 @@ func (d *decoder) rows(cols *columns, wantY bool, maxRows int, r *request) error
 		return badRequest("rows: want an array of objects (column name → value), got %s", s.kind())
 	}
 	nx, ny := len(cols.x), len(cols.y)
+	sch := cols.schema
 	if !wantY {
 		ny = 0
 	}
@@ -277,8 +297,12 @@ func (d *decoder) rows(cols *columns, wantY bool, maxRows int, r *request) error
 		if s.peek() != '{' {
 			return badRequest("rows[%d]: want an object (column name → value), got %s", i, s.kind())
 		}
-		x0, y0 := len(r.x), len(r.y)
-		r.x = grow(r.x, nx)
+		x0, y0, c0 := len(r.x), len(r.y), len(r.cells)
+		if sch == nil {
+			r.x = grow(r.x, nx)
+		} else {
+			r.cells = append(r.cells, make([]cell, nx)...)
+		}
 		r.y = grow(r.y, ny)
 		e, _ := s.open('{', '}')
 		for !e {
@@ -311,6 +335,14 @@ func (d *decoder) rows(cols *columns, wantY bool, maxRows int, r *request) error
 				}
 				stamp[si] = i + 1
 				c := s.peek()
+				if sch != nil && slot >= 0 {
+					cl, err := d.cell(i, name)
+					if err != nil {
+						return err
+					}
+					r.cells[c0+slot] = cl
+					goto next
+				}
 				if c != '-' && (c < '0' || c > '9') {
 					return badRequest("rows[%d].%s: want a number, got %s", i, name, s.kind())
 				}
@@ -328,6 +360,7 @@ func (d *decoder) rows(cols *columns, wantY bool, maxRows int, r *request) error
 					r.y[y0-1-slot] = v
 				}
 			}
+		next:
 			more, err := s.more('}')
 			if err != nil {
 				return syntax(err)
@@ -342,6 +375,11 @@ func (d *decoder) rows(cols *columns, wantY bool, maxRows int, r *request) error
 				return badRequest("rows[%d]: missing response %q (logpdf needs every covariate and response)", i, cols.y[j-nx])
 			}
 		}
+		if sch != nil {
+			if err := d.encodeRow(i, sch, r.cells[c0:], r); err != nil {
+				return err
+			}
+		}
 		r.rows++
 		more, err := s.more(']')
 		if err != nil {
@@ -349,6 +387,59 @@ func (d *decoder) rows(cols *columns, wantY bool, maxRows int, r *request) error
 		}
 		empty = !more
 	}
+	return nil
+}
+
+// cell reads a covariate cell of row i, column name, for a schema.
+func (d *decoder) cell(i int, name string) (cell, error) {
+	s := &d.sc
+	switch c := s.peek(); {
+	case c == '"':
+		v, err := s.str()
+		if err != nil {
+			return cell{}, syntax(err)
+		}
+		return cell{kind: 's', text: string(v)}, nil
+	case c == 'n' && s.literal("null"):
+		return cell{kind: 'z'}, nil
+	case c == '-' || '0' <= c && c <= '9':
+		tok, err := s.numberToken()
+		if err != nil {
+			return cell{}, syntax(err)
+		}
+		return cell{kind: 'n', text: string(tok)}, nil
+	}
+	return cell{}, badRequest("rows[%d].%s: want a number, a string or null, got %s", i, name, s.kind())
+}
+
+// encodeRow encodes the cells of row i with sch, as a CSV row's fields:
+// a number's text, a string trimmed, null as a missing cell (the schema's
+// first NA token).
+func (d *decoder) encodeRow(i int, sch *encode.Schema, cells []cell, r *request) error {
+	d.fields = d.fields[:0]
+	for j, c := range cells {
+		switch c.kind {
+		case 'z':
+			if len(sch.NAValues) == 0 {
+				return badRequest("rows[%d].%s: null, but the model has no missing-value tokens (data.na_values)", i, sch.Columns[j].Name)
+			}
+			d.fields = append(d.fields, sch.NAValues[0])
+		case 's':
+			d.fields = append(d.fields, strings.TrimSpace(c.text))
+		default:
+			d.fields = append(d.fields, c.text)
+		}
+	}
+	var err error
+	d.enc, err = sch.Encode(d.fields, d.enc)
+	if err != nil {
+		var de *data.Error
+		if errors.As(err, &de) && de.Column != "" {
+			return badRequest("rows[%d].%s: %v", i, de.Column, de.Err)
+		}
+		return badRequest("rows[%d]: %v", i, err)
+	}
+	r.x = append(r.x, d.enc...)
 	return nil
 }
 

@@ -14,7 +14,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -249,17 +250,17 @@ func TestPredictEveryWhat(t *testing.T) {
 func TestPredictFields(t *testing.T) {
 	for _, c := range []struct {
 		out   int
-		noise graph.Noise
+		noise arch.Noise
 		what  string
 		keys  string
 	}{
-		{1, graph.Diagonal, "params", "row x components"},
-		{1, graph.Diagonal, "mean", "row x mean"},
-		{1, graph.Diagonal, "var", "row x var"},
-		{2, graph.Full, "var", "row x var cov"},
-		{2, graph.Diagonal, "mode", "row x modes"},
-		{2, graph.Diagonal, "quantiles", "row x q quantiles"},
-		{2, graph.Full, "interval", "row x level lower upper"},
+		{1, arch.Diagonal, "params", "row x components"},
+		{1, arch.Diagonal, "mean", "row x mean"},
+		{1, arch.Diagonal, "var", "row x var"},
+		{2, arch.Full, "var", "row x var cov"},
+		{2, arch.Diagonal, "mode", "row x modes"},
+		{2, arch.Diagonal, "quantiles", "row x q quantiles"},
+		{2, arch.Full, "interval", "row x level lower upper"},
 	} {
 		t.Run(fmt.Sprintf("%s/D=%d/%s", c.what, c.out, c.noise), func(t *testing.T) {
 			path := writeModel(t, 2, c.out, c.noise, 1)
@@ -299,7 +300,7 @@ func TestPredictFields(t *testing.T) {
 		})
 	}
 	t.Run("params/full", func(t *testing.T) {
-		path := writeModel(t, 2, 2, graph.Full, 2)
+		path := writeModel(t, 2, 2, arch.Full, 2)
 		h := newServer(t, Options{Model: path}).Handler()
 		_, b := post(t, h, "/v1/predict", `{"what":"params","rows":[{"x0":0.5,"x1":-1}]}`)
 		mix := mixturesOf(t, path, [][]float64{{0.5, -1}})[0]
@@ -603,7 +604,7 @@ type writerFunc func([]byte) (int, error)
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func TestReload(t *testing.T) {
-	path := writeModel(t, 2, 1, graph.Diagonal, 1)
+	path := writeModel(t, 2, 1, arch.Diagonal, 1)
 	var logged strings.Builder
 	s := newServer(t, Options{Model: path, Log: &logged})
 	h := s.Handler()
@@ -611,7 +612,7 @@ func TestReload(t *testing.T) {
 	_, before := post(t, h, "/v1/predict", row)
 	_, info0 := do(t, h, "GET", "/v1/model", "", nil)
 
-	other, _ := os.ReadFile(writeModel(t, 2, 1, graph.Diagonal, 2))
+	other, _ := os.ReadFile(writeModel(t, 2, 1, arch.Diagonal, 2))
 	if err := os.WriteFile(path, other, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -644,7 +645,7 @@ func TestReload(t *testing.T) {
 		t.Errorf("reload metrics: %s", mb)
 	}
 	// A model with other columns: requests are checked against the new ones.
-	three, _ := os.ReadFile(writeModel(t, 3, 1, graph.Diagonal, 3))
+	three, _ := os.ReadFile(writeModel(t, 3, 1, arch.Diagonal, 3))
 	os.WriteFile(path, three, 0o644)
 	if err := s.Reload(); err != nil {
 		t.Fatal(err)
@@ -678,4 +679,72 @@ func TestConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestLabels: a model with a label column and imputation encodes each
+// row's cells as encode.Schema encodes a CSV row's fields.
+func TestLabels(t *testing.T) {
+	mean := 0.5
+	sch := &encode.Schema{
+		Columns: []encode.Column{
+			{Name: "x0", Kind: encode.Number, Mean: &mean, Indicator: true},
+			{Name: "c", Kind: encode.Label, Levels: []string{"a", "b"}, MissingLevel: true},
+		},
+		Unknown: encode.UnknownError, Missing: encode.MissingImpute, NAValues: encode.DefaultNAValues(),
+	}
+	path := writeModelEnc(t, 5, 1, arch.Diagonal, 4, sch) // x0, x0:missing, c=a, c=b, c:missing
+	h := newServer(t, Options{Model: path}).Handler()
+	code, b := post(t, h, "/v1/predict", `{"what":"mean","rows":[{"x0":1.5,"c":"b"},{"x0":null,"c":" a "},{"x0":2,"c":null},{"x0":-1,"c":"NA"}]}`)
+	if code != 200 {
+		t.Fatalf("status %d: %s", code, b)
+	}
+	inputs := [][]float64{{1.5, 0, 0, 1, 0}, {0.5, 1, 1, 0, 0}, {2, 0, 0, 0, 1}, {-1, 0, 0, 0, 1}}
+	mix := mixturesOf(t, path, inputs)
+	var rs []struct{ Mean map[string]float64 }
+	var wrap struct{ Results *[]struct{ Mean map[string]float64 } }
+	wrap.Results = &rs
+	json.Unmarshal(b, &wrap)
+	if len(rs) != len(inputs) {
+		t.Fatalf("%d results, want %d", len(rs), len(inputs))
+	}
+	for i, r := range rs {
+		if want := mix[i].Mean(nil)[0]; r.Mean["y0"] != want {
+			t.Errorf("row %d: mean %v, want %v (inputs %v)", i, r.Mean["y0"], want, inputs[i])
+		}
+	}
+	// The cells are echoed as given: labels as strings, missing as null.
+	var raw struct{ Results []struct{ X map[string]any } }
+	json.Unmarshal(b, &raw)
+	if x := raw.Results[1].X; x["x0"] != nil || x["c"] != " a " {
+		t.Errorf("echo of row 1: %v", x)
+	}
+	if !strings.Contains(string(b), `"x":{"c":"b","x0":1.5}`) {
+		t.Errorf("echo of row 0: %s", b)
+	}
+	for _, c := range []struct{ body, msg string }{
+		{`{"what":"mean","rows":[{"x0":1,"c":"a"},{"x0":1,"c":"z"}]}`,
+			`rows[1].c: level "z" was not seen in training (level not seen in training; data.unknown_level: zero, or --unknown-level zero, encodes it as all zeros)`},
+		{`{"what":"mean","rows":[{"x0":"abc","c":"a"}]}`,
+			`rows[0].x0: not a number "abc" (the model reads this column as numbers)`},
+		{`{"what":"mean","rows":[{"x0":1}]}`, `rows[0]: missing covariate "c"`},
+		{`{"what":"mean","rows":[{"x0":1,"c":[1]}]}`, `rows[0].c: want a number, a string or null, got an array`},
+	} {
+		code, b := post(t, h, "/v1/predict", c.body)
+		if code != 400 || errorOf(t, b) != c.msg {
+			t.Errorf("%s:\n got %d %s\nwant 400 %s", c.body, code, b, c.msg)
+		}
+	}
+	// Without imputation, a missing cell is an error naming row and column.
+	strict := sch.Clone()
+	strict.Missing = encode.MissingError
+	strict.Columns[0].Mean, strict.Columns[0].Indicator, strict.Columns[1].MissingLevel = nil, false, false
+	h2 := newServer(t, Options{Model: writeModelEnc(t, 3, 1, arch.Diagonal, 4, strict)}).Handler()
+	code, b = post(t, h2, "/v1/predict", `{"what":"mean","rows":[{"x0":1,"c":"a"},{"x0":1,"c":null}]}`)
+	if code != 400 || !strings.HasPrefix(errorOf(t, b), `rows[1].c: missing value ""`) {
+		t.Errorf("missing label without imputation: %d %s", code, b)
+	}
+	_, info := do(t, h, "GET", "/v1/model", "", nil)
+	if !strings.Contains(string(info), `"columns": [`) || !strings.Contains(string(info), `"levels": [`) {
+		t.Errorf("model info lacks the columns or the encoding: %s", info)
+	}
 }

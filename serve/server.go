@@ -15,8 +15,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
+	"github.com/mdn-go/mdn/predict"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -63,6 +65,7 @@ type worker struct {
 	out  jsonWriter
 	pcg  *rand.PCG
 	rng  *rand.Rand
+	sum  predict.Summary
 	v    []float64 // scratch
 	v2   []float64
 }
@@ -100,7 +103,12 @@ func (s *Server) load() (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	st := &state{m: m, cols: newColumns(m.XNames, m.YNames), xNames: newNames(m.XNames), yNames: newNames(m.YNames)}
+	var sch *encode.Schema
+	if m.Encoding != nil && !m.Encoding.Trivial() {
+		sch = m.Encoding
+	}
+	cols := m.Columns()
+	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), xNames: newNames(cols), yNames: newNames(m.YNames)}
 	if st.info, err = s.modelInfo(path, raw, m); err != nil {
 		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
 	}
@@ -120,6 +128,7 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		Format   string          `json:"format"`
 		Version  int             `json:"version"`
 		Spec     json.RawMessage `json:"spec"`
+		Encoding json.RawMessage `json:"encoding"`
 		Training json.RawMessage `json:"training"`
 	}
 	if err := json.Unmarshal(raw, &file); err != nil {
@@ -132,15 +141,17 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		LoadedAt string          `json:"loaded_at"`
 		Format   string          `json:"format"`
 		Version  int             `json:"version"`
+		Columns  []string        `json:"columns"`
 		XNames   []string        `json:"x_names"`
 		YNames   []string        `json:"y_names"`
 		Spec     json.RawMessage `json:"spec"`
+		Encoding json.RawMessage `json:"encoding,omitempty"`
 		Training json.RawMessage `json:"training"`
 		Limits   map[string]any  `json:"limits"`
 	}{
 		Path: path, SHA256: hex.EncodeToString(sum[:]), LoadedAt: time.Now().UTC().Format(time.RFC3339),
-		Format: file.Format, Version: file.Version, XNames: m.XNames, YNames: m.YNames,
-		Spec: file.Spec, Training: file.Training,
+		Format: file.Format, Version: file.Version, Columns: m.Columns(), XNames: m.XNames, YNames: m.YNames,
+		Spec: file.Spec, Encoding: file.Encoding, Training: file.Training,
 		Limits: map[string]any{"max_body_bytes": s.opts.MaxBodyBytes, "max_rows": s.opts.MaxRows,
 			"max_draws": s.opts.MaxDraws, "max_q": maxQ},
 	}

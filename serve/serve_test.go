@@ -701,7 +701,9 @@ func TestLabels(t *testing.T) {
 	inputs := [][]float64{{1.5, 0, 0, 1, 0}, {0.5, 1, 1, 0, 0}, {2, 0, 0, 0, 1}, {-1, 0, 0, 0, 1}}
 	mix := mixturesOf(t, path, inputs)
 	var rs []struct{ Mean map[string]float64 }
-	var wrap struct{ Results *[]struct{ Mean map[string]float64 } }
+	var wrap struct {
+		Results *[]struct{ Mean map[string]float64 }
+	}
 	wrap.Results = &rs
 	json.Unmarshal(b, &wrap)
 	if len(rs) != len(inputs) {

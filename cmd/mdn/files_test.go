@@ -161,7 +161,7 @@ func TestTrainDirectory(t *testing.T) {
 		out := filepath.Join(d, "out")
 		os.Symlink("gone", out)
 		_, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out)
-		if code != 1 || !strings.Contains(stderr, "is a symbolic link to gone, which does not exist") {
+		if code != 1 || !strings.Contains(stderr, "--out "+out+": is a symbolic link to gone, which does not exist") {
 			t.Fatalf("got exit %d, %q", code, stderr)
 		}
 		if _, err := os.Lstat(out); err != nil {
@@ -182,6 +182,16 @@ func TestTrainDirectory(t *testing.T) {
 		}
 		if got, _ := os.ReadFile(data); string(got) != string(b) {
 			t.Fatal("the training data was changed")
+		}
+	})
+
+	t.Run("figure over the model", func(t *testing.T) {
+		out := t.TempDir()
+		mp := filepath.Join(out, "model.json")
+		_, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out, "--figure", mp)
+		want := "mdn: train: --figure " + mp + ": is the same file as --out " + mp + ", another output of this command\n"
+		if code != 1 || stderr != want {
+			t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
 		}
 	})
 

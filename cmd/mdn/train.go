@@ -145,17 +145,26 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	cpPath, infoPath := filepath.Join(o.out, train.CheckpointFile), filepath.Join(o.out, train.ResumeFile)
 	targets := map[string]*output.Target{}
-	for _, p := range []string{modelPath, histPath, o.figure, cpPath, infoPath} {
+	var all []*output.Target
+	for i, p := range []string{modelPath, histPath, cpPath, infoPath, o.figure} {
 		flag := "--out"
-		if p == o.figure {
+		if i == 4 {
 			flag = "--figure"
 		}
 		if p == "" {
 			continue
 		}
-		if targets[p], err = output.Resolve(flag, p, inputs...); err != nil {
+		t, err := output.Resolve(flag, p, inputs...)
+		if err != nil {
 			return fmt.Errorf("train: %w", err)
 		}
+		if _, ok := targets[p]; !ok {
+			targets[p] = t
+		}
+		all = append(all, t)
+	}
+	if err := output.Distinct(all...); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	readStart := time.Now()
 	d, err := train.LoadData(cfg)

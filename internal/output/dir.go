@@ -51,6 +51,9 @@ func (d *Dir) make() error {
 				st, err := os.Stat(p)
 				if err != nil {
 					dst, _ := os.Readlink(p)
+					if p == filepath.Clean(d.Path) {
+						return d.errorf("is a symbolic link to %s, which does not exist; create it or choose another directory", dst)
+					}
 					return d.errorf("%s is a symbolic link to %s, which does not exist; create it or choose another directory", p, dst)
 				}
 				fi = st

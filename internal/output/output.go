@@ -378,3 +378,24 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Distinct refuses two targets of one command that are the same file (a
+// figure written over the model it was drawn from, say): the later one
+// would replace the earlier. Nil targets are skipped.
+func Distinct(ts ...*Target) error {
+	for i, a := range ts {
+		for _, b := range ts[:i] {
+			if a == nil || b == nil {
+				continue
+			}
+			same := samePath(a.real, b.real)
+			if a.info != nil && b.info != nil {
+				same = same || os.SameFile(a.info, b.info)
+			}
+			if same {
+				return &Error{Flag: a.Flag, Path: a.Path, Err: fmt.Errorf("is the same file as %s %s, another output of this command", b.Flag, b.Path)}
+			}
+		}
+	}
+	return nil
+}

@@ -373,3 +373,23 @@ func TestOpenDir(t *testing.T) {
 	}
 	d.Close(true)
 }
+
+func TestDistinct(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "model.json")
+	os.WriteFile(m, nil, 0o644)
+	os.Symlink("model.json", filepath.Join(dir, "l"))
+	a, _ := Resolve("--out", m)
+	b, _ := Resolve("--figure", filepath.Join(dir, "l"))
+	c, _ := Resolve("--figure", filepath.Join(dir, "new.png"))
+	d, _ := Resolve("--figure", filepath.Join(dir, ".", "new.png"))
+	if err := Distinct(a, b); err == nil || err.Error() != "--figure "+filepath.Join(dir, "l")+": is the same file as --out "+m+", another output of this command" {
+		t.Fatalf("got %v", err)
+	}
+	if err := Distinct(a, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := Distinct(c, d); err == nil {
+		t.Fatal("two spellings of one new file accepted")
+	}
+}

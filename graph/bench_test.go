@@ -48,12 +48,14 @@ func benchRun(b *testing.B, composed bool, dt arch.DType, grad bool) {
 			defer vm.Close()
 			b.ReportAllocs()
 			b.ResetTimer()
+			c0 := cpuTime()
 			for range b.N {
 				vm.Reset()
 				if err := vm.RunAll(); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(bs.batch)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 
 	"github.com/chewxy/hm"
+	"github.com/mdn-go/mdn/internal/vec"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -160,15 +161,23 @@ func denseForward[T float](o *denseOp, x, w, b []T, rows, in, outN int) {
 func (o *denseOp) DiffWRT(n int) []bool { return []bool{!o.dataIn, true, true} }
 
 func (o *denseOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	dz, err := G.ApplyOp(&denseGradOp{opBase: opBase{name: "dense'"}, fwd: o}, out, grad)
-	if err != nil {
-		return nil, err
+	// For the identity dz = g; otherwise denseGradOp computes dz and, in
+	// the same pass, the bias gradient Σ_rows dz, which the column-sum node
+	// then only hands on.
+	dz, sum := grad, &colSumOp{opBase: opBase{name: "colsum"}}
+	if o.act != arch.Identity {
+		gop := &denseGradOp{opBase: opBase{name: "dense'"}, fwd: o}
+		var err error
+		if dz, err = G.ApplyOp(gop, out, grad); err != nil {
+			return nil, err
+		}
+		sum.from = gop
 	}
 	dw, err := G.ApplyOp(newMatMulOp(true, false), in[0], dz)
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(&colSumOp{opBase: opBase{name: "colsum"}}, dz)
+	db, err := G.ApplyOp(sum, dz)
 	if err != nil {
 		return nil, err
 	}
@@ -181,11 +190,13 @@ func (o *denseOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	return G.Nodes{dx, dw, db}, nil
 }
 
-// denseGradOp computes dz = g ⊙ act'(z) from the forward output and g.
+// denseGradOp computes dz = g ⊙ act'(z) from the forward output and g,
+// and the bias gradient db = Σ_rows dz in the same pass (for ReLU in one
+// SIMD loop), summing the rows in order as colSum does.
 type denseGradOp struct {
 	opBase
-	fwd *denseOp
-	dz  *tensor.Dense
+	fwd    *denseOp
+	dz, db *tensor.Dense
 }
 
 func (o *denseGradOp) Arity() int { return 2 }
@@ -206,21 +217,34 @@ func (o *denseGradOp) Do(vs ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	o.dz = buffer(o.dz, out.Dtype(), out.Shape()...)
+	rows, cols := out.Shape()[0], out.Shape()[1]
+	o.db = buffer(o.db, out.Dtype(), cols)
 	switch od := out.Data().(type) {
 	case []float32:
-		var pre []float32
-		if o.fwd.pre != nil {
-			pre = o.fwd.pre.Data().([]float32)
-		}
-		arch.ActivationGrad(o.fwd.act, o.dz.Data().([]float32), g.Data().([]float32), od, pre)
+		denseGrad(o, od, g.Data().([]float32), rows, cols)
 	case []float64:
-		var pre []float64
-		if o.fwd.pre != nil {
-			pre = o.fwd.pre.Data().([]float64)
-		}
-		arch.ActivationGrad(o.fwd.act, o.dz.Data().([]float64), g.Data().([]float64), od, pre)
+		denseGrad(o, od, g.Data().([]float64), rows, cols)
 	}
 	return o.dz, nil
+}
+
+func denseGrad[T float](o *denseGradOp, out, g []T, rows, cols int) {
+	dz, db := o.dz.Data().([]T), o.db.Data().([]T)
+	if o.fwd.act == arch.ReLU {
+		switch dz := any(dz).(type) {
+		case []float32:
+			vec.ReLUGradColSum32(dz, any(g).([]float32), any(out).([]float32), any(db).([]float32), rows, cols)
+		case []float64:
+			vec.ReLUGradColSum64(dz, any(g).([]float64), any(out).([]float64), any(db).([]float64), rows, cols)
+		}
+		return
+	}
+	var pre []T
+	if o.fwd.pre != nil {
+		pre = o.fwd.pre.Data().([]T)
+	}
+	arch.ActivationGrad(o.fwd.act, dz, g, out, pre)
+	colSum(db, dz, rows, cols)
 }
 
 // matMulOp computes op(A)·op(B) into a buffer it keeps.
@@ -281,10 +305,12 @@ func (o *matMulOp) Do(vs ...G.Value) (G.Value, error) {
 	return o.c, nil
 }
 
-// colSumOp sums a matrix over its rows: (batch, n) → (n).
+// colSumOp sums a matrix over its rows: (batch, n) → (n). When from is
+// set its input is from's dz, whose sum from has already computed.
 type colSumOp struct {
 	opBase
-	s *tensor.Dense
+	s    *tensor.Dense
+	from *denseGradOp
 }
 
 func (o *colSumOp) Arity() int { return 1 }
@@ -299,6 +325,9 @@ func (o *colSumOp) Do(vs ...G.Value) (G.Value, error) {
 	a, err := dense(vs[0])
 	if err != nil {
 		return nil, err
+	}
+	if o.from != nil && o.from.dz == a && o.from.db != nil {
+		return o.from.db, nil
 	}
 	rows, n := a.Shape()[0], a.Shape()[1]
 	o.s = buffer(o.s, a.Dtype(), n)

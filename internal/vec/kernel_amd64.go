@@ -1,0 +1,17 @@
+package vec
+
+import "golang.org/x/sys/cpu"
+
+var useAVX2 = cpu.X86.HasAVX2
+
+// reluGrad32AVX2 is ReLUGrad32 on n elements, n a positive multiple of 32.
+//
+//go:noescape
+func reluGrad32AVX2(dz, grad, out *float32, n int)
+
+// reluGradColSum32AVX2 is ReLUGradColSum32 on the first c8 columns (a
+// positive multiple of 8) of each of rows ≥ 1 rows of stride elements,
+// adding into db (which the caller cleared).
+//
+//go:noescape
+func reluGradColSum32AVX2(dz, grad, out, db *float32, rows, c8, stride int)

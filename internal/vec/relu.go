@@ -1,0 +1,84 @@
+package vec
+
+import "math"
+
+// ReLUGrad32 sets dz[i] = g[i]·1{out[i] > 0} for i < len(out): the
+// backward pass of out = max(z, 0). The product is a real multiplication
+// by 1 or 0 (not a select), so a negative g gives −0 and a NaN or infinite
+// g gives NaN where out ≤ 0, exactly as the scalar formula.
+// dz and g must be at least as long as out.
+func ReLUGrad32(dz, g, out []float32) {
+	n := len(out)
+	dz, g = dz[:n], g[:n]
+	i := 0
+	if useAVX2 && n >= 32 {
+		i = n &^ 31
+		reluGrad32AVX2(&dz[0], &g[0], &out[0], i)
+	}
+	reluGradGo(dz[i:], g[i:], out[i:])
+}
+
+// ReLUGrad64 is ReLUGrad32 for float64 (plain Go).
+func ReLUGrad64(dz, g, out []float64) {
+	n := len(out)
+	dz, g = dz[:n], g[:n]
+	for i, o := range out {
+		// 1 for o > 0 else 0, without a branch: the sign pattern of a ReLU
+		// layer is random, so a branch mispredicts half the time.
+		b := int64(math.Float64bits(o))
+		m := uint64(-b>>63) &^ uint64(b>>63) &^ uint64((0x7ff0000000000000-b)>>63)
+		dz[i] = g[i] * math.Float64frombits(0x3ff0000000000000&m)
+	}
+}
+
+// reluGradGo is the portable ReLUGrad32. out > 0 iff its bits b, as a
+// signed integer, satisfy 0 < b ≤ bits(+Inf); -b>>31, b>>31 and
+// (bits(+Inf)-b)>>31 are all-ones masks of b > 0, b < 0 and b > bits(+Inf)
+// (NaN), so the mask of out > 0 selects the bits of 1.0 without a branch.
+func reluGradGo(dz, g, out []float32) {
+	g, dz = g[:len(out)], dz[:len(out)]
+	for i, o := range out {
+		b := int32(math.Float32bits(o))
+		m := uint32(-b>>31) &^ uint32(b>>31) &^ uint32((0x7f800000-b)>>31)
+		dz[i] = g[i] * math.Float32frombits(0x3f800000&m)
+	}
+}
+
+// ReLUGradColSum32 is ReLUGrad32 on a rows×cols row-major matrix that also
+// sets db[j] = Σ_r dz[r·cols+j], the bias gradient, summing the rows in
+// order (r = 0, 1, …) from +0, so that db is what a separate column sum of
+// dz gives, bit for bit.
+func ReLUGradColSum32(dz, g, out, db []float32, rows, cols int) {
+	n := rows * cols
+	dz, g, out, db = dz[:n], g[:n], out[:n], db[:cols]
+	clear(db)
+	c8 := 0
+	if useAVX2 && cols >= 8 && rows > 0 {
+		c8 = cols &^ 7
+		reluGradColSum32AVX2(&dz[0], &g[0], &out[0], &db[0], rows, c8, cols)
+	}
+	if c8 == cols {
+		return
+	}
+	for r := range rows {
+		o := r * cols
+		reluGradGo(dz[o+c8:o+cols], g[o+c8:o+cols], out[o+c8:o+cols])
+		for j := c8; j < cols; j++ {
+			db[j] += dz[o+j]
+		}
+	}
+}
+
+// ReLUGradColSum64 is ReLUGradColSum32 for float64 (plain Go).
+func ReLUGradColSum64(dz, g, out, db []float64, rows, cols int) {
+	n := rows * cols
+	ReLUGrad64(dz[:n], g[:n], out[:n])
+	db = db[:cols]
+	clear(db)
+	for r := range rows {
+		row := dz[r*cols : (r+1)*cols]
+		for j, v := range row {
+			db[j] += v
+		}
+	}
+}

@@ -129,3 +129,33 @@ func BenchmarkSgemmPureGo(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSgemmShard is Sgemm on the products of one 256-row shard of the
+// trainer's large workload (8 → 2, K=5, hidden [128, 128]: output layers of
+// 5 and 20 channels), reporting GFLOP/s of wall time and of CPU time (the
+// second is steadier on a shared machine).
+func BenchmarkSgemmShard(b *testing.B) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	layers := []shape{{256, 8, 128}, {256, 128, 128}, {256, 128, 5}, {256, 128, 20}}
+	var cs []benchCase
+	for _, l := range layers {
+		cs = append(cs, benchCase{l.String(), false, false, l},
+			benchCase{"AtB/" + shape{l.k, l.m, l.n}.String(), true, false, shape{l.k, l.m, l.n}},
+			benchCase{"ABt/" + shape{l.m, l.n, l.k}.String(), false, true, shape{l.m, l.n, l.k}})
+	}
+	for _, bc := range cs {
+		a, lda, bb, ldb, c := operands32(rng, bc)
+		s := bc.s
+		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
+		b.Run(bc.name, func(b *testing.B) {
+			c0 := cpuTime()
+			for b.Loop() {
+				Sgemm(bc.tA, bc.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			if d := cpuTime() - c0; d > 0 {
+				b.ReportMetric(flops*float64(b.N)/d.Seconds()/1e9, "cpu-GFLOP/s")
+			}
+		})
+	}
+}

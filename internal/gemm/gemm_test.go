@@ -16,7 +16,7 @@ type shape struct{ m, k, n int }
 func (s shape) String() string { return fmt.Sprintf("%dx%dx%d", s.m, s.k, s.n) }
 
 // testShapes covers single elements and matrix-vector products, edges that
-// are not multiples of any tile (6×16, 12×16, 6×8, 12×8, 4×4), more than one
+// are not multiples of any tile (6×16, 12×16, 8×32, 12×32, 6×8, 12×8, 4×4), more than one
 // kc (256), mc (144) or nc (2048) block both with panels read in place
 // (m ≤ 2·mr or n ≤ 2·nr) and packed, both orientations (see TestSwapCost)
 // and the MDN's shapes.
@@ -28,6 +28,7 @@ var testShapes = []shape{
 	{512, 1, 50}, {512, 50, 50}, {512, 50, 3}, {512, 50, 6},
 	{1024, 8, 128}, {1024, 128, 128}, {1024, 128, 10}, {1024, 128, 15},
 	{50, 512, 50}, {128, 1024, 128},
+	{256, 128, 128}, {128, 256, 20}, {9, 40, 33}, {25, 70, 65},
 }
 
 // scales are (alpha, beta) pairs: plain product, accumulate, general, and

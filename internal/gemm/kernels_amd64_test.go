@@ -7,7 +7,7 @@ func kernels32() []kernel[float32] {
 		ks = append(ks, avx2Kernel32)
 	}
 	if hasAVX512() {
-		ks = append(ks, avx512Kernel32)
+		ks = append(ks, avx512Kernel32, avx512Kernel32n, avx512Kernel32w)
 	}
 	return ks
 }

@@ -147,14 +147,28 @@ func (o *denseOp) Do(vs ...G.Value) (G.Value, error) {
 
 func denseForward[T float](o *denseOp, x, w, b []T, rows, in, outN int) {
 	out := o.out.Data().([]T)
-	for r := 0; r < rows; r++ {
-		copy(out[r*outN:(r+1)*outN], b)
-	}
-	matmul(false, false, rows, outN, in, 1, x, in, w, outN, 1, out, outN)
 	var pre []T
 	if o.pre != nil {
 		pre = o.pre.Data().([]T)
 	}
+	if out32, ok := any(out).([]float32); ok {
+		// x·W, then bias and activation in one SIMD pass: the same sums,
+		// round(Σ + b), as starting the product from the bias when
+		// in ≤ 256 (one block of the product).
+		matmul(false, false, rows, outN, in, 1, x, in, w, outN, 0, out, outN)
+		b32 := any(b).([]float32)
+		if o.act == arch.ReLU {
+			vec.BiasReLU32(out32, b32, rows, outN)
+			return
+		}
+		vec.AddBias32(out32, b32, rows, outN)
+		arch.Activate(o.act, out, pre)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		copy(out[r*outN:(r+1)*outN], b)
+	}
+	matmul(false, false, rows, outN, in, 1, x, in, w, outN, 1, out, outN)
 	arch.Activate(o.act, out, pre)
 }
 

@@ -240,8 +240,9 @@ func blocked[T float](kern *kernel[T], bufs *buffers[T], m, n, k int, alpha T, a
 	// panels are then read in place with row stride rsB, and only a
 	// partial last panel is packed.
 	directB := csB == 1 && m <= 2*mr
-	// Likewise for A when its columns are contiguous and n is small.
-	directA := rsA == 1 && n <= 2*nr
+	// Likewise for A when its columns are contiguous and n ≤ 4·nr (measured:
+	// reading a 128×256 Xᵀ in place beats packing it up to n = 128 with nr = 32).
+	directA := rsA == 1 && n <= 4*nr
 
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)

@@ -11,7 +11,13 @@ func reluGrad32AVX2(dz, grad, out *float32, n int)
 
 // reluGradColSum32AVX2 is ReLUGradColSum32 on the first c8 columns (a
 // positive multiple of 8) of each of rows ≥ 1 rows of stride elements,
-// adding into db (which the caller cleared).
+// writing db[:c8].
 //
 //go:noescape
 func reluGradColSum32AVX2(dz, grad, out, db *float32, rows, c8, stride int)
+
+// biasAct32AVX2 is biasAct32 on the first c8 columns (a positive multiple
+// of 8) of each of rows ≥ 1 rows of stride elements.
+//
+//go:noescape
+func biasAct32AVX2(z, b *float32, rows, c8, stride int, relu bool)

@@ -7,3 +7,5 @@ const useAVX2 = false
 func reluGrad32AVX2(dz, g, out *float32, n int) { panic("vec: no AVX2") }
 
 func reluGradColSum32AVX2(dz, grad, out, db *float32, rows, c8, stride int) { panic("vec: no AVX2") }
+
+func biasAct32AVX2(z, b *float32, rows, c8, stride int, relu bool) { panic("vec: no AVX2") }

@@ -1,0 +1,32 @@
+package vec
+
+// BiasReLU32 sets z[r·cols+j] = max(z[r·cols+j] + b[j], 0) for r < rows,
+// j < cols: the bias and ReLU of a dense layer after its matrix product.
+// The maximum is Go's max(v, 0) bit for bit on every path: −0 gives +0,
+// NaN stays NaN.
+func BiasReLU32(z, b []float32, rows, cols int) { biasAct32(z, b, rows, cols, true) }
+
+// AddBias32 sets z[r·cols+j] += b[j] for r < rows, j < cols.
+func AddBias32(z, b []float32, rows, cols int) { biasAct32(z, b, rows, cols, false) }
+
+func biasAct32(z, b []float32, rows, cols int, relu bool) {
+	z, b = z[:rows*cols], b[:cols]
+	c8 := 0
+	if useAVX2 && cols >= 8 && rows > 0 {
+		c8 = cols &^ 7
+		biasAct32AVX2(&z[0], &b[0], rows, c8, cols, relu)
+	}
+	if c8 == cols {
+		return
+	}
+	for r := range rows {
+		row := z[r*cols+c8 : (r+1)*cols]
+		for j, bj := range b[c8:] {
+			v := row[j] + bj
+			if relu {
+				v = max(v, 0)
+			}
+			row[j] = v
+		}
+	}
+}

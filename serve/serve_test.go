@@ -750,3 +750,51 @@ func TestLabels(t *testing.T) {
 		t.Errorf("model info lacks the columns or the encoding: %s", info)
 	}
 }
+
+// TestResultsAreEncoderLines holds each /v1/predict result to the line
+// predict.Encoder (the JSON Lines of mdn predict --json) writes for the
+// same row, byte for byte, for one and two responses, diagonal and full.
+func TestResultsAreEncoderLines(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	xs := make([][]float64, 7)
+	for i := range xs {
+		xs[i] = []float64{rng.NormFloat64() * 3, rng.NormFloat64()}
+	}
+	for _, c := range []struct {
+		out   int
+		noise arch.Noise
+	}{{1, arch.Diagonal}, {2, arch.Diagonal}, {2, arch.Full}, {2, arch.Isotropic}} {
+		path := writeModel(t, 2, c.out, c.noise, uint64(c.out))
+		m, err := model.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mix := mixturesOf(t, path, xs)
+		h := newServer(t, Options{Model: path}).Handler()
+		for _, what := range Whats {
+			sz := predict.Summarizer{Kind: predict.Kind(what), Full: c.noise == arch.Full, Q: DefaultQ, Level: DefaultLevel}
+			enc := predict.Encoder{Summarizer: sz, XNames: m.XNames, YNames: m.YNames, JSON: true}
+			code, b := post(t, h, "/v1/predict", `{"what":"`+what+`","rows":`+rowsJSON(xs)+`}`)
+			if code != 200 {
+				t.Fatalf("status %d: %s", code, b)
+			}
+			var res struct{ Results []json.RawMessage }
+			if err := json.Unmarshal(b, &res); err != nil || len(res.Results) != len(xs) {
+				t.Fatalf("%v: %s", err, b)
+			}
+			for i := range xs {
+				var sum predict.Summary
+				if err := sz.Summarize(&mix[i], &sum); err != nil {
+					t.Fatal(err)
+				}
+				line, err := enc.Append(nil, i, xs[i], &sum)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := string(res.Results[i]), strings.TrimSuffix(string(line), "\n"); got != want {
+					t.Errorf("D=%d %s %s row %d:\n serve   %s\n encoder %s", c.out, c.noise, what, i, got, want)
+				}
+			}
+		}
+	}
+}

@@ -86,6 +86,11 @@ func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st 
 	if err := checkPredict(req); err != nil {
 		return writeError(w, err), 0
 	}
+	if req.what == string(predict.KindQuantiles) && int64(req.rows)*int64(len(req.q)) > int64(s.opts.MaxDraws) {
+		return writeError(w, &httpError{Status: http.StatusRequestEntityTooLarge,
+			Msg: fmt.Sprintf("rows × q = %d × %d is more than %d values (the server's draw limit)",
+				req.rows, len(req.q), s.opts.MaxDraws)}), 0
+	}
 	in := st.m.Spec.In
 	mix, err := predictRows(wk, req.x, req.rows, in)
 	if err != nil {
@@ -155,7 +160,7 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 	if mixture.CheckTemperature(req.temperature) != nil {
 		return writeError(w, badRequest("temperature: must be finite and > 0, got %v", req.temperature)), 0
 	}
-	if int64(req.rows)*int64(req.nSamples) > int64(s.opts.MaxDraws) {
+	if int64(max(req.rows, 1))*int64(req.nSamples) > int64(s.opts.MaxDraws) {
 		return writeError(w, &httpError{Status: http.StatusRequestEntityTooLarge,
 			Msg: fmt.Sprintf("rows × n_samples = %d × %d is more than %d draws (the server's draw limit)",
 				req.rows, req.nSamples, s.opts.MaxDraws)}), 0

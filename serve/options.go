@@ -34,8 +34,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxRows bounds the rows of one request; more get 413. Default 100,000.
 	MaxRows int
-	// MaxDraws bounds rows × n_samples of one /v1/sample request; more get
-	// 413. Default 1,000,000.
+	// MaxDraws bounds rows × n_samples of one /v1/sample request (n_samples
+	// alone when there are no rows) and rows × len(q) of one quantiles
+	// request; more get 413. Default 1,000,000.
 	MaxDraws int
 	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
 	// http.Server timeouts: reading the headers, reading the whole request,

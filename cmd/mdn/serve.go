@@ -41,7 +41,7 @@ file that does not load keeps the old model serving and is logged.`,
 	f.StringVar(&o.Addr, "addr", serve.DefaultAddr, "address to listen on, HOST:PORT (port 0: any free port)")
 	f.Int64Var(&o.MaxBodyBytes, "max-body-bytes", serve.DefaultMaxBodyBytes, "largest request body in bytes (larger: 413)")
 	f.IntVar(&o.MaxRows, "max-rows", serve.DefaultMaxRows, "most rows in one request (more: 413)")
-	f.IntVar(&o.MaxDraws, "max-draws", serve.DefaultMaxDraws, "most rows × n_samples in one /v1/sample request (more: 413)")
+	f.IntVar(&o.MaxDraws, "max-draws", serve.DefaultMaxDraws, "most rows × n_samples in one /v1/sample request, rows × q values for quantiles (more: 413)")
 	f.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", serve.DefaultReadHeaderTimeout, "time to read a request's headers")
 	f.DurationVar(&o.ReadTimeout, "read-timeout", serve.DefaultReadTimeout, "time to read a whole request")
 	f.DurationVar(&o.WriteTimeout, "write-timeout", serve.DefaultWriteTimeout, "time from a request's headers to the end of its response")

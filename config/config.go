@@ -123,8 +123,9 @@ type Train struct {
 	// Epochs, when > 0, sets the run length in passes over the training
 	// rows instead of Steps. Default 0 (unused); ≥ 1 when given.
 	Epochs int `yaml:"epochs"`
-	// BatchSize is the number of rows in a step; 0 means all training rows
-	// (full batch). Default 0; ≥ 0.
+	// BatchSize is the number of rows in a step; 0 (or ≥ the number of
+	// training rows) means all training rows (full batch). Default 256
+	// (DefaultBatchSize); ≥ 0.
 	BatchSize int `yaml:"batch_size"`
 	// LR is the peak learning rate of Adam, per step. Default 0.005; > 0.
 	LR float64 `yaml:"lr"`

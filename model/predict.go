@@ -109,7 +109,9 @@ func (m *Model) Predictor(batch int) *Predictor {
 // mixtures are overwritten where their capacity suffices; other storage is
 // allocated once per call, never per row. Predict returns an error if
 // len(x) != n·In, a covariate is not finite, or a row's outputs do not make
-// a valid mixture (a σ that overflows or underflows to 0, a NaN).
+// a valid mixture (a NaN or infinite mean, log weight or factor). A σ (a
+// diagonal entry of L_k, original units) that overflows or underflows is
+// not an error: it is clamped to [1e-150, 1e150] (minScale, maxScale).
 func (p *Predictor) Predict(x []float64, n int, dst []mixture.Mixture) ([]mixture.Mixture, error) {
 	if p.err != nil {
 		return nil, p.err

@@ -187,6 +187,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return runErr
 	}
 	m.Training.Config = filepath.Base(o.config)
+	m.Training.Created = time.Now().UTC().Format(time.RFC3339)
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 	// model.json, history.csv, the figure and the checkpoint are published
 	// together or not at all (output.Batch).

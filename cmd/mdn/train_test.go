@@ -195,9 +195,12 @@ func TestTrainInterruptAndResume(t *testing.T) {
 			t.Fatalf("%s left after the resumed run finished", f)
 		}
 	}
-	strip := regexp.MustCompile(`"seconds": [^,\n]*`)
+	strip := regexp.MustCompile(`"(seconds|created)": [^,\n]*`)
 	a, _ := os.ReadFile(filepath.Join(full, "model.json"))
 	b, _ := os.ReadFile(filepath.Join(part, "model.json"))
+	if !regexp.MustCompile(`"created": "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"`).Match(a) {
+		t.Fatal("model.json has no RFC 3339 created time")
+	}
 	if string(strip.ReplaceAll(a, nil)) != string(strip.ReplaceAll(b, nil)) {
 		t.Fatal("the resumed run's model.json differs from the uninterrupted run's")
 	}

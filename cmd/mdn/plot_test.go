@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"image/png"
 	"math/rand/v2"
@@ -10,11 +11,24 @@ import (
 	"testing"
 
 	"github.com/mdn-go/mdn/data"
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
-// checkPNG decodes the PNG at path and checks its size and that it is not
-// all one colour.
+// checkPNG fails t unless the PNG at path is a w×h figure with content
+// (see pngProblems).
 func checkPNG(t *testing.T, path string, w, h int) {
+	t.Helper()
+	for _, p := range pngProblems(t, path, w, h) {
+		t.Errorf("%s: %s", path, p)
+	}
+}
+
+// pngProblems decodes the PNG at path and lists what is wrong with it as a
+// figure: the size, a single colour, or no coloured pixels. Axes, ticks and
+// labels are black, white and grey; a figure's content (heat map, points,
+// lines, bars) is coloured, so bare axes are a problem.
+func pngProblems(t *testing.T, path string, w, h int) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -25,19 +39,44 @@ func checkPNG(t *testing.T, path string, w, h int) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+	var out []string
 	if b := img.Bounds(); b != image.Rect(0, 0, w, h) {
-		t.Errorf("size: got %v, want %dx%d", b.Size(), w, h)
+		out = append(out, fmt.Sprintf("size: got %v, want %dx%d", b.Size(), w, h))
 	}
 	colours := map[[4]uint32]bool{}
 	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
+	saturated, n := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
 			r, g, bl, a := img.At(x, y).RGBA()
 			colours[[4]uint32{r, g, bl, a}] = true
+			if max(r, g, bl)-min(r, g, bl) > 0x3000 {
+				saturated++
+			}
+			n++
 		}
 	}
 	if len(colours) < 3 {
-		t.Errorf("got %d colours, want a figure with at least 3", len(colours))
+		out = append(out, fmt.Sprintf("got %d colours, want a figure with at least 3", len(colours)))
+	}
+	if saturated < n/200 {
+		out = append(out, fmt.Sprintf("%d of %d pixels are coloured, want ≥ 0.5%%: bare axes?", saturated, n))
+	}
+	return out
+}
+
+// TestCheckPNGRejectsBareAxes draws empty axes with gonum/plot and expects
+// pngProblems to object.
+func TestCheckPNGRejectsBareAxes(t *testing.T) {
+	p := gplot.New()
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = "nothing", "x", "y"
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	path := filepath.Join(t.TempDir(), "bare.png")
+	if err := p.Save(6*vg.Inch, 4*vg.Inch, path); err != nil {
+		t.Fatal(err)
+	}
+	if got := pngProblems(t, path, 600, 400); len(got) == 0 {
+		t.Fatal("pngProblems accepted bare axes")
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // writeConfig writes a config with the given body into dir and returns its
@@ -172,10 +171,14 @@ func TestTrainInterruptAndResume(t *testing.T) {
 		t.Fatalf("uninterrupted run: exit %d: %s", code, stderr)
 	}
 	part := filepath.Join(dir, "part")
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	// Cancel (as SIGINT does) when the first progress line, at 10 % of the
+	// steps, is printed: a point in the run that does not depend on the
+	// machine's speed.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr bytes.Buffer
-	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: &stderr})
+	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^step [0-9]+/1500 `), cancel: cancel}
+	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: cw})
 	root.SetArgs([]string{"train", "--config", cfg, "--out", part})
 	err := root.ExecuteContext(ctx)
 	var ee *exitError
@@ -264,4 +267,18 @@ func TestTrainEpochs(t *testing.T) {
 // ("train: 461 training rows, …").
 func withoutSummary(stderr string) string {
 	return regexp.MustCompile(`(?m)^train: \d+ training rows?, .*\n`).ReplaceAllString(stderr, "")
+}
+
+// cancelWriter passes writes to w and calls cancel once a write matches at.
+type cancelWriter struct {
+	w      io.Writer
+	at     *regexp.Regexp
+	cancel func()
+}
+
+func (c *cancelWriter) Write(p []byte) (int, error) {
+	if c.at.Match(p) {
+		c.cancel()
+	}
+	return c.w.Write(p)
 }

@@ -166,6 +166,10 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	if err := output.Distinct(all...); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	if o.figure != "" && (len(cfg.Data.X) != 1 || len(cfg.Data.Y) != 1) {
+		return fmt.Errorf("train: --figure: the default figure needs one covariate and one response column, the config has %d and %d",
+			len(cfg.Data.X), len(cfg.Data.Y))
+	}
 	readStart := time.Now()
 	d, err := train.LoadData(cfg)
 	if err != nil {

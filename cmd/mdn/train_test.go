@@ -113,6 +113,27 @@ func TestTrainRefusesToOverwrite(t *testing.T) {
 	if b, _ := os.ReadFile(mp); string(b) != "precious" {
 		t.Fatalf("model.json was changed to %q", b)
 	}
+	// --force with a figure that cannot be written fails before training
+	// and leaves the model alone.
+	bad := filepath.Join(dir, "fig.png")
+	os.Mkdir(bad, 0o755)
+	wide := writeConfig(t, dir, "wide.yaml", "data: {train: TRAIN, x: [x], y: [y, y2]}\ntrain: {steps: 5}\n")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--config", cfg, "--figure", bad}, "mdn: train: --figure " + bad + ": is a directory\n"},
+		{[]string{"--config", wide, "--figure", filepath.Join(dir, "f.png")},
+			"mdn: train: --figure: the default figure needs one covariate and one response column, the config has 1 and 2\n"},
+	} {
+		_, stderr, code := mdnRun(t, "", append([]string{"train", "--out", out, "--force"}, c.args...)...)
+		if code != 1 || stderr != c.want {
+			t.Errorf("%v: got exit %d, %q; want 1, %q", c.args, code, stderr, c.want)
+		}
+		if b, _ := os.ReadFile(mp); string(b) != "precious" {
+			t.Fatalf("%v: model.json was changed", c.args)
+		}
+	}
 	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out, "--force"); code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, stderr)
 	}

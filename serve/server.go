@@ -144,6 +144,8 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		Columns  []string        `json:"columns"`
 		XNames   []string        `json:"x_names"`
 		YNames   []string        `json:"y_names"`
+		Members  int             `json:"members"`
+		Comps    int             `json:"components"`
 		Spec     json.RawMessage `json:"spec"`
 		Encoding json.RawMessage `json:"encoding,omitempty"`
 		Training json.RawMessage `json:"training"`
@@ -151,6 +153,7 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 	}{
 		Path: path, SHA256: hex.EncodeToString(sum[:]), LoadedAt: time.Now().UTC().Format(time.RFC3339),
 		Format: file.Format, Version: file.Version, Columns: m.Columns(), XNames: m.XNames, YNames: m.YNames,
+		Members: m.Members(), Comps: m.Components(),
 		Spec: file.Spec, Encoding: file.Encoding, Training: file.Training,
 		Limits: map[string]any{"max_body_bytes": s.opts.MaxBodyBytes, "max_rows": s.opts.MaxRows,
 			"max_draws": s.opts.MaxDraws, "max_q": maxQ},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,6 @@ import (
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
-	"github.com/mdn-go/mdn/graph"
 	"github.com/mdn-go/mdn/model"
 )
 
@@ -34,18 +34,26 @@ func writeModelEnc(t testing.TB, in, out int, noise arch.Noise, seed uint64, enc
 	t.Helper()
 	s := arch.Spec{In: in, Out: out, K: 3, Hidden: []int{8}, Activation: arch.Tanh, Noise: noise,
 		Transform: arch.Exp, SigmaMin: 0.01, Dtype: arch.Float64}
+	// Uniform(±sqrt(6/(fan_in+fan_out))) weights (Glorot) and N(0, 0.5²)
+	// biases, drawn here so that the tests do not link the graph package.
 	rng := rand.New(rand.NewPCG(seed, 3))
-	w, err := graph.NewWeights(s, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ls := range [][]graph.Layer{w.Pi, w.Normal} {
-		for _, l := range ls {
-			b := l.B.Data().([]float64)
-			for i := range b {
-				b[i] = 0.5 * rng.NormFloat64()
+	var arrays []arch.Array
+	pnames, shapes := s.ParamShapes()
+	for i, n := range pnames {
+		sh := shapes[i]
+		size := 1
+		for _, d := range sh {
+			size *= d
+		}
+		v := make([]float64, size)
+		for j := range v {
+			if len(sh) == 2 {
+				v[j] = (2*rng.Float64() - 1) * math.Sqrt(6/float64(sh[0]+sh[1]))
+			} else {
+				v[j] = 0.5 * rng.NormFloat64()
 			}
 		}
+		arrays = append(arrays, arch.Array{Name: n, Shape: sh, Data: v})
 	}
 	names := func(p string, n int) []string {
 		out := make([]string, n)
@@ -62,7 +70,7 @@ func writeModelEnc(t testing.TB, in, out int, noise arch.Noise, seed uint64, enc
 	if enc != nil {
 		xn = enc.Names()
 	}
-	m, err := model.New(s, w.Arrays(), xn, names("y", out), sc, model.Summary{Steps: 1, Seed: seed})
+	m, err := model.New(s, arrays, xn, names("y", out), sc, model.Summary{Steps: 1, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}

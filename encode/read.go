@@ -77,10 +77,10 @@ func checkOptions(o Options) (Options, error) {
 	if o.NAValues == nil {
 		o.NAValues = DefaultNAValues()
 	}
-	if err := o.Unknown.Check(); err != nil {
+	if err := o.Unknown.Validate(); err != nil {
 		return o, fmt.Errorf("data.unknown_level: %w", err)
 	}
-	if err := o.Missing.Check(); err != nil {
+	if err := o.Missing.Validate(); err != nil {
 		return o, fmt.Errorf("data.missing: %w", err)
 	}
 	if len(o.X) == 0 {

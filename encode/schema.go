@@ -32,8 +32,8 @@ const (
 // Missings lists the policies, in the order of the docs.
 var Missings = []Missing{MissingError, MissingDrop, MissingImpute}
 
-// Check returns an error unless m is one of Missings.
-func (m Missing) Check() error {
+// Validate returns an error unless m is one of Missings.
+func (m Missing) Validate() error {
 	if slices.Contains(Missings, m) {
 		return nil
 	}
@@ -57,8 +57,8 @@ const (
 // Unknowns lists the policies, in the order of the docs.
 var Unknowns = []Unknown{UnknownError, UnknownZero}
 
-// Check returns an error unless u is one of Unknowns.
-func (u Unknown) Check() error {
+// Validate returns an error unless u is one of Unknowns.
+func (u Unknown) Validate() error {
 	if slices.Contains(Unknowns, u) {
 		return nil
 	}
@@ -205,13 +205,13 @@ func (s *Schema) Clone() *Schema {
 func (s *Schema) WithPolicies(u Unknown, m Missing) (*Schema, error) {
 	out := s.Clone()
 	if u != "" {
-		if err := u.Check(); err != nil {
+		if err := u.Validate(); err != nil {
 			return nil, fmt.Errorf("unknown level policy: %w", err)
 		}
 		out.Unknown = u
 	}
 	if m != "" {
-		if err := m.Check(); err != nil {
+		if err := m.Validate(); err != nil {
 			return nil, fmt.Errorf("missing policy: %w", err)
 		}
 		if m == MissingImpute && s.Missing != MissingImpute {
@@ -315,10 +315,10 @@ func (s *Schema) Validate() error {
 	if len(s.Columns) == 0 {
 		return errors.New("encoding: no columns")
 	}
-	if err := s.Unknown.Check(); err != nil {
+	if err := s.Unknown.Validate(); err != nil {
 		return fmt.Errorf("encoding: unknown_level: %w", err)
 	}
-	if err := s.Missing.Check(); err != nil {
+	if err := s.Missing.Validate(); err != nil {
 		return fmt.Errorf("encoding: missing: %w", err)
 	}
 	na := make(map[string]bool, len(s.NAValues))
@@ -541,4 +541,64 @@ func (s *Schema) FitScaler(d *data.Dataset) data.Scaler {
 		}
 	}
 	return sc
+}
+
+// Reference returns one row of inputs that holds every column at a typical
+// value over the rows of d (encoded by s): a number at the mean of its
+// present values (indicator 0), a label at its most frequent level (the
+// first in Levels on a tie; the missing level is not chosen unless it is
+// the only one). Figures of p(y|x) along one covariate hold the others
+// there.
+func (s *Schema) Reference(d *data.Dataset) []float64 {
+	w := s.Width()
+	ref := make([]float64, w)
+	off := 0
+	for _, c := range s.Columns {
+		switch c.Kind {
+		case Label:
+			best, bestN := 0, -1
+			for j := range len(c.Levels) {
+				n := 0
+				for i := range d.N {
+					if d.X[i*w+off+j] == 1 {
+						n++
+					}
+				}
+				if n > bestN {
+					best, bestN = j, n
+				}
+			}
+			if len(c.Levels) == 0 {
+				best = 0 // the missing level alone
+			}
+			ref[off+best] = 1
+		default:
+			var sum float64
+			n := 0
+			for i := range d.N {
+				if c.Indicator && d.X[i*w+off+1] == 1 {
+					continue
+				}
+				sum += d.X[i*w+off]
+				n++
+			}
+			if n > 0 {
+				ref[off] = sum / float64(n)
+			} else if c.Mean != nil {
+				ref[off] = *c.Mean
+			}
+		}
+		off += c.Width()
+	}
+	return ref
+}
+
+// SetLevel sets the inputs of label column c in the row x to level j (an
+// index into Levels, or len(Levels) for the missing level).
+func (s *Schema) SetLevel(x []float64, c, j int) {
+	off := s.Offset(c)
+	for k := range s.Columns[c].Width() {
+		x[off+k] = 0
+	}
+	x[off+j] = 1
 }

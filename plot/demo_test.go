@@ -31,7 +31,7 @@ func TestDemo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	obsX, obsY := sineData(rng, 2500)
 	smpX, smpY := sineData(rng, 2500)
-	write("hist2d.png", func(b *bytes.Buffer) error { return Hist2DPair(b, obsX, obsY, smpX, smpY, Hist2DOptions{}) })
+	write("hist2d_bare.png", func(b *bytes.Buffer) error { return Hist2DPair(b, obsX, obsY, smpX, smpY, Hist2DOptions{Bare: true}) })
 	write("hist2d_axes.png", func(b *bytes.Buffer) error {
 		return Hist2DPair(b, obsX, obsY, smpX, smpY, Hist2DOptions{XLabel: "x", YLabel: "y"})
 	})

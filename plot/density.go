@@ -51,7 +51,9 @@ var (
 	obsOutline = draw.LineStyle{Color: color.Black, Width: vg.Points(0.3)}
 )
 
-// Density writes a PNG of the conditional density p(y|x) as a heat map.
+// Density writes a PNG of the conditional density p(y|x) as a heat map,
+// with a colour bar on the right that gives the density (or log density)
+// of each colour.
 //
 // The x range is cut into NX columns and the y range into NY rows; the cell
 // with centre (x_i, y_j) is coloured by
@@ -72,8 +74,33 @@ var (
 // top as small white dots with a black rim; points outside the ranges are
 // left out.
 func Density(w io.Writer, density func(x, y float64) float64, means func(x float64) (mu, weight []float64), obsX, obsY []float64, opt DensityOptions) error {
-	if density == nil {
-		return fmt.Errorf("plot: density: density function is nil")
+	title := opt.Title
+	opt.Title = ""
+	return DensityPanels(w, []DensityPanel{{Title: title, Density: density, Means: means, ObsX: obsX, ObsY: obsY}}, opt)
+}
+
+// DensityPanel is one heat map of DensityPanels: a conditional density,
+// optionally its component means, and observed points, as for Density.
+type DensityPanel struct {
+	Title      string
+	Density    func(x, y float64) float64
+	Means      func(x float64) (mu, weight []float64)
+	ObsX, ObsY []float64
+}
+
+// maxPanels is the most panels DensityPanels draws.
+const maxPanels = 24
+
+// DensityPanels writes a PNG of several heat maps of p(y|x) (for example
+// one per level of a label) over the same ranges and grid, side by side in
+// rows of at most three, coloured on one common scale (the maximum is taken
+// over all panels, so colours compare across panels) with one colour bar on
+// the right. Each panel is drawn as by Density; opt.Title, when set, is a
+// line above all panels. The default size is 4in × 3.4in per panel plus
+// 1in for the colour bar (6in × 4.5in for one panel). At most 24 panels.
+func DensityPanels(w io.Writer, panels []DensityPanel, opt DensityOptions) error {
+	if len(panels) == 0 || len(panels) > maxPanels {
+		return fmt.Errorf("plot: density: want 1 to %d panels, got %d", maxPanels, len(panels))
 	}
 	if err := opt.XRange.validate("x range"); err != nil {
 		return fmt.Errorf("plot: density: %w", err)
@@ -98,10 +125,13 @@ func Density(w io.Writer, density func(x, y float64) float64, means func(x float
 	if math.IsNaN(floor) || math.IsInf(floor, 0) || floor < 0 {
 		return fmt.Errorf("plot: density: log floor must be finite and > 0, got %v", opt.LogFloor)
 	}
-	if err := checkPoints("observed", obsX, obsY, false); err != nil {
-		return fmt.Errorf("plot: density: %w", err)
+	cols := min(len(panels), 3)
+	rows := (len(panels) + cols - 1) / cols
+	defW, defH := 6*vg.Inch, 4.5*vg.Inch
+	if len(panels) > 1 {
+		defW, defH = vg.Length(cols)*4*vg.Inch+vg.Inch, vg.Length(rows)*3.4*vg.Inch
 	}
-	width, height, err := figureSize(opt.Width, opt.Height, 6*vg.Inch, 4.5*vg.Inch)
+	width, height, err := figureSize(opt.Width, opt.Height, defW, defH)
 	if err != nil {
 		return fmt.Errorf("plot: density: %w", err)
 	}
@@ -109,43 +139,136 @@ func Density(w io.Writer, density func(x, y float64) float64, means func(x float
 	xr, yr := opt.XRange, opt.YRange
 	xs := Centres(xr, nx)
 	ys := Centres(yr, ny)
-	vals := make([]float64, nx*ny)
-	for i, x := range xs {
-		for j, y := range ys {
-			v := density(x, y)
-			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-				return fmt.Errorf("plot: density: p(y=%g|x=%g) = %v, want finite and >= 0", y, x, v)
+	vals := make([][]float64, len(panels))
+	top := 0.0
+	for k, pn := range panels {
+		where := ""
+		if len(panels) > 1 {
+			where = fmt.Sprintf("panel %d (%s): ", k+1, pn.Title)
+		}
+		if pn.Density == nil {
+			return fmt.Errorf("plot: density: %sdensity function is nil", where)
+		}
+		if err := checkPoints("observed", pn.ObsX, pn.ObsY, false); err != nil {
+			return fmt.Errorf("plot: density: %s%w", where, err)
+		}
+		vals[k] = make([]float64, nx*ny)
+		for i, x := range xs {
+			for j, y := range ys {
+				v := pn.Density(x, y)
+				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+					return fmt.Errorf("plot: density: %sp(y=%g|x=%g) = %v, want finite and >= 0", where, y, x, v)
+				}
+				vals[k][i*ny+j] = v
+				top = math.Max(top, v)
 			}
-			vals[i*ny+j] = v
 		}
 	}
 
-	p := newPlot()
-	p.Title.Text = opt.Title
-	p.X.Label.Text = orDefault(opt.XLabel, "x")
-	p.Y.Label.Text = orDefault(opt.YLabel, "y")
-	lightAxes(p)
-	p.Add(&cells{x: xr, y: yr, nx: nx, ny: ny, colors: densityColors(vals, opt.LogScale, floor)})
-	// The data, then the means on top of them: with many points the dots
-	// would hide the mean lines.
-	p.Add(&dots{xs: obsX, ys: obsY, radius: vg.Points(1.2), fill: obsFill, outline: obsOutline})
-	if means != nil {
-		mp, err := evalMeans(means, xs)
-		if err != nil {
-			return fmt.Errorf("plot: density: %w", err)
-		}
-		p.Add(mp)
+	grid := make([][]*plot.Plot, rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, cols)
 	}
-	setRange(p, xr, yr)
-	if err := renderOne(w, p, width, height); err != nil {
+	for k, pn := range panels {
+		p := newPlot()
+		p.Title.Text = pn.Title
+		p.X.Label.Text = orDefault(opt.XLabel, "x")
+		p.Y.Label.Text = orDefault(opt.YLabel, "y")
+		lightAxes(p)
+		p.Add(&cells{x: xr, y: yr, nx: nx, ny: ny, colors: densityColors(vals[k], top, opt.LogScale, floor)})
+		// The data, then the means on top of them: with many points the dots
+		// would hide the mean lines.
+		p.Add(&dots{xs: pn.ObsX, ys: pn.ObsY, radius: vg.Points(1.2), fill: obsFill, outline: obsOutline})
+		if pn.Means != nil {
+			mp, err := evalMeans(pn.Means, xs)
+			if err != nil {
+				return fmt.Errorf("plot: density: %w", err)
+			}
+			p.Add(mp)
+		}
+		setRange(p, xr, yr)
+		grid[k/cols][k%cols] = p
+	}
+
+	c := newCanvas(width, height)
+	dc := draw.New(c)
+	if opt.Title != "" {
+		sty := grid[0][0].Title.TextStyle
+		sty.XAlign = draw.XCenter
+		h := sty.Rectangle(opt.Title).Max.Y
+		dc.FillText(sty, vg.Point{X: width / 2, Y: height - 1.3*h}, opt.Title)
+		dc = draw.Crop(dc, 0, 0, 0, -1.6*h)
+	}
+	barW := 0.95 * vg.Inch
+	area := draw.Crop(dc, 0, -barW, 0, 0)
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 0.15 * vg.Inch, PadY: 0.1 * vg.Inch}
+	canvases := plot.Align(grid, tiles, area)
+	for r := range grid {
+		for k, p := range grid[r] {
+			if p != nil {
+				p.Draw(canvases[r][k])
+			}
+		}
+	}
+	// The colour bar spans the data areas from the top row to the bottom one.
+	topC := grid[0][0].DataCanvas(canvases[0][0])
+	botC := grid[rows-1][0].DataCanvas(canvases[rows-1][0])
+	bar := draw.Crop(dc, width-barW, 0, 0, 0)
+	bar.Min.Y, bar.Max.Y = botC.Min.Y, topC.Max.Y
+	colourBar(bar, top, opt.LogScale, floor, grid[0][0])
+	if err := writePNG(w, c); err != nil {
 		return fmt.Errorf("plot: density: %w", err)
 	}
 	return nil
 }
 
+// colourBar draws the colour scale of densityColors in c (the strip right
+// of the heat maps, as tall as their data areas): a bar of 256 steps with
+// ticks in density units (linear, 0 to top) or log density (top − floor to
+// log top). like supplies the fonts.
+func colourBar(c draw.Canvas, top float64, logScale bool, floor float64, like *plot.Plot) {
+	lo, hi, label := 0.0, top, "p(y|x)"
+	if logScale {
+		lo, hi, label = math.Log(top)-floor, math.Log(top), "log p(y|x)"
+	}
+	if !(hi > lo) || math.IsInf(hi, 0) || math.IsNaN(hi) { // all-zero densities
+		lo, hi = 0, 1
+	}
+	const steps = 256
+	x0 := c.Min.X + 0.12*vg.Inch
+	x1 := x0 + 0.18*vg.Inch
+	h := (c.Max.Y - c.Min.Y) / steps
+	for i := range steps {
+		y := c.Min.Y + vg.Length(i)*h
+		var pa vg.Path
+		pa.Move(vg.Point{X: x0, Y: y})
+		pa.Line(vg.Point{X: x1, Y: y})
+		pa.Line(vg.Point{X: x1, Y: min(y+h+0.5, c.Max.Y)})
+		pa.Line(vg.Point{X: x0, Y: min(y+h+0.5, c.Max.Y)})
+		pa.Close()
+		c.SetColor(Viridis((float64(i) + 0.5) / steps))
+		c.Fill(pa)
+	}
+	edge := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+	c.StrokeLines(edge, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}, {X: x0, Y: c.Min.Y}})
+	sty := like.Y.Tick.Label
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+	for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
+		if t.Label == "" || t.Value < lo || t.Value > hi {
+			continue
+		}
+		y := c.Min.Y + vg.Length((t.Value-lo)/(hi-lo))*(c.Max.Y-c.Min.Y)
+		c.StrokeLine2(edge, x1, y, x1+3, y)
+		c.FillText(sty, vg.Point{X: x1 + 5, Y: y}, t.Label)
+	}
+	lsty := like.Y.Tick.Label
+	lsty.XAlign, lsty.YAlign = draw.XLeft, draw.YBottom
+	c.FillText(lsty, vg.Point{X: x0 - 0.06*vg.Inch, Y: c.Max.Y + 0.06*vg.Inch}, label)
+}
+
 // Centres returns the n cell centres r.Min + (i + 1/2)(r.Max − r.Min)/n:
-// the x values at which Density calls its density and means functions
-// (with n = NX), and the y values of its rows (n = NY).
+// the x values at which Density and DensityPanels call their density and
+// means functions (with n = NX), and the y values of its rows (n = NY).
 func Centres(r Range, n int) []float64 {
 	c := make([]float64, n)
 	d := r.width() / float64(n)
@@ -156,13 +279,10 @@ func Centres(r Range, n int) []float64 {
 }
 
 // densityColors maps densities (all finite, ≥ 0) to viridis: linearly by
-// v / max v, or with logScale by 1 + (log v − max log v)/floor, clamped to
-// [0, 1]. All-zero densities are all Viridis(0).
-func densityColors(vals []float64, logScale bool, floor float64) []color.RGBA {
-	top := 0.0
-	for _, v := range vals {
-		top = math.Max(top, v)
-	}
+// v / top, or with logScale by 1 + (log v − log top)/floor, clamped to
+// [0, 1], where top is the largest density (of all panels). All-zero
+// densities are all Viridis(0).
+func densityColors(vals []float64, top float64, logScale bool, floor float64) []color.RGBA {
 	cols := make([]color.RGBA, len(vals))
 	for i, v := range vals {
 		t := 0.0

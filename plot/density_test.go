@@ -27,7 +27,8 @@ func renderDensity(t *testing.T, means func(float64) ([]float64, []float64), obs
 		t.Fatal(err)
 	}
 	img := decodePNG(t, &buf)
-	box, ok := boxOf(img, 0, img.Bounds().Dx(), isEmptyBin)
+	// Left of the colour bar, the last 0.95in.
+	box, ok := boxOf(img, 0, img.Bounds().Dx()-95, isEmptyBin)
 	if !ok {
 		t.Fatal("no empty-colour pixels in the heat map")
 	}
@@ -182,7 +183,7 @@ func TestDensityColors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := densityColors(vals, tt.log, 10)
+			got := densityColors(vals, 4, tt.log, 10)
 			for i, wt := range tt.wantT {
 				if got[i] != Viridis(wt) {
 					t.Errorf("cell %d: got %v, want %v", i, got[i], Viridis(wt))
@@ -190,9 +191,65 @@ func TestDensityColors(t *testing.T) {
 			}
 		})
 	}
-	for _, c := range densityColors([]float64{0, 0}, false, 10) {
+	for _, c := range densityColors([]float64{0, 0}, 0, false, 10) {
 		if c != Viridis(0) {
 			t.Errorf("all-zero: got %v, want %v", c, Viridis(0))
 		}
+	}
+}
+
+// TestDensityPanelsSharedScale: two panels, the second half as dense, share
+// one colour scale (the second's ridge is Viridis(≈0.5), not the top
+// colour), and the colour bar runs from Viridis(0) at the bottom to
+// Viridis(1) at the top.
+func TestDensityPanelsSharedScale(t *testing.T) {
+	half := func(x, y float64) float64 { return ridge(x, y) / 2 }
+	var buf bytes.Buffer
+	opt := DensityOptions{XRange: Range{-1, 1}, YRange: Range{-1, 1}, NX: 50, NY: 200, Title: "two"}
+	err := DensityPanels(&buf, []DensityPanel{{Title: "a", Density: ridge}, {Title: "b", Density: half}}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodePNG(t, &buf)
+	w := img.Bounds().Dx()
+	if w != 900 || img.Bounds().Dy() != 340 {
+		t.Errorf("size %v, want 900x340 (2 × 4in + 1in, 3.4in)", img.Bounds())
+	}
+	barX := w - 95
+	for k, want := range []float64{1, 0.5} {
+		x0, x1 := k*(barX/2), (k+1)*(barX/2)
+		box, ok := boxOf(img, x0, x1, isEmptyBin)
+		if !ok {
+			t.Fatalf("panel %d: no heat map", k)
+		}
+		x := (box.Min.X + box.Max.X) / 2
+		// The brightest pixel of the column is the ridge.
+		best := color.RGBA{}
+		for y := box.Min.Y; y < box.Max.Y; y++ {
+			if c := rgbAt(img, x, y); int(c.G) > int(best.G) {
+				best = c
+			}
+		}
+		if !near(best, Viridis(want), 14) {
+			t.Errorf("panel %d ridge colour %v, want about Viridis(%v) = %v", k, best, want, Viridis(want))
+		}
+	}
+	// The bar: the pixels of its column that are viridis colours.
+	bx := barX + int(0.21*DPI)
+	var top, bot = -1, -1
+	for y := range img.Bounds().Dy() {
+		c := rgbAt(img, bx, y)
+		if near(c, Viridis(1), 10) && top < 0 {
+			top = y
+		}
+		if near(c, Viridis(0), 10) {
+			bot = y
+		}
+	}
+	if top < 0 || bot < 0 || top >= bot {
+		t.Errorf("colour bar at column %d: top colour at row %d, bottom colour at row %d, want top above bottom", bx, top, bot)
+	}
+	if err := DensityPanels(&buf, nil, opt); err == nil {
+		t.Error("no panels accepted")
 	}
 }

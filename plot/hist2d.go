@@ -10,8 +10,9 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// Hist2DOptions configures Hist2DPair. The zero value gives the reference
-// figure: 35 × 35 bins, ranges from the data, 800 × 300 pixels, no axes.
+// Hist2DOptions configures Hist2DPair. The zero value gives 35 × 35 bins,
+// ranges from the data, 800 × 300 pixels and axes with ticks labelled "x"
+// and "y"; Bare gives the reference figure's look, without axes.
 type Hist2DOptions struct {
 	// Bins is the number of bins along each axis. Default 35; must be in
 	// [1, 2000] when set, and a negative value is an error.
@@ -31,10 +32,12 @@ type Hist2DOptions struct {
 	// "Sampled data".
 	Titles [2]string
 
-	// XLabel and YLabel label the axes of both panels. Default empty: no
-	// axes, ticks or labels at all, like the reference figure. When either
-	// is set, both panels get axes with ticks.
+	// XLabel and YLabel label the axes of both panels. Default "x" and "y".
 	XLabel, YLabel string
+
+	// Bare draws no axes, ticks or labels at all, like the reference
+	// figure of the original MDN example.
+	Bare bool
 }
 
 // Hist2DPair writes a PNG with the 2-D histograms of the observed points
@@ -79,7 +82,7 @@ func Hist2DPair(w io.Writer, obsX, obsY, smpX, smpY []float64, opt Hist2DOptions
 		return fmt.Errorf("plot: hist2d: %w", err)
 	}
 	titles := [2]string{orDefault(opt.Titles[0], "Observed data"), orDefault(opt.Titles[1], "Sampled data")}
-	withAxes := opt.XLabel != "" || opt.YLabel != ""
+	withAxes := !opt.Bare
 
 	data := [2][2][]float64{{obsX, obsY}, {smpX, smpY}}
 	plots := make([]*plot.Plot, 2)
@@ -91,8 +94,8 @@ func Hist2DPair(w io.Writer, obsX, obsY, smpX, smpY []float64, opt Hist2DOptions
 		setRange(p, xr, yr)
 		if withAxes {
 			lightAxes(p)
-			p.X.Label.Text = opt.XLabel
-			p.Y.Label.Text = opt.YLabel
+			p.X.Label.Text = orDefault(opt.XLabel, "x")
+			p.Y.Label.Text = orDefault(opt.YLabel, "y")
 		} else {
 			hideAxes(p)
 		}
@@ -100,11 +103,11 @@ func Hist2DPair(w io.Writer, obsX, obsY, smpX, smpY []float64, opt Hist2DOptions
 	}
 	// Margins of matplotlib's default subplots(1, 2), which drew the
 	// reference figure; with axes the panels get their own room for ticks.
-	left, bottom := 0.125, 0.11
+	left, right, bottom := 0.125, 0.1, 0.11
 	if withAxes {
-		left, bottom = 0.06, 0.02
+		left, right, bottom = 0.04, 0.02, 0.02
 	}
-	if err := renderRow(w, plots, width, height, left, 0.1, bottom, 0.03, 0.2); err != nil {
+	if err := renderRow(w, plots, width, height, left, right, bottom, 0.03, 0.2); err != nil {
 		return fmt.Errorf("plot: hist2d: %w", err)
 	}
 	return nil

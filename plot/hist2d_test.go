@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bytes"
+	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
@@ -22,6 +23,7 @@ func TestHist2DPairSize(t *testing.T) {
 		// 4in × 2in at DPI = 100.
 		{"custom", Hist2DOptions{Width: 4 * vg.Inch, Height: 2 * vg.Inch}, 400, 200},
 		{"labels", Hist2DOptions{XLabel: "x", YLabel: "y"}, 800, 300},
+		{"bare", Hist2DOptions{Bare: true}, 800, 300},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +48,8 @@ func TestHist2DPairCorners(t *testing.T) {
 	obsX, obsY := []float64{0.001, 0.01, 0.02}, []float64{0.002, 0.01, 0.02}
 	smpX, smpY := []float64{0.99, 1}, []float64{0.985, 1} // 1 is the upper edge: last cell
 	var buf bytes.Buffer
-	opt := Hist2DOptions{XRange: &Range{0, 1}, YRange: &Range{0, 1}}
+	// The reference layout (Bare); TestHist2DPairAxes checks the default.
+	opt := Hist2DOptions{XRange: &Range{0, 1}, YRange: &Range{0, 1}, Bare: true}
 	if err := Hist2DPair(&buf, obsX, obsY, smpX, smpY, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -199,3 +202,40 @@ func TestDataRange(t *testing.T) {
 }
 
 func nan() float64 { return math.NaN() }
+
+// TestHist2DPairAxes: the default figure has axes, with dark tick labels
+// left of and below each panel, which the bare figure lacks.
+func TestHist2DPairAxes(t *testing.T) {
+	obsX, obsY := []float64{0, 1}, []float64{0, 1}
+	dark := func(img image.Image, r image.Rectangle) int {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if c := rgbAt(img, x, y); c.R < 80 && c.G < 80 && c.B < 80 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	for _, bare := range []bool{false, true} {
+		var buf bytes.Buffer
+		if err := Hist2DPair(&buf, obsX, obsY, obsX, obsY, Hist2DOptions{Bare: bare}); err != nil {
+			t.Fatal(err)
+		}
+		img := decodePNG(t, &buf)
+		box, ok := boxOf(img, 0, img.Bounds().Dx()/2, isEmptyBin)
+		if !ok {
+			t.Fatal("no panel")
+		}
+		below := image.Rect(box.Min.X, box.Max.Y+2, box.Max.X, min(box.Max.Y+40, img.Bounds().Max.Y))
+		left := image.Rect(max(box.Min.X-40, 0), box.Min.Y, box.Min.X-2, box.Max.Y)
+		nb, nl := dark(img, below), dark(img, left)
+		if bare && (nb > 0 || nl > 0) {
+			t.Errorf("bare: %d dark pixels below, %d left of the panel, want none", nb, nl)
+		}
+		if !bare && (nb < 20 || nl < 20) {
+			t.Errorf("default: %d dark pixels below, %d left of the panel, want tick labels on both", nb, nl)
+		}
+	}
+}

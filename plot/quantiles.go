@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -18,8 +19,8 @@ type QuantilesOptions struct {
 	// everything drawn, padded by 2% of its span on each side.
 	XRange, YRange *Range
 
-	// Width and Height are the figure size. Default 6in × 4.5in, which is
-	// 600 × 450 pixels at DPI.
+	// Width and Height are the figure size, legend included (right of the
+	// data area). Default 7.2in × 4.5in, which is 720 × 450 pixels at DPI.
 	Width, Height vg.Length
 
 	// Title is the figure title. Default none.
@@ -63,11 +64,7 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 	if err != nil {
 		return fmt.Errorf("plot: quantiles: %w", err)
 	}
-	if opt.YRange == nil {
-		// Headroom above the data for the legend, which has no background.
-		yr.Max += 0.3 * (yr.Max - yr.Min)
-	}
-	width, height, err := figureSize(opt.Width, opt.Height, 6*vg.Inch, 4.5*vg.Inch)
+	width, height, err := figureSize(opt.Width, opt.Height, 7.2*vg.Inch, 4.5*vg.Inch)
 	if err != nil {
 		return fmt.Errorf("plot: quantiles: %w", err)
 	}
@@ -76,8 +73,12 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 	p.Title.Text = opt.Title
 	p.X.Label.Text = orDefault(opt.XLabel, "x")
 	p.Y.Label.Text = orDefault(opt.YLabel, "y")
-	p.Legend.Top = true
-	p.Legend.Left = true
+	// The legend goes right of the data area, never over the bands.
+	leg := plot.NewLegend()
+	leg.TextStyle = p.Legend.TextStyle
+	leg.Top, leg.Left = true, true
+	leg.Padding = vg.Points(4)
+	leg.TextStyle.Font.Size = p.X.Tick.Label.Font.Size + 1
 
 	// Bands from the widest level to the narrowest.
 	order := make([]int, len(levels))
@@ -100,12 +101,12 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 		poly.Color = bandColor(rank, len(order))
 		poly.LineStyle.Width = 0
 		p.Add(poly)
-		p.Legend.Add(fmt.Sprintf("%g%% interval", 100*levels[l]), poly)
+		leg.Add(fmt.Sprintf("%g%% interval", 100*levels[l]), poly)
 	}
 	if len(obsX) > 0 {
 		obs := &dots{xs: obsX, ys: obsY, radius: vg.Points(1), fill: withAlpha(colGrey, 0.6)}
 		p.Add(obs)
-		p.Legend.Add("data", obs)
+		leg.Add("data", obs)
 	}
 	if len(median) > 0 {
 		xy := make(plotter.XYs, len(grid))
@@ -118,15 +119,24 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 		}
 		line.LineStyle = draw.LineStyle{Color: medianCol, Width: vg.Points(1.5)}
 		p.Add(line)
-		p.Legend.Add("median", line)
+		leg.Add("median", line)
 	}
 	if len(modesX) > 0 {
 		modes := &dots{xs: modesX, ys: modesY, radius: vg.Points(1.5), fill: colRed}
 		p.Add(modes)
-		p.Legend.Add("modes", modes)
+		leg.Add("modes", modes)
 	}
 	setRange(p, xr, yr)
-	if err := renderOne(w, p, width, height); err != nil {
+	c := newCanvas(width, height)
+	dc := draw.New(c)
+	legW := leg.Rectangle(dc).Max.X - leg.Rectangle(dc).Min.X + 0.25*vg.Inch
+	main := draw.Crop(dc, 0, -legW, 0, 0)
+	p.Draw(main)
+	da := p.DataCanvas(main)
+	strip := draw.Crop(dc, width-legW+0.12*vg.Inch, 0, 0, 0)
+	strip.Max.Y = da.Max.Y
+	leg.Draw(strip)
+	if err := writePNG(w, c); err != nil {
 		return fmt.Errorf("plot: quantiles: %w", err)
 	}
 	return nil

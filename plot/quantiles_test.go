@@ -33,9 +33,9 @@ func TestQuantilesBands(t *testing.T) {
 		t.Fatal(err)
 	}
 	img := decodePNG(t, &buf)
-	// 6in × 4.5in at DPI = 100.
-	if b := img.Bounds(); b.Dx() != 600 || b.Dy() != 450 {
-		t.Fatalf("size: got %dx%d, want 600x450", b.Dx(), b.Dy())
+	// 7.2in × 4.5in at DPI = 100.
+	if b := img.Bounds(); b.Dx() != 720 || b.Dy() != 450 {
+		t.Fatalf("size: got %dx%d, want 720x450", b.Dx(), b.Dy())
 	}
 	// Classify by blueness B − R, which blends between neighbours change
 	// smoothly: white 0, the 90% band 41, the 50% band 107, the median 148.
@@ -57,6 +57,19 @@ func TestQuantilesBands(t *testing.T) {
 		}
 	}
 	x := (xa + xb) / 2 // x = 0.5
+	// The legend is right of the data area: its 90% thumbnail is the only
+	// bandWide colour right of the band, past a white gap.
+	legX := -1
+	for yy := range 450 {
+		for xx := xb + 1; xx < 720; xx++ {
+			if near(rgbAt(img, xx, yy), bandWide, 3) && (legX < 0 || xx < legX) {
+				legX = xx
+			}
+		}
+	}
+	if legX < xb+10 {
+		t.Errorf("legend thumbnail at column %d, want right of the data area (band ends at %d)", legX, xb)
+	}
 	b90 := bands(img, x, 0, 450, func(c color.RGBA) bool { return blueness(c) > 20 })
 	b50 := bands(img, x, 0, 450, func(c color.RGBA) bool { return blueness(c) > 74 })
 	med := bands(img, x, 0, 450, func(c color.RGBA) bool { return near(c, medianCol, 20) })

@@ -101,10 +101,10 @@ func (c *Config) check(given func(path string) bool) []error {
 			add(fmt.Sprintf("data.categorical[%d]", i), "duplicate column %q", name)
 		}
 	}
-	if err := d.UnknownLevel.Check(); err != nil {
+	if err := d.UnknownLevel.Validate(); err != nil {
 		add("data.unknown_level", "%v", err)
 	}
-	if err := d.Missing.Check(); err != nil {
+	if err := d.Missing.Validate(); err != nil {
 		add("data.missing", "%v", err)
 	}
 

@@ -123,7 +123,7 @@ func generator(name string, n int, rng *rand.Rand) (gen func(d *Dataset, rng *ra
 		xNames = []string{"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}
 		yNames = []string{"y1", "y2"}
 	default:
-		return nil, nil, nil, fmt.Errorf("data: unknown dataset %q; known: %s", name, strings.Join(Names(), ", "))
+		return nil, nil, nil, fmt.Errorf("data: unknown dataset %q; known: %s", name, strings.Join(Names(), ", ")+" (tables: "+strings.Join(TableNames(), ", ")+")")
 	}
 	if n < 1 {
 		return nil, nil, nil, fmt.Errorf("data: generate %s: n must be ≥ 1, got %d", name, n)

@@ -79,7 +79,7 @@ func TestGenerateErrors(t *testing.T) {
 		rng  *rand.Rand
 		want string
 	}{
-		{"nope", 10, rng, `data: unknown dataset "nope"; known: bimodal8, ex1d, ex1d-uniform, ring2d`},
+		{"nope", 10, rng, `data: unknown dataset "nope"; known: bimodal8, ex1d, ex1d-uniform, ring2d (tables: penguins)`},
 		{"ex1d", 0, rng, "data: generate ex1d: n must be ≥ 1, got 0"},
 		{"ring2d", 5, nil, "data: generate ring2d: nil rng"},
 	} {

@@ -587,6 +587,9 @@ func (r *Reader) Fields() []string { return r.fields }
 // Line returns the physical line of the current row.
 func (r *Reader) Line() int { return r.rd.Line() }
 
+// Name returns the input's name used in messages.
+func (r *Reader) Name() string { return r.name }
+
 // Dropped returns the number of rows skipped so far for a missing cell
 // (MissingDrop).
 func (r *Reader) Dropped() int { return r.dropped }

@@ -17,7 +17,11 @@ type Encoder struct {
 	XNames, YNames []string
 	// JSON selects JSON Lines instead of CSV.
 	JSON bool
-	v    []float64 // scratch of one CSV line
+	// XText, when not nil, is the current row's covariates as CSV fields
+	// (Chunk.AppendX: labels as text), which CSV lines start with instead
+	// of x's values. The caller sets it before each Append.
+	XText []byte
+	v     []float64 // scratch of one CSV line
 }
 
 // Columns returns the CSV columns after the covariates.
@@ -82,7 +86,11 @@ func (e *Encoder) Append(buf []byte, r int, x []float64, s *Summary) ([]byte, er
 	}
 	d := len(e.YNames)
 	line := func(vals ...float64) {
-		buf = appendFloats(buf, true, x...)
+		if e.XText != nil {
+			buf = append(buf, e.XText...)
+		} else {
+			buf = appendFloats(buf, true, x...)
+		}
 		buf = appendFloats(buf, false, vals...)
 		buf = append(buf, '\n')
 	}

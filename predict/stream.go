@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 )
@@ -30,7 +32,13 @@ const ChunkRows = 4096
 // At most workers+2 chunks exist at once, so memory does not grow with the
 // input. Stream returns the first error: a read error (after writing the
 // chunks before it), a worker's error, a write error, or ctx's error.
-func Stream(ctx context.Context, m *model.Model, rd *data.Reader, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
+//
+// rd is an encode.Reader of m.Schema() (labels and missing cells encoded as
+// in training) or, for a model without labels, a data.Reader of its
+// columns. When rd can give each row's covariates as text (AppendText, as
+// encode.Reader does) and m has an encoding, the chunks keep it for
+// Chunk.AppendX.
+func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	in := m.Spec.In
 	wrap := func() func(*Chunk) error {
 		p := m.Predictor(ChunkRows)
@@ -43,7 +51,54 @@ func Stream(ctx context.Context, m *model.Model, rd *data.Reader, workers int, n
 			return work(c)
 		}
 	}
-	return streamRows(ctx, rd, in, max(1, workers), wrap, w)
+	var tx texter
+	if t, ok := rd.(texter); ok && m.Encoding != nil {
+		tx = t
+	}
+	return streamRows(ctx, rd, tx, in, max(1, workers), wrap, w)
+}
+
+// Rows is a source of encoded input rows for Stream: encode.Reader, or
+// data.Reader for a model without an encoding.
+type Rows interface {
+	// Next returns the next row's network inputs appended to dst[:0], or
+	// io.EOF at the end.
+	Next(dst []float64) ([]float64, error)
+	// Line is the physical line of the row Next returned.
+	Line() int
+	// Name is the input's name in messages.
+	Name() string
+}
+
+// texter is a Rows that gives the current row's covariates as CSV fields.
+type texter interface {
+	AppendText(buf []byte, x []float64) []byte
+}
+
+var (
+	_ Rows = (*data.Reader)(nil)
+	_ Rows = (*encode.Reader)(nil)
+)
+
+// AppendX appends row i's covariates as CSV fields to buf: as the input
+// had them for a model with labels (a label as its text, a missing cell as
+// its token), else the values of X formatted with 'g' -1.
+func (c *Chunk) AppendX(buf []byte, i int) []byte {
+	if c.tend == nil {
+		in := len(c.X) / max(c.N, 1)
+		for j, v := range c.X[i*in : (i+1)*in] {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+		}
+		return buf
+	}
+	lo := 0
+	if i > 0 {
+		lo = c.tend[i-1]
+	}
+	return append(buf, c.text[lo:c.tend[i]]...)
 }
 
 // predictChunk returns the mixtures of the rows of c, reusing c.Mix. If
@@ -75,9 +130,11 @@ type Chunk struct {
 	Lines []int     // physical line of each row in the input file
 	// Mix holds the predictive mixture of each row (len N), valid until
 	// the worker returns.
-	Mix []mixture.Mixture
-	Out []byte // the text to write for the chunk
-	err error  // a read error, after the chunk's rows
+	Mix  []mixture.Mixture
+	Out  []byte // the text to write for the chunk
+	err  error  // a read error, after the chunk's rows
+	text []byte // the covariates as CSV fields, row after row (see AppendX)
+	tend []int  // end of each row's fields in text; nil without text
 }
 
 // streamRows reads the rows of rd (xdim values each) in chunks of ChunkRows,
@@ -87,7 +144,7 @@ type Chunk struct {
 // At most workers+2 chunks exist at once, so memory does not grow with the
 // input. It returns the first error: a read error (after writing the chunks
 // before it), a worker's error, a write error, or ctx's error.
-func streamRows(ctx context.Context, rd *data.Reader, xdim, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
+func streamRows(ctx context.Context, rd Rows, tx texter, xdim, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	nbuf := workers + 2
@@ -110,7 +167,10 @@ func streamRows(ctx context.Context, rd *data.Reader, xdim, workers int, newWork
 				return
 			}
 			c.Seq, c.Row0, c.N, c.err = seq, row, 0, nil
-			c.X, c.Lines, c.Out = c.X[:0], c.Lines[:0], c.Out[:0]
+			c.X, c.Lines, c.Out, c.text = c.X[:0], c.Lines[:0], c.Out[:0], c.text[:0]
+			if tx != nil {
+				c.tend = c.tend[:0]
+			}
 			last := false
 			for c.N < ChunkRows {
 				var err error
@@ -123,6 +183,10 @@ func streamRows(ctx context.Context, rd *data.Reader, xdim, workers int, newWork
 				}
 				c.X = append(c.X, vals...)
 				c.Lines = append(c.Lines, rd.Line())
+				if tx != nil {
+					c.text = tx.AppendText(c.text, vals)
+					c.tend = append(c.tend, len(c.text))
+				}
 				c.N++
 			}
 			row += c.N

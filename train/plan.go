@@ -2,10 +2,12 @@ package train
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 )
 
 // MaxSteps bounds the step count of a run, from train.steps or derived from
@@ -28,6 +30,10 @@ type Plan struct {
 	Steps              int
 	Batch              int // rows per step (all training rows for full batch)
 	Warnings           []string
+	// Notes say what reading the files dropped or imputed
+	// (data.missing), one per file, as "train.csv: dropped 3 of 200 rows
+	// with a missing response".
+	Notes []string
 }
 
 // PlanOf checks the run that cfg describes on d and returns its plan. It is
@@ -38,6 +44,14 @@ type Plan struct {
 // larger than the training set.
 func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
 	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim}
+	for _, r := range []struct {
+		file string
+		rep  encode.Report
+	}{{cfg.Data.Train, d.Report}, {cfg.Data.Validation, d.ValReport}} {
+		if msg := r.rep.String(); msg != "" {
+			p.Notes = append(p.Notes, filepath.Base(r.file)+": "+msg)
+		}
+	}
 	if d.Val != nil {
 		p.ValRows = d.Val.N
 	}

@@ -146,7 +146,7 @@ func TestBadInput(t *testing.T) {
 		{"input lacks a column", []string{"sample", "--model", mp, "--input", noX, "--out", "OUT"},
 			`mdn: sample: data: read ` + noX + `: line 1, column "x": no such column; columns are "a", "b"`},
 		{"bad value in the second chunk", []string{"sample", "--model", mp, "--input", badLate, "--out", "OUT"},
-			`mdn: sample: data: read ` + badLate + `: line 6002, column "x": not a number "abc"`},
+			`mdn: sample: data: read ` + badLate + `: line 6002, column "x": not a number "abc" (the model reads this column as numbers)`},
 		{"n-samples 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--n-samples", "0", "--out", "OUT"},
 			"mdn: sample: --n-samples must be ≥ 1, got 0"},
 		{"temperature 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--temperature", "0"},

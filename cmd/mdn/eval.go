@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
@@ -19,6 +19,7 @@ type evalOptions struct {
 	model string
 	data  string
 	json  bool
+	schemaFlags
 }
 
 func newEvalCmd(io streams) *cobra.Command {
@@ -46,7 +47,17 @@ Without --json a small table is printed; with --json one JSON object:
     pit_histogram       fraction of the PIT values u_i = F_i(y_i) in each of
                         10 equal bins of [0, 1] (0.1 each when calibrated)
     calibration_error   Kolmogorov–Smirnov distance sup_u |ECDF(u) − u| of
-                        the PIT values from uniform, 0 when calibrated`,
+                        the PIT values from uniform, 0 when calibrated
+  input                 what was done with the rows of --data:
+    rows, used          rows in the file, rows scored
+    dropped_missing_covariate, dropped_missing_response
+                        rows left out for a missing cell (missing: drop; a
+                        missing response is left out under impute too)
+    imputed_cells       covariate cells imputed (missing: impute)
+
+Labels and missing cells are encoded as in training (the model's
+data.categorical, data.unknown_level, data.missing); --unknown-level and
+--missing override the policies.`,
 		Example: `  mdn eval --model out/model.json --data testdata/ex1d_test.csv
   mdn eval --model out/model.json --data testdata/ex1d_test.csv --json | jq .nll`,
 		Args: cobra.NoArgs,
@@ -54,6 +65,7 @@ Without --json a small table is printed; with --json one JSON object:
 			return runEval(c.Context(), io, o)
 		},
 	}
+	o.schemaFlags.add(c)
 	f := c.Flags()
 	f.StringVar(&o.model, "model", "", "model file written by mdn train (required)")
 	f.StringVar(&o.data, "data", "", "labelled CSV with the model's covariate and response columns (required)")
@@ -69,7 +81,11 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	d, err := data.Read(o.data, m.XNames, m.YNames)
+	sch, err := o.schema(m)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	d, rep, err := encode.Read(o.data, sch, m.YNames)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
@@ -78,12 +94,18 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 		return fmt.Errorf("eval: %w", err)
 	}
 	if o.json {
-		b, err := json.Marshal(met)
+		b, err := json.Marshal(struct {
+			*predict.Metrics
+			Input encode.Report `json:"input"`
+		}{met, rep})
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 		_, err = fmt.Fprintln(io.out, string(b))
 		return err
+	}
+	if msg := rep.String(); msg != "" {
+		fmt.Fprintf(io.out, "input\t%s\n", msg)
 	}
 	return writeEvalTable(io.out, met, m.Components())
 }

@@ -31,7 +31,7 @@ func TestEval(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if want := []string{"dead_components", "effective_components", "mean_weights", "n", "nll", "responses"}; !slices.Equal(keys, want) {
+	if want := []string{"dead_components", "effective_components", "input", "mean_weights", "n", "nll", "responses"}; !slices.Equal(keys, want) {
 		t.Errorf("keys: got %v, want %v", keys, want)
 	}
 	var resp []map[string]json.RawMessage

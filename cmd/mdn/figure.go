@@ -48,7 +48,7 @@ func fills(v []float64, r plot.Range) bool {
 // covariate and response: observed vs sampled 2-D histograms, 35 bins.
 // Ranges come from xr and yr, else the original's window when the data fill
 // it (see fills), else the data.
-func defaultFigure(m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Range) (func(io.Writer) error, error) {
+func defaultFigure(m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Range, bare bool) (func(io.Writer) error, error) {
 	if d.XDim != 1 || d.YDim != 1 {
 		return nil, fmt.Errorf("the default figure needs one covariate and one response column, the model has %d and %d (use --kind scatter for d > 1)", d.XDim, d.YDim)
 	}
@@ -60,6 +60,7 @@ func defaultFigure(m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Ra
 		xr, yr = &ex1dX, &ex1dY
 	}
 	return func(w io.Writer) error {
-		return plot.Hist2DPair(w, d.X, d.Y, d.X, smp, plot.Hist2DOptions{XRange: xr, YRange: yr})
+		return plot.Hist2DPair(w, d.X, d.Y, d.X, smp, plot.Hist2DOptions{XRange: xr, YRange: yr,
+			XLabel: m.XNames[0], YLabel: m.YNames[0], Bare: bare})
 	}, nil
 }

@@ -14,8 +14,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/output"
+	"github.com/mdn-go/mdn/model"
+	"github.com/spf13/cobra"
 )
 
 // required returns an error naming the first of the flag, value pairs
@@ -32,9 +34,9 @@ func required(cmd string, flagValues ...string) error {
 // workers is the number of goroutines that predict and format chunks.
 func workers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
-// openInput opens the CSV file path ("-" for standard input) and a
-// data.Reader of its columns cols. The caller closes the file.
-func openInput(st streams, flag, path string, cols []string) (*data.Reader, func(), error) {
+// openInput opens the CSV file path ("-" for standard input) and a reader
+// of the covariate columns of schema s, encoded. The caller closes the file.
+func openInput(st streams, flag, path string, s *encode.Schema) (*encode.Reader, func(), error) {
 	r := st.in
 	name := path
 	closeFn := func() {}
@@ -47,7 +49,7 @@ func openInput(st streams, flag, path string, cols []string) (*data.Reader, func
 		}
 		r, closeFn = f, func() { f.Close() }
 	}
-	rd, err := data.NewReader(r, name, cols)
+	rd, err := encode.NewReader(r, name, s)
 	if err != nil {
 		closeFn()
 		return nil, nil, err
@@ -149,4 +151,27 @@ func columnIndex(flag, name string, names []string, what string) (int, error) {
 		q[i] = strconv.Quote(n)
 	}
 	return 0, fmt.Errorf("%s: %q is not a %s column of the model; they are %s", flag, name, what, strings.Join(q, ", "))
+}
+
+// schemaFlags are the --unknown-level and --missing flags of the commands
+// that read rows with a model.
+type schemaFlags struct{ unknown, missing string }
+
+func (s *schemaFlags) add(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&s.unknown, "unknown-level", "", "a label unseen in training: error, or zero (all its inputs 0); default: the model's data.unknown_level")
+	f.StringVar(&s.missing, "missing", "", "a missing cell: error, drop (leave the row out) or impute (models trained with it); default: the model's data.missing")
+}
+
+// schema returns m's encoding with the flags' policies.
+func (s *schemaFlags) schema(m *model.Model) (*encode.Schema, error) {
+	out, err := m.Schema().WithPolicies(encode.Unknown(s.unknown), encode.Missing(s.missing))
+	if err != nil {
+		flag := "--missing"
+		if s.unknown != "" && encode.Unknown(s.unknown).Validate() != nil {
+			flag = "--unknown-level"
+		}
+		return nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	stdio "io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
@@ -23,10 +24,14 @@ func newGenCmd(io streams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "gen NAME",
 		Short: "Write a synthetic dataset as CSV",
-		Long: "Write a synthetic dataset as CSV. Datasets: " + strings.Join(data.Names(), ", ") + `.
+		Long: "Write a synthetic dataset as CSV. Datasets: " + strings.Join(append(data.Names(), data.TableNames()...), ", ") + `.
 ex1d is the original project's example: y = linspace(-1, 1, n),
-x = 7 sin(5y) + 0.5y + 0.5ε, with x the covariate and y the response.`,
+x = 7 sin(5y) + 0.5y + 0.5ε, with x the covariate and y the response.
+penguins is a labelled table with missing cells (NA): species, island, sex,
+bill_length_mm, flipper_length_mm and body_mass_g, whose p(mass | species,
+sex, flipper) is known (package data, WriteTable); see configs/penguins.yaml.`,
 		Example: `  mdn gen ex1d --n 512 --seed 0 --out ex1d.csv
+  mdn gen penguins --n 2000 --seed 1 --out penguins.csv
   mdn gen ring2d --n 2000 > ring.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -47,6 +52,13 @@ func runGen(_ context.Context, io streams, o *genOptions) error {
 	tgt, err := resolveOut(io, "gen", "--out", o.out)
 	if err != nil {
 		return err
+	}
+	if slices.Contains(data.TableNames(), o.name) {
+		rng := rand.New(rand.NewPCG(o.seed, 0))
+		if err := writeStream(io, tgt, func(w stdio.Writer) error { return data.WriteTable(w, o.name, o.n, rng) }); err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+		return nil
 	}
 	if _, err := data.Generate(o.name, 1, rand.New(rand.NewPCG(0, 0))); err != nil {
 		return fmt.Errorf("gen: %w", err) // an unknown name, before any file is touched

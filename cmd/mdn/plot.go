@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
@@ -25,8 +26,8 @@ var plotKinds = []string{"default", "density", "history", "scatter", "pit", "qua
 
 // plotFlags are the optional flags each kind uses; giving another is an error.
 var plotFlags = map[string][]string{
-	"default":   {"data", "seed", "xrange", "yrange"},
-	"density":   {"data", "x", "y", "xrange", "yrange"},
+	"default":   {"data", "seed", "xrange", "yrange", "bare"},
+	"density":   {"data", "x", "y", "by", "xrange", "yrange"},
 	"history":   {"history"},
 	"scatter":   {"data", "seed", "y", "xrange", "yrange"},
 	"pit":       {"data", "y"},
@@ -41,10 +42,12 @@ type plotOptions struct {
 	kind             string
 	seed             uint64
 	history          string
-	x, y             string
+	x, y, by         string
+	bare             bool
 	xrange, yrange   string
 	changed          func(name string) bool
 	target           *output.Target // resolved --out
+	schemaFlags
 }
 
 func newPlotCmd(io streams) *cobra.Command {
@@ -73,7 +76,11 @@ func newPlotCmd(io streams) *cobra.Command {
 
 density and quantiles draw against the covariate --x (default the first) and
 the response --y (default the first; its marginal for several responses); the
-other covariates are held at their mean over --data. --xrange and --yrange
+other covariates are held at their mean over --data, labels at their most
+frequent level; --x must be numeric. density --by LABEL draws one panel per
+level of that categorical covariate (at most 24) on one colour scale, each with
+its rows as dots. The default figure has axes with ticks and labels; --bare
+draws the original's figure without them. --xrange and --yrange
 ("min,max") fix the axes; by default they come from the data (the default
 figure uses the original's window [−8, 8]×[−1, 1] when the data fill it).
 For scatter they are the ranges of the two responses. Random draws (default,
@@ -97,6 +104,9 @@ scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 	f.StringVar(&o.history, "history", "", "history CSV for --kind history (default: history.csv next to --model)")
 	f.StringVar(&o.x, "x", "", "covariate column on the horizontal axis (density, quantiles; default the first)")
 	f.StringVar(&o.y, "y", "", "response column (density, pit, quantiles) or two, a,b (scatter); default the first (two)")
+	f.StringVar(&o.by, "by", "", "density: one panel per level of this categorical covariate")
+	f.BoolVar(&o.bare, "bare", false, "default: no axes, ticks or labels (the original's look)")
+	o.schemaFlags.add(c)
 	f.StringVar(&o.xrange, "xrange", "", "horizontal axis range min,max")
 	f.StringVar(&o.yrange, "yrange", "", "vertical axis range min,max")
 	return c
@@ -113,7 +123,7 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if changed == nil {
 		changed = func(string) bool { return false }
 	}
-	for _, fl := range []string{"data", "seed", "history", "x", "y", "xrange", "yrange"} {
+	for _, fl := range []string{"data", "seed", "history", "x", "y", "by", "bare", "xrange", "yrange"} {
 		if changed(fl) && !slices.Contains(plotFlags[o.kind], fl) {
 			return fmt.Errorf("plot: --%s is not used with --kind %s", fl, o.kind)
 		}
@@ -141,14 +151,18 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	d, err := data.Read(o.data, m.XNames, m.YNames)
+	sch, err := o.schema(m)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	d, _, err := encode.Read(o.data, sch, m.YNames)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
 	switch o.kind {
 	case "default":
 		var draw func(stdio.Writer) error
-		if draw, err = defaultFigure(m, d, o.seed, xr, yr); err == nil {
+		if draw, err = defaultFigure(m, d, o.seed, xr, yr, o.bare); err == nil {
 			err = writePNG(o, draw)
 		}
 	case "density":
@@ -186,13 +200,25 @@ func writePNG(o *plotOptions, draw func(w stdio.Writer) error) error {
 	return o.target.Write(draw)
 }
 
-// axes resolves --x and --y for density, pit and quantiles to a covariate
-// and a response index.
+// axes resolves --x and --y for density and quantiles to a numeric
+// covariate's network input and a response index.
 func axes(o *plotOptions, m *model.Model) (xi, yi int, err error) {
-	if o.x != "" {
-		if xi, err = columnIndex("--x", o.x, m.XNames, "covariate"); err != nil {
-			return 0, 0, err
+	sch := m.Schema()
+	xi = -1
+	for c, col := range sch.Columns {
+		if (o.x == "" || col.Name == o.x) && col.Kind == encode.Number {
+			xi = sch.Offset(c)
+			break
 		}
+	}
+	switch {
+	case o.x != "" && xi < 0 && sch.Column(o.x) >= 0:
+		return 0, 0, fmt.Errorf("--x: %q is a label column; choose a numeric covariate (and --by %s for a panel per level)", o.x, o.x)
+	case o.x != "" && xi < 0:
+		_, err := columnIndex("--x", o.x, m.Columns(), "covariate")
+		return 0, 0, err
+	case xi < 0:
+		return 0, 0, fmt.Errorf("the model has no numeric covariate to draw against")
 	}
 	if o.y != "" {
 		if yi, err = columnIndex("--y", o.y, m.YNames, "response"); err != nil {
@@ -236,51 +262,47 @@ func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.R
 		r := padded(obsY, 0.05)
 		yr = &r
 	}
-	// The columns of the figure: plot.Density calls density and means at
-	// exactly these x values.
-	grid := plot.Centres(*xr, gridPoints)
-	mix, err := predict.GridMixtures(m, d, xi, grid)
+	panels, err := predict.PanelsBy(m, d, o.by)
 	if err != nil {
-		return err
+		return fmt.Errorf("--by: %w", err)
 	}
-	margs := make([]*mixture.Mixture, len(grid))
-	for g := range grid {
-		margs[g] = mix[g].Marginal(yi)
-	}
-	var derr error
-	marg := func(x float64) *mixture.Mixture {
-		g := slices.Index(grid, x)
-		if g < 0 {
-			derr = fmt.Errorf("density: x = %v is not a column of the figure", x) // a bug
-			return nil
+	// The columns of the figure: plot.DensityPanels calls density and means
+	// at exactly these x values.
+	grid := plot.Centres(*xr, gridPoints)
+	pp := make([]plot.DensityPanel, len(panels))
+	for k, pn := range panels {
+		mix, err := predict.GridMixturesAt(m, pn.Ref, xi, grid)
+		if err != nil {
+			return err
 		}
-		return margs[g]
-	}
-	y1 := []float64{0}
-	density := func(x, y float64) float64 {
-		mg := marg(x)
-		if mg == nil {
-			return 0
+		margs := make([]*mixture.Mixture, len(grid))
+		for g := range grid {
+			margs[g] = mix[g].Marginal(yi)
 		}
-		y1[0] = y
-		return math.Exp(mg.LogProb(y1))
-	}
-	means := func(x float64) (mu, w []float64) {
-		mg := marg(x)
-		if mg == nil {
-			return nil, nil
+		y1 := []float64{0}
+		density := func(x, y float64) float64 {
+			y1[0] = y
+			return math.Exp(margs[slices.Index(grid, x)].LogProb(y1))
 		}
-		return mg.Means, mg.Weights(nil)
+		means := func(x float64) (mu, w []float64) {
+			mg := margs[slices.Index(grid, x)]
+			return mg.Means, mg.Weights(nil)
+		}
+		pp[k] = plot.DensityPanel{Title: pn.Title, Density: density, Means: means}
+		for _, i := range pn.Rows {
+			pp[k].ObsX, pp[k].ObsY = append(pp[k].ObsX, obsX[i]), append(pp[k].ObsY, obsY[i])
+		}
 	}
-	err = writePNG(o, func(w stdio.Writer) error {
-		return plot.Density(w, density, means, obsX, obsY, plot.DensityOptions{XRange: *xr, YRange: *yr,
-			NX: gridPoints, NY: gridPoints, XLabel: m.XNames[xi], YLabel: m.YNames[yi],
-			Title: fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])})
+	title := fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])
+	if o.by != "" {
+		title = fmt.Sprintf("p(%s | %s, %s)", m.YNames[yi], m.XNames[xi], o.by)
+	} else {
+		pp[0].Title, title = title, ""
+	}
+	return writePNG(o, func(w stdio.Writer) error {
+		return plot.DensityPanels(w, pp, plot.DensityOptions{XRange: *xr, YRange: *yr,
+			NX: gridPoints, NY: gridPoints, XLabel: m.XNames[xi], YLabel: m.YNames[yi], Title: title})
 	})
-	if derr != nil {
-		return derr
-	}
-	return err
 }
 
 func plotScatter(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
@@ -312,9 +334,12 @@ func plotScatter(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.R
 }
 
 func plotPIT(o *plotOptions, m *model.Model, d *data.Dataset) error {
-	_, yi, err := axes(o, m)
-	if err != nil {
-		return err
+	yi := 0
+	if o.y != "" {
+		var err error
+		if yi, err = columnIndex("--y", o.y, m.YNames, "response"); err != nil {
+			return err
+		}
 	}
 	met, err := predict.Evaluate(m, d)
 	if err != nil {

@@ -92,7 +92,7 @@ func TestPlot(t *testing.T) {
 		{"density", []string{"--yrange", "-1.2,1.2"}, 600, 450},
 		{"history", nil, 600, 400},
 		{"pit", nil, 600, 400},
-		{"quantiles", []string{"--xrange", "-9,9"}, 600, 450},
+		{"quantiles", []string{"--xrange", "-9,9"}, 720, 450},
 	} {
 		t.Run(c.kind, func(t *testing.T) {
 			out := filepath.Join(dir, c.kind+".png")

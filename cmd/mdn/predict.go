@@ -24,6 +24,7 @@ type predictOptions struct {
 	levelSet bool
 	out      string
 	json     bool
+	schemaFlags
 }
 
 func newPredictCmd(io streams) *cobra.Command {
@@ -75,6 +76,7 @@ The input is streamed in chunks of 4096 rows.`,
 			return runPredict(c.Context(), io, o)
 		},
 	}
+	o.schemaFlags.add(c)
 	f := c.Flags()
 	f.StringVar(&o.model, "model", "", "model file written by mdn train (required)")
 	f.StringVar(&o.input, "input", "", `input CSV with the model's covariate columns, "-" for standard input (required)`)
@@ -137,7 +139,11 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	rd, closeIn, err := openInput(io, "--input", o.input, m.XNames)
+	sch, err := o.schema(m)
+	if err != nil {
+		return fmt.Errorf("predict: %w", err)
+	}
+	rd, closeIn, err := openInput(io, "--input", o.input, sch)
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
@@ -155,6 +161,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}
 				var err error
+				e.XText = c.AppendX(e.XText[:0], i)
 				if buf, err = e.Append(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {
 					return err
 				}
@@ -165,12 +172,15 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	}
 	err = writeStream(io, tgt, func(w stdio.Writer) error {
 		if !o.json {
-			if _, err := w.Write(csvHeader(m.XNames, enc.Columns())); err != nil {
+			if _, err := w.Write(csvHeader(m.Columns(), enc.Columns())); err != nil {
 				return err
 			}
 		}
 		return predict.Stream(ctx, m, rd, workers(), newWorker, w)
 	})
+	if n := rd.Dropped(); n > 0 && err == nil {
+		fmt.Fprintf(io.err, "mdn: predict: left out %d input rows with a missing cell (missing: drop)\n", n)
+	}
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("predict: interrupted: %w", err)}
 	}

@@ -27,6 +27,7 @@ type sampleOptions struct {
 	seed        uint64
 	temperature float64
 	out         string
+	schemaFlags
 }
 
 func newSampleCmd(io streams) *cobra.Command {
@@ -57,6 +58,7 @@ flattens the weights and widens the components.`,
 			return runSample(c.Context(), io, o)
 		},
 	}
+	o.schemaFlags.add(c)
 	f := c.Flags()
 	f.StringVar(&o.model, "model", "", "model file written by mdn train (required)")
 	f.StringVar(&o.input, "input", "", `input CSV with the model's covariate columns, "-" for standard input (required)`)
@@ -85,18 +87,23 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}
-	rd, closeIn, err := openInput(io, "--input", o.input, m.XNames)
+	sch, err := o.schema(m)
+	if err != nil {
+		return fmt.Errorf("sample: %w", err)
+	}
+	rd, closeIn, err := openInput(io, "--input", o.input, sch)
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}
 	defer closeIn()
-	in, out := m.Spec.In, m.Spec.Out
+	out := m.Spec.Out
 	// direct is the writer that a worker writes its lines to itself, for
 	// many draws per row: then one worker formats the chunks in order and
 	// streams them out, instead of holding ChunkRows·n-samples lines.
 	var direct stdio.Writer
 	newWorker := func() func(*predict.Chunk) error {
 		y := make([]float64, out)
+		var text []byte
 		pcg := rand.NewPCG(0, 0)
 		rng := rand.New(pcg)
 		return func(c *predict.Chunk) error {
@@ -107,10 +114,10 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 				if o.temperature != 1 {
 					mi = mi.WithTemperature(o.temperature)
 				}
-				x := c.X[i*in : (i+1)*in]
+				text = c.AppendX(text[:0], i)
 				for s := range o.nSamples {
 					mi.Sample(rng, y)
-					buf = appendFloats(buf, true, x...)
+					buf = append(buf, text...)
 					buf = appendFloats(buf, false, y...)
 					buf = append(buf, '\n')
 					if direct != nil && (len(buf) >= 1<<16 || s == o.nSamples-1) {
@@ -129,7 +136,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 		}
 	}
 	err = writeStream(io, tgt, func(w stdio.Writer) error {
-		if _, err := w.Write(csvHeader(m.XNames, m.YNames)); err != nil {
+		if _, err := w.Write(csvHeader(m.Columns(), m.YNames)); err != nil {
 			return err
 		}
 		nw := workers()
@@ -138,6 +145,9 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 		}
 		return predict.Stream(ctx, m, rd, nw, newWorker, w)
 	})
+	if n := rd.Dropped(); n > 0 && err == nil {
+		fmt.Fprintf(io.err, "mdn: sample: left out %d input rows with a missing cell (missing: drop)\n", n)
+	}
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("sample: interrupted: %w", err)}
 	}

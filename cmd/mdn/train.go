@@ -180,6 +180,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, n := range plan.Notes {
+		fmt.Fprintf(io.err, "mdn: train: %s\n", n)
+	}
 	for _, w := range plan.Warnings {
 		fmt.Fprintf(io.err, "mdn: train: warning: %s\n", w)
 	}
@@ -211,7 +214,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	figure := o.figure != "" && runErr == nil
 	if figure {
-		draw, err := defaultFigure(m, d.File, cfg.Train.Seed, nil, nil)
+		draw, err := defaultFigure(m, d.File, cfg.Train.Seed, nil, nil, false)
 		if err != nil {
 			return fmt.Errorf("train: --figure: %w", err)
 		}

@@ -602,3 +602,15 @@ func (s *Schema) SetLevel(x []float64, c, j int) {
 	}
 	x[off+j] = 1
 }
+
+// Imputed reports whether network input j of the row x is a number that
+// was imputed (its column's missing indicator is set).
+func (s *Schema) Imputed(x []float64, j int) bool {
+	s.prepare()
+	for c, col := range s.Columns {
+		if s.at[c] == j {
+			return col.Kind == Number && col.Indicator && x[j+1] == 1
+		}
+	}
+	return false
+}

@@ -49,7 +49,7 @@ func (g *cells) Plot(c draw.Canvas, p *plot.Plot) {
 		if i == g.nx-1 {
 			x1 = trX(g.x.Max)
 		} else {
-			x1 += cellSeam
+			x1 = min(x1+cellSeam, trX(g.x.Max)) // a seam wider than a cell must not stick out
 		}
 		for j := 0; j < g.ny; {
 			col := g.colors[i*g.ny+j]
@@ -62,7 +62,7 @@ func (g *cells) Plot(c draw.Canvas, p *plot.Plot) {
 			if k == g.ny {
 				y1 = trY(g.y.Max)
 			} else {
-				y1 += cellSeam
+				y1 = min(y1+cellSeam, trY(g.y.Max))
 			}
 			var pa vg.Path
 			pa.Move(vg.Point{X: x0, Y: y0})

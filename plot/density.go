@@ -192,12 +192,15 @@ func DensityPanels(w io.Writer, panels []DensityPanel, opt DensityOptions) error
 
 	c := newCanvas(width, height)
 	dc := draw.New(c)
+	var titleAt func()
 	if opt.Title != "" {
 		sty := grid[0][0].Title.TextStyle
-		sty.XAlign = draw.XCenter
-		h := sty.Rectangle(opt.Title).Max.Y
-		dc.FillText(sty, vg.Point{X: width / 2, Y: height - 1.3*h}, opt.Title)
-		dc = draw.Crop(dc, 0, 0, 0, -1.6*h)
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+		r := sty.Rectangle(opt.Title)
+		h := r.Max.Y - r.Min.Y
+		top := dc.Max.Y
+		titleAt = func() { dc.FillText(sty, vg.Point{X: width / 2, Y: top - 1.3*h}, opt.Title) }
+		dc = draw.Crop(dc, 0, 0, 0, -1.7*h)
 	}
 	barW := 0.95 * vg.Inch
 	area := draw.Crop(dc, 0, -barW, 0, 0)
@@ -216,6 +219,9 @@ func DensityPanels(w io.Writer, panels []DensityPanel, opt DensityOptions) error
 	bar := draw.Crop(dc, width-barW, 0, 0, 0)
 	bar.Min.Y, bar.Max.Y = botC.Min.Y, topC.Max.Y
 	colourBar(bar, top, opt.LogScale, floor, grid[0][0])
+	if titleAt != nil {
+		titleAt()
+	}
 	if err := writePNG(w, c); err != nil {
 		return fmt.Errorf("plot: density: %w", err)
 	}

@@ -290,7 +290,9 @@ func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.R
 		}
 		pp[k] = plot.DensityPanel{Title: pn.Title, Density: density, Means: means}
 		for _, i := range pn.Rows {
-			pp[k].ObsX, pp[k].ObsY = append(pp[k].ObsX, obsX[i]), append(pp[k].ObsY, obsY[i])
+			if x, _ := d.Row(i); !m.Schema().Imputed(x, xi) {
+				pp[k].ObsX, pp[k].ObsY = append(pp[k].ObsX, obsX[i]), append(pp[k].ObsY, obsY[i])
+			}
 		}
 	}
 	title := fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])

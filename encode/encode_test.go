@@ -354,7 +354,7 @@ func TestSchemaValidate(t *testing.T) {
 		{Schema{Columns: []Column{{Name: "a", Kind: Label, Levels: []string{"b", "a"}}}, Unknown: UnknownError, Missing: MissingError}, "levels must be distinct and sorted"},
 		{Schema{Columns: []Column{{Name: "a", Kind: Label, Levels: []string{"x"}}}, Unknown: "maybe", Missing: MissingError}, "unknown_level: must be one of error, zero"},
 		{Schema{Columns: []Column{{Name: "a", Kind: Number, Mean: &mean}}, Unknown: UnknownError, Missing: MissingImpute}, "impute_mean must be finite"},
-		{Schema{Columns: []Column{{Name: "a", Kind: Number, Indicator: true}}, Unknown: UnknownError, Missing: MissingError}, "need missing: impute"},
+		{Schema{Columns: []Column{{Name: "a", Kind: Number, Indicator: true}}, Unknown: UnknownError, Missing: MissingError}, "missing_indicator needs impute_mean"},
 		{Schema{Columns: []Column{{Name: "a", Kind: Label, Levels: []string{"NA"}}}, Unknown: UnknownError, Missing: MissingError, NAValues: []string{"NA"}}, `level "NA" is an NA token`},
 		{Schema{Columns: []Column{{Name: "a", Kind: Label, Levels: []string{"x"}}, {Name: "a=x", Kind: Number}}, Unknown: UnknownError, Missing: MissingError}, `input name "a=x" occurs twice`},
 	} {

@@ -309,8 +309,10 @@ func (s *Schema) Column(name string) int {
 // Validate checks s: at least one column, names non-empty and distinct,
 // known kinds and policies, a label's levels distinct, sorted, non-empty,
 // none an NA token and at most MaxLevels, at least one level or a missing
-// level, a finite imputation mean, imputation fields only under
-// MissingImpute, and distinct input names.
+// level, a finite imputation mean (required under MissingImpute, and for a
+// missing indicator), and distinct input names. The imputation fields may
+// stay under another policy (a model trained with impute, read with
+// --missing drop): they keep the inputs, and no cell is imputed.
 func (s *Schema) Validate() error {
 	if len(s.Columns) == 0 {
 		return errors.New("encoding: no columns")
@@ -343,8 +345,8 @@ func (s *Schema) Validate() error {
 			if c.Mean != nil && (math.IsNaN(*c.Mean) || math.IsInf(*c.Mean, 0)) {
 				return fmt.Errorf("%s (%q): impute_mean must be finite, got %v", where, c.Name, *c.Mean)
 			}
-			if (c.Mean != nil || c.Indicator) && s.Missing != MissingImpute {
-				return fmt.Errorf("%s (%q): impute_mean and missing_indicator need missing: impute", where, c.Name)
+			if c.Indicator && c.Mean == nil {
+				return fmt.Errorf("%s (%q): missing_indicator needs impute_mean", where, c.Name)
 			}
 			if c.Mean == nil && s.Missing == MissingImpute {
 				return fmt.Errorf("%s (%q): impute_mean required with missing: impute", where, c.Name)
@@ -352,9 +354,6 @@ func (s *Schema) Validate() error {
 		case Label:
 			if c.Mean != nil || c.Indicator {
 				return fmt.Errorf("%s (%q): a label column has no impute_mean or missing_indicator", where, c.Name)
-			}
-			if c.MissingLevel && s.Missing != MissingImpute {
-				return fmt.Errorf("%s (%q): missing_level needs missing: impute", where, c.Name)
 			}
 			if len(c.Levels) > MaxLevels {
 				return fmt.Errorf("%s (%q): %d levels, more than MaxLevels (%d)", where, c.Name, len(c.Levels), MaxLevels)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/mdn-go/mdn/data"
 	"io"
 	"math"
 	"os"
@@ -48,13 +49,13 @@ func WriteHistory(w io.Writer, h []Record) error {
 // lr, are optional, missing ones NaN); an empty train_loss, val_nll or lr
 // is NaN. Errors name the file (name), the line and the column.
 func ReadHistory(r io.Reader, name string) ([]Record, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(data.LimitLines(r)) // a line beyond data.MaxLineBytes is an error
 	head, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = errors.New("empty file")
 		}
-		return nil, fmt.Errorf("history %s: %w", name, err)
+		return nil, historyError(name, err)
 	}
 	idx := make([]int, len(historyColumns))
 	for c, col := range historyColumns {
@@ -70,7 +71,7 @@ func ReadHistory(r io.Reader, name string) ([]Record, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("history %s: %w", name, err)
+			return nil, historyError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		var v [4]float64
@@ -95,6 +96,16 @@ func ReadHistory(r io.Reader, name string) ([]Record, error) {
 		return nil, fmt.Errorf("history %s: no data rows", name)
 	}
 	return h, nil
+}
+
+// historyError names the file of a read error (and the line, for one beyond
+// data.MaxLineBytes).
+func historyError(name string, err error) error {
+	var le *data.Error
+	if errors.As(err, &le) && errors.Is(err, data.ErrLineTooLong) {
+		return fmt.Errorf("history %s: line %d: %w", name, le.Line, data.ErrLineTooLong)
+	}
+	return fmt.Errorf("history %s: %w", name, err)
 }
 
 // ReadHistoryFile is ReadHistory of the file at path.

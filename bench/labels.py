@@ -23,7 +23,7 @@ beats linear. Tables: R's datasets::airquality, MASS::Cars93, MASS::UScereal,
 MASS::birthwt and carData::Prestige (exported with Rscript at run time; not
 shipped), and the synthetic penguins of `mdn gen penguins`.
 
-Usage: bench/labels.py [--mdn PATH] [--splits 20] [--tables a,b] [--no-gp]
+Usage: bench/labels.py [--mdn PATH] [--splits 20] [--tables a,b] [--no-gp] [--extra JSON]
 (run with /usr/bin/python3, which has numpy and scikit-learn).
 """
 import argparse
@@ -129,11 +129,14 @@ def gp_nll(xtr, ytr, xte, yte):
     return float(np.mean(0.5 * np.log(2 * np.pi * sd * sd) + 0.5 * r * r / (sd * sd)))
 
 
-def mdn_nll(mdn, d, trpath, tepath, y, nums, labels):
+def mdn_nll(mdn, d, trpath, tepath, y, nums, labels, extra):
     cfg = os.path.join(d, "c.yaml")
+    c = {"data": {"train": trpath, "x": labels + nums, "y": [y], "categorical": labels,
+                  "missing": "impute", "unknown_level": "zero"}}
+    for section, keys in extra.items():
+        c.setdefault(section, {}).update(keys)
     with open(cfg, "w") as f:
-        json.dump({"data": {"train": trpath, "x": labels + nums, "y": [y], "categorical": labels,
-                            "missing": "impute", "unknown_level": "zero"}}, f)
+        json.dump(c, f)
     out = os.path.join(d, "out")
     subprocess.run([mdn, "train", "--config", cfg, "--out", out, "--force"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -148,7 +151,9 @@ def main():
     ap.add_argument("--splits", type=int, default=20)
     ap.add_argument("--tables", default=",".join(TABLES))
     ap.add_argument("--no-gp", action="store_true")
+    ap.add_argument("--extra", default="{}", help='config keys added for mdn, JSON: {"train": {"ensemble": 5}}')
     a = ap.parse_args()
+    print(f"mdn config beyond the data keys: {a.extra}")
     print(f"{'table':<11} {'rows':>5} {'labels':>6} {'NA cells':>8}  {'mdn':>16} {'linear':>16} {'gp':>16}  mdn<linear")
     for name in a.tables.split(","):
         expr, y, nums, labels = TABLES[name]
@@ -173,7 +178,7 @@ def main():
                 xtr, xte = encode(tr_y, te, head, nums, labels)
                 ytr = np.array([float(r[yj]) for r in tr_y])
                 yte = np.array([float(r[yj]) for r in te])
-                res["mdn"].append(mdn_nll(a.mdn, d, trp, tep, y, nums, labels))
+                res["mdn"].append(mdn_nll(a.mdn, d, trp, tep, y, nums, labels, json.loads(a.extra)))
                 res["linear"].append(linear_nll(xtr, ytr, xte, yte))
                 if not a.no_gp:
                     res["gp"].append(gp_nll(xtr, ytr, xte, yte))

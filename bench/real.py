@@ -13,11 +13,13 @@ mean +- standard error (std over splits / sqrt(S)).
 The GP baseline: x and y standardized with the training rows' mean and std,
 kernel ConstantKernel * RBF(ARD, one length scale per covariate) +
 WhiteKernel, hyperparameters by maximum marginal likelihood with
-n_restarts_optimizer restarts (L-BFGS-B, sklearn's default), predictive
+n_restarts_optimizer restarts (L-BFGS-B, sklearn's default; 2 restarts, 0 when
+the GP is fitted on a subset), predictive
 N(mu, sd^2) with the white noise included in sd; its NLL is mapped back to
 original units by adding log std_y. One GP per response column (the NLLs
-add). On a table with more than --gp-max-rows training rows the GP is fitted
-on a random subset of that many (exact GPs are O(n^3)); the report says so.
+add). On a table with more than --gp-max-rows (1000) training rows the GP is
+fitted on a random subset of that many (exact GPs are O(n^3), and this machine
+is shared); the report says so.
 
 Subcommands:
   export DIR                      write the tables of TABLES as CSV into DIR
@@ -185,7 +187,7 @@ def run_mdn(mdn, work, df, xcols, ycols, tr, te, extra, seed):
     if r.returncode != 0:
         raise RuntimeError(f"mdn eval failed: {r.stderr.strip()}")
     ev = json.loads(r.stdout)
-    return ev["nll"], rep.get("train_seconds", float("nan")), wall
+    return ev["nll"], rep.get("train_seconds", float("nan")), wall, rep.get("noise_scale")
 
 
 def mean_se(v):
@@ -211,20 +213,24 @@ def cmd_run(a):
     if a.gp_cache and os.path.exists(a.gp_cache):
         with open(a.gp_cache) as fh:
             cache = json.load(fh)
-    gp_key = f"{name}|n={len(df)}|seed={a.seed}|restarts={a.gp_restarts}|max={a.gp_max_rows}"
+    ntrain = len(df) - max(1, int(round(0.1 * len(df))))
+    if a.gp_restarts is None:
+        a.gp_restarts = 2 if ntrain <= a.gp_max_rows else 0
+    gp_key = f"{name}|n={len(df)}|seed={a.seed}|restarts={a.gp_restarts}|max={min(a.gp_max_rows, ntrain)}"
     gp_vals = cache.get(gp_key, {})
     res = {"table": name, "source": src, "rows": len(df), "x": xcols, "y": ycols, "splits": a.splits,
-           "seed": a.seed, "set": a.set or [], "mdn": [], "gp": [], "train_seconds": [], "wall_seconds": [],
+           "seed": a.seed, "set": a.set or [], "mdn": [], "gp": [], "train_seconds": [], "wall_seconds": [], "noise_scale": [],
            "gp_max_rows": a.gp_max_rows, "gp_restarts": a.gp_restarts}
     with tempfile.TemporaryDirectory(prefix="real-") as work:
         for s, (tr, te) in enumerate(splits(len(df), a.splits, a.seed)):
             line = f"{name} split {s:2d}:"
             if not a.no_mdn:
-                nll, secs, wall = run_mdn(a.mdn, work, df, xcols, ycols, tr, te, extra, a.mdn_seed)
+                nll, secs, wall, noise = run_mdn(a.mdn, work, df, xcols, ycols, tr, te, extra, a.mdn_seed)
                 res["mdn"].append(nll)
                 res["train_seconds"].append(secs)
                 res["wall_seconds"].append(wall)
-                line += f" mdn {nll:8.4f} ({secs:5.1f}s)"
+                res["noise_scale"].append(noise)
+                line += f" mdn {nll:8.4f} ({secs:5.1f}s, noise {noise})"
             if not a.no_gp:
                 if str(s) not in gp_vals:
                     gp_vals[str(s)] = gp_nll(X[tr], Y[tr], X[te], Y[te], a.gp_restarts, a.gp_max_rows, a.seed + s)
@@ -237,6 +243,10 @@ def cmd_run(a):
                 res["gp"].append(gp_vals[str(s)])
                 line += f" gp {gp_vals[str(s)]:8.4f}"
             print(line, flush=True)
+            if a.json:  # partial results survive an interrupted run
+                with open(a.json + ".tmp", "w") as fh:
+                    json.dump(res, fh, indent=1)
+                os.replace(a.json + ".tmp", a.json)
     summary = f"{name} ({len(df)} rows, {a.splits} splits, set {' '.join(a.set or []) or '-'}):"
     for k in ("mdn", "gp"):
         if res[k]:
@@ -259,10 +269,17 @@ def cmd_run(a):
 
 def cmd_table(a):
     rows = [json.load(open(f)) for f in a.files]
+    for r in rows:  # a run cut short: the splits it finished
+        n = min(len(r["mdn"]), len(r["gp"]))
+        r["mdn"], r["gp"], r["train_seconds"], r["splits"] = r["mdn"][:n], r["gp"][:n], r["train_seconds"][:n], n
+        r["mdn_mean"], r["mdn_se"] = mean_se(r["mdn"])
+        r["gp_mean"], r["gp_se"] = mean_se(r["gp"])
+        r["diff_mean"], r["diff_se"] = mean_se(np.array(r["mdn"]) - np.array(r["gp"]))
+        r["mdn_wins"] = int((np.array(r["mdn"]) < np.array(r["gp"])).sum())
     print("| table | rows | x → y | mdn NLL | GP NLL | mdn − GP | mdn better | train s (median) |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        gpnote = f" (GP on {r['gp_max_rows']} rows)" if r["rows"] * 0.9 > r["gp_max_rows"] else ""
+        gpnote = f" (GP on {r['gp_max_rows']} rows)" if r["rows"] - round(0.1 * r["rows"]) > r["gp_max_rows"] else ""
         print(f"| {r['table']} | {r['rows']} | {len(r['x'])} → {len(r['y'])} | "
               f"{r['mdn_mean']:.3f} ± {r['mdn_se']:.3f} | {r['gp_mean']:.3f} ± {r['gp_se']:.3f}{gpnote} | "
               f"{r['diff_mean']:+.3f} ± {r['diff_se']:.3f} | {r['mdn_wins']}/{r['splits']} | "
@@ -294,8 +311,8 @@ def main():
     r.add_argument("--set", action="append", help="extra config key=value, e.g. train.steps=1000")
     r.add_argument("--no-gp", action="store_true")
     r.add_argument("--no-mdn", action="store_true")
-    r.add_argument("--gp-restarts", type=int, default=2)
-    r.add_argument("--gp-max-rows", type=int, default=2000)
+    r.add_argument("--gp-restarts", type=int, help="optimizer restarts (default 2, 0 on a subset)")
+    r.add_argument("--gp-max-rows", type=int, default=1000)
     r.add_argument("--gp-cache", help="JSON file caching GP results across runs")
     r.add_argument("--json", help="write the run's results here")
     t = sub.add_parser("table")

@@ -184,6 +184,11 @@ type Train struct {
 	// (standardized units when standardizing). 0 turns it off. Default
 	// DefaultNoiseScale; ≥ 0, ≤ 10.
 	NoiseScale float64 `yaml:"noise_scale"`
+	// NoiseSelect, with NoiseScale > 0 and validation data, trains ensemble
+	// member 0 both with and without noise and uses noise for every member
+	// only if it gives the lower validation NLL (one more network to
+	// train). Default DefaultNoiseSelect.
+	NoiseSelect bool `yaml:"noise_select"`
 	// Threads is the number of worker goroutines for a step (the result
 	// does not depend on it, only the speed); 0 means one
 	// per core. Default 0; ≥ 0.

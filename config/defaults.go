@@ -77,12 +77,14 @@ const (
 	DefaultOnNaN = arch.Rollback
 	// DefaultEnsemble is train.ensemble, the number of networks averaged
 	// into one mixture.
-	DefaultEnsemble = 1
+	DefaultEnsemble = 5
 	// MaxEnsemble is the largest train.ensemble accepted.
 	MaxEnsemble = 64
 	// DefaultNoiseScale is train.noise_scale, the constant c of the noise
 	// bandwidth h = c·n^(−1/(4+d)); 0 means no noise.
-	DefaultNoiseScale = 0.0
+	DefaultNoiseScale = 0.5
+	// DefaultNoiseSelect is train.noise_select.
+	DefaultNoiseSelect = true
 	// MaxNoiseScale is the largest train.noise_scale accepted.
 	MaxNoiseScale = 10.0
 	// DefaultThreads is train.threads; 0 means all cores.
@@ -131,6 +133,7 @@ func Default() Config {
 			Threads:     DefaultThreads,
 			Ensemble:    DefaultEnsemble,
 			NoiseScale:  DefaultNoiseScale,
+			NoiseSelect: DefaultNoiseSelect,
 		},
 	}
 }

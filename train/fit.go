@@ -182,7 +182,18 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	workers := max(1, min(M, threads))
+	// With train.noise_select, member 0 is trained twice, with and without
+	// noise, and the better on its validation rows decides for every
+	// member: job M is member 0 without noise.
+	c := cfg.Train.NoiseScale
+	sel := st == nil && c > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0
+	if st != nil {
+		c = st.NoiseScale
+	}
+	n := M
+	if sel {
+		n = M + 1
+	}
 	type job struct {
 		d   *Data
 		opt Options
@@ -190,11 +201,12 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		res *Result
 		err error
 	}
-	jobs := make([]job, M)
+	jobs := make([]job, n)
 	var mu sync.Mutex
-	done := make([]int, M)
+	done := make([]int, n)
 	start := time.Now()
-	for m := range jobs {
+	for i := range jobs {
+		m := i % M // job M is member 0 again
 		seed := MemberSeed(cfg.Train.Seed, m)
 		md := d
 		if m > 0 {
@@ -209,9 +221,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 			return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
 		}
 		opt.Seed = seed
-		opt.Noise = NoiseBandwidth(cfg.Train.NoiseScale, md.Train.N, spec.In+spec.Out)
 		opt.LogJacobian = md.Scaler.LogJacobian()
-		opt.Threads = max(1, threads/workers)
 		if st != nil {
 			opt.Resume = st
 			if m > 0 {
@@ -222,9 +232,9 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 			opt.Progress = func(p Progress) {
 				mu.Lock()
 				defer mu.Unlock()
-				done[m] = p.Step
-				if M > 1 {
-					p.Step, p.Steps = 0, p.Steps*M
+				done[i] = p.Step
+				if n > 1 {
+					p.Step, p.Steps = 0, p.Steps*n
 					for _, s := range done {
 						p.Step += s
 					}
@@ -233,30 +243,70 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 				progress(p)
 			}
 		}
-		jobs[m] = job{d: md, opt: opt, w: w}
+		jobs[i] = job{d: md, opt: opt, w: w}
 	}
-	next := make(chan int, M)
-	for m := range M {
-		next <- m
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for m := range next {
-				j := &jobs[m]
-				tr := j.d.Scaler.Apply(j.d.Train)
-				var val *data.Dataset
-				if j.d.Val != nil {
-					val = j.d.Scaler.Apply(j.d.Val)
+	// run trains the jobs idx in parallel, each with its share of the
+	// threads and the noise of scale cs[i].
+	run := func(idx []int, cs []float64) {
+		workers := max(1, min(len(idx), threads))
+		next := make(chan int, len(idx))
+		for k, i := range idx {
+			j := &jobs[i]
+			j.opt.Threads = max(1, threads/workers)
+			j.opt.Noise = NoiseBandwidth(cs[k], j.d.Train.N, spec.In+spec.Out)
+			next <- i
+		}
+		close(next)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					j := &jobs[i]
+					tr := j.d.Scaler.Apply(j.d.Train)
+					var val *data.Dataset
+					if j.d.Val != nil {
+						val = j.d.Scaler.Apply(j.d.Val)
+					}
+					j.res, j.err = Run(ctx, j.w, tr, val, j.opt)
 				}
-				j.res, j.err = Run(ctx, j.w, tr, val, j.opt)
-			}
-		}()
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	rest := make([]int, 0, M)
+	for m := 1; m < M; m++ {
+		rest = append(rest, m)
+	}
+	if sel {
+		run([]int{0, M}, []float64{c, 0})
+		a, b := jobs[0].res, jobs[M].res
+		switch {
+		case a == nil || b == nil:
+			if jobs[0].err == nil {
+				jobs[0].err = jobs[M].err
+			}
+		case b.ValNLL < a.ValNLL || math.IsNaN(a.ValNLL):
+			c = 0
+			jobs[0] = jobs[M]
+		}
+		jobs = jobs[:M]
+		if jobs[0].res == nil {
+			return nil, nil, jobs[0].err
+		}
+		cs := make([]float64, len(rest))
+		for k := range cs {
+			cs[k] = c
+		}
+		run(rest, cs)
+	} else {
+		cs := make([]float64, M)
+		for k := range cs {
+			cs[k] = c
+		}
+		run(append([]int{0}, rest...), cs)
+	}
 	var runErr error
 	for m, j := range jobs {
 		if j.res == nil {
@@ -270,6 +320,10 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 	}
 	res := jobs[0].res
+	res.NoiseScale = c
+	if res.State != nil {
+		res.State.NoiseScale = c
+	}
 	if M > 1 {
 		res = combineResults(jobs[0].res, func(yield func(*Result) bool) {
 			for _, j := range jobs {

@@ -34,6 +34,9 @@ type Plan struct {
 	// (data.missing), one per file, as "train.csv: dropped 3 of 200 rows
 	// with a missing response".
 	Notes []string
+	// Members is train.ensemble, the networks trained (each with Params
+	// parameters and Steps steps).
+	Members int
 }
 
 // PlanOf checks the run that cfg describes on d and returns its plan. It is
@@ -43,7 +46,7 @@ type Plan struct {
 // or covariate column and a train.batch_size other than the default that is
 // larger than the training set.
 func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
-	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim}
+	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: max(1, cfg.Train.Ensemble)}
 	for _, r := range []struct {
 		file string
 		rep  encode.Report
@@ -195,7 +198,11 @@ func (p *Plan) String() string {
 	if p.Batch == p.TrainRows {
 		batch = fmt.Sprintf("all %d rows (full batch)", p.Batch)
 	}
-	return fmt.Sprintf("%d training row%s, %s; %d input%s, %d response%s; %d parameters; %d step%s of %s",
+	s := fmt.Sprintf("%d training row%s, %s; %d input%s, %d response%s; %d parameters; %d step%s of %s",
 		p.TrainRows, plural(p.TrainRows), val, p.Inputs, plural(p.Inputs), p.Outputs, plural(p.Outputs),
 		p.Params, p.Steps, plural(p.Steps), batch)
+	if p.Members > 1 {
+		s += fmt.Sprintf("; an ensemble of %d such networks (each with its own hold-out when the validation rows come from data.train)", p.Members)
+	}
+	return s
 }

@@ -95,6 +95,10 @@ type Result struct {
 	Rollbacks  int
 	// State is where the run stopped; pass it as Options.Resume to go on.
 	State *State
+	// NoiseScale is the train.noise_scale the run used: the configured one,
+	// or 0 when train.noise_select found training without noise better
+	// (set by Fit).
+	NoiseScale float64
 	// Members are the results of every member of an ensemble (Fit with
 	// train.ensemble > 1), member 0 first; nil for a single network.
 	Members []*Result

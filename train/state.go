@@ -29,6 +29,8 @@ type State struct {
 	GoodBatch     batchState // and at the last good checkpoint
 	History       []Record
 	Seconds       float64
+	// NoiseScale is the train.noise_scale chosen for the run (Result.NoiseScale).
+	NoiseScale float64
 	// Ensemble holds the states of members 1 … M−1 of an ensemble run
 	// (this State is member 0's); nil for a single network.
 	Ensemble []*State

@@ -90,6 +90,7 @@ type trainReport struct {
 	BestStep     int      `json:"best_step,omitempty"`
 	Stopped      string   `json:"stopped"`
 	Rollbacks    int      `json:"rollbacks"`
+	NoiseScale   float64  `json:"noise_scale"`
 	Model        string   `json:"model"`
 	History      string   `json:"history"`
 	Figure       string   `json:"figure,omitempty"`
@@ -246,7 +247,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	published = true
 	if o.json {
 		rep := trainReport{ReadSeconds: readSeconds, TrainSeconds: res.Seconds, Steps: res.Steps, FinalLoss: res.FinalLoss,
-			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, Model: modelPath, History: histPath}
+			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, NoiseScale: res.NoiseScale, Model: modelPath, History: histPath}
 		if !math.IsNaN(res.ValNLL) {
 			v := res.ValNLL
 			rep.ValNLL = &v

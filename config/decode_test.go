@@ -221,6 +221,7 @@ func TestDecodeMinimal(t *testing.T) {
 			OnNaN:       "rollback",
 			Ensemble:    DefaultEnsemble,
 			NoiseScale:  DefaultNoiseScale,
+			NoiseSelect: DefaultNoiseSelect,
 		},
 		Dir: dir,
 	}
@@ -394,7 +395,7 @@ func TestShippedConfigs(t *testing.T) {
 		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
 			Sigma: arch.Exp, SigmaMin: 0, DType: arch.Float32, Init: arch.Torch},
 		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: arch.Cosine, Seed: 0,
-			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, NoiseScale: 0},
+			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, NoiseScale: 0, NoiseSelect: true},
 		Dir: filepath.Join(repo, "configs"),
 	}
 	if !reflect.DeepEqual(seed, wantSeed) {

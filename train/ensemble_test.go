@@ -29,6 +29,7 @@ func smallConfig(t *testing.T) *config.Config {
 	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = p, []string{"x"}, []string{"y"}
 	cfg.Model.Hidden = []int{8, 8}
 	cfg.Train.Steps, cfg.Train.EvalEvery, cfg.Train.BatchSize = 60, 20, 64
+	cfg.Train.Ensemble = 1
 	return &cfg
 }
 
@@ -152,5 +153,29 @@ func TestBatcherNoise(t *testing.T) {
 	// 4000 draws: the mean's SE is h/63 ≈ 0.005, the sd's ≈ h/89.
 	if math.Abs(mean) > 0.02 || math.Abs(sd-h) > 0.015 {
 		t.Errorf("noise mean %v, sd %v; want 0 and %v", mean, sd, h)
+	}
+}
+
+// train.noise_select keeps noise only when the validation rows prefer it:
+// ex1d's sharp branches are blurred by noise of scale 3 (h ≈ 1.2 standard
+// deviations), so the selection must drop it, and member 0 is then the
+// network of a run without noise, bit for bit.
+func TestNoiseSelect(t *testing.T) {
+	cfg := smallConfig(t)
+	cfg.Train.Steps = 200
+	cfg.Train.NoiseScale, cfg.Train.NoiseSelect = 0, false
+	_, plain, _ := fit(t, cfg)
+	cfg.Train.NoiseScale = 3
+	res, noisy, _ := fit(t, cfg)
+	if res.NoiseScale != 3 || sameArrays(noisy, plain) {
+		t.Fatalf("without selection: noise scale %v, want 3 and other weights", res.NoiseScale)
+	}
+	cfg.Train.NoiseSelect = true
+	res, chosen, _ := fit(t, cfg)
+	if res.NoiseScale != 0 {
+		t.Fatalf("selection kept noise scale %v; want 0 (validation NLL with noise %v)", res.NoiseScale, res.ValNLL)
+	}
+	if !sameArrays(chosen, plain) {
+		t.Error("the chosen member 0 differs from the run without noise")
 	}
 }

@@ -31,7 +31,7 @@ func TestPlanOf(t *testing.T) {
 		t.Fatalf("got %v, %v, warnings %q", p, err, p.Warnings)
 	}
 	// pi trunk 1→4→2: (1+1)·4 + (4+1)·2 = 18; normal trunk 1→4→4 (K·D means + K σ): 8 + 20 = 28.
-	if want := "10 training rows, no validation; 1 input, 1 response; 46 parameters; 2000 steps of all 10 rows (full batch)"; p.String() != want {
+	if want := "10 training rows, no validation; 1 input, 1 response; 46 parameters; 2000 steps of all 10 rows (full batch); an ensemble of 5 such networks (each with its own hold-out when the validation rows come from data.train)"; p.String() != want {
 		t.Fatalf("got %q, want %q", p.String(), want)
 	}
 

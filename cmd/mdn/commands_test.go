@@ -36,7 +36,7 @@ func trainEx1d(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := "data:\n  train: " + strconv.Quote(abs) + "\n  x: [x]\n  y: [y]\nmodel:\n  hidden: [32, 32]\ntrain:\n  lr: 0.01\n"
+	cfg := "data:\n  train: " + strconv.Quote(abs) + "\n  x: [x]\n  y: [y]\nmodel:\n  hidden: [32, 32]\ntrain:\n  lr: 0.01\n  ensemble: 2\n"
 	return trainConfig(t, cfg, 300)
 }
 

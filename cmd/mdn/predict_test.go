@@ -11,7 +11,7 @@ func TestPredict(t *testing.T) {
 	mp := trainEx1d(t)
 	in, xs := inputXs(t)
 	m, mix := predictRows(t, mp, xs)
-	K := m.Spec.K
+	K := m.Components() // M·K for an ensemble
 
 	csvOf := func(t *testing.T, args ...string) ([]string, [][]string) {
 		t.Helper()

@@ -175,7 +175,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	}
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
 	M := max(1, cfg.Train.Ensemble)
-	if st != nil && len(st.Ensemble) != M-1 {
+	if st != nil && !st.NoisePending && len(st.Ensemble) != M-1 {
 		return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, train.ensemble is %d", len(st.Ensemble)+1, M)
 	}
 	threads := cfg.Train.Threads
@@ -187,8 +187,12 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	// member: job M is member 0 without noise.
 	c := cfg.Train.NoiseScale
 	sel := st == nil && c > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0
-	if st != nil {
+	if st != nil && !st.NoisePending {
 		c = st.NoiseScale
+	}
+	if st != nil && st.NoisePending {
+		// Interrupted during the selection: resume both candidates.
+		sel = true
 	}
 	n := M
 	if sel {
@@ -222,11 +226,18 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 		opt.Seed = seed
 		opt.LogJacobian = md.Scaler.LogJacobian()
-		if st != nil {
+		switch {
+		case st == nil:
+		case st.NoisePending && i == 0:
 			opt.Resume = st
-			if m > 0 {
-				opt.Resume = st.Ensemble[m-1]
-			}
+		case st.NoisePending && i == M:
+			opt.Resume = st.NoiseAlt
+		case st.NoisePending:
+			// members 1 … M−1 had not started
+		case m == 0:
+			opt.Resume = st
+		default:
+			opt.Resume = st.Ensemble[m-1]
 		}
 		if progress != nil {
 			opt.Progress = func(p Progress) {
@@ -282,6 +293,32 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	if sel {
 		run([]int{0, M}, []float64{c, 0})
 		a, b := jobs[0].res, jobs[M].res
+		if a != nil && b != nil && ctx.Err() != nil && a.State != nil && b.State != nil {
+			// Interrupted before the choice: the checkpoint holds both
+			// candidates, the model the better one so far.
+			keep := a
+			if b.ValNLL < a.ValNLL || math.IsNaN(a.ValNLL) {
+				keep = b
+			}
+			r := *keep
+			st := *a.State
+			st.NoisePending, st.NoiseAlt, st.NoiseScale, st.Ensemble = true, b.State, c, nil
+			r.State = &st
+			r.Seconds = time.Since(start).Seconds()
+			mdl, err := model.New(spec, keep.Weights.Arrays(), d.Train.XNames, d.Train.YNames, d.Scaler,
+				model.Summary{Steps: r.Steps, Seconds: r.Seconds, Seed: cfg.Train.Seed, FinalTrainLoss: r.FinalLoss})
+			if err == nil && d.Schema != nil {
+				err = mdl.SetEncoding(d.Schema)
+			}
+			runErr := jobs[0].err
+			if runErr == nil {
+				runErr = jobs[M].err
+			}
+			if err != nil {
+				return nil, nil, errors.Join(err, runErr)
+			}
+			return mdl, &r, runErr
+		}
 		switch {
 		case a == nil || b == nil:
 			if jobs[0].err == nil {

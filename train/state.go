@@ -31,6 +31,11 @@ type State struct {
 	Seconds       float64
 	// NoiseScale is the train.noise_scale chosen for the run (Result.NoiseScale).
 	NoiseScale float64
+	// NoisePending says the run was interrupted while train.noise_select
+	// was still training member 0 with noise (this State) and without it
+	// (NoiseAlt); members 1 … M−1 had not started.
+	NoisePending bool
+	NoiseAlt     *State
 	// Ensemble holds the states of members 1 … M−1 of an ensemble run
 	// (this State is member 0's); nil for a single network.
 	Ensemble []*State

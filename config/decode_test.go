@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/encode"
 	"os"
@@ -144,6 +145,11 @@ func TestDecodeBad(t *testing.T) {
 			`config: ex.yaml: train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)`},
 		{"bad on_nan", minimal + "train:\n  on_nan: ignore\n", `config: ex.yaml: train.on_nan: must be one of stop, rollback; got "ignore"`},
 		{"negative threads", minimal + "train:\n  threads: -2\n", `config: ex.yaml: train.threads: must be ≥ 0, got -2`},
+		{"categorical not in x", minimal + "  categorical: [y]\n", `config: ex.yaml: data.categorical[0]: column "y" is not in data.x (only covariates can be labels)`},
+		{"categorical twice", minimal + "  categorical: [x, x]\n", `config: ex.yaml: data.categorical[1]: duplicate column "x"`},
+		{"bad missing", minimal + "  missing: fill\n", `config: ex.yaml: data.missing: must be one of error, drop, impute; got "fill"`},
+		{"bad unknown_level", minimal + "  unknown_level: skip\n", `config: ex.yaml: data.unknown_level: must be one of error, zero; got "skip"`},
+		{"na_values not a list", minimal + "  na_values: NA\n", `config: ex.yaml: line 5: data.na_values: want a list of strings, got "NA"`},
 		{"all validation errors", "data:\n  train: train.csv\n  x: [x]\n  y: [y]\nmodel:\n  components: 0\ntrain:\n  batch_size: -3\n",
 			"config: ex.yaml: model.components: must be ≥ 1, got 0\n" +
 				"config: ex.yaml: train.batch_size: must be ≥ 0, got -3"},
@@ -437,6 +443,32 @@ func TestDocsShowShippedConfigs(t *testing.T) {
 		block := "```yaml\n" + strings.Join(body, "\n") + "```"
 		if !strings.Contains(string(doc), block) {
 			t.Errorf("docs/config.md does not show %s as\n%s", name, block)
+		}
+	}
+}
+
+// TestDecodeNAValues: data.na_values replaces the default list (an empty
+// list means no NA tokens) and the label keys decode.
+func TestDecodeNAValues(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "train.csv"), []byte("x,y\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{minimal, []string{"", "NA", "N/A", "NaN", "nan", "null"}},
+		{minimal + "  na_values: [\"-999\", \"?\"]\n", []string{"-999", "?"}},
+		{minimal + "  na_values: []\n", []string{}},
+	} {
+		c, err := Decode(strings.NewReader(tc.src+"  categorical: [x]\n  missing: impute\n  unknown_level: zero\n"), "ex.yaml", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprintf("%q", c.Data.NAValues) != fmt.Sprintf("%q", tc.want) || c.Data.Missing != "impute" ||
+			c.Data.UnknownLevel != "zero" || len(c.Data.Categorical) != 1 {
+			t.Errorf("%q: got na_values %q, data %+v", tc.src, c.Data.NAValues, c.Data)
 		}
 	}
 }

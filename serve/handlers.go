@@ -1,12 +1,10 @@
 package serve
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
@@ -240,38 +238,16 @@ func growTo(s *[]float64, n int) []float64 {
 }
 
 // rowHead appends {"row":i,"x":{…} of a result row (without the closing
-// brace): the covariates by column name, numbers as numbers; with a
-// schema, cells as the request gave them (a label as its string, a
-// missing cell as null).
+// brace): the network's inputs by name (the model's x_names), as mdn
+// predict --json prints them; for a model with an encoding these are the
+// encoded inputs (a label's one-hot "column=level" entries, an imputed
+// value and its "column:missing" indicator).
 func rowHead(out *jsonWriter, st *state, req *request, i int) {
 	out.raw(`{"row":`)
 	out.int(i)
 	out.raw(`,"x":`)
-	if st.cols.schema == nil {
-		in := len(st.cols.x)
-		out.object(&st.xNames, req.x[i*in:(i+1)*in])
-		return
-	}
-	n := len(st.cols.x)
-	cells := req.cells[i*n : (i+1)*n]
-	out.byte('{')
-	for c, j := range st.xNames.order {
-		if c > 0 {
-			out.byte(',')
-		}
-		out.bytes(st.xNames.keys[j])
-		switch cl := cells[j]; cl.kind {
-		case 'z':
-			out.raw("null")
-		case 's':
-			b, _ := json.Marshal(cl.text)
-			out.bytes(b)
-		default:
-			v, _ := strconv.ParseFloat(cl.text, 64)
-			out.float(v)
-		}
-	}
-	out.byte('}')
+	in := len(st.xNames.keys)
+	out.object(&st.xNames, req.x[i*in:(i+1)*in])
 }
 
 // summary writes the result row of /v1/predict: the object mdn predict

@@ -44,7 +44,7 @@ type request struct {
 	x    []float64 // (rows, network inputs) covariates, encoded
 	y    []float64 // (rows, len(cols.y)) responses, for logpdf
 	// cells (rows, len(cols.x)) are the covariate cells as given, with a
-	// schema only (to echo labels and nulls in the results).
+	// schema only.
 	cells []cell
 }
 

@@ -108,7 +108,7 @@ func (s *Server) load() (*state, error) {
 		sch = m.Encoding
 	}
 	cols := m.Columns()
-	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), xNames: newNames(cols), yNames: newNames(m.YNames)}
+	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), xNames: newNames(m.XNames), yNames: newNames(m.YNames)}
 	if st.info, err = s.modelInfo(path, raw, m); err != nil {
 		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
 	}

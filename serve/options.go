@@ -2,7 +2,9 @@ package serve
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/mdn-go/mdn/encode"
 	"io"
 	"time"
 )
@@ -47,6 +49,13 @@ type Options struct {
 	// stops accepting connections and waits this long for in-flight
 	// requests before it closes the rest. Default 10 s.
 	DrainTimeout time.Duration
+	// UnknownLevel and Missing, if not "", override the model's policies
+	// for a label unseen in training and a missing cell (as mdn predict's
+	// --unknown-level and --missing; see encode.Schema.WithPolicies). Under
+	// Missing "drop" a row with a missing cell is a 400, since the rows of
+	// a request are answered one for one.
+	UnknownLevel encode.Unknown
+	Missing      encode.Missing
 	// Log receives the "listening on" line and the server's log lines
 	// (reloads, panics, shutdown). Default io.Discard.
 	Log io.Writer

@@ -735,6 +735,16 @@ func TestLabels(t *testing.T) {
 			t.Errorf("%s:\n got %d %s\nwant 400 %s", c.body, code, b, c.msg)
 		}
 	}
+	// UnknownLevel zero (mdn predict --unknown-level zero) encodes an unseen
+	// label as all zeros.
+	hz := newServer(t, Options{Model: path, UnknownLevel: encode.UnknownZero}).Handler()
+	code, b = post(t, hz, "/v1/predict", `{"what":"mean","rows":[{"x0":1,"c":"z"}]}`)
+	if code != 200 || !strings.Contains(string(b), `"x":{"c:missing":0,"c=a":0,"c=b":0,"x0":1,"x0:missing":0}`) {
+		t.Errorf("unknown level zero: %d %s", code, b)
+	}
+	if _, err := New(Options{Model: path, Missing: "sometimes"}); err == nil || !strings.Contains(err.Error(), `missing policy: must be one of`) {
+		t.Errorf("bad missing policy: %v", err)
+	}
 	// Without imputation, a missing cell is an error naming row and column.
 	strict := sch.Clone()
 	strict.Missing = encode.MissingError

@@ -15,7 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -103,9 +102,14 @@ func (s *Server) load() (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	var sch *encode.Schema
-	if m.Encoding != nil && !m.Encoding.Trivial() {
-		sch = m.Encoding
+	sch := m.Schema()
+	if s.opts.UnknownLevel != "" || s.opts.Missing != "" {
+		if sch, err = sch.WithPolicies(s.opts.UnknownLevel, s.opts.Missing); err != nil {
+			return nil, fmt.Errorf("serve: model: %s: %w", path, err)
+		}
+	}
+	if sch.Trivial() {
+		sch = nil // all numbers: the decoder reads them directly
 	}
 	cols := m.Columns()
 	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), xNames: newNames(m.XNames), yNames: newNames(m.YNames)}

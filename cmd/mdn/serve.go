@@ -7,12 +7,14 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/serve"
 	"github.com/spf13/cobra"
 )
 
 func newServeCmd(io streams) *cobra.Command {
 	o := serve.Options{}
+	var unknown, missing string
 	c := &cobra.Command{
 		Use:   "serve --model FILE [--addr HOST:PORT]",
 		Short: "Serve the model over HTTP: predict, sample, logpdf, metrics",
@@ -33,6 +35,7 @@ file that does not load keeps the old model serving and is logged.`,
   mdn serve --model out/model.json --addr 127.0.0.1:0 --max-rows 10000`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			o.UnknownLevel, o.Missing = encode.Unknown(unknown), encode.Missing(missing)
 			return runServe(c.Context(), io, o)
 		},
 	}
@@ -46,6 +49,8 @@ file that does not load keeps the old model serving and is logged.`,
 	f.DurationVar(&o.ReadTimeout, "read-timeout", serve.DefaultReadTimeout, "time to read a whole request")
 	f.DurationVar(&o.WriteTimeout, "write-timeout", serve.DefaultWriteTimeout, "time from a request's headers to the end of its response")
 	f.DurationVar(&o.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
+	f.StringVar(&unknown, "unknown-level", "", "a label unseen in training: error, or zero (all its inputs 0); default: the model's data.unknown_level")
+	f.StringVar(&missing, "missing", "", "a missing cell: error, or impute (models trained with it); default: the model's data.missing")
 	f.DurationVar(&o.DrainTimeout, "drain-timeout", serve.DefaultDrainTimeout, "on SIGTERM/SIGINT, how long requests in flight may finish")
 	return c
 }
@@ -67,6 +72,16 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 	} {
 		if v.bad {
 			return fmt.Errorf("serve: %s must be > 0", v.flag)
+		}
+	}
+	if o.UnknownLevel != "" {
+		if err := o.UnknownLevel.Validate(); err != nil {
+			return fmt.Errorf("serve: --unknown-level %w", err)
+		}
+	}
+	if o.Missing != "" {
+		if err := o.Missing.Validate(); err != nil {
+			return fmt.Errorf("serve: --missing %w", err)
 		}
 	}
 	hup := make(chan os.Signal, 1)

@@ -346,6 +346,7 @@ func TestServeBadFlags(t *testing.T) {
 		{[]string{"serve"}, "mdn: serve: --model is required\n"},
 		{[]string{"serve", "--model", mp, "--max-rows", "0"}, "mdn: serve: --max-rows must be > 0\n"},
 		{[]string{"serve", "--model", mp, "--drain-timeout", "-1s"}, "mdn: serve: --drain-timeout must be > 0\n"},
+		{[]string{"serve", "--model", mp, "--unknown-level", "bogus"}, "mdn: serve: --unknown-level must be one of error, zero; got \"bogus\"\n"},
 		{[]string{"serve", "--model", "nope.json"}, "mdn: serve: model: open nope.json: no such file or directory\n"},
 		{[]string{"serve", "--model", mp, "--addr", "127.0.0.1:99999"},
 			"mdn: serve: listen: listen tcp: address 99999: invalid port\n"},
@@ -363,4 +364,63 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestServeLabelsMatchPredict: on the penguins config (labels, missing
+// cells, impute), /v1/predict of the first 60 test rows, cells as JSON
+// (numbers, label strings, null for NA), gives mdn predict --json's lines.
+func TestServeLabelsMatchPredict(t *testing.T) {
+	abs := mustAbs(t, "../../testdata/penguins_train.csv")
+	cfg := "data:\n  train: " + strconv.Quote(abs) +
+		"\n  x: [species, island, sex, bill_length_mm, flipper_length_mm]\n  y: [body_mass_g]" +
+		"\n  categorical: [species, island, sex]\n  missing: impute\nmodel:\n  hidden: [16]\n"
+	mp := trainConfig(t, cfg, 50)
+	test, err := os.ReadFile("../../testdata/penguins_test.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(test), "\n")[:61]
+	in := writeFile(t, "in.csv", strings.Join(lines, "\n")+"\n")
+	head := strings.Split(lines[0], ",")
+	var rows []string
+	for _, l := range lines[1:] {
+		var kv []string
+		for j, f := range strings.Split(l, ",") {
+			v := strconv.Quote(f)
+			if f == "NA" {
+				v = "null"
+			} else if _, err := strconv.ParseFloat(f, 64); err == nil {
+				v = f
+			}
+			kv = append(kv, strconv.Quote(head[j])+":"+v)
+		}
+		rows = append(rows, "{"+strings.Join(kv, ",")+"}")
+	}
+	s, err := serve.New(serve.Options{Model: mp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, what := range []string{"mean", "quantiles"} {
+		out, stderr, code := mdnRun(t, "", "predict", "--model", mp, "--input", in, "--what", what, "--json")
+		if code != 0 {
+			t.Fatalf("predict: %s", stderr)
+		}
+		want := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		req := httptest.NewRequest("POST", "/v1/predict", strings.NewReader(`{"what":"`+what+`","rows":[`+strings.Join(rows, ",")+`]}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		var res struct{ Results []json.RawMessage }
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || rec.Code != 200 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if len(res.Results) != 60 || len(want) != 60 {
+			t.Fatalf("%d results, %d lines of mdn predict; want 60", len(res.Results), len(want))
+		}
+		for i := range want {
+			if string(res.Results[i]) != want[i] {
+				t.Errorf("%s row %d:\n serve   %s\n predict %s", what, i, res.Results[i], want[i])
+			}
+		}
+	}
 }

@@ -81,8 +81,7 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 func (d *Dataset) Split(frac float64, rng *rand.Rand) (train, held *Dataset) {
 	h := heldCount(frac, d.N)
 	perm := rng.Perm(d.N)
-	heldIdx := slices.Clone(perm[:h])
-	trainIdx := slices.Clone(perm[h:])
+	heldIdx, trainIdx := perm[:h], perm[h:]
 	slices.Sort(heldIdx)
 	slices.Sort(trainIdx)
 	return d.Subset(trainIdx), d.Subset(heldIdx)

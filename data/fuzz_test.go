@@ -2,7 +2,9 @@ package data
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -27,6 +29,59 @@ func FuzzReadFrom(f *testing.F) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				t.Fatalf("accepted non-finite value %v from %q", v, b)
 			}
+		}
+	})
+}
+
+// FuzzFastPath: the Reader's own splitting of lines without quotes gives
+// what encoding/csv gives for every input: the same header error, rows,
+// values (bit for bit), lines, raw records, and the same error at the
+// same row.
+func FuzzFastPath(f *testing.F) {
+	for _, s := range []string{
+		"x,y\n1,2\n3,4\n", "\ufeffx,y\r\n1,2\r\n", "x,y\n1,2\n\"3\",4\n5,6\n", "x,y\n1\n", "x, y \n 1 ,2\r",
+		"\n\nx,y\n1,2\n\n", "x,y\n1,2\n\n3,4\n", "x,y\r\n1,2\r\r\n3,4", "x,y,z\n1,2,3\n4,5\n", "x,y\n1,2\n3,a\"b\n",
+		"x,y\n\"1\n\",2\n3,4\n", "x\n1\n", "x,y\n,\n", "x,y\n1,2,\n", "x,y\n1,2\r\n\r\n3,4\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	type row struct {
+		vals []uint64
+		rec  string
+		line int
+		err  string
+	}
+	read := func(b []byte, csvOnly bool) (string, []row) {
+		rd, err := newReaderLimit(bytes.NewReader(b), "f.csv", []string{"x", "y"}, 1<<10, csvOnly)
+		if err != nil {
+			return err.Error(), nil
+		}
+		var rows []row
+		var dst []float64
+		for len(rows) < 1000 {
+			dst, err = rd.Next(dst)
+			r := row{line: rd.Line()}
+			if err != nil {
+				r.err = err.Error()
+				rows = append(rows, r)
+				break
+			}
+			for _, v := range dst {
+				r.vals = append(r.vals, math.Float64bits(v))
+			}
+			r.rec = fmt.Sprintf("%q", rd.Record())
+			rows = append(rows, r)
+		}
+		return "", rows
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		he1, rows1 := read(b, false)
+		he2, rows2 := read(b, true)
+		if he1 != he2 {
+			t.Fatalf("%q: header error %q, encoding/csv %q", b, he1, he2)
+		}
+		if !reflect.DeepEqual(rows1, rows2) {
+			t.Fatalf("%q:\nfast path %+v\nencoding/csv %+v", b, rows1, rows2)
 		}
 	})
 }

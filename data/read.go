@@ -9,8 +9,10 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // utf8BOM is the byte order mark that some tools (Excel among them) write at
@@ -23,17 +25,28 @@ const utf8BOM = "\xef\xbb\xbf"
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
-	name   string
-	cr     *csv.Reader
-	header []string // trimmed header names, one per field
-	cols   []string // requested names, in request order
-	idx    []int    // idx[j] is the field index of cols[j]
-	rec    []string // current raw record (reused by the csv.Reader)
-	line   int      // first physical line of the current record
-	end    int      // last physical line of the last record read
-	rows   int      // data rows returned so far
-	err    error    // sticky error, io.EOF at the end
-	lim    *lineLimiter
+	name string
+	br   *bufio.Reader
+	// The fast path splits lines that hold no quote character itself, with
+	// no allocation per row; at the first line with a quote, encoding/csv
+	// takes over the rest of the stream (cr != nil), its line numbers offset
+	// by lineBase.
+	cr       *csv.Reader
+	lineBase int
+	next     int      // fast path: physical line of the next line read
+	long     []byte   // fast path: a line longer than br's buffer
+	fields   [][]byte // fast path: the current record's fields (views of its line, valid until the next read)
+	bytes    int64    // fast path: bytes of the lines read so far
+	header   []string // trimmed header names, one per field
+	cols     []string // requested names, in request order
+	idx      []int    // idx[j] is the field index of cols[j]
+	rec      []string // current raw record (csv path, or built by Record on the fast path)
+	recOK    bool     // rec holds the current record
+	line     int      // first physical line of the current record
+	end      int      // last physical line of the last record read
+	rows     int      // data rows returned so far
+	err      error    // sticky error, io.EOF at the end
+	lim      *lineLimiter
 }
 
 // NewReader reads the header row from r and resolves cols (at least one, no
@@ -44,11 +57,12 @@ type Reader struct {
 // lacks (the message lists the first few names it has, see QuoteList). A
 // line longer than MaxLineBytes is an error naming the line.
 func NewReader(r io.Reader, name string, cols []string) (*Reader, error) {
-	return newReaderLimit(r, name, cols, MaxLineBytes)
+	return newReaderLimit(r, name, cols, MaxLineBytes, false)
 }
 
-// newReaderLimit is NewReader with a line limit of limit bytes.
-func newReaderLimit(r io.Reader, name string, cols []string, limit int) (*Reader, error) {
+// newReaderLimit is NewReader with a line limit of limit bytes; with csvOnly
+// encoding/csv reads every line (the fast path's test oracle).
+func newReaderLimit(r io.Reader, name string, cols []string, limit int, csvOnly bool) (*Reader, error) {
 	if len(cols) == 0 {
 		return nil, &Error{File: name, Err: errors.New("no columns requested")}
 	}
@@ -62,20 +76,25 @@ func newReaderLimit(r io.Reader, name string, cols []string, limit int) (*Reader
 			return nil, &Error{File: name, Err: err}
 		}
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1 // raggedness is checked in Next, with a better message
-	cr.ReuseRecord = true
-	rd := &Reader{name: name, cr: cr, cols: append([]string(nil), cols...), lim: lim}
+	rd := &Reader{name: name, br: br, next: 1, cols: append([]string(nil), cols...), lim: lim}
+	if csvOnly {
+		rd.cr = csv.NewReader(br)
+		rd.cr.FieldsPerRecord = -1
+		rd.cr.ReuseRecord = true
+	}
 
-	rec, err := cr.Read()
+	n, err := rd.readRecord()
 	if err == io.EOF {
 		return nil, &Error{File: name, Err: ErrNoHeader}
 	}
 	if err != nil {
-		return nil, rd.csvError(err)
+		return nil, err
 	}
-	hline, _ := cr.FieldPos(0)
-	rd.end = recordEnd(cr, rec)
+	hline := rd.line
+	rec := make([]string, n)
+	for i := range n {
+		rec[i] = rd.field(i)
+	}
 	rd.header = make([]string, len(rec))
 	for i, f := range rec {
 		rd.header[i] = strings.TrimSpace(f)
@@ -213,6 +232,115 @@ func recordEnd(cr *csv.Reader, rec []string) int {
 	return line + strings.Count(rec[last], "\n")
 }
 
+// readRecord reads the next record, sets r.line and r.end, and returns its
+// number of fields, io.EOF at the end, or an *Error. Its fields are then
+// read with field, fieldBytes or Record.
+func (r *Reader) readRecord() (int, error) {
+	r.recOK = false
+	if r.cr != nil {
+		return r.csvRecord()
+	}
+	for {
+		line, err := r.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			r.long = append(r.long[:0], line...)
+			for err == bufio.ErrBufferFull {
+				line, err = r.br.ReadSlice('\n')
+				r.long = append(r.long, line...)
+			}
+			line = r.long
+		}
+		if err != nil && err != io.EOF {
+			return 0, r.csvError(err)
+		}
+		if len(line) == 0 {
+			return 0, io.EOF
+		}
+		lineNo := r.next
+		r.next++
+		if bytes.IndexByte(line, '"') >= 0 {
+			// Quoted fields (which may span lines): encoding/csv reads
+			// from this line on.
+			r.cr = csv.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(line)), r.br))
+			r.cr.FieldsPerRecord = -1 // raggedness is checked in record, with a better message
+			r.cr.ReuseRecord = true
+			r.lineBase = lineNo - 1
+			r.fields = r.fields[:0]
+			return r.csvRecord()
+		}
+		r.bytes += int64(len(line))
+		// As encoding/csv: a final LF or CRLF ends the line, a CR before
+		// the end of the input is dropped, and empty lines are skipped.
+		n := len(line)
+		if line[n-1] == '\n' {
+			n--
+			if n > 0 && line[n-1] == '\r' {
+				n--
+			}
+		} else if line[n-1] == '\r' {
+			n--
+		}
+		if n == 0 {
+			if err == io.EOF {
+				return 0, io.EOF
+			}
+			continue
+		}
+		line = line[:n]
+		r.fields = r.fields[:0]
+		for {
+			i := bytes.IndexByte(line, ',')
+			if i < 0 {
+				r.fields = append(r.fields, line)
+				break
+			}
+			r.fields = append(r.fields, line[:i])
+			line = line[i+1:]
+		}
+		r.line, r.end = lineNo, lineNo
+		return len(r.fields), nil
+	}
+}
+
+// csvRecord is readRecord through encoding/csv.
+func (r *Reader) csvRecord() (int, error) {
+	rec, err := r.cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return 0, io.EOF
+		}
+		return 0, r.csvError(err)
+	}
+	r.rec, r.recOK = rec, true
+	line, _ := r.cr.FieldPos(0)
+	r.line = line + r.lineBase
+	r.end = recordEnd(r.cr, rec) + r.lineBase
+	return len(rec), nil
+}
+
+// field returns field i of the current record as a new string.
+func (r *Reader) field(i int) string {
+	if r.cr != nil {
+		return r.rec[i]
+	}
+	return string(r.fields[i])
+}
+
+// parse parses field i of the current record (see ParseValue) without
+// copying it.
+func (r *Reader) parse(i int) (float64, error) {
+	if r.cr != nil {
+		return ParseValue(r.rec[i])
+	}
+	f := r.fields[i]
+	if len(f) == 0 {
+		return ParseValue("")
+	}
+	// ParseValue keeps no reference to its argument (its errors quote a
+	// copy), so a view of the line is safe here.
+	return ParseValue(unsafe.String(&f[0], len(f)))
+}
+
 // csvError converts an error from encoding/csv into an *Error.
 func (r *Reader) csvError(err error) error {
 	var le *Error
@@ -221,7 +349,7 @@ func (r *Reader) csvError(err error) error {
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &Error{File: r.name, Line: pe.Line, Err: pe.Err}
+		return &Error{File: r.name, Line: pe.Line + r.lineBase, Err: pe.Err}
 	}
 	return &Error{File: r.name, Err: err}
 }
@@ -239,7 +367,16 @@ func (r *Reader) Line() int { return r.line }
 // Record returns all fields of the current row as read, untrimmed, so that
 // other columns can be passed through. The slice is reused by the next call
 // to Next: copy it to keep it.
-func (r *Reader) Record() []string { return r.rec }
+func (r *Reader) Record() []string {
+	if !r.recOK {
+		r.rec = r.rec[:0]
+		for _, f := range r.fields {
+			r.rec = append(r.rec, string(f))
+		}
+		r.recOK = true
+	}
+	return r.rec
+}
 
 // Next reads the next row and returns its selected columns, in the order
 // requested, appended to dst[:0] (so dst's storage is reused when it is large
@@ -251,12 +388,11 @@ func (r *Reader) Record() []string { return r.rec }
 // has returned an error it returns the same error on every later call.
 func (r *Reader) Next(dst []float64) ([]float64, error) {
 	dst = dst[:0]
-	rec, err := r.record()
-	if err != nil {
+	if err := r.record(); err != nil {
 		return dst, err
 	}
 	for j, i := range r.idx {
-		v, err := ParseValue(rec[i])
+		v, err := r.parse(i)
 		if err != nil {
 			r.err = &Error{File: r.name, Line: r.line, Column: r.cols[j], Err: err}
 			return dst[:0], r.err
@@ -274,12 +410,11 @@ func (r *Reader) Next(dst []float64) ([]float64, error) {
 // strings stay valid after the next call; only dst's storage is reused.
 func (r *Reader) NextFields(dst []string) ([]string, error) {
 	dst = dst[:0]
-	rec, err := r.record()
-	if err != nil {
+	if err := r.record(); err != nil {
 		return dst, err
 	}
 	for _, i := range r.idx {
-		dst = append(dst, strings.TrimSpace(rec[i]))
+		dst = append(dst, strings.TrimSpace(r.field(i)))
 	}
 	r.rows++
 	return dst, nil
@@ -294,41 +429,37 @@ func (r *Reader) Fail(err error) error {
 }
 
 // record reads the next record and checks its shape (see Next).
-func (r *Reader) record() ([]string, error) {
+func (r *Reader) record() error {
 	if r.err != nil {
-		return nil, r.err
+		return r.err
 	}
-	rec, err := r.cr.Read()
+	end := r.end
+	n, err := r.readRecord()
 	if err != nil {
 		switch {
 		case err == io.EOF && r.rows == 0:
 			r.err = &Error{File: r.name, Err: ErrNoData}
-		case err == io.EOF:
-			r.err = io.EOF
 		default:
-			r.err = r.csvError(err)
+			r.err = err
 		}
-		return nil, r.err
+		return r.err
 	}
-	r.rec = rec
-	r.line, _ = r.cr.FieldPos(0)
-	if r.line > r.end+1 {
-		// encoding/csv skips empty lines; between data rows such a line
-		// would be a lost row (a missing value in a one-column file).
-		r.err = &Error{File: r.name, Line: r.end + 1, Err: errors.New("blank line between data rows")}
-		return nil, r.err
+	if r.line > end+1 {
+		// Empty lines are skipped; between data rows such a line would
+		// be a lost row (a missing value in a one-column file).
+		r.err = &Error{File: r.name, Line: end + 1, Err: errors.New("blank line between data rows")}
+		return r.err
 	}
-	r.end = recordEnd(r.cr, rec)
-	if len(rec) != len(r.header) {
+	if n != len(r.header) {
 		unit := "fields"
-		if len(rec) == 1 {
+		if n == 1 {
 			unit = "field"
 		}
 		r.err = &Error{File: r.name, Line: r.line,
-			Err: fmt.Errorf("%d %s, want %d", len(rec), unit, len(r.header))}
-		return nil, r.err
+			Err: fmt.Errorf("%d %s, want %d", n, unit, len(r.header))}
+		return r.err
 	}
-	return rec, nil
+	return nil
 }
 
 // ParseValue parses one field as a finite float64, ignoring surrounding
@@ -361,7 +492,11 @@ func Read(path string, xCols, yCols []string) (*Dataset, error) {
 		return nil, &Error{File: path, Err: err}
 	}
 	defer f.Close()
-	return ReadFrom(f, path, xCols, yCols)
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return readFrom(f, path, xCols, yCols, size)
 }
 
 // CheckColumns checks a request of covariate and response columns as
@@ -393,6 +528,18 @@ func CheckColumns(name string, xCols, yCols []string) error {
 // finite number (see Reader.Next); Lines records the physical line of each
 // row. The returned Dataset's Path is name.
 func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error) {
+	return readFrom(r, name, xCols, yCols, 0)
+}
+
+// sizeProbe is the number of rows after which readFrom estimates the number
+// of rows of a file from its size and the bytes per row so far.
+const sizeProbe = 1024
+
+// readFrom is ReadFrom; size > 0 is the stream's length in bytes, from which
+// the row count is estimated once sizeProbe rows are read, so that the
+// columns are allocated about once instead of growing by copies (which cost
+// more time than parsing, and memory).
+func readFrom(r io.Reader, name string, xCols, yCols []string, size int64) (*Dataset, error) {
 	if err := CheckColumns(name, xCols, yCols); err != nil {
 		return nil, err
 	}
@@ -422,6 +569,17 @@ func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error)
 		d.Y = append(d.Y, row[d.XDim:]...)
 		d.Lines = append(d.Lines, rd.Line())
 		d.N++
+		if d.N == sizeProbe && size > 0 && rd.bytes > 0 {
+			// Rows of the rest of the file at the bytes per row so far,
+			// plus 5%: at most size/2 rows (a row takes two bytes or more).
+			est := float64(size) / (float64(rd.bytes) / float64(d.N)) * 1.05
+			rows := int(min(est, float64(size)/2)) + 1
+			if rows > d.N {
+				d.X = slices.Grow(d.X, (rows-d.N)*d.XDim)
+				d.Y = slices.Grow(d.Y, (rows-d.N)*d.YDim)
+				d.Lines = slices.Grow(d.Lines, rows-d.N)
+			}
+		}
 	}
 	return d, nil
 }

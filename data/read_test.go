@@ -449,7 +449,7 @@ func TestLineLimit(t *testing.T) {
 		{"no line break at all", long + long, "data: read in.csv: line 1: " + ErrLineTooLong.Error()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rd, err := newReaderLimit(strings.NewReader(c.content), "in.csv", []string{"x"}, 64)
+			rd, err := newReaderLimit(strings.NewReader(c.content), "in.csv", []string{"x"}, 64, false)
 			if err == nil {
 				for err == nil {
 					_, err = rd.Next(nil)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -49,6 +50,10 @@ func encodeOptions(cfg *config.Config) encode.Options {
 	return encode.Options{X: d.X, Y: d.Y, Categorical: d.Categorical, Unknown: d.UnknownLevel,
 		Missing: d.Missing, NAValues: d.NAValues}
 }
+
+// bigData is the number of values of a training file (8 MB of float64)
+// from which LoadData returns freed memory to the system.
+const bigData = 1 << 20
 
 // LoadData reads the files of cfg, encodes the covariates (data.categorical,
 // data.missing), holds out the validation fraction when there is no
@@ -109,6 +114,13 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	sc := data.IdentityScaler(tr.XDim, tr.YDim)
 	if cfg.Data.Standardize {
 		sc = s.FitScaler(tr)
+	}
+	if file.N*(file.XDim+file.YDim) >= bigData {
+		// Reading and the hold-out left garbage (split permutations) as
+		// large as a copy of a column; return it to the system before
+		// training allocates its graphs, so the peak memory is the data
+		// plus the graphs, not that plus garbage.
+		debug.FreeOSMemory()
 	}
 	return &Data{Train: tr, Val: val, File: file, Scaler: sc, Schema: s, Report: rep, ValReport: vrep}, nil
 }
@@ -275,12 +287,12 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 				defer wg.Done()
 				for i := range next {
 					j := &jobs[i]
-					tr := j.d.Scaler.Apply(j.d.Train)
-					var val *data.Dataset
-					if j.d.Val != nil {
-						val = j.d.Scaler.Apply(j.d.Val)
-					}
-					j.res, j.err = Run(ctx, j.w, tr, val, j.opt)
+					// Run standardizes the rows as it copies them: the
+					// same values as Scaler.Apply, without a standardized
+					// copy.
+					opt := j.opt
+					opt.scale = &inputScale{&j.d.Scaler}
+					j.res, j.err = Run(ctx, j.w, j.d.Train, j.d.Val, opt)
 				}
 			}()
 		}

@@ -57,8 +57,8 @@ func TestReplicasIndependentOfThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put(m.XT, d.X)
-	put(m.YT, d.Y)
+	put(m.XT, d.X, nil)
+	put(m.YT, d.Y, nil)
 	vm := G.NewTapeMachine(g)
 	defer vm.Close()
 	if err := vm.RunAll(); err != nil {

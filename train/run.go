@@ -62,6 +62,10 @@ type Options struct {
 	// weights and history carry over, so the result equals that of an
 	// uninterrupted run.
 	Resume *State
+	// scale, if not nil, standardizes the rows of the training and
+	// validation sets as they are copied into the graphs (Fit passes the
+	// rows in original units, so that no standardized copy is held).
+	scale *inputScale
 }
 
 // Progress is what Run reports after each step.
@@ -141,13 +145,14 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	defer reps.close()
 	var ev *evaluator
 	if val != nil {
-		if ev, err = newEvaluator(w, val); err != nil {
+		if ev, err = newEvaluator(w, val, opt.scale); err != nil {
 			return nil, err
 		}
 		defer ev.close()
 	}
 	opt2 := newAdam(w.Tensors())
 	bt := newBatcher(train, batch, opt.Seed)
+	bt.sc = opt.scale
 	bt.noise = opt.Noise
 	bt.fills = len(reps.ws)
 
@@ -344,6 +349,7 @@ func (o Options) validate() error {
 // every value it copies, from its own seeded stream.
 type batcher struct {
 	d          *data.Dataset
+	sc         *inputScale // applied to the rows as they are copied; nil: none
 	batch, pos int
 	perm       []int
 	src        *rand.PCG
@@ -390,20 +396,21 @@ func (b *batcher) next() {
 // batches without noise are copied once.
 func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 	d := b.d
+	xs, ys := b.sc.x(), b.sc.y()
 	switch {
 	case b.batch == d.N && b.noise == 0:
 		if b.loaded < b.fills {
 			b.loaded++
-			put(xt, d.X[lo*d.XDim:hi*d.XDim])
-			put(yt, d.Y[lo*d.YDim:hi*d.YDim])
+			put(xt, d.X[lo*d.XDim:hi*d.XDim], xs)
+			put(yt, d.Y[lo*d.YDim:hi*d.YDim], ys)
 		}
 		return
 	case b.batch == d.N:
-		put(xt, d.X[lo*d.XDim:hi*d.XDim])
-		put(yt, d.Y[lo*d.YDim:hi*d.YDim])
+		put(xt, d.X[lo*d.XDim:hi*d.XDim], xs)
+		put(yt, d.Y[lo*d.YDim:hi*d.YDim], ys)
 	default:
-		putRows(xt, d.X, d.XDim, b.idx[lo:hi])
-		putRows(yt, d.Y, d.YDim, b.idx[lo:hi])
+		putRows(xt, d.X, d.XDim, b.idx[lo:hi], xs)
+		putRows(yt, d.Y, d.YDim, b.idx[lo:hi], ys)
 	}
 	if b.noise > 0 {
 		b.perturb(xt)
@@ -426,28 +433,71 @@ func (b *batcher) perturb(t *tensor.Dense) {
 	}
 }
 
-func put(t *tensor.Dense, v []float64) {
+// colScale is the standardization (v − mean[j])/std[j] of column j of the
+// rows being copied, with the formula and rounding of data.Scaler.Apply;
+// a nil colScale copies the values unchanged.
+type colScale struct{ mean, std []float64 }
+
+// inputScale holds the scaler that Run applies to its rows as it copies
+// them (nil: the rows are already in the network's units).
+type inputScale struct{ s *data.Scaler }
+
+func (in *inputScale) x() *colScale {
+	if in == nil || in.s == nil {
+		return nil
+	}
+	return &colScale{in.s.XMean, in.s.XStd}
+}
+
+func (in *inputScale) y() *colScale {
+	if in == nil || in.s == nil {
+		return nil
+	}
+	return &colScale{in.s.YMean, in.s.YStd}
+}
+
+func (c *colScale) at(v float64, j int) float64 {
+	if c == nil {
+		return v
+	}
+	return (v - c.mean[j]) / c.std[j]
+}
+
+// put copies whole rows v (of len(c.mean) columns when c is not nil) into t.
+func put(t *tensor.Dense, v []float64, c *colScale) {
+	dim := 1
+	if c != nil {
+		dim = len(c.mean)
+	}
 	switch d := t.Data().(type) {
 	case []float32:
 		for i, x := range v {
-			d[i] = float32(x)
+			d[i] = float32(c.at(x, i%dim))
 		}
 	case []float64:
-		copy(d, v)
+		if c == nil {
+			copy(d, v)
+			return
+		}
+		for i, x := range v {
+			d[i] = c.at(x, i%dim)
+		}
 	}
 }
 
-func putRows(t *tensor.Dense, v []float64, dim int, idx []int) {
+func putRows(t *tensor.Dense, v []float64, dim int, idx []int, c *colScale) {
 	switch d := t.Data().(type) {
 	case []float32:
 		for r, i := range idx {
 			for j := range dim {
-				d[r*dim+j] = float32(v[i*dim+j])
+				d[r*dim+j] = float32(c.at(v[i*dim+j], j))
 			}
 		}
 	case []float64:
 		for r, i := range idx {
-			copy(d[r*dim:(r+1)*dim], v[i*dim:(i+1)*dim])
+			for j := range dim {
+				d[r*dim+j] = c.at(v[i*dim+j], j)
+			}
 		}
 	}
 }
@@ -457,49 +507,78 @@ func putRows(t *tensor.Dense, v []float64, dim int, idx []int) {
 const evalChunk = 8192
 
 // evaluator computes the validation NLL with forward-only graphs that share
-// the training weights: one per chunk of at most evalChunk rows, each
-// holding its rows, so an evaluation is only the forward passes.
+// the training weights, chunk by chunk of at most evalChunk rows: one graph
+// for the full chunks and one for the last, shorter one, each filled with
+// its chunk's rows before it runs (only once when a graph has one chunk),
+// so that the activations of at most two chunks are held, however many
+// validation rows there are.
 type evaluator struct {
 	parts []evalPart
 	n     int
+	val   *data.Dataset
+	sc    *inputScale
 }
 
 type evalPart struct {
-	vm G.VM
-	m  *graph.MDN
-	n  int
+	vm     G.VM
+	m      *graph.MDN
+	n      int
+	chunks int // chunks of n rows this graph runs
 }
 
-func newEvaluator(w *graph.Weights, val *data.Dataset) (*evaluator, error) {
-	e := &evaluator{n: val.N}
-	for lo := 0; lo < val.N; lo += evalChunk {
-		hi := min(lo+evalChunk, val.N)
+func newEvaluator(w *graph.Weights, val *data.Dataset, sc *inputScale) (*evaluator, error) {
+	e := &evaluator{n: val.N, val: val, sc: sc}
+	full, rest := val.N/evalChunk, val.N%evalChunk
+	for _, c := range []struct{ n, chunks int }{{evalChunk, full}, {rest, 1}} {
+		if c.n == 0 || c.chunks == 0 {
+			continue
+		}
 		g := G.NewGraph()
-		m, err := graph.Build(g, w, hi-lo, false)
+		m, err := graph.Build(g, w, c.n, false)
 		if err != nil {
 			e.close()
 			return nil, err
 		}
-		put(m.XT, val.X[lo*val.XDim:hi*val.XDim])
-		put(m.YT, val.Y[lo*val.YDim:hi*val.YDim])
-		e.parts = append(e.parts, evalPart{vm: G.NewTapeMachine(g), m: m, n: hi - lo})
+		e.parts = append(e.parts, evalPart{vm: G.NewTapeMachine(g), m: m, n: c.n, chunks: c.chunks})
+	}
+	lo := 0
+	for _, p := range e.parts {
+		if p.chunks == 1 {
+			e.fill(p, lo)
+		}
+		lo += p.n * p.chunks
 	}
 	return e, nil
 }
 
-// nll is the mean NLL over all validation rows.
+// fill copies the n rows of p from row lo of the validation set.
+func (e *evaluator) fill(p evalPart, lo int) {
+	v, hi := e.val, lo+p.n
+	put(p.m.XT, v.X[lo*v.XDim:hi*v.XDim], e.sc.x())
+	put(p.m.YT, v.Y[lo*v.YDim:hi*v.YDim], e.sc.y())
+}
+
+// nll is the mean NLL over all validation rows, the chunks summed in row
+// order.
 func (e *evaluator) nll() (float64, error) {
 	var sum float64
+	lo := 0
 	for _, p := range e.parts {
-		p.vm.Reset()
-		if err := p.vm.RunAll(); err != nil {
-			return 0, err
+		for range p.chunks {
+			if p.chunks > 1 {
+				e.fill(p, lo)
+			}
+			lo += p.n
+			p.vm.Reset()
+			if err := p.vm.RunAll(); err != nil {
+				return 0, err
+			}
+			v, err := p.m.LossValue()
+			if err != nil {
+				return 0, err
+			}
+			sum += v * float64(p.n)
 		}
-		v, err := p.m.LossValue()
-		if err != nil {
-			return 0, err
-		}
-		sum += v * float64(p.n)
 	}
 	return sum / float64(e.n), nil
 }

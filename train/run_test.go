@@ -192,7 +192,7 @@ func TestEarlyStoppingRestoresBest(t *testing.T) {
 		}
 	}
 	// The restored weights really give the best NLL.
-	ev, err := newEvaluator(w, val)
+	ev, err := newEvaluator(w, val, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,35 +252,40 @@ func TestInterruptKeepsGoodWeights(t *testing.T) {
 // the mean of −log p(y|x) computed independently, by the pure-Go predictor
 // of package model and mixture.LogProb, over all rows.
 func TestEvaluatorChunks(t *testing.T) {
-	d := ex1d(t, evalChunk+300, 3)
-	spec := ex1dSpec(arch.Float64)
-	w := newW(t, spec, 5)
-	ev, err := newEvaluator(w, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ev.close()
-	if len(ev.parts) != 2 {
-		t.Fatalf("got %d chunks, want 2", len(ev.parts))
-	}
-	got, err := ev.nll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.New(spec, w.Arrays(), d.XNames, d.YNames, data.IdentityScaler(d.XDim, d.YDim), model.Summary{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mix, err := m.Predictor(0).Predict(d.X, d.N, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want float64
-	for i := range mix {
-		want -= mix[i].LogProb(d.Y[i*d.YDim : (i+1)*d.YDim])
-	}
-	want /= float64(d.N)
-	if math.Abs(got-want) > 1e-10*math.Abs(want) {
-		t.Fatalf("got %v, want %v", got, want)
+	for _, n := range []int{evalChunk + 300, 2*evalChunk + 300} {
+		d := ex1d(t, n, 3)
+		spec := ex1dSpec(arch.Float64)
+		w := newW(t, spec, 5)
+		ev, err := newEvaluator(w, d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ev.close()
+		if len(ev.parts) != 2 {
+			t.Fatalf("%d rows: got %d graphs, want 2", n, len(ev.parts))
+		}
+		got, err := ev.nll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := ev.nll(); again != got {
+			t.Fatalf("%d rows: second evaluation %v, first %v", n, again, got)
+		}
+		m, err := model.New(spec, w.Arrays(), d.XNames, d.YNames, data.IdentityScaler(d.XDim, d.YDim), model.Summary{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mix, err := m.Predictor(0).Predict(d.X, d.N, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want float64
+		for i := range mix {
+			want -= mix[i].LogProb(d.Y[i*d.YDim : (i+1)*d.YDim])
+		}
+		want /= float64(d.N)
+		if math.Abs(got-want) > 1e-10*math.Abs(want) {
+			t.Fatalf("%d rows: got %v, want %v", n, got, want)
+		}
 	}
 }

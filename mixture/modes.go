@@ -14,7 +14,8 @@ type Mode struct {
 	// LogDensity is log p(Y).
 	LogDensity float64
 	// Mass is the total weight Σ π_k of the components whose mean, used
-	// as a start of the fixed-point iteration, climbed to this mode. The
+	// as a start of the fixed-point iteration, climbed to this mode (0 for
+	// a mode of D ≥ 2 found only from the extra starts, see Modes). The
 	// masses of the modes returned by one Modes call sum to 1. It is a
 	// share of starts, not the probability of the mode's basin of
 	// attraction.
@@ -81,6 +82,15 @@ func (o ModeOptions) withDefaults() ModeOptions {
 // 0.5 N(0,1) + 0.5 N(2,1) at 1, which is then located only to the
 // accuracy MaxIter iterations reach (about 1e-3·σ by default).
 //
+// For D = 1 the segment from each mean to the point its climb reached is
+// then checked for a decrease of p (see climb1), so that a step that jumps
+// across a narrow basin does not give the mean's weight to the wrong mode.
+// For D ≥ 2 the climb also starts, with no mass, from the points of
+// extraStarts; a strict maximum reached from them that is not already a
+// mode is returned with Mass 0. Modes returns the local maxima reached from
+// these starts; for D ≥ 2 that is not proven to be every mode
+// (docs/math.md, section 9).
+//
 // So 0.5 N(0,1) + 0.5 N(1,1) has one mode (at 0.5, mass 1) and
 // 0.5 N(0,1) + 0.5 N(10,1) has two (mass 0.5 each).
 func (m *Mixture) Modes(opts ModeOptions) []Mode {
@@ -92,7 +102,33 @@ func (m *Mixture) Modes(opts ModeOptions) []Mode {
 		if pk == 0 {
 			continue
 		}
-		found = w.climb(append([]float64(nil), m.mean(k)...), pk, opts, 2, found)
+		start := append([]float64(nil), m.mean(k)...)
+		if m.D == 1 {
+			found = w.climb1(start, pk, opts, found)
+			continue
+		}
+		found = w.climb(start, pk, opts, 2, found)
+	}
+	if m.D >= 2 {
+		// Starts that carry no mass, for the modes that no component mean
+		// climbs to (a mixture in D ≥ 2 can have more modes than
+		// components, e.g. at the centre of three equal components on a
+		// triangle). Their points join a mode found from a mean, or become
+		// a mode of mass 0 if they are a strict maximum.
+		// An extra climb that comes near a strict maximum already found is
+		// abandoned: it would merge into that mode.
+		for _, f := range found {
+			if f.strict {
+				w.known = append(w.known, f.y)
+			}
+		}
+		for _, x := range w.extraStarts() {
+			for _, f := range w.climb(x, 0, opts, 2, nil) {
+				if f.strict {
+					found = append(found, f)
+				}
+			}
+		}
 	}
 
 	// Merge, visiting strict maxima first so that they represent a mode.
@@ -160,7 +196,14 @@ type modeWork struct {
 	g, v     []float64
 	h        []float64
 	x2       []float64
+	// known are modes already found; a climb that comes within
+	// knownTol·σ_min of one stops and reports nothing (extra starts only).
+	known [][]float64
 }
+
+// knownTol is the distance, in units of σ_min, at which an extra start's
+// climb is taken to have joined a known mode.
+const knownTol = 1e-2
 
 func newModeWork(m *Mixture) *modeWork {
 	d := m.D
@@ -306,6 +349,11 @@ func (w *modeWork) climb(x []float64, mass float64, opts ModeOptions, depth int,
 		if dist <= step {
 			break
 		}
+		for _, k := range w.known {
+			if distance(x, k) <= knownTol*w.sigmaMin {
+				return found
+			}
+		}
 	}
 
 	lp := w.gradHess(x)
@@ -357,6 +405,120 @@ func (w *modeWork) climb(x []float64, mass float64, opts ModeOptions, depth int,
 		}
 	}
 	return append(found, foundPoint{y: x, logp: lp, mass: mass, strict: strict})
+}
+
+// maxPairStarts is the largest K for which Modes (D ≥ 2) starts from the
+// midpoint of every pair of component means.
+const maxPairStarts = 32
+
+// extraStarts are the massless starts of Modes for D ≥ 2: the mixture
+// mean; the points at 1/4, 1/2 and 3/4 of the segment between every pair
+// of component means (K ≤ 32); and μ_k ± √λ_kj e_kj, μ_k ± 2√λ_kj e_kj
+// for each component k and each eigenpair (λ_kj, e_kj) of Σ_k, one and two
+// standard deviations along each principal axis.
+func (w *modeWork) extraStarts() [][]float64 {
+	m, d := w.m, w.d
+	var live []int
+	for k, lw := range m.LogWeights {
+		if !math.IsInf(lw, -1) {
+			live = append(live, k)
+		}
+	}
+	starts := [][]float64{m.Mean(nil)}
+	if len(live) <= maxPairStarts {
+		for a, i := range live {
+			for _, j := range live[a+1:] {
+				for _, t := range [3]float64{0.25, 0.5, 0.75} {
+					x := make([]float64, d)
+					for c := range x {
+						x[c] = (1-t)*m.mean(i)[c] + t*m.mean(j)[c]
+					}
+					starts = append(starts, x)
+				}
+			}
+		}
+	}
+	sig := make([]float64, d*d)
+	for _, k := range live {
+		var eig mat.EigenSym
+		if !eig.Factorize(mat.NewSymDense(d, m.Sigma(k, sig)), true) {
+			continue
+		}
+		vals := eig.Values(nil)
+		var vecs mat.Dense
+		eig.VectorsTo(&vecs)
+		for j, l := range vals {
+			for _, sign := range [4]float64{-2, -1, 1, 2} {
+				x := append([]float64(nil), m.mean(k)...)
+				for c := range x {
+					x[c] += sign * math.Sqrt(math.Max(l, 0)) * vecs.At(c, j)
+				}
+				starts = append(starts, x)
+			}
+		}
+	}
+	return starts
+}
+
+// climb1 is climb for D = 1, where the mode of a start is the one that
+// gradient ascent from it reaches: the first maximum of p in the uphill
+// direction. A fixed-point step can jump across a narrow basin to a higher
+// mode beyond it, so after climbing, the segment from the start to the
+// point reached is scanned at steps of at most σ_min/8; if p dips on it
+// below p(start), the start's own mode lies before the dip and is found by
+// bracketing (golden section, then the Newton polish of climb).
+func (w *modeWork) climb1(x []float64, mass float64, opts ModeOptions, found []foundPoint) []foundPoint {
+	x0 := x[0]
+	lp0 := w.logp(x)
+	end := w.climb(append([]float64(nil), x...), mass, opts, 2, nil)
+	for _, f := range end {
+		found = append(found, w.checkBasin(x0, lp0, f, opts))
+	}
+	return found
+}
+
+// maxBasinScan bounds the points checkBasin evaluates on one segment.
+const maxBasinScan = 1 << 14
+
+// checkBasin returns f if p increases from x0 all the way to f.y (sampled
+// at steps of at most σ_min/8), and otherwise the first maximum of p from
+// x0 towards f.y, located by golden section to Tol·σ_min. (In 1-D every
+// fixed-point step from x is a positive multiple of p'(x), so the climb
+// heads uphill; a decrease on the segment means it passed a maximum.)
+func (w *modeWork) checkBasin(x0, lp0 float64, f foundPoint, opts ModeOptions) foundPoint {
+	dist := math.Abs(f.y[0] - x0)
+	if dist == 0 {
+		return f
+	}
+	n := int(math.Min(math.Ceil(8*dist/w.sigmaMin), maxBasinScan))
+	dir := math.Copysign(1, f.y[0]-x0)
+	h := dist / float64(n)
+	y := []float64{0}
+	at := func(t float64) float64 { y[0] = x0 + dir*t; return w.logp(y) }
+	prev, prevT := lp0, 0.0
+	for i := 1; i <= n; i++ {
+		t := float64(i) * h
+		v := f.logp
+		if i < n {
+			v = at(t)
+		}
+		if v < prev-1e-12*math.Max(1, math.Abs(prev)) {
+			a, b := math.Max(prevT-h, 0), t
+			for b-a > opts.Tol*w.sigmaMin {
+				c, e := b-0.618033988749895*(b-a), a+0.618033988749895*(b-a)
+				if at(c) < at(e) {
+					a = c
+				} else {
+					b = e
+				}
+			}
+			x := []float64{x0 + dir*(a+b)/2}
+			lp := w.gradHess(x)
+			return foundPoint{y: x, logp: lp, mass: f.mass, strict: w.h[0] < 0}
+		}
+		prev, prevT = v, t
+	}
+	return f
 }
 
 // nearMerge is the distance, in units of σ_min, below which two strict

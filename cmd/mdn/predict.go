@@ -45,11 +45,12 @@ one of:
   mean       the mixture mean E[y] = Σ_k π_k μ_k. Columns: x…, mean_<y>….
   var        the mixture covariance Σ_k π_k (Σ_k + (μ_k − E[y])(μ_k − E[y])ᵀ):
              var_<y>… and, for two or more responses, cov_<yi>_<yj> (i > j).
-  mode       the modes of p(y|x) (mean-shift from every component mean, see
-             the mixture package), highest density first, one line per mode:
+  mode       the modes of p(y|x) (mean-shift from every component mean and,
+             for two or more responses, from further massless starts; see
+             docs/math.md), highest density first, one line per mode:
              x…, row, mode (rank from 0), log_density, density, mass, <y>….
              mass is the share of the mixture weight whose component mean
-             climbed to the mode.
+             climbed to the mode (0 for a mode reached from no mean).
   quantiles  the quantiles --q of the marginal of each response, exact (by
              Newton/bisection on the mixture CDF): q<q>_<y>… for each q, each y.
   interval   the central interval of level --level of the marginal of each

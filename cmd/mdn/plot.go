@@ -4,19 +4,15 @@ import (
 	"context"
 	"fmt"
 	stdio "io"
-	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/figure"
 	"github.com/mdn-go/mdn/internal/output"
-	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
-	"github.com/mdn-go/mdn/predict"
 	"github.com/mdn-go/mdn/train"
 	"github.com/spf13/cobra"
 )
@@ -33,9 +29,6 @@ var plotFlags = map[string][]string{
 	"pit":       {"data", "y"},
 	"quantiles": {"data", "x", "y", "xrange", "yrange"},
 }
-
-// gridPoints is the number of x values of the density and quantiles figures.
-const gridPoints = 200
 
 type plotOptions struct {
 	model, data, out string
@@ -159,20 +152,34 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
+	var draw func(stdio.Writer) error
+	xi, yi, a, b := 0, 0, 0, 1
 	switch o.kind {
-	case "default":
-		var draw func(stdio.Writer) error
-		if draw, err = defaultFigure(m, d, o.seed, xr, yr, o.bare); err == nil {
-			err = writePNG(o, draw)
-		}
-	case "density":
-		err = plotDensity(o, m, d, xr, yr)
-	case "scatter":
-		err = plotScatter(o, m, d, xr, yr)
+	case "density", "quantiles":
+		xi, yi, err = axes(o, m)
 	case "pit":
-		err = plotPIT(o, m, d)
-	case "quantiles":
-		err = plotQuantiles(o, m, d, xr, yr)
+		if o.y != "" {
+			yi, err = columnIndex("--y", o.y, m.YNames, "response")
+		}
+	case "scatter":
+		a, b, err = scatterAxes(o, m)
+	}
+	if err == nil {
+		switch o.kind {
+		case "default":
+			draw, err = figure.Default(m, d, o.seed, xr, yr, o.bare)
+		case "density":
+			draw, err = figure.Density(m, d, xi, yi, o.by, xr, yr)
+		case "scatter":
+			draw, err = figure.Scatter(m, d, a, b, o.seed, xr, yr)
+		case "pit":
+			draw, err = figure.PIT(m, d, yi)
+		case "quantiles":
+			draw, err = figure.Quantiles(m, d, xi, yi, xr, yr)
+		}
+	}
+	if err == nil {
+		err = writePNG(o, draw)
 	}
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
@@ -228,154 +235,21 @@ func axes(o *plotOptions, m *model.Model) (xi, yi int, err error) {
 	return xi, yi, nil
 }
 
-// column returns column j of the row-major (n, stride) values v.
-func column(v []float64, stride, j int) []float64 {
-	out := make([]float64, 0, len(v)/stride)
-	for i := j; i < len(v); i += stride {
-		out = append(out, v[i])
+// scatterAxes resolves --y a,b of --kind scatter (default the first two
+// responses).
+func scatterAxes(o *plotOptions, m *model.Model) (a, b int, err error) {
+	if o.y == "" {
+		return 0, 1, nil
 	}
-	return out
-}
-
-// padded returns the range of v widened by frac of its span on each side
-// (±0.5 when all values are equal).
-func padded(v []float64, frac float64) plot.Range {
-	lo, hi := slices.Min(v), slices.Max(v)
-	pad := frac * (hi - lo)
-	if pad == 0 {
-		pad = 0.5
+	parts := strings.Split(o.y, ",")
+	if len(parts) != 2 {
+		return 0, 0, fmt.Errorf("--y: want two response columns a,b for --kind scatter, got %q", o.y)
 	}
-	return plot.Range{Min: lo - pad, Max: hi + pad}
-}
-
-func plotDensity(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
-	xi, yi, err := axes(o, m)
-	if err != nil {
-		return err
+	if a, err = columnIndex("--y", strings.TrimSpace(parts[0]), m.YNames, "response"); err != nil {
+		return 0, 0, err
 	}
-	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
-	if xr == nil {
-		r := padded(obsX, 0.02)
-		xr = &r
-	}
-	if yr == nil {
-		r := padded(obsY, 0.05)
-		yr = &r
-	}
-	panels, err := predict.PanelsBy(m, d, o.by)
-	if err != nil {
-		return fmt.Errorf("--by: %w", err)
-	}
-	// The columns of the figure: plot.DensityPanels calls density and means
-	// at exactly these x values.
-	grid := plot.Centres(*xr, gridPoints)
-	pp := make([]plot.DensityPanel, len(panels))
-	for k, pn := range panels {
-		mix, err := predict.GridMixturesAt(m, pn.Ref, xi, grid)
-		if err != nil {
-			return err
-		}
-		margs := make([]*mixture.Mixture, len(grid))
-		for g := range grid {
-			margs[g] = mix[g].Marginal(yi)
-		}
-		y1 := []float64{0}
-		density := func(x, y float64) float64 {
-			y1[0] = y
-			return math.Exp(margs[slices.Index(grid, x)].LogProb(y1))
-		}
-		means := func(x float64) (mu, w []float64) {
-			mg := margs[slices.Index(grid, x)]
-			return mg.Means, mg.Weights(nil)
-		}
-		pp[k] = plot.DensityPanel{Title: pn.Title, Density: density, Means: means}
-		for _, i := range pn.Rows {
-			if x, _ := d.Row(i); !m.Schema().Imputed(x, xi) {
-				pp[k].ObsX, pp[k].ObsY = append(pp[k].ObsX, obsX[i]), append(pp[k].ObsY, obsY[i])
-			}
-		}
-	}
-	title := fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])
-	if o.by != "" {
-		title = fmt.Sprintf("p(%s | %s, %s)", m.YNames[yi], m.XNames[xi], o.by)
-	} else {
-		pp[0].Title, title = title, ""
-	}
-	return writePNG(o, func(w stdio.Writer) error {
-		return plot.DensityPanels(w, pp, plot.DensityOptions{XRange: *xr, YRange: *yr,
-			NX: gridPoints, NY: gridPoints, XLabel: m.XNames[xi], YLabel: m.YNames[yi], Title: title})
-	})
-}
-
-func plotScatter(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
-	if d.YDim < 2 {
-		return fmt.Errorf("--kind scatter needs two or more response columns, the model has %d (use --kind default or density)", d.YDim)
-	}
-	a, b := 0, 1
-	if o.y != "" {
-		parts := strings.Split(o.y, ",")
-		if len(parts) != 2 {
-			return fmt.Errorf("--y: want two response columns a,b for --kind scatter, got %q", o.y)
-		}
-		var err error
-		if a, err = columnIndex("--y", strings.TrimSpace(parts[0]), m.YNames, "response"); err != nil {
-			return err
-		}
-		if b, err = columnIndex("--y", strings.TrimSpace(parts[1]), m.YNames, "response"); err != nil {
-			return err
-		}
-	}
-	smp, err := sampleRows(m, d, rand.New(rand.NewPCG(o.seed, 7)))
-	if err != nil {
-		return err
-	}
-	return writePNG(o, func(w stdio.Writer) error {
-		return plot.Scatter(w, column(d.Y, d.YDim, a), column(d.Y, d.YDim, b), column(smp, d.YDim, a), column(smp, d.YDim, b),
-			plot.ScatterOptions{XRange: xr, YRange: yr, XLabel: m.YNames[a], YLabel: m.YNames[b]})
-	})
-}
-
-func plotPIT(o *plotOptions, m *model.Model, d *data.Dataset) error {
-	yi := 0
-	if o.y != "" {
-		var err error
-		if yi, err = columnIndex("--y", o.y, m.YNames, "response"); err != nil {
-			return err
-		}
-	}
-	met, err := predict.Evaluate(m, d)
-	if err != nil {
-		return err
-	}
-	u := met.Responses[yi].PIT
-	return writePNG(o, func(w stdio.Writer) error {
-		return plot.PIT(w, u, plot.PITOptions{Bins: predict.PITBins, Title: "PIT histogram of " + m.YNames[yi]})
-	})
-}
-
-func plotQuantiles(o *plotOptions, m *model.Model, d *data.Dataset, xr, yr *plot.Range) error {
-	xi, yi, err := axes(o, m)
-	if err != nil {
-		return err
-	}
-	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
-	r := padded(obsX, 0.02)
-	if xr != nil {
-		r = *xr
-	}
-	grid := data.Linspace(r.Min, r.Max, gridPoints)
-	mix, err := predict.GridMixtures(m, d, xi, grid)
-	if err != nil {
-		return err
-	}
-	b, err := predict.NewBand(mix, grid, yi, predict.BandLevels, predict.MinModeMass)
-	if err != nil {
-		return err
-	}
-	return writePNG(o, func(w stdio.Writer) error {
-		return plot.Quantiles(w, obsX, obsY, b.X, b.Lower, b.Upper, b.Median, b.Levels, b.ModesX, b.ModesY,
-			plot.QuantilesOptions{XRange: xr, YRange: yr, XLabel: m.XNames[xi], YLabel: m.YNames[yi]})
-	})
+	b, err = columnIndex("--y", strings.TrimSpace(parts[1]), m.YNames, "response")
+	return a, b, err
 }
 
 // plotHistory draws the history CSV written by mdn train.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/figure"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/train"
 	"github.com/schollz/progressbar/v3"
@@ -213,9 +214,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	if err := add(histPath, func(w stdio.Writer) error { return train.WriteHistory(w, res.History) }); err != nil {
 		return err
 	}
-	figure := o.figure != "" && runErr == nil
-	if figure {
-		draw, err := defaultFigure(m, d.File, cfg.Train.Seed, nil, nil, false)
+	drawFig := o.figure != "" && runErr == nil
+	if drawFig {
+		draw, err := figure.Default(m, d.File, cfg.Train.Seed, nil, nil, false)
 		if err != nil {
 			return fmt.Errorf("train: --figure: %w", err)
 		}
@@ -252,7 +253,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			v := res.ValNLL
 			rep.ValNLL = &v
 		}
-		if figure {
+		if drawFig {
 			rep.Figure = o.figure
 		}
 		b, _ := json.Marshal(rep)
@@ -263,7 +264,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			msg += fmt.Sprintf(", validation NLL %.4f (best at step %d)", res.ValNLL, res.BestStep)
 		}
 		fmt.Fprintf(io.err, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
-		if figure {
+		if drawFig {
 			fmt.Fprintf(io.err, "wrote %s\n", o.figure)
 		}
 	}

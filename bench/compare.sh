@@ -82,13 +82,14 @@ printf 'ex1d 2000 full-batch steps, median of %d seeds: torch(1 thread) %.3fs  m
 printf '  time mdn/torch: %.2f (all cores, target <= 0.35)  %.2f (1 thread, target <= 0.6)\n' \
   "$(ratio "$tm" "$tt")" "$(ratio "$tm1" "$tt")"
 
-# 2. Throughput: 200,000 rows, 8 inputs, 2 outputs, K=5, hidden 128, batch 1024, BIG_STEPS steps.
+# 2. Throughput: 200,000 rows, 8 inputs, 2 outputs, K=5, hidden 128, batch 1024, BIG_STEPS steps,
+#    one network without noise regularization, as PyTorch trains.
 "$mdn" gen bimodal8 --n 200000 --seed 0 --out "$work/big.csv"
 for t in 0 1; do
   cat > "$work/big$t.yaml" <<YAML
 data: {train: $work/big.csv, x: [x1, x2, x3, x4, x5, x6, x7, x8], y: [y1, y2], validation_fraction: 0, standardize: true}
 model: {components: 5, hidden: [128, 128], noise: diagonal, sigma: exp, sigma_min: 0}
-train: {steps: $BIG_STEPS, batch_size: 1024, lr: 0.005, weight_decay: 0, seed: 0, restore_best: false, threads: $t}
+train: {steps: $BIG_STEPS, batch_size: 1024, lr: 0.005, weight_decay: 0, seed: 0, restore_best: false, threads: $t, ensemble: 1, noise_scale: 0}
 YAML
 done
 : > "$work/r_torch"; : > "$work/r_mdn"; : > "$work/r_mdn1"
@@ -110,13 +111,14 @@ printf '  rows/s mdn/torch: %.2f (all cores, target >= 2.5)  %.2f (1 thread, tar
 printf '  peak RSS of mdn train on the 200,000-row CSV: %.0f MB\n' "$rss"
 
 # 3. Reading: mdn train on a CSV_ROWS-row, 10-column CSV (bimodal8: x1..x8, y1, y2), CSV_STEPS
-#    steps; read_seconds is data loading (parse, split, scaler), before training.
+#    steps, one network as PyTorch trains (the default train.ensemble of 5 holds a hold-out copy
+#    per member); read_seconds is data loading (parse, split, scaler), before training.
 "$mdn" gen bimodal8 --n "$CSV_ROWS" --seed 1 --out "$work/1m10.csv"
 mb=$(echo "$(stat -c %s "$work/1m10.csv") / 1000000" | bc -l)
 cat > "$work/1m10.yaml" <<YAML
 data: {train: $work/1m10.csv, x: [x1, x2, x3, x4, x5, x6, x7, x8], y: [y1, y2], standardize: true}
 model: {components: 5, hidden: [128, 128], noise: diagonal, sigma: exp}
-train: {steps: $CSV_STEPS, batch_size: 1024, eval_every: $CSV_STEPS, seed: 0}
+train: {steps: $CSV_STEPS, batch_size: 1024, eval_every: $CSV_STEPS, seed: 0, ensemble: 1, noise_scale: 0}
 YAML
 /usr/bin/time -v "$mdn" train --config "$work/1m10.yaml" --out "$work/1m10" --json 2> "$work/1m10.time" > "$work/1m10.json"
 rs=$(json read_seconds < "$work/1m10.json")

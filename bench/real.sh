@@ -8,6 +8,7 @@
 # Environment:
 #   TABLES   tables to run (default: all whose packages are installed)
 #   SPLITS   splits per table (default 20)
+#   GP_MAX_ROWS  the GP is fitted on a random subset of this many training rows (default 500)
 #   MDN_REAL_DATA   where the CSVs are exported (default /tmp/mdn-real)
 #   OUT      directory for the per-table JSON results (default $MDN_REAL_DATA/results)
 #   GP_CACHE GP results cache (default $MDN_REAL_DATA/gp-cache.json)
@@ -20,6 +21,7 @@ export MDN_REAL_DATA=${MDN_REAL_DATA:-/tmp/mdn-real}
 OUT=${OUT:-$MDN_REAL_DATA/results}
 GP_CACHE=${GP_CACHE:-$MDN_REAL_DATA/gp-cache.json}
 SPLITS=${SPLITS:-20}
+GP_MAX_ROWS=${GP_MAX_ROWS:-500}
 PY=/usr/bin/python3
 mkdir -p "$OUT"
 bin=$(mktemp -d)
@@ -31,7 +33,7 @@ files=()
 for t in $TABLES; do
   f=$($PY -c "import sys; sys.path.insert(0, 'bench'); import real; print(real.TABLES['$t'][0])")
   if [ ! -f "$MDN_REAL_DATA/$f" ]; then echo "skip $t: $MDN_REAL_DATA/$f missing" >&2; continue; fi
-  $PY bench/real.py run --table "$t" --splits "$SPLITS" --mdn "$bin/mdn" --gp-cache "$GP_CACHE" \
+  $PY bench/real.py run --table "$t" --splits "$SPLITS" --mdn "$bin/mdn" --gp-cache "$GP_CACHE" --gp-max-rows "$GP_MAX_ROWS" \
     --json "$OUT/$t.json" "$@"
   files+=("$OUT/$t.json")
 done

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -806,4 +807,54 @@ func TestResultsAreEncoderLines(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReloadUnderLoad swaps the model file back and forth while requests
+// run: every answer is the old model's or the new one's, whole.
+func TestReloadUnderLoad(t *testing.T) {
+	a, _ := os.ReadFile(writeModel(t, 2, 1, arch.Diagonal, 1))
+	b, _ := os.ReadFile(writeModel(t, 2, 1, arch.Diagonal, 2))
+	path := filepath.Join(t.TempDir(), "m.json")
+	os.WriteFile(path, a, 0o644)
+	s := newServer(t, Options{Model: path})
+	h := s.Handler()
+	body := `{"what":"quantiles","rows":` + rowsJSON([][]float64{{0.5, 1}, {-1, 2}, {3, 0}}) + `}`
+	_, wantA := post(t, h, "/v1/predict", body)
+	os.WriteFile(path, b, 0o644)
+	s.Reload()
+	_, wantB := post(t, h, "/v1/predict", body)
+	if string(wantA) == string(wantB) {
+		t.Fatal("the two models answer the same")
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			os.WriteFile(path+".tmp", [][]byte{a, b}[i%2], 0o644)
+			os.Rename(path+".tmp", path) // atomic, as mdn train writes
+			if err := s.Reload(); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	var reqs sync.WaitGroup
+	for g := range 4 {
+		reqs.Go(func() {
+			for k := range 30 {
+				if _, got := post(t, h, "/v1/predict", body); string(got) != string(wantA) && string(got) != string(wantB) {
+					t.Errorf("goroutine %d, request %d: an answer of neither model: %s", g, k, got)
+					return
+				}
+			}
+		})
+	}
+	reqs.Wait()
+	close(stop)
+	wg.Wait()
 }

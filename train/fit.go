@@ -277,6 +277,9 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 			j := &jobs[i]
 			j.opt.Threads = max(1, threads/workers)
 			j.opt.Noise = NoiseBandwidth(cs[k], j.d.Train.N, spec.In+spec.Out)
+			if d.Schema != nil {
+				j.opt.NoNoise = d.Schema.Binary()
+			}
 			next <- i
 		}
 		close(next)

@@ -6,11 +6,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
+	"gorgonia.org/tensor"
 )
 
 // labelled writes a table whose response depends on a label (mean 0, 3 or
@@ -112,5 +115,24 @@ func TestLoadDataExplains(t *testing.T) {
 	want = `line 3, column "species": missing value "NA" (2 missing cells in 2 rows;`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("got %v, want …%s…", err, want)
+	}
+}
+
+// TestNoiseSkipsBinaryInputs: noise regularization perturbs the numbers but
+// leaves the 0/1 inputs that NoNoise marks (labels, missing indicators).
+func TestNoiseSkipsBinaryInputs(t *testing.T) {
+	b := newBatcher(&data.Dataset{N: 4, XDim: 3}, 4, 1)
+	b.noise = 0.5
+	x := tensor.New(tensor.WithShape(4, 3), tensor.WithBacking([]float64{1, 0, 2, 0, 1, 3, 1, 0, 4, 0, 1, 5}))
+	orig := slices.Clone(x.Data().([]float64))
+	b.perturb(x, []bool{true, true, false})
+	got := x.Data().([]float64)
+	for i, v := range got {
+		if i%3 < 2 && v != orig[i] {
+			t.Errorf("binary input %d changed: %v → %v", i, orig[i], v)
+		}
+		if i%3 == 2 && v == orig[i] {
+			t.Errorf("number %d not perturbed", i)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/mdn-go/mdn/data"
@@ -46,6 +47,10 @@ type Options struct {
 	// which smooths the fitted density like a kernel of bandwidth h. 0: off.
 	// Validation rows are never perturbed.
 	Noise float64
+	// NoNoise marks the inputs of x that Noise leaves alone (len XDim, or
+	// nil for none): the 0/1 inputs of labels and missing indicators
+	// (encode.Schema.Binary), which noise would blur into other levels.
+	NoNoise []bool
 	// Threads is the number of workers that run the shards of a step; 0
 	// means GOMAXPROCS. The shards depend on the batch size alone, so the
 	// result does not depend on Threads.
@@ -154,6 +159,9 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	bt := newBatcher(train, batch, opt.Seed)
 	bt.sc = opt.scale
 	bt.noise = opt.Noise
+	if slices.Contains(opt.NoNoise, true) {
+		bt.noNoise = opt.NoNoise
+	}
 	bt.fills = len(reps.ws)
 
 	res := &Result{BestValNLL: math.NaN(), ValNLL: math.NaN(), Stopped: "completed",
@@ -358,6 +366,7 @@ type batcher struct {
 	// loaded counts the full-batch shards copied so far, of fills.
 	loaded, fills int
 	noise         float64
+	noNoise       []bool // x inputs not perturbed (nil: all are)
 	noiseSrc      *rand.PCG
 	noiseRNG      *rand.Rand
 }
@@ -413,22 +422,27 @@ func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 		putRows(yt, d.Y, d.YDim, b.idx[lo:hi], ys)
 	}
 	if b.noise > 0 {
-		b.perturb(xt)
-		b.perturb(yt)
+		b.perturb(xt, b.noNoise)
+		b.perturb(yt, nil)
 	}
 }
 
-// perturb adds N(0, noise²) to every value of t.
-func (b *batcher) perturb(t *tensor.Dense) {
+// perturb adds N(0, noise²) to every value of t (row-major, len(skip)
+// columns when skip is not nil) except those of the columns skip marks.
+func (b *batcher) perturb(t *tensor.Dense, skip []bool) {
 	h, r := b.noise, b.noiseRNG
 	switch d := t.Data().(type) {
 	case []float32:
 		for i := range d {
-			d[i] += float32(h * r.NormFloat64())
+			if skip == nil || !skip[i%len(skip)] {
+				d[i] += float32(h * r.NormFloat64())
+			}
 		}
 	case []float64:
 		for i := range d {
-			d[i] += h * r.NormFloat64()
+			if skip == nil || !skip[i%len(skip)] {
+				d[i] += h * r.NormFloat64()
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package predict
 
 import (
 	"encoding/json"
+	"github.com/mdn-go/mdn/data"
 	"math"
 	"slices"
 	"strconv"
@@ -89,9 +90,9 @@ func (e *Encoder) Append(buf []byte, r int, x []float64, s *Summary) ([]byte, er
 		if e.XText != nil {
 			buf = append(buf, e.XText...)
 		} else {
-			buf = appendFloats(buf, true, x...)
+			buf = data.AppendFloats(buf, true, x...)
 		}
-		buf = appendFloats(buf, false, vals...)
+		buf = data.AppendFloats(buf, false, vals...)
 		buf = append(buf, '\n')
 	}
 	v := e.v[:0]
@@ -228,16 +229,4 @@ func prefixed(prefix string, names []string) []string {
 		out[i] = prefix + n
 	}
 	return out
-}
-
-// appendFloats appends the values of vs to buf in shortest round-trip
-// form, each preceded by a comma unless it is the first field of the line.
-func appendFloats(buf []byte, first bool, vs ...float64) []byte {
-	for i, v := range vs {
-		if i > 0 || !first {
-			buf = append(buf, ',')
-		}
-		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
-	}
-	return buf
 }

@@ -4,10 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	stdio "io"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/model"
@@ -107,38 +103,5 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 	if msg := rep.String(); msg != "" {
 		fmt.Fprintf(io.out, "input\t%s\n", msg)
 	}
-	return writeEvalTable(io.out, met, m.Components())
-}
-
-// writeEvalTable prints the metrics as a small aligned table.
-func writeEvalTable(w stdio.Writer, met *predict.Metrics, k int) error {
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 5, 64) }
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "rows\t%d\n", met.N)
-	fmt.Fprintf(tw, "nll\t%s\tnats per row\n", g(met.NLL))
-	fmt.Fprintf(tw, "effective components\t%s\tof %d\n", g(met.EffectiveComponents), k)
-	dead := make([]string, len(met.DeadComponents))
-	for i, c := range met.DeadComponents {
-		dead[i] = strconv.Itoa(c)
-	}
-	if len(dead) == 0 {
-		dead = []string{"none"}
-	}
-	fmt.Fprintf(tw, "dead components\t%s\tmean weight < %g\n", strings.Join(dead, " "), predict.DeadWeight)
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "response\tcrps\trmse\tmae\tcov50\tcov80\tcov95\tcalib (KS)")
-	for _, r := range met.Responses {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.4f\n", r.Name, g(r.CRPS), g(r.RMSE), g(r.MAE),
-			r.Coverage50, r.Coverage80, r.Coverage95, r.CalibrationError)
-	}
-	fmt.Fprintln(tw)
-	fmt.Fprintf(tw, "PIT histogram\t(%d bins, 0.1 each when calibrated)\n", predict.PITBins)
-	for _, r := range met.Responses {
-		bins := make([]string, len(r.PITHistogram))
-		for i, v := range r.PITHistogram {
-			bins[i] = fmt.Sprintf("%.3f", v)
-		}
-		fmt.Fprintf(tw, "%s\t%s\n", r.Name, strings.Join(bins, " "))
-	}
-	return tw.Flush()
+	return met.WriteTable(io.out, m.Components())
 }

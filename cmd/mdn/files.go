@@ -5,7 +5,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -98,31 +97,6 @@ func writeStream(st streams, t *output.Target, fill func(w io.Writer) error) err
 		return bw.Flush()
 	}
 	return t.Write(fill)
-}
-
-// csvHeader returns the CSV header line of names, quoted where CSV needs it.
-func csvHeader(names ...[]string) []byte {
-	var all []string
-	for _, ns := range names {
-		all = append(all, ns...)
-	}
-	var b strings.Builder
-	cw := csv.NewWriter(&b)
-	cw.Write(all)
-	cw.Flush()
-	return []byte(b.String())
-}
-
-// appendFloats appends the values of vs to buf, each preceded by a comma
-// unless it is the first field of the line (first is true).
-func appendFloats(buf []byte, first bool, vs ...float64) []byte {
-	for i, v := range vs {
-		if i > 0 || !first {
-			buf = append(buf, ',')
-		}
-		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
-	}
-	return buf
 }
 
 // parseFloats parses a comma-separated list of numbers given to flag.

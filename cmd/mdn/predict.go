@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
@@ -173,7 +174,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	}
 	err = writeStream(io, tgt, func(w stdio.Writer) error {
 		if !o.json {
-			if _, err := w.Write(csvHeader(m.Columns(), enc.Columns())); err != nil {
+			if _, err := w.Write(data.CSVHeader(m.Columns(), enc.Columns())); err != nil {
 				return err
 			}
 		}

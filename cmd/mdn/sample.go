@@ -7,6 +7,7 @@ import (
 	stdio "io"
 	"math/rand/v2"
 
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -118,7 +119,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 				for s := range o.nSamples {
 					mi.Sample(rng, y)
 					buf = append(buf, text...)
-					buf = appendFloats(buf, false, y...)
+					buf = data.AppendFloats(buf, false, y...)
 					buf = append(buf, '\n')
 					if direct != nil && (len(buf) >= 1<<16 || s == o.nSamples-1) {
 						if _, err := direct.Write(buf); err != nil {
@@ -136,7 +137,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 		}
 	}
 	err = writeStream(io, tgt, func(w stdio.Writer) error {
-		if _, err := w.Write(csvHeader(m.Columns(), m.YNames)); err != nil {
+		if _, err := w.Write(data.CSVHeader(m.Columns(), m.YNames)); err != nil {
 			return err
 		}
 		nw := workers()

@@ -14,10 +14,9 @@ import (
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/figure"
 	"github.com/mdn-go/mdn/internal/output"
+	"github.com/mdn-go/mdn/internal/progress"
 	"github.com/mdn-go/mdn/train"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 type trainOptions struct {
@@ -189,9 +188,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		fmt.Fprintf(io.err, "mdn: train: warning: %s\n", w)
 	}
 	fmt.Fprintf(io.err, "train: %s\n", plan)
-	prog := newProgress(io.err)
-	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.update)
-	prog.finish()
+	prog := progress.New(io.err)
+	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.Update)
+	prog.Finish()
 	if m == nil {
 		return runErr
 	}
@@ -272,59 +271,4 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 	}
 	return runErr
-}
-
-// progressEvery is the longest time between two progress lines off a
-// terminal.
-const progressEvery = 10 * time.Second
-
-// progress draws a progress bar on a terminal and plain lines otherwise:
-// every 10% of the steps, and at least every 10 s.
-type progress struct {
-	w        stdio.Writer
-	bar      *progressbar.ProgressBar
-	tty      bool
-	lastLine int
-	lastTime time.Duration // Elapsed at the last line
-}
-
-func newProgress(w stdio.Writer) *progress {
-	p := &progress{w: w}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.tty = true
-	}
-	return p
-}
-
-func (p *progress) update(s train.Progress) {
-	if p.tty {
-		if p.bar == nil {
-			p.bar = progressbar.NewOptions(s.Steps, progressbar.OptionSetWriter(p.w),
-				progressbar.OptionSetDescription("training"), progressbar.OptionShowCount(),
-				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
-				progressbar.OptionClearOnFinish())
-		}
-		desc := fmt.Sprintf("loss %.4f", s.Loss)
-		if !math.IsNaN(s.ValNLL) {
-			desc += fmt.Sprintf(" val %.4f", s.ValNLL)
-		}
-		p.bar.Describe(desc)
-		p.bar.Set(s.Step)
-		return
-	}
-	tenth := s.Step * 10 / s.Steps
-	if tenth > p.lastLine || s.Step == s.Steps || s.Elapsed-p.lastTime >= progressEvery {
-		p.lastLine, p.lastTime = tenth, s.Elapsed
-		line := fmt.Sprintf("step %d/%d  lr %.3g  loss %.4f", s.Step, s.Steps, s.LR, s.Loss)
-		if !math.IsNaN(s.ValNLL) {
-			line += fmt.Sprintf("  val_nll %.4f", s.ValNLL)
-		}
-		fmt.Fprintf(p.w, "%s  (%.1fs)\n", line, s.Elapsed.Seconds())
-	}
-}
-
-func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-	}
 }

@@ -1,0 +1,74 @@
+// Package progress prints the progress of a training run for mdn train.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/mdn-go/mdn/train"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// Every is the longest time between two progress lines off a
+// terminal.
+const Every = 10 * time.Second
+
+// Printer draws the progress of a training run (train.Progress) as a bar
+// on a terminal and as plain lines otherwise:
+// every 10% of the steps, and at least every 10 s.
+type Printer struct {
+	w        io.Writer
+	bar      *progressbar.ProgressBar
+	tty      bool
+	lastLine int
+	lastTime time.Duration // Elapsed at the last line
+}
+
+// New returns a Printer that writes to w (a bar if w is a terminal).
+func New(w io.Writer) *Printer {
+	p := &Printer{w: w}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = true
+	}
+	return p
+}
+
+// Update reports the state after a step; pass it as the Progress callback
+// of train.Options (or train.Fit).
+func (p *Printer) Update(s train.Progress) {
+	if p.tty {
+		if p.bar == nil {
+			p.bar = progressbar.NewOptions(s.Steps, progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription("training"), progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish())
+		}
+		desc := fmt.Sprintf("loss %.4f", s.Loss)
+		if !math.IsNaN(s.ValNLL) {
+			desc += fmt.Sprintf(" val %.4f", s.ValNLL)
+		}
+		p.bar.Describe(desc)
+		p.bar.Set(s.Step)
+		return
+	}
+	tenth := s.Step * 10 / s.Steps
+	if tenth > p.lastLine || s.Step == s.Steps || s.Elapsed-p.lastTime >= Every {
+		p.lastLine, p.lastTime = tenth, s.Elapsed
+		line := fmt.Sprintf("step %d/%d  lr %.3g  loss %.4f", s.Step, s.Steps, s.LR, s.Loss)
+		if !math.IsNaN(s.ValNLL) {
+			line += fmt.Sprintf("  val_nll %.4f", s.ValNLL)
+		}
+		fmt.Fprintf(p.w, "%s  (%.1fs)\n", line, s.Elapsed.Seconds())
+	}
+}
+
+// Finish ends the bar, if any.
+func (p *Printer) Finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -237,5 +238,25 @@ func TestHist2DPairAxes(t *testing.T) {
 		if !bare && (nb < 20 || nl < 20) {
 			t.Errorf("default: %d dark pixels below, %d left of the panel, want tick labels on both", nb, nl)
 		}
+	}
+}
+
+// TestRangeSpanFinite: a range whose width overflows (gonum/plot's tick
+// search never ends on it) is an error, given or from the data; data near
+// ±MaxFloat64 still get a usable range.
+func TestRangeSpanFinite(t *testing.T) {
+	if err := (Range{Min: -1e308, Max: 1e308}).validate("y range"); err == nil || !strings.Contains(err.Error(), "max − min must be finite") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := resolveRange("y range", nil, []float64{-1e308, 1e308}); err == nil {
+		t.Fatal("an overflowing data span was accepted")
+	}
+	r, err := resolveRange("y range", nil, []float64{1e308, 1e308})
+	if err != nil || !(r.Min < 1e308 && r.Max > 1e308) || math.IsInf(r.Max-r.Min, 0) {
+		t.Fatalf("constant data at 1e308: got %v, %v", r, err)
+	}
+	r, err = resolveRange("y range", nil, []float64{-8e307, 8e307})
+	if err != nil || math.IsInf(r.Max-r.Min, 0) {
+		t.Fatalf("got %v, %v", r, err)
 	}
 }

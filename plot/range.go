@@ -20,6 +20,10 @@ func (r Range) validate(name string) error {
 	if !(r.Min < r.Max) {
 		return fmt.Errorf("%s: min must be < max, got [%v, %v]", name, r.Min, r.Max)
 	}
+	if math.IsInf(r.Max-r.Min, 0) {
+		// gonum/plot's tick search never ends on an infinite span.
+		return fmt.Errorf("%s: max − min must be finite (below %g), got [%v, %v]", name, math.MaxFloat64, r.Min, r.Max)
+	}
 	return nil
 }
 
@@ -30,7 +34,8 @@ func (r Range) width() float64 { return r.Max - r.Min }
 func (r Range) contains(v float64) bool { return v >= r.Min && v <= r.Max }
 
 // dataRange returns the range of the finite values of all slices padded by
-// 2% of its span on each side, or [v−0.5, v+0.5] when every value equals v.
+// 2% of its span on each side, or v ± max(0.5, 2% of |v|) when every value
+// equals v (unpadded when padding would make the span overflow).
 // ok is false if there is no finite value.
 func dataRange(vals ...[]float64) (r Range, ok bool) {
 	r = Range{Min: math.Inf(1), Max: math.Inf(-1)}
@@ -48,9 +53,12 @@ func dataRange(vals ...[]float64) (r Range, ok bool) {
 	}
 	pad := rangePad * (r.Max - r.Min)
 	if pad == 0 {
-		pad = 0.5
+		pad = math.Max(0.5, rangePad*math.Abs(r.Min))
 	}
-	return Range{Min: r.Min - pad, Max: r.Max + pad}, true
+	if p := (Range{Min: r.Min - pad, Max: r.Max + pad}); !math.IsInf(p.Max-p.Min, 0) {
+		return p, true
+	}
+	return r, true // padding would overflow; resolveRange checks the span
 }
 
 // resolveRange returns *given after validating it, or the padded range of
@@ -65,6 +73,9 @@ func resolveRange(name string, given *Range, vals ...[]float64) (Range, error) {
 	r, ok := dataRange(vals...)
 	if !ok {
 		return Range{}, fmt.Errorf("%s: no finite data to take the range from", name)
+	}
+	if err := r.validate(name + " of the data"); err != nil {
+		return Range{}, err
 	}
 	return r, nil
 }

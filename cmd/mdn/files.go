@@ -72,7 +72,7 @@ func inputOf(st streams, flag, path string) output.Input {
 // output) it returns nil, after checking that standard output is not one of
 // the inputs either.
 func resolveOut(st streams, cmd, flag, path string, inputs ...output.Input) (*output.Target, error) {
-	if path == "" {
+	if path == "" || path == "-" { // "-" is standard output, as --input - is standard input
 		if err := output.CheckStdout(st.out, inputs...); err != nil {
 			return nil, fmt.Errorf("%s: %w", cmd, err)
 		}

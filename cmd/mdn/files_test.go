@@ -289,3 +289,19 @@ func TestBoundedMessage(t *testing.T) {
 		t.Fatal("a short message was changed")
 	}
 }
+
+// TestOutDash: --out - is standard output, as --input - is standard input
+// (it used to create a file named "-").
+func TestOutDash(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	os.Chdir(dir)
+	out, stderr, code := mdnRun(t, "", "gen", "ex1d", "--n", "2", "--out", "-")
+	if code != 0 || !strings.HasPrefix(out, "x,y\n") || strings.Count(out, "\n") != 3 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+		t.Fatal(`created a file named "-"`)
+	}
+}

@@ -39,7 +39,8 @@ type plotOptions struct {
 	bare             bool
 	xrange, yrange   string
 	changed          func(name string) bool
-	target           *output.Target // resolved --out
+	target           *output.Target // resolved --out; nil for "-"
+	stdout           streams        // for --out -
 	schemaFlags
 }
 
@@ -129,6 +130,7 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
+	o.stdout = io
 	o.target, err = resolveOut(io, "plot", "--out", o.out, inputOf(io, "--model", o.model),
 		inputOf(io, "--data", o.data), inputOf(io, "--history", o.history))
 	if err != nil {
@@ -202,9 +204,10 @@ func parseRange(flag, s string) (*plot.Range, error) {
 	return &plot.Range{Min: v[0], Max: v[1]}, nil
 }
 
-// writePNG writes a figure to --out (see package internal/output).
+// writePNG writes a figure to --out (see package internal/output), or to
+// standard output for "-".
 func writePNG(o *plotOptions, draw func(w stdio.Writer) error) error {
-	return o.target.Write(draw)
+	return writeStream(o.stdout, o.target, draw)
 }
 
 // axes resolves --x and --y for density and quantiles to a numeric

@@ -10,8 +10,10 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
+	"github.com/mdn-go/mdn/internal/output"
 	"github.com/spf13/cobra"
 )
 
@@ -45,6 +47,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = 2
 		}
 	}()
+	finished := make(chan struct{})
+	defer close(finished)
+	go exitWhenStuck(ctx, finished, stderr)
 	io := streams{in: stdin, out: stdout, err: stderr}
 	root := newRootCmd(io)
 	root.SetArgs(args)
@@ -65,6 +70,38 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	return 0
+}
+
+// interruptGrace is how long a command may take to stop after SIGINT or
+// SIGTERM (train finishes its step and writes the checkpoint; sample and
+// predict stop at the next chunk) before mdn exits by itself.
+const interruptGrace = 10 * time.Second
+
+// exitWhenStuck makes a signal stop every command: after the first SIGINT
+// or SIGTERM the command has interruptGrace to finish; at a second signal,
+// or when the grace is over (a command such as plot that cannot stop
+// halfway), mdn removes its temporary files (output.Abandon, which waits
+// for a publication in progress) and exits with status 130.
+func exitWhenStuck(ctx context.Context, finished <-chan struct{}, stderr io.Writer) {
+	select {
+	case <-ctx.Done():
+	case <-finished:
+		return
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	t := time.NewTimer(interruptGrace)
+	defer t.Stop()
+	select {
+	case <-finished:
+		return
+	case <-t.C:
+	case <-sig:
+	}
+	output.Abandon()
+	fmt.Fprintln(stderr, "mdn: interrupted; stopped at once (temporary files removed)")
+	os.Exit(130)
 }
 
 // maxMessage is the longest error message mdn prints, in bytes; the

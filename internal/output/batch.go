@@ -58,7 +58,7 @@ func (b *Batch) Remove(path string) { b.removes = append(b.removes, path) }
 // Abort removes the temporary files of a batch that will not be committed.
 func (b *Batch) Abort() {
 	for _, s := range b.files {
-		os.Remove(s.tmp)
+		removeTemp(s.tmp)
 	}
 	b.files, b.special, b.removes = nil, nil, nil
 }
@@ -67,6 +67,27 @@ func (b *Batch) Abort() {
 // before it are restored, every temporary file is removed and the error
 // names the file that failed.
 func (b *Batch) Commit() error {
+	if err := b.renameAll(); err != nil {
+		return err
+	}
+	var errs []error
+	for _, w := range b.special {
+		errs = append(errs, w.t.writeInPlace(w.fill))
+	}
+	for _, p := range b.removes {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, &Error{Path: p, Err: cause(err)})
+		}
+	}
+	b.special, b.removes = nil, nil
+	return errors.Join(errs...)
+}
+
+// renameAll renames the staged files over their targets, or none of them,
+// holding commitMu so that Abandon never interrupts it halfway.
+func (b *Batch) renameAll() error {
+	commitMu.Lock()
+	defer commitMu.Unlock()
 	type done struct {
 		s       *staged
 		existed bool   // there was a file at the target
@@ -107,11 +128,12 @@ func (b *Batch) Commit() error {
 			}
 			rollback()
 			for _, r := range b.files[i:] {
-				os.Remove(r.tmp)
+				removeTemp(r.tmp)
 			}
 			b.files = nil
 			return s.t.errorf("%w (nothing of this run was published)", cause(err))
 		}
+		untrack(s.tmp)
 		renamed = append(renamed, d)
 	}
 	for _, d := range renamed {
@@ -120,15 +142,5 @@ func (b *Batch) Commit() error {
 		}
 	}
 	b.files = nil
-	var errs []error
-	for _, w := range b.special {
-		errs = append(errs, w.t.writeInPlace(w.fill))
-	}
-	for _, p := range b.removes {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, &Error{Path: p, Err: cause(err)})
-		}
-	}
-	b.special, b.removes = nil, nil
-	return errors.Join(errs...)
+	return nil
 }

@@ -91,8 +91,9 @@ func Resolve(flag, path string, inputs ...Input) (*Target, error) {
 		if err != nil {
 			return nil, t.errorf("cannot create a file in %s: %w", filepath.Dir(t.real), cause(err))
 		}
+		track(f.Name())
 		f.Close()
-		os.Remove(f.Name())
+		removeTemp(f.Name())
 	}
 	return t, nil
 }
@@ -276,10 +277,13 @@ func (t *Target) Write(fill func(w io.Writer) error) error {
 	if err != nil {
 		return err
 	}
+	commitMu.Lock()
+	defer commitMu.Unlock()
 	if err := rename(s.tmp, t.real); err != nil {
-		os.Remove(s.tmp)
+		removeTemp(s.tmp)
 		return t.errorf("%w", cause(err))
 	}
+	untrack(s.tmp)
 	return nil
 }
 
@@ -320,10 +324,11 @@ func (t *Target) stage(fill func(w io.Writer) error) (s *staged, err error) {
 		return nil, t.errorf("%w", cause(err))
 	}
 	tmp := f.Name()
+	track(tmp)
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(tmp)
+			removeTemp(tmp)
 		}
 	}()
 	ew := &errWriter{w: f}

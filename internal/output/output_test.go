@@ -393,3 +393,23 @@ func TestDistinct(t *testing.T) {
 		t.Fatal("two spellings of one new file accepted")
 	}
 }
+
+// TestAbandonRemovesTemps: the staged files of a batch that will never be
+// committed (the process is exiting) are removed, and nothing else.
+func TestAbandonRemovesTemps(t *testing.T) {
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "keep.csv")
+	os.WriteFile(keep, []byte("k"), 0o644)
+	var b Batch
+	tg, _ := Resolve("--out", filepath.Join(dir, "m.json"))
+	if err := b.Add(tg, fillString("x")); err != nil {
+		t.Fatal(err)
+	}
+	if es := entries(t, dir); len(es) != 2 {
+		t.Fatalf("files %v, want keep.csv and a temporary file", es)
+	}
+	removeTracked()
+	if es := entries(t, dir); len(es) != 1 || es[0] != "keep.csv" {
+		t.Fatalf("files %v, want keep.csv only", es)
+	}
+}

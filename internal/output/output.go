@@ -139,6 +139,13 @@ func (t *Target) resolve() error {
 			return t.errorf("%w", cause(err))
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
+			// A link to a device or pipe is written through the link
+			// itself: /dev/stdout → /proc/self/fd/1 → "pipe:[…]" is a
+			// kernel link whose text is not a path.
+			if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+				t.real, t.info, t.special = p, st, true
+				return nil
+			}
 			dst, err := os.Readlink(p)
 			if err != nil {
 				return t.errorf("%w", cause(err))

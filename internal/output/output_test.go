@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -411,5 +412,29 @@ func TestAbandonRemovesTemps(t *testing.T) {
 	removeTracked()
 	if es := entries(t, dir); len(es) != 1 || es[0] != "keep.csv" {
 		t.Fatalf("files %v, want keep.csv only", es)
+	}
+}
+
+// TestWriteStdoutPipe: /dev/stdout when standard output is a pipe resolves
+// through /proc/self/fd/1 to "pipe:[…]", which is not a path; it is written
+// through the link.
+func TestWriteStdoutPipe(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("no /proc")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p := filepath.Join("/proc/self/fd", strconv.Itoa(int(w.Fd())))
+	done := make(chan string)
+	go func() { b, _ := io.ReadAll(r); done <- string(b) }()
+	if err := Write("--out", p, nil, fillString("via the pipe")); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if got := <-done; got != "via the pipe" {
+		t.Fatalf("got %q", got)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/mdn-go/mdn/internal/output"
 )
@@ -274,19 +273,6 @@ func TestPredictDuplicateQ(t *testing.T) {
 	_, stderr, code := mdnRun(t, "", "predict", "--model", mp, "--input", ex1dTrain, "--what", "quantiles", "--q", "0.5,0.50")
 	if want := "mdn: predict: --q: 0.5 is given twice\n"; code != 1 || stderr != want {
 		t.Fatalf("got exit %d, %q; want 1, %q", code, stderr, want)
-	}
-}
-
-// TestBoundedMessage: whatever a library puts into an error, mdn prints at
-// most maxMessage bytes of it, cut on a character boundary.
-func TestBoundedMessage(t *testing.T) {
-	long := strings.Repeat("é", maxMessage)
-	got := bounded(long)
-	if len(got) > maxMessage+40 || !strings.HasSuffix(got, "… (2000 more bytes)") || !utf8.ValidString(got) {
-		t.Fatalf("got %d bytes ending %q", len(got), got[len(got)-30:])
-	}
-	if bounded("short") != "short" {
-		t.Fatal("a short message was changed")
 	}
 }
 

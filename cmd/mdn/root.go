@@ -10,10 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
-	"time"
-	"unicode/utf8"
 
-	"github.com/mdn-go/mdn/internal/output"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/spf13/cobra"
 )
 
@@ -49,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}()
 	finished := make(chan struct{})
 	defer close(finished)
-	go exitWhenStuck(ctx, finished, stderr)
+	go cli.ExitWhenStuck(ctx, finished, stderr)
 	io := streams{in: stdin, out: stdout, err: stderr}
 	root := newRootCmd(io)
 	root.SetArgs(args)
@@ -57,12 +55,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if cmd, err := root.ExecuteContextC(ctx); err != nil {
-		msg := oneLine(err)
+		msg := cli.OneLine(err)
 		// Every message names the command: "mdn: train: config: …".
 		if cmd != nil && cmd != root && !strings.HasPrefix(msg, cmd.Name()+": ") {
 			msg = cmd.Name() + ": " + msg
 		}
-		fmt.Fprintf(stderr, "mdn: %s\n", bounded(msg))
+		fmt.Fprintf(stderr, "mdn: %s\n", cli.Bounded(msg))
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.code
@@ -70,60 +68,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	return 0
-}
-
-// interruptGrace is how long a command may take to stop after SIGINT or
-// SIGTERM (train finishes its step and writes the checkpoint; sample and
-// predict stop at the next chunk) before mdn exits by itself.
-const interruptGrace = 10 * time.Second
-
-// exitWhenStuck makes a signal stop every command: after the first SIGINT
-// or SIGTERM the command has interruptGrace to finish; at a second signal,
-// or when the grace is over (a command such as plot that cannot stop
-// halfway), mdn removes its temporary files (output.Abandon, which waits
-// for a publication in progress) and exits with status 130.
-func exitWhenStuck(ctx context.Context, finished <-chan struct{}, stderr io.Writer) {
-	select {
-	case <-ctx.Done():
-	case <-finished:
-		return
-	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	t := time.NewTimer(interruptGrace)
-	defer t.Stop()
-	select {
-	case <-finished:
-		return
-	case <-t.C:
-	case <-sig:
-	}
-	output.Abandon()
-	fmt.Fprintln(stderr, "mdn: interrupted; stopped at once (temporary files removed)")
-	os.Exit(130)
-}
-
-// maxMessage is the longest error message mdn prints, in bytes; the
-// libraries already list at most a few names ("and N more"), this is the
-// backstop for anything else a huge input could put into a message.
-const maxMessage = 2000
-
-// bounded cuts msg to maxMessage bytes (on a UTF-8 boundary), saying how
-// much was left out.
-func bounded(msg string) string {
-	if len(msg) <= maxMessage {
-		return msg
-	}
-	cut := maxMessage
-	for cut > 0 && !utf8.RuneStart(msg[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d more bytes)", msg[:cut], len(msg)-cut)
-}
-
-func oneLine(err error) string {
-	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 }
 
 func newRootCmd(io streams) *cobra.Command {

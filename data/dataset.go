@@ -181,7 +181,7 @@ func writeRows(w io.Writer, names []string, rows int, line func(buf []byte, i in
 		if j > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendCSVField(buf, n)
+		buf = AppendCSVField(buf, n)
 	}
 	buf = append(buf, '\n')
 	if _, err := bw.Write(buf); err != nil {
@@ -210,9 +210,9 @@ func appendValues(buf []byte, vals []float64) []byte {
 	return buf
 }
 
-// appendCSVField appends s, quoted (with quotes doubled) if it holds a comma,
+// AppendCSVField appends s, quoted (with quotes doubled) if it holds a comma,
 // quote, line break, or leading or trailing space, or is empty.
-func appendCSVField(buf []byte, s string) []byte {
+func AppendCSVField(buf []byte, s string) []byte {
 	need := s == "" || s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t'
 	for i := 0; i < len(s) && !need; i++ {
 		switch s[i] {

@@ -78,7 +78,7 @@ func WriteGenerated(w io.Writer, name string, n int, rng *rand.Rand) error {
 		if j > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendCSVField(buf, c)
+		buf = AppendCSVField(buf, c)
 	}
 	buf = append(buf, '\n')
 	d := newBlock(xNames, yNames, min(n, genBlock))

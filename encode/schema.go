@@ -502,31 +502,9 @@ func (s *Schema) AppendText(buf []byte, fields []string, x []float64) []byte {
 			buf = strconv.AppendFloat(buf, x[s.at[i]], 'g', -1, 64)
 			continue
 		}
-		buf = appendField(buf, fields[i])
+		buf = data.AppendCSVField(buf, fields[i])
 	}
 	return buf
-}
-
-// appendField appends s, quoted (quotes doubled) if CSV needs it.
-func appendField(buf []byte, s string) []byte {
-	need := s == ""
-	for i := 0; i < len(s) && !need; i++ {
-		switch s[i] {
-		case ',', '"', '\n', '\r':
-			need = true
-		}
-	}
-	if !need {
-		return append(buf, s...)
-	}
-	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			buf = append(buf, '"')
-		}
-		buf = append(buf, s[i])
-	}
-	return append(buf, '"')
 }
 
 // FitScaler returns data.FitScaler(d) with the 0/1 inputs (levels and

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/mdn-go/mdn/internal/cputime"
 )
 
 // benchSizes are the original's example (512 rows, 1→1, K=3, hidden 50) and
@@ -48,14 +50,14 @@ func benchRun(b *testing.B, composed bool, dt arch.DType, grad bool) {
 			defer vm.Close()
 			b.ReportAllocs()
 			b.ResetTimer()
-			c0 := cpuTime()
+			c0 := cputime.Now()
 			for range b.N {
 				vm.Reset()
 				if err := vm.RunAll(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(bs.batch)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}

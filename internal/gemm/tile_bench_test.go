@@ -3,6 +3,8 @@ package gemm
 import (
 	"fmt"
 	"testing"
+
+	"github.com/mdn-go/mdn/internal/cputime"
 )
 
 // BenchmarkTile measures the micro-kernels alone on L1-resident packed
@@ -19,12 +21,12 @@ func BenchmarkTile(b *testing.B) {
 		}
 		flops := 2 * float64(k.mr*k.nr*kc)
 		b.Run(fmt.Sprintf("%dx%d", k.mr, k.nr), func(b *testing.B) {
-			c0 := cpuTime()
+			c0 := cputime.Now()
 			for b.Loop() {
 				k.tile(kc, a, k.mr, bb, k.nr, c, k.nr, 1, 0)
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			if d := cpuTime() - c0; d > 0 {
+			if d := cputime.Now() - c0; d > 0 {
 				b.ReportMetric(flops*float64(b.N)/d.Seconds()/1e9, "cpu-GFLOP/s")
 			}
 		})

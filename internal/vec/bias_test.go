@@ -3,6 +3,8 @@ package vec
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/mdn-go/mdn/internal/cputime"
 )
 
 func TestBiasAct32(t *testing.T) {
@@ -60,14 +62,14 @@ func BenchmarkBiasReLU32(b *testing.B) {
 		z[i] = float32(rng.NormFloat64())
 	}
 	b.Run("vec", func(b *testing.B) {
-		c0 := cpuTime()
+		c0 := cputime.Now()
 		for range b.N {
 			BiasReLU32(z, bias, rows, cols)
 		}
-		b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("copy+max", func(b *testing.B) {
-		c0 := cpuTime()
+		c0 := cputime.Now()
 		for range b.N {
 			for r := range rows {
 				copy(z[r*cols:(r+1)*cols], bias)
@@ -76,6 +78,6 @@ func BenchmarkBiasReLU32(b *testing.B) {
 				z[i] = max(v, 0)
 			}
 		}
-		b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
 	})
 }

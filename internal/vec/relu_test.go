@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/mdn-go/mdn/internal/cputime"
 )
 
 // specials are the inputs whose handling a mask trick can get wrong.
@@ -100,11 +102,11 @@ func BenchmarkReLUGrad32(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("vec/%d", n), func(b *testing.B) {
 			b.SetBytes(int64(12 * n))
-			c0 := cpuTime()
+			c0 := cputime.Now()
 			for range b.N {
 				ReLUGrad32(dz, g, out)
 			}
-			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
 		})
 		b.Run(fmt.Sprintf("go/%d", n), func(b *testing.B) {
 			b.SetBytes(int64(12 * n))
@@ -196,14 +198,14 @@ func BenchmarkReLUGradColSum32(b *testing.B) {
 		g[i], out[i] = float32(rng.NormFloat64()), max(float32(rng.NormFloat64()), 0)
 	}
 	b.Run("fused", func(b *testing.B) {
-		c0 := cpuTime()
+		c0 := cputime.Now()
 		for range b.N {
 			ReLUGradColSum32(dz, g, out, db, rows, cols)
 		}
-		b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("separate", func(b *testing.B) {
-		c0 := cpuTime()
+		c0 := cputime.Now()
 		for range b.N {
 			ReLUGrad32(dz, g, out)
 			clear(db)
@@ -213,6 +215,6 @@ func BenchmarkReLUGradColSum32(b *testing.B) {
 				}
 			}
 		}
-		b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
 	})
 }

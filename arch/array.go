@@ -18,7 +18,8 @@ type Array struct {
 // order of the trunks' layers, without allocating them:
 //
 //	pi.0.weight (In, Hidden[0]), pi.0.bias (Hidden[0]), …, pi.L.bias (K),
-//	normal.0.weight, …, normal.L.bias (NormalChannels)
+//	normal.0.weight, …, normal.L.bias (NormalChannels),
+//	normal.skip.weight (In, NormalChannels)   only with Skip
 //
 // A weight of shape (in, out) maps a row x to x·W + b.
 func (s Spec) ParamShapes() (names []string, shapes [][]int) {
@@ -30,6 +31,10 @@ func (s Spec) ParamShapes() (names []string, shapes [][]int) {
 			names = append(names, fmt.Sprintf("%s.%d.weight", t.name, i), fmt.Sprintf("%s.%d.bias", t.name, i))
 			shapes = append(shapes, []int{t.sizes[i], t.sizes[i+1]}, []int{t.sizes[i+1]})
 		}
+	}
+	if s.Skip {
+		names = append(names, SkipName)
+		shapes = append(shapes, []int{s.In, s.NormalChannels()})
 	}
 	return names, shapes
 }
@@ -58,6 +63,9 @@ func Layers(s Spec, as []Array) (pi, normal []Layer, err error) {
 		return nil, nil, err
 	}
 	names, shapes := s.ParamShapes()
+	if s.Skip {
+		names = names[:len(names)-1]
+	}
 	for i := 0; i < len(names); i += 2 {
 		l := Layer{W: slices.Clone(byName[names[i]].Data), B: slices.Clone(byName[names[i+1]].Data),
 			In: shapes[i][0], Out: shapes[i][1]}
@@ -68,6 +76,19 @@ func Layers(s Spec, as []Array) (pi, normal []Layer, err error) {
 		}
 	}
 	return pi, normal, nil
+}
+
+// SkipName is the name of the skip weight S of a Spec with Skip.
+const SkipName = "normal.skip.weight"
+
+// SkipWeights returns a copy of the skip weight S (In, NormalChannels)
+// row-major from as, checked as by CheckArrays, or nil if s has no skip.
+func SkipWeights(s Spec, as []Array) ([]float64, error) {
+	byName, err := index(s, as)
+	if err != nil || !s.Skip {
+		return nil, err
+	}
+	return slices.Clone(byName[SkipName].Data), nil
 }
 
 func index(s Spec, as []Array) (map[string]Array, error) {

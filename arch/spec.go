@@ -30,6 +30,15 @@ type Spec struct {
 	SigmaMin float64
 	// Dtype is the type of the training graph.
 	Dtype DType
+	// Skip adds a linear path from the covariates to the normal trunk's
+	// output, a weight S (In, NormalChannels) without bias:
+	//
+	//	normal(x) = MLP(x) + x·S
+	//
+	// so that means and raw scales linear in x need no hidden units. A
+	// Gaussian linear regression is the network with K = 1 whose MLP part
+	// gives constant outputs. S starts at zero.
+	Skip bool
 }
 
 // ScaleChannels is the number of scale channels of the normal trunk:
@@ -150,6 +159,9 @@ func (s Spec) params() float64 {
 		for i := 0; i+1 < len(sz); i++ {
 			n += float64(sz[i]+1) * float64(sz[i+1])
 		}
+	}
+	if s.Skip {
+		n += float64(s.In) * float64(s.NormalChannels())
 	}
 	return n
 }

@@ -108,6 +108,10 @@ type Model struct {
 	//
 	// Default glorot.
 	Init arch.Init `yaml:"init"`
+	// Skip adds a linear path from x to the normal trunk's output
+	// (arch.Spec.Skip): means and raw scales are MLP(x) + x·S, S starting
+	// at zero. Default false.
+	Skip bool `yaml:"skip"`
 }
 
 // Train is the train section: Adam (AdamW with WeightDecay) on the mean

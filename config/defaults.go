@@ -42,6 +42,9 @@ const (
 	DefaultDType = arch.Float32
 	// DefaultInit is model.init, the initial weight distribution.
 	DefaultInit = arch.Glorot
+	// DefaultSkip is model.skip, the linear path from x to the normal
+	// trunk's output.
+	DefaultSkip = false
 
 	// DefaultSteps is train.steps, the number of optimizer steps.
 	DefaultSteps = 2000
@@ -116,6 +119,7 @@ func Default() Config {
 			SigmaMin:   DefaultSigmaMin,
 			DType:      DefaultDType,
 			Init:       DefaultInit,
+			Skip:       DefaultSkip,
 		},
 		Train: Train{
 			Steps:       DefaultSteps,

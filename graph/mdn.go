@@ -89,6 +89,30 @@ func build(g *G.ExprGraph, w *Weights, batch int, grad, composed bool) (m *MDN, 
 	if m.Normal, err = trunk("normal", w.Normal); err != nil {
 		return nil, err
 	}
+	if w.Skip != nil {
+		// normal(x) = MLP(x) + x·S (arch.Spec.Skip). The fused path runs x·S
+		// as a dense op with a zero bias that is not learned: Gorgonia's
+		// matrix product transposes its operands in place for the
+		// gradient, which races when data-parallel graphs share S.
+		sn := G.NewMatrix(g, Dtype(s.Dtype), G.WithShape(w.Skip.Shape()...), G.WithName(arch.SkipName), G.WithValue(w.Skip))
+		m.Learnables = append(m.Learnables, sn)
+		var xs *G.Node
+		var err error
+		if composed {
+			xs, err = G.Mul(m.X, sn)
+		} else {
+			nc := w.Skip.Shape()[1]
+			zero := tensor.New(tensor.WithShape(nc), tensor.Of(Dtype(s.Dtype)))
+			zn := G.NewVector(g, Dtype(s.Dtype), G.WithShape(nc), G.WithName("normal.skip.zero"), G.WithValue(zero))
+			xs, err = G.ApplyOp(newDenseOp(arch.Identity, true), m.X, sn, zn)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("graph: skip: %w", err)
+		}
+		if m.Normal, err = G.Add(m.Normal, xs); err != nil {
+			return nil, fmt.Errorf("graph: skip: %w", err)
+		}
+	}
 	if composed {
 		m.Loss, err = composedNLL(s, m.Logits, m.Normal, m.Y)
 	} else {

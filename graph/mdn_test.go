@@ -47,6 +47,9 @@ func newFixture(t *testing.T, s arch.Spec, batch int, composed bool, seed uint64
 			setAll(l.B, func(int) float64 { return rng.NormFloat64() * 0.5 })
 		}
 	}
+	if w.Skip != nil { // starts at zero; make its gradient path visible
+		setAll(w.Skip, func(int) float64 { return rng.NormFloat64() * 0.5 })
+	}
 	f := &fixture{w: w, x: make([]float64, batch*s.In), y: make([]float64, batch*s.Out)}
 	for i := range f.x {
 		f.x[i] = rng.NormFloat64()
@@ -203,28 +206,31 @@ func TestLossMatchesIndependent(t *testing.T) {
 func TestFusedMatchesComposed(t *testing.T) {
 	for _, noise := range arch.Noises {
 		for _, dt := range []arch.DType{arch.Float64, arch.Float32} {
-			t.Run(fmt.Sprintf("%s/%v", noise, dt), func(t *testing.T) {
-				s := testSpec(noise, 2, dt)
-				fused := newFixture(t, s, 11, false, 3)
-				comp := newFixture(t, s, 11, true, 3)
-				lf, lc := fused.run(t), comp.run(t)
-				tol := 1e-12
-				if dt == arch.Float32 {
-					tol = 1e-5
-				}
-				if math.Abs(lf-lc) > tol*math.Max(1, math.Abs(lc)) {
-					t.Fatalf("loss: got %v, want %v (composed)", lf, lc)
-				}
-				gf, gc := fused.grads(), comp.grads()
-				if len(gf) != len(gc) {
-					t.Fatalf("got %d gradients, want %d", len(gf), len(gc))
-				}
-				for i := range gf {
-					if math.Abs(gf[i]-gc[i]) > 10*tol*math.Max(1, math.Abs(gc[i])) {
-						t.Fatalf("gradient %d: got %v, want %v (composed)", i, gf[i], gc[i])
+			for _, skip := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%v/skip=%v", noise, dt, skip), func(t *testing.T) {
+					s := testSpec(noise, 2, dt)
+					s.Skip = skip
+					fused := newFixture(t, s, 11, false, 3)
+					comp := newFixture(t, s, 11, true, 3)
+					lf, lc := fused.run(t), comp.run(t)
+					tol := 1e-12
+					if dt == arch.Float32 {
+						tol = 1e-5
 					}
-				}
-			})
+					if math.Abs(lf-lc) > tol*math.Max(1, math.Abs(lc)) {
+						t.Fatalf("loss: got %v, want %v (composed)", lf, lc)
+					}
+					gf, gc := fused.grads(), comp.grads()
+					if len(gf) != len(gc) {
+						t.Fatalf("got %d gradients, want %d", len(gf), len(gc))
+					}
+					for i := range gf {
+						if math.Abs(gf[i]-gc[i]) > 10*tol*math.Max(1, math.Abs(gc[i])) {
+							t.Fatalf("gradient %d: got %v, want %v (composed)", i, gf[i], gc[i])
+						}
+					}
+				})
+			}
 		}
 	}
 }
@@ -237,38 +243,43 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 					continue
 				}
 				for _, composed := range []bool{false, true} {
-					if composed && act == arch.ELU {
-						continue // no stock ELU in Gorgonia
-					}
-					name := fmt.Sprintf("%s/%s/%s/composed=%v", noise, act, tr, composed)
-					t.Run(name, func(t *testing.T) {
-						s := testSpec(noise, 2, arch.Float64)
-						s.Activation, s.Transform = act, tr
-						f := newFixture(t, s, 7, composed, 5)
-						f.run(t)
-						got := f.grads()
-						ts := f.w.Tensors()
-						var theta []float64
-						for _, x := range ts {
-							theta = append(theta, x.Data().([]float64)...)
+					for _, skip := range []bool{false, true} {
+						if composed && act == arch.ELU {
+							continue // no stock ELU in Gorgonia
 						}
-						set := func(th []float64) {
-							o := 0
+						if skip && (act != arch.Tanh || tr != arch.Exp) {
+							continue // the skip is the same x·S whatever the trunk
+						}
+						name := fmt.Sprintf("%s/%s/%s/composed=%v/skip=%v", noise, act, tr, composed, skip)
+						t.Run(name, func(t *testing.T) {
+							s := testSpec(noise, 2, arch.Float64)
+							s.Activation, s.Transform, s.Skip = act, tr, skip
+							f := newFixture(t, s, 7, composed, 5)
+							f.run(t)
+							got := f.grads()
+							ts := f.w.Tensors()
+							var theta []float64
 							for _, x := range ts {
-								o += copy(x.Data().([]float64), th[o:])
+								theta = append(theta, x.Data().([]float64)...)
 							}
-						}
-						want := fd.Gradient(nil, func(th []float64) float64 {
-							set(th)
-							return f.run(t)
-						}, theta, &fd.Settings{Formula: fd.Central, Step: 1e-6})
-						set(theta)
-						for i := range want {
-							if math.Abs(got[i]-want[i]) > 1e-6*math.Max(1, math.Abs(want[i])) {
-								t.Fatalf("parameter %d: got %v, want %v (central differences)", i, got[i], want[i])
+							set := func(th []float64) {
+								o := 0
+								for _, x := range ts {
+									o += copy(x.Data().([]float64), th[o:])
+								}
 							}
-						}
-					})
+							want := fd.Gradient(nil, func(th []float64) float64 {
+								set(th)
+								return f.run(t)
+							}, theta, &fd.Settings{Formula: fd.Central, Step: 1e-6})
+							set(theta)
+							for i := range want {
+								if math.Abs(got[i]-want[i]) > 1e-6*math.Max(1, math.Abs(want[i])) {
+									t.Fatalf("parameter %d: got %v, want %v (central differences)", i, got[i], want[i])
+								}
+							}
+						})
+					}
 				}
 			}
 		}

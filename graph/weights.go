@@ -16,10 +16,12 @@ type Layer struct{ W, B *tensor.Dense }
 // Weights are the learnable parameters of an MDN: the layers of the pi trunk
 // (hidden layers then the K-logit output) and of the normal trunk (hidden
 // layers then the NormalChannels output). Graphs built from the same Weights
-// share these tensors.
+// share these tensors. Skip is the skip weight S (In, NormalChannels) of a
+// Spec with Skip (arch.Spec.Skip), nil otherwise.
 type Weights struct {
 	Spec       arch.Spec
 	Pi, Normal []Layer
+	Skip       *tensor.Dense
 }
 
 // NewWeights draws the weights for s from rng with Glorot initialization.
@@ -61,6 +63,11 @@ func NewWeightsInit(s arch.Spec, init arch.Init, rng *rand.Rand) (*Weights, erro
 	}
 	w.Pi = mk(s.TrunkSizes(s.K))
 	w.Normal = mk(s.TrunkSizes(s.NormalChannels()))
+	if s.Skip {
+		// Zero, and drawn after the trunks, so the trunks' weights are
+		// those of the same seed without a skip.
+		w.Skip = newTensor(s.Dtype, make([]float64, s.In*s.NormalChannels()), s.In, s.NormalChannels())
+	}
 	return w, nil
 }
 
@@ -98,11 +105,15 @@ func (w *Weights) Tensors() []*tensor.Dense {
 			ts = append(ts, l.W, l.B)
 		}
 	}
+	if w.Skip != nil {
+		ts = append(ts, w.Skip)
+	}
 	return ts
 }
 
 // Names lists the parameter names in the order of Tensors:
-// pi.0.weight, pi.0.bias, …, normal.0.weight, ….
+// pi.0.weight, pi.0.bias, …, normal.0.weight, …, then normal.skip.weight
+// with a skip.
 func (w *Weights) Names() []string {
 	names, _ := w.Spec.ParamShapes()
 	return names
@@ -138,6 +149,13 @@ func WeightsFromArrays(s arch.Spec, as []arch.Array) (*Weights, error) {
 		return out
 	}
 	w.Pi, w.Normal = conv(pi), conv(normal)
+	if s.Skip {
+		sk, err := arch.SkipWeights(s, as)
+		if err != nil {
+			return nil, err
+		}
+		w.Skip = newTensor(s.Dtype, sk, s.In, s.NormalChannels())
+	}
 	return w, nil
 }
 
@@ -165,5 +183,8 @@ func (w *Weights) Clone() *Weights {
 		return out
 	}
 	c.Pi, c.Normal = cl(w.Pi), cl(w.Normal)
+	if w.Skip != nil {
+		c.Skip = w.Skip.Clone().(*tensor.Dense)
+	}
 	return c
 }

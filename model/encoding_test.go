@@ -45,7 +45,7 @@ func TestEncodingRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != 2 || !reflect.DeepEqual(got.Encoding.Columns, m.Encoding.Columns) ||
+	if got.Version != FormatVersion || !reflect.DeepEqual(got.Encoding.Columns, m.Encoding.Columns) ||
 		got.Encoding.Missing != encode.MissingImpute || got.Encoding.Unknown != encode.UnknownZero {
 		t.Fatalf("loaded encoding %+v, want %+v", got.Encoding, m.Encoding)
 	}
@@ -65,7 +65,7 @@ func TestEncodingRoundTrip(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 	// Version 1 has no encoding section.
-	v1 := strings.Replace(string(b), `"version": 2`, `"version": 1`, 1)
+	v1 := strings.Replace(string(b), `"version": 3`, `"version": 1`, 1)
 	os.WriteFile(path, []byte(v1), 0o644)
 	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "encoding: needs format version 2") {
 		t.Errorf("got %v", err)

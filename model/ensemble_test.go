@@ -123,7 +123,7 @@ func TestEnsembleSaveLoad(t *testing.T) {
 	// An ensemble needs version 2, and every member is checked.
 	raw, _ := os.ReadFile(p)
 	for _, c := range []struct{ name, from, to, want string }{
-		{"version 1", `"version": 2`, `"version": 1`, "ensemble: needs format version 2, the file is version 1"},
+		{"version 1", `"version": 3`, `"version": 1`, "ensemble: needs format version 2, the file is version 1"},
 		{"bad member scaler", `"x_std": [`, `"x_std": [0, `, "ensemble[0]: "},
 	} {
 		t.Run(c.name, func(t *testing.T) {

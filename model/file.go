@@ -46,6 +46,7 @@ type specJSON struct {
 	Sigma      string    `json:"sigma"`
 	SigmaMin   float64   `json:"sigma_min"`
 	Dtype      string    `json:"dtype"`
+	Skip       bool      `json:"skip,omitempty"`
 }
 
 // The read side keeps every float array raw, so that a null or a string
@@ -80,6 +81,7 @@ type specIn struct {
 	Sigma      string          `json:"sigma"`
 	SigmaMin   float64         `json:"sigma_min"`
 	Dtype      string          `json:"dtype"`
+	Skip       bool            `json:"skip"`
 }
 
 type scalerIn struct {
@@ -122,7 +124,7 @@ func (m *Model) Encode(w io.Writer) error {
 		Spec: specJSON{
 			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
 			Activation: string(s.Activation), Noise: string(s.Noise), FixedSigma: s.FixedSigma,
-			Sigma: string(s.Transform), SigmaMin: s.SigmaMin, Dtype: string(s.Dtype),
+			Sigma: string(s.Transform), SigmaMin: s.SigmaMin, Dtype: string(s.Dtype), Skip: s.Skip,
 		},
 		XNames:   m.XNames,
 		YNames:   m.YNames,
@@ -292,6 +294,7 @@ func (in *fileIn) model() (*Model, error) {
 			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
 			Activation: arch.Activation(s.Activation), Noise: arch.Noise(s.Noise),
 			Transform: arch.Transform(s.Sigma), SigmaMin: s.SigmaMin, Dtype: arch.DType(s.Dtype),
+			Skip: s.Skip,
 		},
 		XNames:   in.XNames,
 		YNames:   in.YNames,
@@ -312,6 +315,9 @@ func (in *fileIn) model() (*Model, error) {
 	}
 	if m.Arrays, err = arrays("weights", in.Weights); err != nil {
 		return nil, err
+	}
+	if m.Spec.Skip && in.Version < 3 {
+		return nil, fmt.Errorf("spec: skip: needs format version 3, the file is version %d", in.Version)
 	}
 	if len(in.Ensemble) > 0 && in.Version < 2 {
 		return nil, fmt.Errorf("ensemble: needs format version 2, the file is version %d", in.Version)

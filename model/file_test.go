@@ -33,6 +33,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	fixed := testSpec(arch.Fixed, 2)
 	f32 := testSpec(arch.Isotropic, 1)
 	f32.Dtype, f32.Transform, f32.Activation = arch.Float32, arch.Softplus, arch.SiLU
+	skip := testSpec(arch.Diagonal, 2)
+	skip.Skip = true
 	for _, tc := range []struct {
 		name string
 		spec arch.Spec
@@ -42,6 +44,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		{"fixed/scaler", fixed, &data.Scaler{XMean: []float64{0.1, 1e-300}, XStd: []float64{3, math.Pi},
 			YMean: []float64{-2.5, 1.0 / 3}, YStd: []float64{math.SmallestNonzeroFloat64, 7}}},
 		{"float32/isotropic", f32, nil},
+		{"diagonal/skip", skip, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(11, 12))
@@ -234,8 +237,8 @@ func TestLoadErrors(t *testing.T) {
 			"line 2, column 14: version: want an integer, got a JSON string"},
 		{"wrong format", ptr(`{"format": "mdn-config", "version": 1}`), `not an mdn model (format "mdn-config", want "mdn-model")`},
 		{"no format", ptr(`{"version": 1}`), `not an mdn model (format "", want "mdn-model")`},
-		{"version 3", ptr(edit(func(f map[string]any) { f["version"] = 3 })), "unsupported format version 3 (this mdn reads 1 to 2)"},
-		{"version 0", ptr(edit(func(f map[string]any) { f["version"] = 0 })), "unsupported format version 0 (this mdn reads 1 to 2)"},
+		{"version 4", ptr(edit(func(f map[string]any) { f["version"] = 4 })), "unsupported format version 4 (this mdn reads 1 to 3)"},
+		{"version 0", ptr(edit(func(f map[string]any) { f["version"] = 0 })), "unsupported format version 0 (this mdn reads 1 to 3)"},
 		{"unknown field", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["layers"] = 2 })), `unknown field "layers"`},
 		{"weight of wrong shape", ptr(edit(func(f map[string]any) {
 			weight(f, "pi.0.weight")["shape"] = []int{3, 1}
@@ -355,5 +358,52 @@ func TestIndentKeepsTheDocument(t *testing.T) {
 	want := "{\n  \"a\": [1, 2],\n  \"b\": {\n    \"c\": \"d\"\n  }\n}\n"
 	if got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// A skip connection is written as spec key "skip" with the array
+// normal.skip.weight, and needs format version 3.
+func TestSkipFile(t *testing.T) {
+	s := testSpec(arch.Diagonal, 2)
+	s.Skip = true
+	w := randomWeights(t, s, rand.New(rand.NewPCG(3, 4)))
+	m := newModel(t, w, nil)
+	path := filepath.Join(t.TempDir(), "m.json")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"skip": true`) || !strings.Contains(string(b), `"normal.skip.weight"`) {
+		t.Fatalf("the file has no skip key or weight:\n%s", b)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Spec.Skip {
+		t.Fatal("loaded spec has no skip")
+	}
+	v2 := strings.Replace(string(b), `"version": 3`, `"version": 2`, 1)
+	os.WriteFile(path, []byte(v2), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "spec: skip: needs format version 3, the file is version 2") {
+		t.Errorf("got %v", err)
+	}
+	// Without the key the weight is unknown.
+	nokey := strings.Replace(string(b), `"skip": true`, `"skip": false`, 1)
+	os.WriteFile(path, []byte(nokey), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), `unknown array "normal.skip.weight"`) {
+		t.Errorf("got %v", err)
+	}
+	// Without skip the key is not written.
+	m0 := newModel(t, randomWeights(t, testSpec(arch.Diagonal, 2), rand.New(rand.NewPCG(3, 4))), nil)
+	var sb strings.Builder
+	if err := m0.Encode(&sb); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(sb.String(), `"skip"`) {
+		t.Error("a model without skip writes the key")
 	}
 }

@@ -34,6 +34,9 @@ func randomWeights(t testing.TB, s arch.Spec, rng *rand.Rand) *graph.Weights {
 			setAll(l.B, func(int) float64 { return 0.5 * rng.NormFloat64() })
 		}
 	}
+	if w.Skip != nil {
+		setAll(w.Skip, func(int) float64 { return 0.5 * rng.NormFloat64() })
+	}
 	return w
 }
 

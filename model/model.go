@@ -18,8 +18,8 @@ const Format = "mdn-model"
 // writes. It reads versions MinFormatVersion to FormatVersion: version 2
 // adds the optional "encoding" section (labels, imputation); a version 1
 // file is read as before. Version 2 also adds the optional "ensemble"
-// field.
-const FormatVersion = 2
+// field. Version 3 adds the optional spec key "skip" (arch.Spec.Skip).
+const FormatVersion = 3
 
 // MinFormatVersion is the oldest file layout this package reads.
 const MinFormatVersion = 1

@@ -36,6 +36,7 @@ type Predictor struct {
 type net struct {
 	scaler     data.Scaler
 	pi, normal []arch.Layer
+	skip       []float64 // (In, NormalChannels), nil without arch.Spec.Skip
 }
 
 // Predictor returns a Predictor of m for batches of up to batch rows
@@ -57,12 +58,16 @@ func (m *Model) Predictor(batch int) *Predictor {
 		if err != nil { // not reached: Validate checked the arrays
 			return fmt.Errorf("model: predictor: %w", err)
 		}
+		skip, err := arch.SkipWeights(p.spec, arrays)
+		if err != nil { // not reached, as above
+			return fmt.Errorf("model: predictor: %w", err)
+		}
 		for _, ls := range [][]arch.Layer{pi, normal} {
 			for _, l := range ls[:len(ls)-1] {
 				widest = max(widest, l.Out)
 			}
 		}
-		p.nets = append(p.nets, net{scaler: cloneScaler(sc), pi: pi, normal: normal})
+		p.nets = append(p.nets, net{scaler: cloneScaler(sc), pi: pi, normal: normal, skip: skip})
 		return nil
 	}
 	if p.err = add(m.Scaler, m.Arrays); p.err != nil {
@@ -91,7 +96,8 @@ func (m *Model) Predictor(batch int) *Predictor {
 //	x'_j = (x_j − XMean[j]) / XStd[j],
 //
 // run through both trunks (Linear-act-…-Linear, the activation on hidden
-// layers only) exactly as the graph does, and the outputs are turned into
+// layers only; plus x'·S on the normal trunk with arch.Spec.Skip) exactly
+// as the graph does, and the outputs are turned into
 //
 //	log π = log-softmax(logits)                           (K)
 //	μ_k[j] = channel k·D+j                                (K, D)
@@ -141,6 +147,9 @@ func (p *Predictor) Predict(x []float64, n int, dst []mixture.Mixture) ([]mixtur
 			}
 			p.trunk(nt.pi, rows, p.logits)
 			p.trunk(nt.normal, rows, p.out)
+			if nt.skip != nil {
+				gemm.Dgemm(false, false, rows, P, s.In, 1, p.xs, s.In, nt.skip, P, 1, p.out, P)
+			}
 			for i := range rows {
 				mx := &dst[start+i]
 				lw, mu, l := mx.LogWeights[m*K:(m+1)*K], mx.Means[m*K*D:(m+1)*K*D], mx.Chol[m*K*D*D:(m+1)*K*D*D]

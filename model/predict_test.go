@@ -57,6 +57,11 @@ func TestPredictMatchesGraph(t *testing.T) {
 		s.Transform, s.SigmaMin = arch.Softplus, 0
 		cases = append(cases, tc{fmt.Sprintf("%s/d=2/softplus", noise), s})
 	}
+	for _, noise := range []arch.Noise{arch.Full, arch.Diagonal, arch.Fixed} {
+		s := testSpec(noise, 2)
+		s.Skip = true
+		cases = append(cases, tc{fmt.Sprintf("%s/d=2/skip", noise), s})
+	}
 	const n = 9
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -142,7 +142,7 @@ func explain(err error, again func() error) error {
 func SpecOf(cfg *config.Config, xdim, ydim int) arch.Spec {
 	m := cfg.Model
 	s := arch.Spec{In: xdim, Out: ydim, K: m.Components, Hidden: append([]int(nil), m.Hidden...),
-		Activation: m.Activation, Noise: m.Noise, Transform: m.Sigma, SigmaMin: m.SigmaMin, Dtype: m.DType}
+		Activation: m.Activation, Noise: m.Noise, Transform: m.Sigma, SigmaMin: m.SigmaMin, Dtype: m.DType, Skip: m.Skip}
 	if s.Noise == arch.Fixed {
 		s.FixedSigma = make([]float64, ydim)
 		for j := range s.FixedSigma {

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
@@ -133,6 +135,61 @@ func TestNoiseSkipsBinaryInputs(t *testing.T) {
 		}
 		if i%3 == 2 && v == orig[i] {
 			t.Errorf("number %d not perturbed", i)
+		}
+	}
+}
+
+// With model.skip the trained model carries a learned skip weight, and the
+// predictor (which adds x'·S itself) fits a linear response.
+func TestFitWithSkip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	var b strings.Builder
+	b.WriteString("a,b,y\n")
+	for range 400 {
+		a, c := rng.NormFloat64(), rng.NormFloat64()
+		fmt.Fprintf(&b, "%v,%v,%v\n", a, c, 2*a-c+0.05*rng.NormFloat64())
+	}
+	path := filepath.Join(t.TempDir(), "lin.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	cfg := &c
+	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"a", "b"}, []string{"y"}
+	cfg.Model.Skip, cfg.Model.Hidden = true, []int{8}
+	cfg.Train.Steps, cfg.Train.Ensemble = 400, 2
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := Fit(context.Background(), cfg, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Spec.Skip {
+		t.Fatal("model has no skip")
+	}
+	for i, as := range append([][]arch.Array{m.Arrays}, m.Ensemble[0].Arrays) {
+		sk, err := arch.SkipWeights(m.Spec, as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Max(sk) == 0 && slices.Min(sk) == 0 {
+			t.Fatalf("member %d: skip weight stayed zero", i)
+		}
+	}
+	x := []float64{0, 0, 1, 0, 0, 1, -1, 0.5}
+	mix, err := m.Predictor(0).Predict(x, 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		want := 2*x[2*i] - x[2*i+1]
+		if got := mix[i].Mean(nil)[0]; math.Abs(got-want) > 0.15 {
+			t.Errorf("x = %v: mean %v, want %v", x[2*i:2*i+2], got, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -75,16 +76,160 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 // rows, so that a positive fraction always holds out a row and a fraction
 // below one always leaves one to train on; frac ≤ 0 (or NaN) holds out
 // nothing and frac ≥ 1 holds out everything. The rows are chosen by a
-// permutation drawn from rng (rng.Perm(N), one call whatever frac is), so the
-// same seed gives the same split; within each part rows keep their order in
-// d. Both parts are copies. Split cannot fail; rng must not be nil.
+// permutation drawn from rng (the first h of rng.Perm(N), one call whatever
+// frac is), so the same seed gives the same split; within each part rows
+// keep their order in d. Both parts are copies. Split cannot fail; rng must
+// not be nil. SplitInPlace makes the same split without copying the
+// training rows.
 func (d *Dataset) Split(frac float64, rng *rand.Rand) (train, held *Dataset) {
-	h := heldCount(frac, d.N)
-	perm := rng.Perm(d.N)
-	heldIdx, trainIdx := perm[:h], perm[h:]
-	slices.Sort(heldIdx)
-	slices.Sort(trainIdx)
+	rows := d.HeldOut(frac, rng)
+	h := rows.Count()
+	heldIdx, trainIdx := make([]int, 0, h), make([]int, 0, d.N-h)
+	for i := range d.N {
+		if rows.Has(i) {
+			heldIdx = append(heldIdx, i)
+		} else {
+			trainIdx = append(trainIdx, i)
+		}
+	}
 	return d.Subset(trainIdx), d.Subset(heldIdx)
+}
+
+// RowSet is a set of the row numbers 0 … N−1 of a dataset, one bit per row
+// (bit i%64 of word i/64), so that it takes N/8 bytes.
+type RowSet []uint64
+
+// NewRowSet returns an empty set for n rows.
+func NewRowSet(n int) RowSet { return make(RowSet, (n+63)/64) }
+
+// Has reports whether row i is in s; i must be in [0, 64·len(s)).
+func (s RowSet) Has(i int) bool { return s[i>>6]&(1<<(i&63)) != 0 }
+
+// Add puts row i in s.
+func (s RowSet) Add(i int) { s[i>>6] |= 1 << (i & 63) }
+
+// Count returns the number of rows in s.
+func (s RowSet) Count() int {
+	n := 0
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// HeldOut returns the rows that Split(frac, rng) holds out, drawing the
+// same numbers from rng.
+func (d *Dataset) HeldOut(frac float64, rng *rand.Rand) RowSet {
+	h := heldCount(frac, d.N)
+	rows := NewRowSet(d.N)
+	if d.N <= math.MaxInt32 {
+		// rng.Perm(N) through Shuffle (which Perm calls, with the same
+		// draws) on half the memory.
+		perm := make([]int32, d.N)
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		for _, i := range perm[:h] {
+			rows.Add(int(i))
+		}
+		return rows
+	}
+	for _, i := range rng.Perm(d.N)[:h] {
+		rows.Add(i)
+	}
+	return rows
+}
+
+// SplitInPlace makes the split of Split(frac, rng) without a copy of the
+// training rows: d itself becomes the training part (its rows that are not
+// held out, in order, in the storage of its X, Y and Lines, whose capacity
+// is capped), and the held-out rows are returned as a copy, with the set of
+// their row numbers in d as it was, from which Merge rebuilds it.
+func (d *Dataset) SplitInPlace(frac float64, rng *rand.Rand) (held *Dataset, rows RowSet) {
+	rows = d.HeldOut(frac, rng)
+	h := rows.Count()
+	held = &Dataset{
+		Path:   d.Path,
+		XNames: slices.Clone(d.XNames),
+		YNames: slices.Clone(d.YNames),
+		X:      make([]float64, 0, h*d.XDim),
+		Y:      make([]float64, 0, h*d.YDim),
+		N:      h,
+		XDim:   d.XDim,
+		YDim:   d.YDim,
+	}
+	if d.Lines != nil {
+		held.Lines = make([]int, 0, h)
+	}
+	// A stable compaction: row i moves to row w ≤ i, so it is read
+	// before anything is written over it.
+	w := 0
+	for i := range d.N {
+		x, y := d.Row(i)
+		if rows.Has(i) {
+			held.X = append(held.X, x...)
+			held.Y = append(held.Y, y...)
+			if d.Lines != nil {
+				held.Lines = append(held.Lines, d.Lines[i])
+			}
+			continue
+		}
+		if w != i {
+			copy(d.X[w*d.XDim:], x)
+			copy(d.Y[w*d.YDim:], y)
+			if d.Lines != nil {
+				d.Lines[w] = d.Lines[i]
+			}
+		}
+		w++
+	}
+	d.N = w
+	d.X = d.X[: w*d.XDim : w*d.XDim]
+	d.Y = d.Y[: w*d.YDim : w*d.YDim]
+	if d.Lines != nil {
+		d.Lines = d.Lines[:w:w]
+	}
+	return held, rows
+}
+
+// Merge returns a copy of the dataset that SplitInPlace divided into train
+// and held, rows being the set it returned: its rows in their first order.
+// Merge panics if the row counts do not agree with rows.
+func Merge(train, held *Dataset, rows RowSet) *Dataset {
+	n := train.N + held.N
+	if len(rows) != (n+63)/64 || rows.Count() != held.N {
+		panic(fmt.Sprintf("data: merge of %d and %d rows with a set of %d of %d rows", train.N, held.N, rows.Count(), 64*len(rows)))
+	}
+	d := &Dataset{
+		Path:   train.Path,
+		XNames: slices.Clone(train.XNames),
+		YNames: slices.Clone(train.YNames),
+		X:      make([]float64, 0, n*train.XDim),
+		Y:      make([]float64, 0, n*train.YDim),
+		N:      n,
+		XDim:   train.XDim,
+		YDim:   train.YDim,
+	}
+	lines := train.Lines != nil && held.Lines != nil
+	if lines {
+		d.Lines = make([]int, 0, n)
+	}
+	t, h := 0, 0
+	for i := range n {
+		src, j := train, &t
+		if rows.Has(i) {
+			src, j = held, &h
+		}
+		x, y := src.Row(*j)
+		d.X = append(d.X, x...)
+		d.Y = append(d.Y, y...)
+		if lines {
+			d.Lines = append(d.Lines, src.Lines[*j])
+		}
+		*j++
+	}
+	return d
 }
 
 // heldCount is the number of held-out rows for Split.

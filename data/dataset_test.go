@@ -136,6 +136,79 @@ func TestSplitSeeded(t *testing.T) {
 	}
 }
 
+// TestSplitInPlace checks that SplitInPlace makes Split's split (the
+// same rows, values and lines in each part for the same seed), that the
+// training part is d's own storage and the held part a copy, and that
+// Merge rebuilds d.
+func TestSplitInPlace(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 10, 63, 64, 65, 1000} {
+		for _, frac := range []float64{0, 0.01, 0.1, 0.5, 0.99, 1} {
+			orig := countingDataset(n)
+			wantTrain, wantHeld := orig.Split(frac, rand.New(rand.NewPCG(uint64(n), 3)))
+			d := countingDataset(n)
+			x0 := d.X
+			held, rows := d.SplitInPlace(frac, rand.New(rand.NewPCG(uint64(n), 3)))
+			for _, c := range []struct {
+				name      string
+				got, want *Dataset
+			}{{"train", d, wantTrain}, {"held", held, wantHeld}} {
+				if c.got.N != c.want.N || !slices.Equal(c.got.X, c.want.X) || !slices.Equal(c.got.Y, c.want.Y) ||
+					!slices.Equal(c.got.Lines, c.want.Lines) || c.got.XDim != 2 || c.got.YDim != 1 {
+					t.Fatalf("n=%d frac=%v %s: got %+v, want %+v (Split's)", n, frac, c.name, c.got, c.want)
+				}
+			}
+			if rows.Count() != held.N {
+				t.Errorf("n=%d frac=%v: set of %d rows for %d held out", n, frac, rows.Count(), held.N)
+			}
+			if d.N > 0 && &d.X[0] != &x0[0] {
+				t.Errorf("n=%d frac=%v: training rows were copied, want d's storage", n, frac)
+			}
+			if cap(d.X) != len(d.X) || cap(d.Y) != len(d.Y) || cap(d.Lines) != len(d.Lines) {
+				t.Errorf("n=%d frac=%v: capacities %d %d %d for lengths %d %d %d, want capped", n, frac,
+					cap(d.X), cap(d.Y), cap(d.Lines), len(d.X), len(d.Y), len(d.Lines))
+			}
+			m := Merge(d, held, rows)
+			if m.N != n || !slices.Equal(m.X, orig.X) || !slices.Equal(m.Y, orig.Y) || !slices.Equal(m.Lines, orig.Lines) ||
+				m.Path != orig.Path || !slices.Equal(m.XNames, orig.XNames) || !slices.Equal(m.YNames, orig.YNames) {
+				t.Fatalf("n=%d frac=%v: Merge gave %+v, want %+v", n, frac, m, orig)
+			}
+			if n > 0 {
+				m.X[0] = 99
+				if held.N > 0 && held.X[0] == 99 || d.N > 0 && d.X[0] == 99 {
+					t.Errorf("n=%d frac=%v: Merge shares storage with a part, want a copy", n, frac)
+				}
+			}
+		}
+	}
+}
+
+func TestMergeMismatch(t *testing.T) {
+	d := countingDataset(10)
+	held, rows := d.SplitInPlace(0.3, rand.New(rand.NewPCG(1, 1)))
+	defer func() {
+		if recover() == nil {
+			t.Errorf("Merge of parts that do not match the set did not panic")
+		}
+	}()
+	Merge(d, held.Subset([]int{0}), rows)
+}
+
+func TestHeldOutIsPerm(t *testing.T) {
+	// HeldOut draws rng.Perm's permutation through Shuffle on int32s.
+	for _, n := range []int{1, 7, 500} {
+		d := countingDataset(n)
+		rows := d.HeldOut(0.4, rand.New(rand.NewPCG(9, uint64(n))))
+		perm := rand.New(rand.NewPCG(9, uint64(n))).Perm(n)
+		want := NewRowSet(n)
+		for _, i := range perm[:heldCount(0.4, n)] {
+			want.Add(i)
+		}
+		if !slices.Equal(rows, want) {
+			t.Errorf("n=%d: got %x, want the first rows of rng.Perm %x", n, rows, want)
+		}
+	}
+}
+
 func TestCheckFloat32(t *testing.T) {
 	big := 1e39 // > math.MaxFloat32 ≈ 3.4028234663852886e+38
 	for _, tc := range []struct {

@@ -33,15 +33,26 @@ const (
 // encoding, and the scaler fitted on the training rows.
 type Data struct {
 	Train, Val *data.Dataset
-	// File is every row of the training file, before any hold-out.
-	File   *data.Dataset
-	Scaler data.Scaler
+	Scaler     data.Scaler
 	// Schema encodes the covariate columns as the network's inputs (labels
 	// one-hot, missing cells by data.missing); it is stored in the model.
 	Schema *encode.Schema
 	// Report and ValReport count the rows of the training and validation
 	// files that were dropped or imputed.
 	Report, ValReport encode.Report
+	// held is the set of rows of the training file held out as Val (nil
+	// when none were), from which File rebuilds the file.
+	held data.RowSet
+}
+
+// File returns every row of the training file, before any hold-out:
+// Train itself when no rows were held out of it, else a copy merged from
+// Train and Val.
+func (d *Data) File() *data.Dataset {
+	if d.held == nil {
+		return d.Train
+	}
+	return data.Merge(d.Train, d.Val, d.held)
 }
 
 // encodeOptions are the data keys of cfg that say how to read a file.
@@ -84,7 +95,8 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	} else if s, tr, rep, err = encode.ReadTrain(cfg.Data.Train, opt); err != nil {
 		return nil, err
 	}
-	file := tr
+	n := tr.N * (tr.XDim + tr.YDim)
+	var held data.RowSet
 	switch {
 	case cfg.Data.Validation != "" && numeric:
 		if val, err = data.Read(cfg.Data.Validation, cfg.Data.X, cfg.Data.Y); err != nil {
@@ -99,7 +111,8 @@ func LoadData(cfg *config.Config) (*Data, error) {
 			return nil, err
 		}
 	case cfg.Data.ValidationFraction > 0:
-		tr, val = tr.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit)))
+		// The training rows stay where they were read (no copy).
+		val, held = tr.SplitInPlace(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit)))
 	}
 	if cfg.Model.DType == arch.Float32 {
 		for _, d := range []*data.Dataset{tr, val} {
@@ -115,14 +128,14 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	if cfg.Data.Standardize {
 		sc = s.FitScaler(tr)
 	}
-	if file.N*(file.XDim+file.YDim) >= bigData {
+	if n >= bigData {
 		// Reading and the hold-out left garbage (split permutations) as
 		// large as a copy of a column; return it to the system before
 		// training allocates its graphs, so the peak memory is the data
 		// plus the graphs, not that plus garbage.
 		debug.FreeOSMemory()
 	}
-	return &Data{Train: tr, Val: val, File: file, Scaler: sc, Schema: s, Report: rep, ValReport: vrep}, nil
+	return &Data{Train: tr, Val: val, Scaler: sc, Schema: s, Report: rep, ValReport: vrep, held: held}, nil
 }
 
 // explain returns the error of the encoding reader (which names a label or
@@ -477,10 +490,11 @@ func MemberSeed(s uint64, m int) uint64 {
 // hold-out of the training file when the config holds validation rows out
 // (else the same rows as d), and a scaler fitted on its training rows.
 func memberData(cfg *config.Config, d *Data, seed uint64) *Data {
-	if cfg.Data.Validation != "" || cfg.Data.ValidationFraction <= 0 || d.File == nil {
+	if cfg.Data.Validation != "" || cfg.Data.ValidationFraction <= 0 || d.held == nil {
 		return d
 	}
-	tr, val := d.File.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
+	tr := d.File()
+	val, held := tr.SplitInPlace(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
 	sc := data.IdentityScaler(tr.XDim, tr.YDim)
 	if cfg.Data.Standardize {
 		if d.Schema != nil {
@@ -490,7 +504,7 @@ func memberData(cfg *config.Config, d *Data, seed uint64) *Data {
 		}
 	}
 	md := *d
-	md.Train, md.Val, md.Scaler = tr, val, sc
+	md.Train, md.Val, md.Scaler, md.held = tr, val, sc, held
 	return &md
 }
 

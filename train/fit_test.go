@@ -66,8 +66,8 @@ func TestFitWithLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 600 rows; i%17 == 7 drops a row for its response (35 rows: 7, 24, …, 585).
-	if d.Report.Rows != 600 || d.Report.DroppedResponse != 35 || d.File.N != 565 {
-		t.Fatalf("report %+v, %d rows", d.Report, d.File.N)
+	if d.Report.Rows != 600 || d.Report.DroppedResponse != 35 || d.File().N != 565 {
+		t.Fatalf("report %+v, %d rows", d.Report, d.File().N)
 	}
 	want := []string{"g=hi", "g=lo", "g=mid", "g:missing", "u", "u:missing"}
 	if strings.Join(d.Train.XNames, " ") != strings.Join(want, " ") {

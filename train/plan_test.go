@@ -14,7 +14,7 @@ func planData(n int, y func(i int) float64) *Data {
 	for i := range n {
 		d.X[i], d.Y[i] = float64(i), y(i)
 	}
-	return &Data{Train: d, File: d}
+	return &Data{Train: d}
 }
 
 func TestPlanOf(t *testing.T) {

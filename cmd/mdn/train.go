@@ -215,7 +215,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	drawFig := o.figure != "" && runErr == nil
 	if drawFig {
-		draw, err := figure.Default(m, d.File, cfg.Train.Seed, nil, nil, false)
+		draw, err := figure.Default(m, d.File(), cfg.Train.Seed, nil, nil, false)
 		if err != nil {
 			return fmt.Errorf("train: --figure: %w", err)
 		}

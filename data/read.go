@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -70,7 +69,7 @@ func newReaderLimit(r io.Reader, name string, cols []string, limit int, csvOnly 
 		return nil, err
 	}
 	lim := &lineLimiter{r: r, line: 1, limit: limit}
-	br := bufio.NewReader(lim)
+	br := bufio.NewReaderSize(lim, readBuffer)
 	if b, err := br.Peek(len(utf8BOM)); err == nil && string(b) == utf8BOM {
 		if _, err := br.Discard(len(utf8BOM)); err != nil {
 			return nil, &Error{File: name, Err: err}
@@ -127,6 +126,10 @@ func newReaderLimit(r io.Reader, name string, cols []string, limit int, csvOnly 
 	return rd, nil
 }
 
+// readBuffer is the size of the Reader's buffer: 64 KiB, few enough reads
+// of the file that their system calls cost little beside parsing.
+const readBuffer = 64 << 10
+
 // MaxLineBytes is the longest physical line (header or data, counting a CR
 // before the LF but not the LF) that the CSV reader accepts: 8 MiB, room for about 400,000
 // numeric columns. A longer line is an *Error wrapping ErrLineTooLong that
@@ -161,6 +164,25 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	limit := l.limit
+	if n <= limit {
+		// Only the line that runs on from the last read can be too
+		// long: every other line is inside p[:n].
+		i := bytes.IndexByte(p[:n], '\n')
+		if i < 0 {
+			i = n
+		}
+		if l.cur+i > limit {
+			l.err = &Error{Line: l.line, Err: ErrLineTooLong}
+			return 0, l.err
+		}
+		if i < n {
+			l.line += bytes.Count(p[i:n], []byte{'\n'})
+			l.cur = n - 1 - bytes.LastIndexByte(p[:n], '\n')
+		} else {
+			l.cur += n
+		}
+		return n, err
+	}
 	for rest := p[:n]; ; {
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
@@ -466,7 +488,13 @@ func (r *Reader) record() error {
 // spaces. Its errors wrap ErrNotNumber or ErrNotFinite and quote the field;
 // they name no place (the caller wraps them in an *Error).
 func ParseValue(field string) (float64, error) {
-	s := strings.TrimSpace(field)
+	s := field
+	if n := len(s); n == 0 || s[0] <= ' ' || s[n-1] <= ' ' || s[0] >= 0x80 || s[n-1] >= 0x80 {
+		s = strings.TrimSpace(s)
+	}
+	if v, ok := parseFloat(s); ok {
+		return v, nil
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
@@ -575,13 +603,23 @@ func readFrom(r io.Reader, name string, xCols, yCols []string, size int64) (*Dat
 			est := float64(size) / (float64(rd.bytes) / float64(d.N)) * 1.05
 			rows := int(min(est, float64(size)/2)) + 1
 			if rows > d.N {
-				d.X = slices.Grow(d.X, (rows-d.N)*d.XDim)
-				d.Y = slices.Grow(d.Y, (rows-d.N)*d.YDim)
-				d.Lines = slices.Grow(d.Lines, rows-d.N)
+				// Not slices.Grow, which clears the new capacity: memory
+				// fresh from the system is zero already, and the first
+				// write is what makes the system map it.
+				d.X = withCap(d.X, rows*d.XDim)
+				d.Y = withCap(d.Y, rows*d.YDim)
+				d.Lines = withCap(d.Lines, rows)
 			}
 		}
 	}
 	return d, nil
+}
+
+// withCap returns s with capacity c ≥ len(s), in new storage.
+func withCap[E any](s []E, c int) []E {
+	g := make([]E, len(s), c)
+	copy(g, s)
+	return g
 }
 
 // Name returns the input's name as used in error messages.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -498,5 +499,68 @@ func TestQuoteListBounded(t *testing.T) {
 	_, err := ReadFrom(strings.NewReader(b.String()), "in.csv", []string{"x"}, nil)
 	if err == nil || len(err.Error()) > 600 || !strings.HasSuffix(err.Error(), "and 99993 more") {
 		t.Fatalf("got a %d-byte message: %.300v", len(fmt.Sprint(err)), err)
+	}
+}
+
+// chunkReader returns its text in reads of random sizes.
+type chunkReader struct {
+	s   string
+	rng *rand.Rand
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), 1+c.rng.IntN(150))], c.s)
+	c.s = c.s[n:]
+	return n, nil
+}
+
+// TestLineLimiterChunks: whatever the sizes of the reads (shorter or
+// longer than the limit), the limiter passes the text through unchanged up
+// to the first line longer than the limit and names that line.
+func TestLineLimiterChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const limit = 64
+	for trial := range 2000 {
+		var b strings.Builder
+		want := 0 // first line over the limit, 0 if none
+		for line := 1; line <= 20; line++ {
+			n := rng.IntN(limit + 1)
+			if rng.IntN(40) == 0 {
+				n = limit + 1 + rng.IntN(100)
+			}
+			if n > limit && want == 0 {
+				want = line
+			}
+			b.WriteString(strings.Repeat("a", n))
+			if line < 20 || rng.IntN(2) == 0 {
+				b.WriteByte('\n')
+			}
+		}
+		text := b.String()
+		l := &lineLimiter{r: &chunkReader{text, rng}, line: 1, limit: limit}
+		buf := make([]byte, 1+rng.IntN(3*limit))
+		var got []byte
+		var err error
+		for err == nil {
+			var n int
+			n, err = l.Read(buf)
+			got = append(got, buf[:n]...)
+		}
+		if want == 0 {
+			if err != io.EOF || string(got) != text {
+				t.Fatalf("trial %d: got %v after %d of %d bytes, want all and EOF", trial, err, len(got), len(text))
+			}
+			continue
+		}
+		var le *Error
+		if !errors.As(err, &le) || le.Line != want || !errors.Is(err, ErrLineTooLong) {
+			t.Fatalf("trial %d: got %v, want line %d too long", trial, err, want)
+		}
+		if !strings.HasPrefix(text, string(got)) {
+			t.Fatalf("trial %d: passed through bytes that are not the text's", trial)
+		}
 	}
 }

@@ -40,24 +40,35 @@ func FitScaler(d *Dataset) Scaler {
 	return s
 }
 
-// fitColumns fills mean and std for the n×dim row-major matrix v.
+// fitColumns fills mean and std for the n×dim row-major matrix v. Each
+// column's sums run over the rows in order (so the results are those of a
+// loop over one column), all columns in one pass over the rows.
 func fitColumns(v []float64, n, dim int, mean, std []float64) {
+	if dim == 0 {
+		return
+	}
+	sum := make([]float64, dim)
+	for i := range n {
+		for j, x := range v[i*dim : (i+1)*dim] {
+			sum[j] += x
+		}
+	}
 	for j := range dim {
-		var sum float64
-		for i := range n {
-			sum += v[i*dim+j]
+		mean[j] = sum[j] / float64(n)
+		sum[j] = 0
+	}
+	for i := range n {
+		for j, x := range v[i*dim : (i+1)*dim] {
+			dv := x - mean[j]
+			sum[j] += dv * dv
 		}
-		m := sum / float64(n)
-		var ss float64
-		for i := range n {
-			dv := v[i*dim+j] - m
-			ss += dv * dv
-		}
-		sd := math.Sqrt(ss / float64(n))
+	}
+	for j := range dim {
+		sd := math.Sqrt(sum[j] / float64(n))
 		if !(sd > 0) {
 			sd = 1
 		}
-		mean[j], std[j] = m, sd
+		std[j] = sd
 	}
 }
 

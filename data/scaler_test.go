@@ -212,3 +212,71 @@ func TestScalerValidate(t *testing.T) {
 		})
 	}
 }
+
+// fitColumnByColumn is the column-at-a-time form of fitColumns: the
+// oracle for its one-pass order of summation.
+func fitColumnByColumn(v []float64, n, dim int, mean, std []float64) {
+	for j := range dim {
+		var sum float64
+		for i := range n {
+			sum += v[i*dim+j]
+		}
+		m := sum / float64(n)
+		var ss float64
+		for i := range n {
+			dv := v[i*dim+j] - m
+			ss += dv * dv
+		}
+		sd := math.Sqrt(ss / float64(n))
+		if !(sd > 0) {
+			sd = 1
+		}
+		mean[j], std[j] = m, sd
+	}
+}
+
+// TestFitColumnsOrder: the one-pass fit gives the column-by-column
+// means and stds bit for bit, on values of mixed magnitudes where the
+// order of summation shows.
+func TestFitColumnsOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 9))
+	for _, dim := range []int{1, 3, 10} {
+		n := 1 + rng.IntN(5000)
+		v := make([]float64, n*dim)
+		for i := range v {
+			v[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(30)-15))
+		}
+		if dim == 3 {
+			for i := range n {
+				v[i*dim+1] = 7 // a constant column: std 1
+			}
+		}
+		gm, gs := make([]float64, dim), make([]float64, dim)
+		wm, ws := make([]float64, dim), make([]float64, dim)
+		fitColumns(v, n, dim, gm, gs)
+		fitColumnByColumn(v, n, dim, wm, ws)
+		for j := range dim {
+			if math.Float64bits(gm[j]) != math.Float64bits(wm[j]) || math.Float64bits(gs[j]) != math.Float64bits(ws[j]) {
+				t.Fatalf("dim %d column %d: got mean %v std %v, want %v %v", dim, j, gm[j], gs[j], wm[j], ws[j])
+			}
+		}
+	}
+}
+
+// BenchmarkFitScaler fits a scaler to 1,000,000 rows of 8 covariates and
+// 2 responses.
+func BenchmarkFitScaler(b *testing.B) {
+	const n = 1_000_000
+	rng := rand.New(rand.NewPCG(2, 2))
+	d := &Dataset{N: n, XDim: 8, YDim: 2, X: make([]float64, 8*n), Y: make([]float64, 2*n)}
+	for i := range d.X {
+		d.X[i] = rng.NormFloat64()
+	}
+	for i := range d.Y {
+		d.Y[i] = rng.NormFloat64()
+	}
+	b.SetBytes(8 * 10 * n)
+	for b.Loop() {
+		FitScaler(d)
+	}
+}

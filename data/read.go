@@ -486,7 +486,9 @@ func (r *Reader) record() error {
 
 // ParseValue parses one field as a finite float64, ignoring surrounding
 // spaces. Its errors wrap ErrNotNumber or ErrNotFinite and quote the field;
-// they name no place (the caller wraps them in an *Error).
+// they name no place (the caller wraps them in an *Error). The value is
+// strconv.ParseFloat's: plain decimals take an exact fast path of their own
+// (parseFloat), anything else strconv.
 func ParseValue(field string) (float64, error) {
 	s := field
 	if n := len(s); n == 0 || s[0] <= ' ' || s[n-1] <= ' ' || s[0] >= 0x80 || s[n-1] >= 0x80 {

@@ -43,7 +43,19 @@ func parseFloat(s string) (f float64, ok bool) {
 		i++
 	}
 	var d uint64
-	nd, digits, q := 0, 0, 0 // significant digits in d, all digits, exponent
+	nd, digits, q := 0, 0, 0 // significant digits in d (or more), all digits, exponent
+	for ; i+8 <= len(s) && nd <= 19-8; i += 8 {
+		v, ok := eightDigits(s[i : i+8])
+		if !ok {
+			break
+		}
+		// Leading zeros among the eight count in nd: a stricter bound.
+		if d != 0 || v != 0 {
+			nd += 8
+		}
+		d = d*1e8 + v
+		digits += 8
+	}
 	for ; i < len(s); i++ {
 		c := s[i] - '0'
 		if c > 9 {
@@ -60,7 +72,19 @@ func parseFloat(s string) (f float64, ok bool) {
 		nd++
 	}
 	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s); i++ {
+		for i++; i+8 <= len(s) && nd <= 19-8; i += 8 {
+			v, ok := eightDigits(s[i : i+8])
+			if !ok {
+				break
+			}
+			if d != 0 || v != 0 {
+				nd += 8
+			}
+			d = d*1e8 + v
+			digits += 8
+			q -= 8
+		}
+		for ; i < len(s); i++ {
 			c := s[i] - '0'
 			if c > 9 {
 				break
@@ -127,6 +151,26 @@ func parseFloat(s string) (f float64, ok bool) {
 		return f, true
 	}
 	return eiselLemire(d, q, neg)
+}
+
+// eightDigits returns the value of b, 8 bytes, if they are all ASCII
+// digits, reading them as one little-endian word (SWAR, as in Lemire's
+// fast_float): a byte c is a digit when c − '0' ≤ 9, tested in all eight
+// lanes at once, and the digits are combined in pairs, quads and the whole
+// with three multiplications.
+func eightDigits(b string) (uint64, bool) {
+	_ = b[7]
+	v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	// Each lane: high nibble 3 and low nibble ≤ 9 (adding 6 does not carry
+	// into the high nibble).
+	if (v&0xf0f0f0f0f0f0f0f0)|(((v+0x0606060606060606)&0xf0f0f0f0f0f0f0f0)>>4) != 0x3333333333333333 {
+		return 0, false
+	}
+	v -= 0x3030303030303030
+	v = v*10 + v>>8 // lane 2k: 10·digit(2k) + digit(2k+1)
+	v = ((v&0x000000ff000000ff)*(100+(1000000<<32)) + (v>>16&0x000000ff000000ff)*(1+(10000<<32))) >> 32
+	return v, true
 }
 
 // exactPow10[i] is 10^i, exact in float64 for i ≤ 22 (5^22 < 2^53).

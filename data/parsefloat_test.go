@@ -292,3 +292,29 @@ func BenchmarkParseValue(b *testing.B) {
 		})
 	}
 }
+
+// TestEightDigits: every byte value in every lane, the others digits, is
+// taken exactly when it is a digit, with the value of the eight.
+func TestEightDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for lane := range 8 {
+		for c := range 256 {
+			b := []byte(strconv.FormatUint(10_000_000+rng.Uint64N(90_000_000), 10))
+			b[lane] = byte(c)
+			v, ok := eightDigits(string(b))
+			isDigit := '0' <= c && c <= '9'
+			if ok != isDigit {
+				t.Fatalf("%q: ok %v, want %v", b, ok, isDigit)
+			}
+			if want, _ := strconv.ParseUint(string(b), 10, 64); ok && v != want {
+				t.Fatalf("%q: got %d, want %d", b, v, want)
+			}
+		}
+	}
+	for _, s := range []string{"00000000", "99999999", "00000001", "10000000", "12345678"} {
+		want, _ := strconv.ParseUint(s, 10, 64)
+		if v, ok := eightDigits(s); !ok || v != want {
+			t.Errorf("%q: got %d, %v; want %d", s, v, ok, want)
+		}
+	}
+}

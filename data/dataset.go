@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+
+	"github.com/mdn-go/mdn/internal/hugepage"
 )
 
 // Dataset holds N rows of covariates X and responses Y, row-major:
@@ -162,6 +164,9 @@ func (d *Dataset) SplitInPlace(frac float64, rng *rand.Rand) (held *Dataset, row
 	if d.Lines != nil {
 		held.Lines = make([]int, 0, h)
 	}
+	hugepage.Advise(held.X)
+	hugepage.Advise(held.Y)
+	hugepage.Advise(held.Lines)
 	// A stable compaction: row i moves to row w ≤ i, so it is read
 	// before anything is written over it.
 	w := 0
@@ -215,6 +220,9 @@ func Merge(train, held *Dataset, rows RowSet) *Dataset {
 	if lines {
 		d.Lines = make([]int, 0, n)
 	}
+	hugepage.Advise(d.X)
+	hugepage.Advise(d.Y)
+	hugepage.Advise(d.Lines)
 	t, h := 0, 0
 	for i := range n {
 		src, j := train, &t

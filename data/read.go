@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/mdn-go/mdn/internal/hugepage"
 )
 
 // utf8BOM is the byte order mark that some tools (Excel among them) write at
@@ -617,11 +619,12 @@ func readFrom(r io.Reader, name string, xCols, yCols []string, size int64) (*Dat
 	return d, nil
 }
 
-// withCap returns s with capacity c ≥ len(s), in new storage.
+// withCap returns s with capacity c ≥ len(s), in new storage, backed by
+// huge pages where the system grants them (hugepage.Advise).
 func withCap[E any](s []E, c int) []E {
-	g := make([]E, len(s), c)
-	copy(g, s)
-	return g
+	g := make([]E, 0, c)
+	hugepage.Advise(g)
+	return append(g, s...)
 }
 
 // Name returns the input's name as used in error messages.

@@ -1,9 +1,12 @@
 package train
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/mdn-go/mdn/config"
@@ -59,4 +62,43 @@ func BenchmarkLoadData(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 	b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N*rows), "cpu-ns/row")
+}
+
+// TestLoadDataHoldOut: the hold-out made in place gives the rows, lines
+// and scaler of a copying split of the whole file (data.Split with the
+// run's split stream), for the run and for an ensemble member, and File
+// rebuilds the file.
+func TestLoadDataHoldOut(t *testing.T) {
+	cfg := bimodal8File(t, t.TempDir(), 3000)
+	cfg.Train.Seed = 11
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := data.Read(cfg.Data.Train, cfg.Data.X, cfg.Data.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got, want *data.Dataset) {
+		t.Helper()
+		if got.N != want.N || !slices.Equal(got.X, want.X) || !slices.Equal(got.Y, want.Y) || !slices.Equal(got.Lines, want.Lines) {
+			t.Fatalf("%s: %d rows differ from the copying split's %d", what, got.N, want.N)
+		}
+	}
+	for m, seed := range []uint64{cfg.Train.Seed, MemberSeed(cfg.Train.Seed, 1)} {
+		md := d
+		if m > 0 {
+			md = memberData(cfg, d, seed)
+		}
+		tr, val := file.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
+		same(fmt.Sprintf("member %d training rows", m), md.Train, tr)
+		same(fmt.Sprintf("member %d validation rows", m), md.Val, val)
+		if want := data.FitScaler(tr); !reflect.DeepEqual(md.Scaler, want) {
+			t.Errorf("member %d: scaler %+v, want %+v", m, md.Scaler, want)
+		}
+	}
+	if d.Val.N != 300 {
+		t.Errorf("%d validation rows, want 300 (0.1 of 3000)", d.Val.N)
+	}
+	same("File()", d.File(), file)
 }

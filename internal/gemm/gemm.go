@@ -39,6 +39,11 @@ type kernel[T float] struct {
 	// elements and b (kc-1)·ldb + nr (lda = mr and ldb = nr for packed
 	// panels); kc ≥ 1.
 	tile func(kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T)
+	// edge, if not nil, is tile restricted to i < rows ≤ mr and j < cols
+	// ≤ nr: the same sums, written (and, when beta != 0, read) only
+	// there, so that a partial tile of a row-major C needs no temporary
+	// tile and write-back. c holds at least (rows-1)·ldc + cols elements.
+	edge func(kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T, rows, cols int)
 }
 
 // buffers are the packing buffers of one call, reused through a sync.Pool.
@@ -285,6 +290,10 @@ func blocked[T float](kern *kernel[T], bufs *buffers[T], m, n, k int, alpha T, a
 						off := (ic+ir)*rsC + (jc+jr)*csC
 						if mrr == mr && nrr == nr && csC == 1 {
 							kern.tile(kc, ap, lda, bp, ldb, c[off:off+(mr-1)*rsC+nr], rsC, alpha, bt)
+							continue
+						}
+						if csC == 1 && kern.edge != nil {
+							kern.edge(kc, ap, lda, bp, ldb, c[off:off+(mrr-1)*rsC+nrr], rsC, alpha, bt, mrr, nrr)
 							continue
 						}
 						kern.tile(kc, ap, lda, bp, ldb, tmp, nr, 1, 0)

@@ -29,7 +29,7 @@ var (
 	// Two ZMM accumulators a row: fewer loads per FMA, about 1.3× the rate
 	// of the 12×16 tile (BenchmarkTile).
 	avx512Kernel32w = kernel[float32]{mr: 12, nr: 32, speed: 8, tile: tileAVX512x32w, transpose: transposeAVX}
-	avx512Kernel32n = kernel[float32]{mr: 8, nr: 32, speed: 8, tile: tileAVX512x32n, transpose: transposeAVX}
+	avx512Kernel32n = kernel[float32]{mr: 8, nr: 32, speed: 8, tile: tileAVX512x32n, edge: edgeAVX512x32n, transpose: transposeAVX}
 )
 
 func pickKernels32() []kernel[float32] {
@@ -122,4 +122,22 @@ func tileAVX512x32n(kc int, a []float32, lda int, b []float32, ldb int, c []floa
 	_ = b[(kc-1)*ldb+31]
 	_ = c[7*ldc+31]
 	sgemm8x32AVX512(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
+}
+
+// sgemm8x32AVX512Edge is the assembly body of edgeAVX512x32n: the 8×32
+// tile written through the masks lo (columns 0–15) and hi (16–31) for the
+// first rows rows.
+//
+//go:noescape
+func sgemm8x32AVX512Edge(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows int, lo, hi uint16)
+
+func edgeAVX512x32n(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	if rows < 1 || rows > 8 || cols < 1 || cols > 32 {
+		panic("gemm: edge tile out of range")
+	}
+	_ = a[(kc-1)*lda+7]
+	_ = b[(kc-1)*ldb+31]
+	_ = c[(rows-1)*ldc+cols-1]
+	m := uint32(1)<<cols - 1 // cols = 32 wraps to all ones
+	sgemm8x32AVX512Edge(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, uint16(m), uint16(m>>16))
 }

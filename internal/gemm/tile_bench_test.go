@@ -32,3 +32,21 @@ func BenchmarkTile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEdge measures the masked edge tiles on the partial tile of a
+// 50-column product (18 of 32 columns, all rows), kc = 50: compare with
+// BenchmarkTile's full tile, which computes as much.
+func BenchmarkEdge(b *testing.B) {
+	for _, k := range sgemmKernels {
+		if k.edge == nil {
+			continue
+		}
+		kc, cols := 50, 50%k.nr
+		a, bb, c := make([]float32, kc*k.mr), make([]float32, kc*k.nr), make([]float32, k.mr*k.nr)
+		b.Run(fmt.Sprintf("%dx%d/cols=%d", k.mr, k.nr, cols), func(b *testing.B) {
+			for b.Loop() {
+				k.edge(kc, a, k.mr, bb, k.nr, c, k.nr, 1, 0, k.mr, cols)
+			}
+		})
+	}
+}

@@ -22,9 +22,9 @@ var benchSizes = []struct {
 	{"large-1024x8x2-K5-H128", 1024, 8, 2, 5, 128},
 }
 
-func benchStep(b *testing.B, composed bool, dt arch.DType) { benchRun(b, composed, dt, true) }
+func benchStep(b *testing.B, composed bool, dt arch.DType) { benchRun(b, composed, dt, true, false) }
 
-func benchRun(b *testing.B, composed bool, dt arch.DType, grad bool) {
+func benchRun(b *testing.B, composed bool, dt arch.DType, grad, machine bool) {
 	for _, bs := range benchSizes {
 		b.Run(fmt.Sprintf("%s/%v", bs.name, dt), func(b *testing.B) {
 			s := arch.Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden, bs.hidden}, Activation: arch.ReLU,
@@ -46,7 +46,12 @@ func benchRun(b *testing.B, composed bool, dt arch.DType, grad bool) {
 			}
 			setAll(m.XT, func(int) float64 { return rng.NormFloat64() })
 			setAll(m.YT, func(int) float64 { return rng.NormFloat64() })
-			vm := G.NewTapeMachine(g)
+			var vm G.VM = G.NewTapeMachine(g)
+			if machine {
+				if vm, err = NewMachine(g); err != nil {
+					b.Fatal(err)
+				}
+			}
 			defer vm.Close()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -69,12 +74,52 @@ func BenchmarkStep(b *testing.B) {
 	benchStep(b, false, arch.Float64)
 }
 
+// BenchmarkStepMachine is BenchmarkStep run by Machine instead of
+// Gorgonia's TapeMachine (what train uses).
+func BenchmarkStepMachine(b *testing.B) {
+	benchRun(b, false, arch.Float32, true, true)
+	benchRun(b, false, arch.Float64, true, true)
+}
+
 // BenchmarkStepComposed is the same with the composed (stock-op) graph.
 func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, arch.Float32) }
 
 // BenchmarkLoss is the forward pass alone (trunks and mixture NLL), fused
 // and composed.
 func BenchmarkLoss(b *testing.B) {
-	b.Run("fused", func(b *testing.B) { benchRun(b, false, arch.Float32, false) })
-	b.Run("composed", func(b *testing.B) { benchRun(b, true, arch.Float32, false) })
+	b.Run("fused", func(b *testing.B) { benchRun(b, false, arch.Float32, false, false) })
+	b.Run("composed", func(b *testing.B) { benchRun(b, true, arch.Float32, false, false) })
+}
+
+// BenchmarkNLL is the fused mixture NLL with its gradients alone (nllRows)
+// on the benchmark sizes' trunk outputs, for the diagonal noise model with
+// σ = exp(r) (the original's) and with σ = σ_min + exp(r).
+func BenchmarkNLL(b *testing.B) {
+	for _, bs := range benchSizes {
+		for _, smin := range []float64{0, 1e-3} {
+			b.Run(fmt.Sprintf("%s/sigma_min=%g", bs.name, smin), func(b *testing.B) {
+				s := arch.Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden}, Activation: arch.ReLU,
+					Noise: arch.Diagonal, Transform: arch.Exp, SigmaMin: smin, Dtype: arch.Float32}
+				rng := rand.New(rand.NewPCG(3, 4))
+				fill := func(n int) []float32 {
+					x := make([]float32, n)
+					for i := range x {
+						x[i] = float32(rng.NormFloat64())
+					}
+					return x
+				}
+				B := bs.batch
+				logits, p, y := fill(B*s.K), fill(B*s.NormalChannels()), fill(B*s.Out)
+				o := newNLLOp(s, true)
+				o.rows = []*rowNLL{newRowNLL(s)}
+				o.dl, o.dp, o.perRow = make([]float64, B*s.K), make([]float64, B*s.NormalChannels()), make([]float64, B)
+				b.ReportAllocs()
+				c0 := cputime.Now()
+				for b.Loop() {
+					nllRows(o, logits, p, y, B)
+				}
+				b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	}
 }

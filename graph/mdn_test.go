@@ -459,3 +459,58 @@ func TestSpecRejectsHugeNetworks(t *testing.T) {
 		t.Fatalf("got %v, want %v", err, want)
 	}
 }
+
+// TestMachineMatchesTapeMachine: Machine runs the fused and the composed
+// graphs, for every noise model, both dtypes and with the skip path, to
+// the bits of Gorgonia's TapeMachine: loss, gradients and per-row NLL, on
+// a first and a second run (the ops reuse their buffers).
+func TestMachineMatchesTapeMachine(t *testing.T) {
+	for _, noise := range arch.Noises {
+		for _, dt := range []arch.DType{arch.Float64, arch.Float32} {
+			for _, skip := range []bool{false, true} {
+				for _, composed := range []bool{false, true} {
+					t.Run(fmt.Sprintf("%s/%v/skip=%v/composed=%v", noise, dt, skip, composed), func(t *testing.T) {
+						s := testSpec(noise, 2, dt)
+						s.Skip = skip
+						tape := newFixture(t, s, 13, composed, 5)
+						ours := newFixture(t, s, 13, composed, 5)
+						vm, err := NewMachine(ours.m.Loss.Graph())
+						if err != nil {
+							t.Fatal(err)
+						}
+						ours.vm = vm
+						for run := range 2 {
+							if run == 1 { // new data for the second run
+								for _, f := range []*fixture{tape, ours} {
+									setAll(f.m.XT, func(i int) float64 { return math.Sin(float64(i)) })
+								}
+							}
+							lt, lo := tape.run(t), ours.run(t)
+							if math.Float64bits(lt) != math.Float64bits(lo) {
+								t.Fatalf("run %d: loss %v, want %v (TapeMachine)", run, lo, lt)
+							}
+							gt, gotG := tape.grads(), ours.grads()
+							if len(gt) != len(gotG) || len(gt) == 0 {
+								t.Fatalf("run %d: %d gradients, want %d", run, len(gotG), len(gt))
+							}
+							for i := range gt {
+								if math.Float64bits(gt[i]) != math.Float64bits(gotG[i]) {
+									t.Fatalf("run %d: gradient %d: %v, want %v (TapeMachine)", run, i, gotG[i], gt[i])
+								}
+							}
+							rt, ro := tape.m.RowNLL(), ours.m.RowNLL()
+							if len(rt) != len(ro) {
+								t.Fatalf("run %d: %d row NLLs, want %d", run, len(ro), len(rt))
+							}
+							for i := range rt {
+								if math.Float64bits(rt[i]) != math.Float64bits(ro[i]) {
+									t.Fatalf("run %d: row %d NLL %v, want %v", run, i, ro[i], rt[i])
+								}
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}

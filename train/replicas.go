@@ -11,7 +11,7 @@ import (
 
 // replicas run one training step data-parallel: the batch of B rows is cut
 // into shards of about shardRows rows (their number depends on B alone, not
-// on the machine), each shard has its own graph and TapeMachine over the
+// on the machine), each shard has its own graph and graph.Machine over the
 // shared weight tensors (read-only during the pass), a pool of workers runs
 // the shards, and the gradients are combined in shard order,
 //
@@ -60,7 +60,12 @@ func newReplicas(w *graph.Weights, batch, threads int) (*replicas, error) {
 			r.close()
 			return nil, err
 		}
-		r.ws = append(r.ws, &replica{m: m, vm: G.NewTapeMachine(g), lo: lo, hi: hi})
+		vm, err := graph.NewMachine(g)
+		if err != nil {
+			r.close()
+			return nil, err
+		}
+		r.ws = append(r.ws, &replica{m: m, vm: vm, lo: lo, hi: hi})
 	}
 	if n > 1 {
 		for _, t := range w.Tensors() {

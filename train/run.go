@@ -553,7 +553,12 @@ func newEvaluator(w *graph.Weights, val *data.Dataset, sc *inputScale) (*evaluat
 			e.close()
 			return nil, err
 		}
-		e.parts = append(e.parts, evalPart{vm: G.NewTapeMachine(g), m: m, n: c.n, chunks: c.chunks})
+		vm, err := graph.NewMachine(g)
+		if err != nil {
+			e.close()
+			return nil, err
+		}
+		e.parts = append(e.parts, evalPart{vm: vm, m: m, n: c.n, chunks: c.chunks})
 	}
 	lo := 0
 	for _, p := range e.parts {

@@ -5,7 +5,7 @@ import (
 )
 
 // float is the element type of a graph: float32 or float64.
-type float interface{ ~float32 | ~float64 }
+type float interface{ float32 | float64 }
 
 // matmul computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
 // with op(A) m×k and op(B) k×n, through internal/gemm's SIMD kernels.

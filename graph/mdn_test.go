@@ -514,3 +514,39 @@ func TestMachineMatchesTapeMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestElems: Elems is t.Data() in place (writes show in the tensor) for
+// both dtypes, and panics on the wrong element type.
+func TestElems(t *testing.T) {
+	t32 := tensor.New(tensor.WithShape(3, 2), tensor.WithBacking([]float32{1, 2, 3, 4, 5, 6}))
+	e32 := Elems[float32](t32)
+	if len(e32) != 6 || e32[5] != 6 {
+		t.Fatalf("Elems[float32] = %v", e32)
+	}
+	e32[0] = 9
+	if t32.Data().([]float32)[0] != 9 {
+		t.Fatal("Elems[float32] is not the tensor's storage")
+	}
+	t64 := tensor.New(tensor.WithShape(4), tensor.WithBacking([]float64{1, 2, 3, 4}))
+	e64 := Elems[float64](t64)
+	if len(e64) != 4 || e64[3] != 4 {
+		t.Fatalf("Elems[float64] = %v", e64)
+	}
+	e64[1] = -1
+	if t64.Data().([]float64)[1] != -1 {
+		t.Fatal("Elems[float64] is not the tensor's storage")
+	}
+	for name, f := range map[string]func(){
+		"float32 of float64": func() { Elems[float32](t64) },
+		"float64 of float32": func() { Elems[float64](t32) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Elems %s did not panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -270,11 +270,11 @@ func (o *nllOp) Do(vs ...G.Value) (G.Value, error) {
 	}
 	switch ts[0].Dtype() {
 	case tensor.Float32:
-		o.loss = nllRows(o, ts[0].Data().([]float32), ts[1].Data().([]float32), ts[2].Data().([]float32), B)
+		o.loss = nllRows(o, Elems[float32](ts[0]), Elems[float32](ts[1]), Elems[float32](ts[2]), B)
 		v := G.F32(float32(o.loss))
 		return &v, nil
 	case tensor.Float64:
-		o.loss = nllRows(o, ts[0].Data().([]float64), ts[1].Data().([]float64), ts[2].Data().([]float64), B)
+		o.loss = nllRows(o, Elems[float64](ts[0]), Elems[float64](ts[1]), Elems[float64](ts[2]), B)
 		v := G.F64(o.loss)
 		return &v, nil
 	}
@@ -363,12 +363,14 @@ func (o *nllGradOp) Do(vs ...G.Value) (G.Value, error) {
 		src = o.fwd.dp
 	}
 	o.buf = buffer(o.buf, x.Dtype(), x.Shape()...)
-	switch d := o.buf.Data().(type) {
-	case []float32:
+	switch o.buf.Dtype() {
+	case tensor.Float32:
+		d := Elems[float32](o.buf)
 		for i, v := range src {
 			d[i] = float32(g * v)
 		}
-	case []float64:
+	case tensor.Float64:
+		d := Elems[float64](o.buf)
 		for i, v := range src {
 			d[i] = g * v
 		}

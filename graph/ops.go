@@ -134,11 +134,11 @@ func (o *denseOp) Do(vs ...G.Value) (G.Value, error) {
 	if o.act == arch.SiLU {
 		o.pre = buffer(o.pre, x.Dtype(), rows, outN)
 	}
-	switch xd := x.Data().(type) {
-	case []float32:
-		denseForward(o, xd, w.Data().([]float32), b.Data().([]float32), rows, in, outN)
-	case []float64:
-		denseForward(o, xd, w.Data().([]float64), b.Data().([]float64), rows, in, outN)
+	switch x.Dtype() {
+	case tensor.Float32:
+		denseForward(o, Elems[float32](x), Elems[float32](w), Elems[float32](b), rows, in, outN)
+	case tensor.Float64:
+		denseForward(o, Elems[float64](x), Elems[float64](w), Elems[float64](b), rows, in, outN)
 	default:
 		return nil, fmt.Errorf("graph: dense: unsupported dtype %v", x.Dtype())
 	}
@@ -146,10 +146,10 @@ func (o *denseOp) Do(vs ...G.Value) (G.Value, error) {
 }
 
 func denseForward[T float](o *denseOp, x, w, b []T, rows, in, outN int) {
-	out := o.out.Data().([]T)
+	out := Elems[T](o.out)
 	var pre []T
 	if o.pre != nil {
-		pre = o.pre.Data().([]T)
+		pre = Elems[T](o.pre)
 	}
 	if out32, ok := any(out).([]float32); ok {
 		// x·W, then bias and activation in one SIMD pass: the same sums,
@@ -233,17 +233,17 @@ func (o *denseGradOp) Do(vs ...G.Value) (G.Value, error) {
 	o.dz = buffer(o.dz, out.Dtype(), out.Shape()...)
 	rows, cols := out.Shape()[0], out.Shape()[1]
 	o.db = buffer(o.db, out.Dtype(), cols)
-	switch od := out.Data().(type) {
-	case []float32:
-		denseGrad(o, od, g.Data().([]float32), rows, cols)
-	case []float64:
-		denseGrad(o, od, g.Data().([]float64), rows, cols)
+	switch out.Dtype() {
+	case tensor.Float32:
+		denseGrad(o, Elems[float32](out), Elems[float32](g), rows, cols)
+	case tensor.Float64:
+		denseGrad(o, Elems[float64](out), Elems[float64](g), rows, cols)
 	}
 	return o.dz, nil
 }
 
 func denseGrad[T float](o *denseGradOp, out, g []T, rows, cols int) {
-	dz, db := o.dz.Data().([]T), o.db.Data().([]T)
+	dz, db := Elems[T](o.dz), Elems[T](o.db)
 	if o.fwd.act == arch.ReLU {
 		switch dz := any(dz).(type) {
 		case []float32:
@@ -255,7 +255,7 @@ func denseGrad[T float](o *denseGradOp, out, g []T, rows, cols int) {
 	}
 	var pre []T
 	if o.fwd.pre != nil {
-		pre = o.fwd.pre.Data().([]T)
+		pre = Elems[T](o.fwd.pre)
 	}
 	arch.ActivationGrad(o.fwd.act, dz, g, out, pre)
 	colSum(db, dz, rows, cols)
@@ -310,11 +310,11 @@ func (o *matMulOp) Do(vs ...G.Value) (G.Value, error) {
 	}
 	o.c = buffer(o.c, a.Dtype(), m, n)
 	lda, ldb := a.Shape()[1], b.Shape()[1]
-	switch ad := a.Data().(type) {
-	case []float32:
-		matmul(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float32), ldb, 0, o.c.Data().([]float32), n)
-	case []float64:
-		matmul(o.ta, o.tb, m, n, k, 1, ad, lda, b.Data().([]float64), ldb, 0, o.c.Data().([]float64), n)
+	switch a.Dtype() {
+	case tensor.Float32:
+		matmul(o.ta, o.tb, m, n, k, 1, Elems[float32](a), lda, Elems[float32](b), ldb, 0, Elems[float32](o.c), n)
+	case tensor.Float64:
+		matmul(o.ta, o.tb, m, n, k, 1, Elems[float64](a), lda, Elems[float64](b), ldb, 0, Elems[float64](o.c), n)
 	}
 	return o.c, nil
 }
@@ -345,11 +345,11 @@ func (o *colSumOp) Do(vs ...G.Value) (G.Value, error) {
 	}
 	rows, n := a.Shape()[0], a.Shape()[1]
 	o.s = buffer(o.s, a.Dtype(), n)
-	switch ad := a.Data().(type) {
-	case []float32:
-		colSum(o.s.Data().([]float32), ad, rows, n)
-	case []float64:
-		colSum(o.s.Data().([]float64), ad, rows, n)
+	switch a.Dtype() {
+	case tensor.Float32:
+		colSum(Elems[float32](o.s), Elems[float32](a), rows, n)
+	case tensor.Float64:
+		colSum(Elems[float64](o.s), Elems[float64](a), rows, n)
 	}
 	return o.s, nil
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 
+	"github.com/mdn-go/mdn/graph"
 	"gorgonia.org/tensor"
 )
 
@@ -68,11 +69,11 @@ func (a *adam) step(grads []*tensor.Dense, lr, gscale, wd float64) {
 	bc1 := 1 - math.Pow(beta1, float64(a.t))
 	bc2 := 1 - math.Pow(beta2, float64(a.t))
 	for i, p := range a.params {
-		switch pd := p.Data().(type) {
-		case []float32:
-			adamUpdate(pd, grads[i].Data().([]float32), a.m[i], a.v[i], lr, gscale, wd, bc1, bc2)
-		case []float64:
-			adamUpdate(pd, grads[i].Data().([]float64), a.m[i], a.v[i], lr, gscale, wd, bc1, bc2)
+		switch p.Dtype() {
+		case tensor.Float32:
+			adamUpdate(graph.Elems[float32](p), graph.Elems[float32](grads[i]), a.m[i], a.v[i], lr, gscale, wd, bc1, bc2)
+		case tensor.Float64:
+			adamUpdate(graph.Elems[float64](p), graph.Elems[float64](grads[i]), a.m[i], a.v[i], lr, gscale, wd, bc1, bc2)
 		}
 	}
 }
@@ -96,13 +97,13 @@ func adamUpdate[T float32 | float64](p, g []T, m, v []float64, lr, gscale, wd, b
 func gradNorm(grads []*tensor.Dense) (float64, bool) {
 	var s float64
 	for _, g := range grads {
-		switch d := g.Data().(type) {
-		case []float32:
-			for _, x := range d {
+		switch g.Dtype() {
+		case tensor.Float32:
+			for _, x := range graph.Elems[float32](g) {
 				s += float64(x) * float64(x)
 			}
-		case []float64:
-			for _, x := range d {
+		case tensor.Float64:
+			for _, x := range graph.Elems[float64](g) {
 				s += x * x
 			}
 		}

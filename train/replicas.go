@@ -126,11 +126,11 @@ func (r *replicas) run() (float64, []*tensor.Dense, error) {
 		loss += float64(w.hi-w.lo) / float64(r.batch) * w.loss
 	}
 	for gi, dst := range r.grads {
-		switch d := dst.Data().(type) {
-		case []float32:
-			combine(r, d, gi)
-		case []float64:
-			combine(r, d, gi)
+		switch dst.Dtype() {
+		case tensor.Float32:
+			combine(r, graph.Elems[float32](dst), gi)
+		case tensor.Float64:
+			combine(r, graph.Elems[float64](dst), gi)
 		}
 	}
 	return loss, r.grads, nil
@@ -138,7 +138,7 @@ func (r *replicas) run() (float64, []*tensor.Dense, error) {
 
 func combine[T float32 | float64](r *replicas, dst []T, gi int) {
 	for i, w := range r.ws {
-		src := w.m.Grads[gi].Value().(*tensor.Dense).Data().([]T)
+		src := graph.Elems[T](w.m.Grads[gi].Value().(*tensor.Dense))
 		f := T(float64(w.hi-w.lo) / float64(r.batch))
 		if i == 0 {
 			for j, v := range src {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 // Machine runs every operation of a Gorgonia graph in a fixed topological
@@ -96,8 +97,15 @@ func (m *Machine) RunAll() error {
 		m.vals[k] = v
 	}
 	for k := range m.steps {
-		if err := G.UnsafeLet(m.steps[k].n, m.vals[k]); err != nil {
-			return fmt.Errorf("graph: %v: %w", m.steps[k].n, err)
+		n := m.steps[k].n
+		// A fused op's kept buffer is bound once (UnsafeLet clones the
+		// node's shape, an allocation a node and run). Only pointers are
+		// compared: == on two values of a non-comparable type would panic.
+		if t, ok := m.vals[k].(*tensor.Dense); ok && n.Value() == G.Value(t) {
+			continue
+		}
+		if err := G.UnsafeLet(n, m.vals[k]); err != nil {
+			return fmt.Errorf("graph: %v: %w", n, err)
 		}
 	}
 	return nil

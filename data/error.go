@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -10,6 +11,7 @@ import (
 // wrong. Error() reads like
 //
 //	data: read train.csv: line 17, column "y": not a number "abc"
+//	data: open train.csv: no such file or directory
 //
 // where each part is left out when it is unknown (File "", Line 0, Column "").
 type Error struct {
@@ -32,6 +34,12 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("data: ")
+	if pe, ok := e.Err.(*fs.PathError); ok && e.File != "" && pe.Path == e.File && e.Line <= 0 && e.Row <= 0 && e.Column == "" {
+		// "open x.csv: no such file or directory", not "read x.csv: open
+		// x.csv: no such file or directory": the file is named once.
+		b.WriteString(pe.Op + " " + e.File + ": " + pe.Err.Error())
+		return b.String()
+	}
 	if e.File != "" {
 		b.WriteString("read ")
 		b.WriteString(e.File)

@@ -221,6 +221,9 @@ func TestReadErrors(t *testing.T) {
 				t.Fatalf("got dataset with N=%d and no error, want error", d.N)
 			}
 			want := "data: read " + path + ": " + strings.ReplaceAll(tc.want, "PATH", path)
+			if tc.missing { // the file is named once (Error)
+				want = "data: " + strings.ReplaceAll(tc.want, "PATH", path)
+			}
 			if err.Error() != want {
 				t.Errorf("got %q, want %q", err.Error(), want)
 			}

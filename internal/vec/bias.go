@@ -19,14 +19,19 @@ func biasAct32(z, b []float32, rows, cols int, relu bool) {
 	if c8 == cols {
 		return
 	}
-	for r := range rows {
-		row := z[r*cols+c8 : (r+1)*cols]
-		for j, bj := range b[c8:] {
-			v := row[j] + bj
-			if relu {
-				v = max(v, 0)
+	// The last cols−c8 columns one at a time, down the rows (fewer loop
+	// setups than a short loop per row).
+	n := rows * cols
+	for j := c8; j < cols; j++ {
+		bj := b[j]
+		if relu {
+			for o := j; o < n; o += cols {
+				z[o] = max(z[o]+bj, 0)
 			}
-			row[j] = v
+			continue
+		}
+		for o := j; o < n; o += cols {
+			z[o] += bj
 		}
 	}
 }

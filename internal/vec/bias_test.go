@@ -1,6 +1,7 @@
 package vec
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -55,7 +56,12 @@ func TestBiasAct32(t *testing.T) {
 // pass, against copying the bias into every row and a scalar max pass
 // (what a product with beta = 1 needed before).
 func BenchmarkBiasReLU32(b *testing.B) {
-	rows, cols := 256, 128
+	for _, cols := range []int{128, 50} { // the large workload's and ex1d's hidden widths
+		b.Run(fmt.Sprintf("256x%d", cols), func(b *testing.B) { benchBiasReLU32(b, 256, cols) })
+	}
+}
+
+func benchBiasReLU32(b *testing.B, rows, cols int) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	z, bias := make([]float32, rows*cols), make([]float32, cols)
 	for i := range z {

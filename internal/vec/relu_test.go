@@ -190,7 +190,12 @@ func TestReLUGradColSum32(t *testing.T) {
 // BenchmarkReLUGradColSum32 is the fused backward of a 256×128 ReLU layer
 // (dz and the bias gradient) against the two separate passes.
 func BenchmarkReLUGradColSum32(b *testing.B) {
-	rows, cols := 256, 128
+	for _, cols := range []int{128, 50} { // the large workload's and ex1d's hidden widths
+		b.Run(fmt.Sprintf("256x%d", cols), func(b *testing.B) { benchReLUGradColSum32(b, 256, cols) })
+	}
+}
+
+func benchReLUGradColSum32(b *testing.B, rows, cols int) {
 	n := rows * cols
 	rng := rand.New(rand.NewPCG(1, 2))
 	g, out, dz, db := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, cols)

@@ -21,3 +21,10 @@ func reluGradColSum32AVX2(dz, grad, out, db *float32, rows, c8, stride int)
 //
 //go:noescape
 func biasAct32AVX2(z, b *float32, rows, c8, stride int, relu bool)
+
+var useAVX512 = cpu.X86.HasAVX512F
+
+// adam32AVX512 is Adam32 on the first n elements, n a positive multiple of 8.
+//
+//go:noescape
+func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts)

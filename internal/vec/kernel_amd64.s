@@ -181,3 +181,60 @@ addcol:
 	JNZ     addrow
 	VZEROUPPER
 	RET
+
+// func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts)
+//
+// Adam32 on n elements (a positive multiple of 8), eight float64 lanes at a
+// time, each operation of adamGo in its order, none fused. The constants
+// are c's fields in order: GScale, Beta1, OmB1, Beta2, OmB2, Decay, SqrtBC2,
+// StepSize, Eps.
+TEXT ·adam32AVX512(SB), NOSPLIT, $0-48
+	MOVQ p+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), R8
+	MOVQ v+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ c+40(FP), AX
+	SHRQ $3, CX
+	VBROADCASTSD 0(AX), Z16  // GScale
+	VBROADCASTSD 8(AX), Z17  // Beta1
+	VBROADCASTSD 16(AX), Z18 // OmB1
+	VBROADCASTSD 24(AX), Z19 // Beta2
+	VBROADCASTSD 32(AX), Z20 // OmB2
+	VBROADCASTSD 40(AX), Z21 // Decay
+	VBROADCASTSD 48(AX), Z22 // SqrtBC2
+	VBROADCASTSD 56(AX), Z23 // StepSize
+	VBROADCASTSD 64(AX), Z24 // Eps
+
+adamloop:
+	VCVTPS2PD 0(SI), Z0   // g
+	VMULPD    Z16, Z0, Z0 // gj = g·GScale
+	VMOVUPD   0(R8), Z1
+	VMULPD    Z1, Z17, Z1 // Beta1·m
+	VMULPD    Z0, Z18, Z2 // OmB1·gj
+	VADDPD    Z2, Z1, Z1  // m
+	VMOVUPD   Z1, 0(R8)
+	VMOVUPD   0(R9), Z3
+	VMULPD    Z3, Z19, Z3 // Beta2·v
+	VMULPD    Z0, Z20, Z4 // OmB2·gj
+	VMULPD    Z0, Z4, Z4  // ·gj
+	VADDPD    Z4, Z3, Z3  // v
+	VMOVUPD   Z3, 0(R9)
+	VSQRTPD   Z3, Z5
+	VDIVPD    Z22, Z5, Z5 // √v/SqrtBC2
+	VADDPD    Z24, Z5, Z5 // + Eps
+	VMULPD    Z1, Z23, Z6 // StepSize·m
+	VDIVPD    Z5, Z6, Z6  // (StepSize·m)/(…)
+	VCVTPS2PD 0(DI), Z7   // p
+	VMULPD    Z21, Z7, Z7 // p·Decay
+	VSUBPD    Z6, Z7, Z7
+	VCVTPD2PS Z7, Y7
+	VMOVUPS   Y7, 0(DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	ADDQ      $64, R8
+	ADDQ      $64, R9
+	DECQ      CX
+	JNZ       adamloop
+	VZEROUPPER
+	RET

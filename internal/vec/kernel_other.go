@@ -9,3 +9,7 @@ func reluGrad32AVX2(dz, g, out *float32, n int) { panic("vec: no AVX2") }
 func reluGradColSum32AVX2(dz, grad, out, db *float32, rows, c8, stride int) { panic("vec: no AVX2") }
 
 func biasAct32AVX2(z, b *float32, rows, c8, stride int, relu bool) { panic("vec: no AVX2") }
+
+const useAVX512 = false
+
+func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts) { panic("vec: no AVX-512") }

@@ -176,8 +176,19 @@ type Train struct {
 	//	p(y|x) = (1/M) Σ_m Σ_k π_mk(x) N(y; μ_mk(x), Σ_mk(x)).
 	//
 	// Members train in parallel, one per core. Default DefaultEnsemble;
-	// 1 ≤ M ≤ MaxEnsemble.
+	// 1 ≤ M ≤ MaxEnsemble. See EnsembleMax for small tables.
 	Ensemble int `yaml:"ensemble"`
+	// EnsembleMax lets the ensemble grow on a table with fewer training
+	// rows n than the batch size B, where a step costs n rows, not B: the
+	// ensemble has
+	//
+	//	M' = min(EnsembleMax, max(M, ⌈M·B/n⌉))
+	//
+	// members, about the rows per step of M members on full batches
+	// (train.EnsembleSize). Default DefaultEnsembleMax; Load and Decode set
+	// it to Ensemble when the file gives ensemble but not ensemble_max, so
+	// that a file's ensemble is exact. Ensemble ≤ EnsembleMax ≤ MaxEnsemble.
+	EnsembleMax int `yaml:"ensemble_max"`
 	// NoiseScale is the constant c of the noise-regularization bandwidth
 	// (Rothfuss et al. 2019): every training batch gets Gaussian noise of
 	// standard deviation

@@ -116,6 +116,9 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 	if !ix.given["train.restore_best"] && !c.HasValidation() {
 		c.Train.RestoreBest = false
 	}
+	if ix.given["train.ensemble"] && !ix.given["train.ensemble_max"] {
+		c.Train.EnsembleMax = c.Train.Ensemble
+	}
 	if errs := c.check(func(path string) bool { return ix.given[path] }); len(errs) > 0 {
 		return fail(errors.Join(errs...))
 	}

@@ -226,6 +226,7 @@ func TestDecodeMinimal(t *testing.T) {
 			RestoreBest: true,
 			OnNaN:       "rollback",
 			Ensemble:    DefaultEnsemble,
+			EnsembleMax: DefaultEnsembleMax,
 			NoiseScale:  DefaultNoiseScale,
 			NoiseSelect: DefaultNoiseSelect,
 		},
@@ -401,7 +402,7 @@ func TestShippedConfigs(t *testing.T) {
 		Model: Model{Components: 3, Hidden: []int{50, 50}, Activation: arch.ReLU, Noise: arch.Diagonal,
 			Sigma: arch.Exp, SigmaMin: 0, DType: arch.Float32, Init: arch.Torch},
 		Train: Train{Steps: 2000, BatchSize: 0, LR: 0.005, Schedule: arch.Cosine, Seed: 0,
-			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, NoiseScale: 0, NoiseSelect: true},
+			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, EnsembleMax: 1, NoiseScale: 0, NoiseSelect: true},
 		Dir: filepath.Join(repo, "configs"),
 	}
 	if !reflect.DeepEqual(seed, wantSeed) {
@@ -469,6 +470,38 @@ func TestDecodeNAValues(t *testing.T) {
 		if fmt.Sprintf("%q", c.Data.NAValues) != fmt.Sprintf("%q", tc.want) || c.Data.Missing != "impute" ||
 			c.Data.UnknownLevel != "zero" || len(c.Data.Categorical) != 1 {
 			t.Errorf("%q: got na_values %q, data %+v", tc.src, c.Data.NAValues, c.Data)
+		}
+	}
+}
+
+// A file's ensemble is exact unless it also gives ensemble_max; an
+// ensemble_max below ensemble is an error naming both.
+func TestDecodeEnsembleMax(t *testing.T) {
+	dir := dataDir(t)
+	for _, tc := range []struct {
+		src       string
+		m, mx     int
+		errSubstr string
+	}{
+		{minimal, DefaultEnsemble, DefaultEnsembleMax, ""},
+		{minimal + "train:\n  ensemble: 3\n", 3, 3, ""},
+		{minimal + "train:\n  ensemble: 3\n  ensemble_max: 12\n", 3, 12, ""},
+		{minimal + "train:\n  ensemble_max: 20\n", DefaultEnsemble, 20, ""},
+		{minimal + "train:\n  ensemble: 6\n  ensemble_max: 4\n", 0, 0, "train.ensemble_max: must be in [train.ensemble, 64] = [6, 64], got 4"},
+		{minimal + "train:\n  ensemble_max: 65\n", 0, 0, "train.ensemble_max: must be in [train.ensemble, 64] = [5, 64], got 65"},
+	} {
+		c, err := Decode(strings.NewReader(tc.src), "ex.yaml", dir)
+		if tc.errSubstr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.errSubstr) {
+				t.Errorf("%q: got %v, want an error with %q", tc.src, err, tc.errSubstr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Train.Ensemble != tc.m || c.Train.EnsembleMax != tc.mx {
+			t.Errorf("%q: got ensemble %d, max %d; want %d, %d", tc.src, c.Train.Ensemble, c.Train.EnsembleMax, tc.m, tc.mx)
 		}
 	}
 }

@@ -81,6 +81,9 @@ const (
 	// DefaultEnsemble is train.ensemble, the number of networks averaged
 	// into one mixture.
 	DefaultEnsemble = 5
+	// DefaultEnsembleMax is train.ensemble_max, the most members the
+	// ensemble grows to on a table smaller than a batch.
+	DefaultEnsembleMax = 10
 	// MaxEnsemble is the largest train.ensemble accepted.
 	MaxEnsemble = 64
 	// DefaultNoiseScale is train.noise_scale, the constant c of the noise
@@ -136,6 +139,7 @@ func Default() Config {
 			OnNaN:       DefaultOnNaN,
 			Threads:     DefaultThreads,
 			Ensemble:    DefaultEnsemble,
+			EnsembleMax: DefaultEnsembleMax,
 			NoiseScale:  DefaultNoiseScale,
 			NoiseSelect: DefaultNoiseSelect,
 		},

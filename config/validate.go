@@ -206,6 +206,8 @@ func (c *Config) check(given func(path string) bool) []error {
 	}
 	if t.Ensemble < 1 || t.Ensemble > MaxEnsemble {
 		add("train.ensemble", "must be in [1, %d], got %d", MaxEnsemble, t.Ensemble)
+	} else if t.EnsembleMax < t.Ensemble || t.EnsembleMax > MaxEnsemble {
+		add("train.ensemble_max", "must be in [train.ensemble, %d] = [%d, %d], got %d", MaxEnsemble, t.Ensemble, MaxEnsemble, t.EnsembleMax)
 	}
 	if !(t.NoiseScale >= 0 && t.NoiseScale <= MaxNoiseScale) {
 		add("train.noise_scale", "must be in [0, %v], got %v", MaxNoiseScale, t.NoiseScale)

@@ -199,7 +199,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		return nil, nil, err
 	}
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
-	M := max(1, cfg.Train.Ensemble)
+	M := EnsembleSize(cfg, d.Train.N)
 	if st != nil && !st.NoisePending && len(st.Ensemble) != M-1 {
 		return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, train.ensemble is %d", len(st.Ensemble)+1, M)
 	}
@@ -506,6 +506,25 @@ func memberData(cfg *config.Config, d *Data, seed uint64) *Data {
 	md := *d
 	md.Train, md.Val, md.Scaler, md.held = tr, val, sc, held
 	return &md
+}
+
+// EnsembleSize is the number of ensemble members for cfg and n training
+// rows: train.ensemble M, grown on a table with fewer rows than the batch
+// size B > 0 (where a step costs n rows, not B) to keep about the rows per
+// step of M members on full batches, up to train.ensemble_max:
+//
+//	M' = min(ensemble_max, max(M, ⌈M·B/n⌉))   for 0 < n < B,   M' = M otherwise.
+//
+// More members can only average out more of the networks' variance, which
+// on small tables is large (docs/results.md).
+func EnsembleSize(cfg *config.Config, n int) int {
+	m := max(1, cfg.Train.Ensemble)
+	b := cfg.Train.BatchSize
+	if n <= 0 || b <= 0 || n >= b || cfg.Train.EnsembleMax <= m {
+		return m
+	}
+	grown := (m*b + n - 1) / n
+	return min(cfg.Train.EnsembleMax, max(m, grown))
 }
 
 // NoiseBandwidth is the standard deviation of the training noise for

@@ -34,9 +34,12 @@ type Plan struct {
 	// (data.missing), one per file, as "train.csv: dropped 3 of 200 rows
 	// with a missing response".
 	Notes []string
-	// Members is train.ensemble, the networks trained (each with Params
+	// Members is the ensemble's size (EnsembleSize: train.ensemble, grown
+	// on a table smaller than a batch), the networks trained (each with Params
 	// parameters and Steps steps).
 	Members int
+	// Asked is train.ensemble; Members > Asked when the ensemble grew.
+	Asked int
 }
 
 // PlanOf checks the run that cfg describes on d and returns its plan. It is
@@ -46,7 +49,8 @@ type Plan struct {
 // or covariate column and a train.batch_size other than the default that is
 // larger than the training set.
 func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
-	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: max(1, cfg.Train.Ensemble)}
+	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: EnsembleSize(cfg, d.Train.N),
+		Asked: max(1, cfg.Train.Ensemble)}
 	for _, r := range []struct {
 		file string
 		rep  encode.Report
@@ -203,6 +207,9 @@ func (p *Plan) String() string {
 		p.Params, p.Steps, plural(p.Steps), batch)
 	if p.Members > 1 {
 		s += fmt.Sprintf("; an ensemble of %d such networks (each with its own hold-out when the validation rows come from data.train)", p.Members)
+	}
+	if p.Members > p.Asked && p.Asked > 0 {
+		s += fmt.Sprintf("; train.ensemble %d grown to %d: fewer training rows than a batch (train.ensemble_max)", p.Asked, p.Members)
 	}
 	return s
 }

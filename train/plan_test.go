@@ -31,7 +31,7 @@ func TestPlanOf(t *testing.T) {
 		t.Fatalf("got %v, %v, warnings %q", p, err, p.Warnings)
 	}
 	// pi trunk 1→4→2: (1+1)·4 + (4+1)·2 = 18; normal trunk 1→4→4 (K·D means + K σ): 8 + 20 = 28.
-	if want := "10 training rows, no validation; 1 input, 1 response; 46 parameters; 2000 steps of all 10 rows (full batch); an ensemble of 5 such networks (each with its own hold-out when the validation rows come from data.train)"; p.String() != want {
+	if want := "10 training rows, no validation; 1 input, 1 response; 46 parameters; 2000 steps of all 10 rows (full batch); an ensemble of 10 such networks (each with its own hold-out when the validation rows come from data.train); train.ensemble 5 grown to 10: fewer training rows than a batch (train.ensemble_max)"; p.String() != want {
 		t.Fatalf("got %q, want %q", p.String(), want)
 	}
 
@@ -70,5 +70,27 @@ func TestPlanOf(t *testing.T) {
 	c.Data.ValidationFraction = 0.1
 	if _, err := PlanOf(&c, planData(1, varying)); err == nil || !strings.Contains(err.Error(), "data.validation_fraction: 0.1 of 1 row holds out no row") {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestEnsembleSize(t *testing.T) {
+	c := config.Default() // ensemble 5, ensemble_max 10, batch 256
+	for _, tc := range []struct {
+		n, batch, m, max, want int
+	}{
+		{1000, 256, 5, 10, 5}, // a batch of 256 of 1000 rows: no growth
+		{256, 256, 5, 10, 5},  // n = B
+		{200, 256, 5, 10, 7},  // ⌈5·256/200⌉ = ⌈6.4⌉
+		{128, 256, 5, 10, 10}, // exactly 2·5
+		{52, 256, 5, 10, 10},  // ⌈24.6⌉, capped
+		{52, 256, 5, 5, 5},    // ensemble_max = ensemble: exact
+		{52, 0, 5, 10, 5},     // full batch: a step costs n rows anyway
+		{100, 256, 1, 10, 3},  // ⌈2.56⌉
+		{0, 256, 5, 10, 5},    // no rows (checked elsewhere)
+	} {
+		c.Train.BatchSize, c.Train.Ensemble, c.Train.EnsembleMax = tc.batch, tc.m, tc.max
+		if got := EnsembleSize(&c, tc.n); got != tc.want {
+			t.Errorf("n %d, batch %d, ensemble %d, max %d: got %d, want %d", tc.n, tc.batch, tc.m, tc.max, got, tc.want)
+		}
 	}
 }

@@ -223,7 +223,7 @@ func TestTrainPlan(t *testing.T) {
 	for _, want := range []string{
 		`mdn: train: warning: response column "y" (7) is the same in every training row`,
 		// pi trunk 1→4→1: 8+5; normal trunk 1→4→2 (μ, σ): 8+10.
-		"train: 30 training rows, 10 validation rows; 1 input, 1 response; 31 parameters; 3 steps of all 30 rows (full batch); an ensemble of 5 such networks (each with its own hold-out when the validation rows come from data.train)\n",
+		"train: 30 training rows, 10 validation rows; 1 input, 1 response; 31 parameters; 3 steps of all 30 rows (full batch); an ensemble of 10 such networks (each with its own hold-out when the validation rows come from data.train); train.ensemble 5 grown to 10: fewer training rows than a batch (train.ensemble_max)\n",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr %q lacks %q", stderr, want)

@@ -25,10 +25,7 @@ func LogSoftmax(dst, z []float64) float64 {
 // m = max_k z_k (one exp per entry, one log). If m is ±Inf, p is NaN and m
 // is returned.
 func SoftmaxLSE(p, z []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, v)
-	}
+	m := maxOf(z)
 	if math.IsInf(m, 0) {
 		for i := range p {
 			p[i] = math.NaN()
@@ -46,4 +43,23 @@ func SoftmaxLSE(p, z []float64) float64 {
 		p[i] *= inv
 	}
 	return m + math.Log(s)
+}
+
+// maxOf is the fold m = math.Max(m, v) over z from −Inf, bit for bit (+Inf
+// wins over everything, then NaN; +0 beats −0), with comparisons the
+// compiler inlines instead of a call per entry.
+func maxOf(z []float64) float64 {
+	m, nan := math.Inf(-1), false
+	for _, v := range z {
+		switch {
+		case v > m || (v == 0 && m == 0 && math.Signbit(m)):
+			m = v
+		case v != v:
+			nan = true
+		}
+	}
+	if nan && !math.IsInf(m, 1) {
+		return math.NaN()
+	}
+	return m
 }

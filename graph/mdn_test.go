@@ -550,3 +550,28 @@ func TestElems(t *testing.T) {
 		}()
 	}
 }
+
+// TestDiagonalSigmaIsSigmaGrad: eval's inlined σ for the diagonal exp model
+// is arch.Spec.SigmaGrad's bit for bit, with σ_min 0 and not.
+func TestDiagonalSigmaIsSigmaGrad(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, smin := range []float64{0, 0.01} {
+		s := testSpec(arch.Diagonal, 2, arch.Float64)
+		s.SigmaMin = smin
+		r := newRowNLL(s)
+		P := s.NormalChannels()
+		logits, p, y := make([]float64, s.K), make([]float64, P), make([]float64, s.Out)
+		for i := range p {
+			p[i] = rng.NormFloat64() * 3
+		}
+		dl, dp := make([]float64, s.K), make([]float64, P)
+		r.eval(logits, p, y, dl, dp, 1)
+		raw := p[s.K*s.Out:]
+		for i, v := range raw {
+			f, df := s.SigmaGrad(v)
+			if math.Float64bits(r.sig[i]) != math.Float64bits(f) || math.Float64bits(r.dsig[i]) != math.Float64bits(df) {
+				t.Fatalf("σ_min %v, channel %d: σ, σ' = %v, %v, want %v, %v (SigmaGrad)", smin, i, r.sig[i], r.dsig[i], f, df)
+			}
+		}
+	}
+}

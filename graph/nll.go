@@ -59,6 +59,16 @@ func (r *rowNLL) eval(logits, p, y []float64, dl, dp []float64, scale float64) f
 	// Per-component scales, shared code for the diagonal noise models.
 	switch s.Noise {
 	case arch.Diagonal:
+		if s.Transform == arch.Exp {
+			// SigmaGrad's exp branch, σ = σ_min + e^r and σ' = e^r, without
+			// copying s into a call per channel.
+			smin := s.SigmaMin
+			for i, v := range raw[:K*D] {
+				e := math.Exp(v)
+				r.sig[i], r.dsig[i] = smin+e, e
+			}
+			break
+		}
 		for i := range K * D {
 			r.sig[i], r.dsig[i] = s.SigmaGrad(raw[i])
 		}

@@ -50,3 +50,24 @@ func BenchmarkEdge(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTranspose is the packing transpose of every float32 kernel on a
+// row-major 256×50 and 256×128 A (a shard's activations) into panels of
+// its mr rows, as packA does for a forward product.
+func BenchmarkTranspose(b *testing.B) {
+	for _, k := range sgemmKernels {
+		for _, kc := range []int{50, 128} {
+			rows := 256 / k.mr * k.mr
+			src, dst := make([]float32, rows*kc), make([]float32, rows*kc)
+			b.Run(fmt.Sprintf("%dx%d/kc=%d", k.mr, k.nr, kc), func(b *testing.B) {
+				c0 := cputime.Now()
+				for b.Loop() {
+					for i0 := 0; i0 < rows; i0 += k.mr {
+						k.transpose(dst[i0*kc:], k.mr, src[i0*kc:], kc, k.mr, kc)
+					}
+				}
+				b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	}
+}

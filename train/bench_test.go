@@ -3,9 +3,11 @@ package train
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/internal/cputime"
 )
 
@@ -32,6 +34,37 @@ func BenchmarkRunEx1d(b *testing.B) {
 				cpu += int64(cputime.Now() - c0)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*steps), "ns/step")
+			b.ReportMetric(float64(cpu)/float64(b.N*steps), "cpu-ns/step")
+		})
+	}
+}
+
+// BenchmarkRunLarge is Run on issue 12's throughput workload (bimodal8,
+// 8 → 2, K=5, hidden [128, 128], batches of 1024), 50 steps, on one and two
+// threads: the whole step loop (batches, shards, combination, Adam), not
+// only the graph.
+func BenchmarkRunLarge(b *testing.B) {
+	d, err := data.Generate("bimodal8", 20000, rand.New(rand.NewPCG(1, 0)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := arch.Spec{In: 8, Out: 2, K: 5, Hidden: []int{128, 128}, Activation: arch.ReLU, Noise: arch.Diagonal,
+		Transform: arch.Exp, Dtype: arch.Float32}
+	const steps = 50
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			var cpu int64
+			for b.Loop() {
+				w := newW(b, s, 1)
+				opt := baseOptions(steps)
+				opt.Threads, opt.BatchSize = threads, 1024
+				c0 := cputime.Now()
+				if _, err := Run(context.Background(), w, d, nil, opt); err != nil {
+					b.Fatal(err)
+				}
+				cpu += int64(cputime.Now() - c0)
+			}
+			b.ReportMetric(float64(steps*1024*b.N)/b.Elapsed().Seconds(), "rows/s")
 			b.ReportMetric(float64(cpu)/float64(b.N*steps), "cpu-ns/step")
 		})
 	}

@@ -46,28 +46,41 @@ func (d *Dataset) Row(i int) (x, y []float64) {
 // (an index may repeat, as in a bootstrap sample). Path and names are kept.
 // Subset panics if an index is out of range [0, N).
 func (d *Dataset) Subset(idx []int) *Dataset {
+	s := d.emptyLike(len(idx), d.Lines != nil)
+	for _, i := range idx {
+		s.appendRow(d, i)
+	}
+	return s
+}
+
+// emptyLike returns a dataset with d's path, column names and dimensions
+// and room for n rows (and their line numbers when lines), to be filled by
+// appendRow; its N is already n.
+func (d *Dataset) emptyLike(n int, lines bool) *Dataset {
 	s := &Dataset{
 		Path:   d.Path,
 		XNames: slices.Clone(d.XNames),
 		YNames: slices.Clone(d.YNames),
-		X:      make([]float64, 0, len(idx)*d.XDim),
-		Y:      make([]float64, 0, len(idx)*d.YDim),
-		N:      len(idx),
+		X:      make([]float64, 0, n*d.XDim),
+		Y:      make([]float64, 0, n*d.YDim),
+		N:      n,
 		XDim:   d.XDim,
 		YDim:   d.YDim,
 	}
-	if d.Lines != nil {
-		s.Lines = make([]int, 0, len(idx))
-	}
-	for _, i := range idx {
-		x, y := d.Row(i)
-		s.X = append(s.X, x...)
-		s.Y = append(s.Y, y...)
-		if d.Lines != nil {
-			s.Lines = append(s.Lines, d.Lines[i])
-		}
+	if lines {
+		s.Lines = make([]int, 0, n)
 	}
 	return s
+}
+
+// appendRow appends row i of src (and its line number if d keeps them).
+func (d *Dataset) appendRow(src *Dataset, i int) {
+	x, y := src.Row(i)
+	d.X = append(d.X, x...)
+	d.Y = append(d.Y, y...)
+	if d.Lines != nil {
+		d.Lines = append(d.Lines, src.Lines[i])
+	}
 }
 
 // Split divides the rows at random into a training set and a held-out set.
@@ -151,19 +164,7 @@ func (d *Dataset) HeldOut(frac float64, rng *rand.Rand) RowSet {
 func (d *Dataset) SplitInPlace(frac float64, rng *rand.Rand) (held *Dataset, rows RowSet) {
 	rows = d.HeldOut(frac, rng)
 	h := rows.Count()
-	held = &Dataset{
-		Path:   d.Path,
-		XNames: slices.Clone(d.XNames),
-		YNames: slices.Clone(d.YNames),
-		X:      make([]float64, 0, h*d.XDim),
-		Y:      make([]float64, 0, h*d.YDim),
-		N:      h,
-		XDim:   d.XDim,
-		YDim:   d.YDim,
-	}
-	if d.Lines != nil {
-		held.Lines = make([]int, 0, h)
-	}
+	held = d.emptyLike(h, d.Lines != nil)
 	hugepage.Advise(held.X)
 	hugepage.Advise(held.Y)
 	hugepage.Advise(held.Lines)
@@ -171,16 +172,12 @@ func (d *Dataset) SplitInPlace(frac float64, rng *rand.Rand) (held *Dataset, row
 	// before anything is written over it.
 	w := 0
 	for i := range d.N {
-		x, y := d.Row(i)
 		if rows.Has(i) {
-			held.X = append(held.X, x...)
-			held.Y = append(held.Y, y...)
-			if d.Lines != nil {
-				held.Lines = append(held.Lines, d.Lines[i])
-			}
+			held.appendRow(d, i)
 			continue
 		}
 		if w != i {
+			x, y := d.Row(i)
 			copy(d.X[w*d.XDim:], x)
 			copy(d.Y[w*d.YDim:], y)
 			if d.Lines != nil {
@@ -206,20 +203,7 @@ func Merge(train, held *Dataset, rows RowSet) *Dataset {
 	if len(rows) != (n+63)/64 || rows.Count() != held.N {
 		panic(fmt.Sprintf("data: merge of %d and %d rows with a set of %d of %d rows", train.N, held.N, rows.Count(), 64*len(rows)))
 	}
-	d := &Dataset{
-		Path:   train.Path,
-		XNames: slices.Clone(train.XNames),
-		YNames: slices.Clone(train.YNames),
-		X:      make([]float64, 0, n*train.XDim),
-		Y:      make([]float64, 0, n*train.YDim),
-		N:      n,
-		XDim:   train.XDim,
-		YDim:   train.YDim,
-	}
-	lines := train.Lines != nil && held.Lines != nil
-	if lines {
-		d.Lines = make([]int, 0, n)
-	}
+	d := train.emptyLike(n, train.Lines != nil && held.Lines != nil)
 	hugepage.Advise(d.X)
 	hugepage.Advise(d.Y)
 	hugepage.Advise(d.Lines)
@@ -229,12 +213,7 @@ func Merge(train, held *Dataset, rows RowSet) *Dataset {
 		if rows.Has(i) {
 			src, j = held, &h
 		}
-		x, y := src.Row(*j)
-		d.X = append(d.X, x...)
-		d.Y = append(d.Y, y...)
-		if lines {
-			d.Lines = append(d.Lines, src.Lines[*j])
-		}
+		d.appendRow(src, *j)
 		*j++
 	}
 	return d

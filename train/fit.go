@@ -201,6 +201,9 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
 	M := EnsembleSize(cfg, d.Train.N)
 	if st != nil && !st.NoisePending && len(st.Ensemble) != M-1 {
+		if asked := max(1, cfg.Train.Ensemble); asked != M {
+			return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, this run has %d (train.ensemble %d, grown on a table smaller than a batch; train.ensemble_max)", len(st.Ensemble)+1, M, asked)
+		}
 		return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, train.ensemble is %d", len(st.Ensemble)+1, M)
 	}
 	threads := cfg.Train.Threads

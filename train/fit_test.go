@@ -193,3 +193,34 @@ func TestFitWithSkip(t *testing.T) {
 		}
 	}
 }
+
+// A checkpoint with another number of members is refused, and the message
+// says when the run's number is the grown one.
+func TestResumeMemberCount(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,y\n")
+	for i := range 100 {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%7)
+	}
+	path := filepath.Join(t.TempDir(), "r.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	cfg := &c
+	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"a"}, []string{"y"}
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &State{Ensemble: make([]*State, 2)}
+	_, _, err = FitResume(context.Background(), cfg, d, st, nil)
+	if want := "train: resume: the checkpoint holds 3 ensemble members, this run has 10 (train.ensemble 5, grown on a table smaller than a batch; train.ensemble_max)"; err == nil || err.Error() != want {
+		t.Errorf("grown: got %v, want %q", err, want)
+	}
+	cfg.Train.Ensemble, cfg.Train.EnsembleMax = 2, 2
+	_, _, err = FitResume(context.Background(), cfg, d, st, nil)
+	if want := "train: resume: the checkpoint holds 3 ensemble members, train.ensemble is 2"; err == nil || err.Error() != want {
+		t.Errorf("exact: got %v, want %q", err, want)
+	}
+}

@@ -56,15 +56,17 @@ type Layer struct {
 }
 
 // Layers returns copies of the checked arrays as the layers of the pi and
-// normal trunks (see ParamShapes).
-func Layers(s Spec, as []Array) (pi, normal []Layer, err error) {
+// normal trunks (see ParamShapes), and the skip weight S (In,
+// NormalChannels) row-major, nil if s has no skip.
+func Layers(s Spec, as []Array) (pi, normal []Layer, skip []float64, err error) {
 	byName, err := index(s, as)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	names, shapes := s.ParamShapes()
 	if s.Skip {
 		names = names[:len(names)-1]
+		skip = slices.Clone(byName[SkipName].Data)
 	}
 	for i := 0; i < len(names); i += 2 {
 		l := Layer{W: slices.Clone(byName[names[i]].Data), B: slices.Clone(byName[names[i+1]].Data),
@@ -75,21 +77,11 @@ func Layers(s Spec, as []Array) (pi, normal []Layer, err error) {
 			normal = append(normal, l)
 		}
 	}
-	return pi, normal, nil
+	return pi, normal, skip, nil
 }
 
 // SkipName is the name of the skip weight S of a Spec with Skip.
 const SkipName = "normal.skip.weight"
-
-// SkipWeights returns a copy of the skip weight S (In, NormalChannels)
-// row-major from as, checked as by CheckArrays, or nil if s has no skip.
-func SkipWeights(s Spec, as []Array) ([]float64, error) {
-	byName, err := index(s, as)
-	if err != nil || !s.Skip {
-		return nil, err
-	}
-	return slices.Clone(byName[SkipName].Data), nil
-}
 
 func index(s Spec, as []Array) (map[string]Array, error) {
 	if err := s.Validate(); err != nil {

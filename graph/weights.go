@@ -136,7 +136,7 @@ func (w *Weights) Arrays() []arch.Array {
 // s, so a spec that claims huge layers cannot make it allocate more than
 // the arrays hold.
 func WeightsFromArrays(s arch.Spec, as []arch.Array) (*Weights, error) {
-	pi, normal, err := arch.Layers(s, as)
+	pi, normal, skip, err := arch.Layers(s, as)
 	if err != nil {
 		return nil, err
 	}
@@ -149,12 +149,8 @@ func WeightsFromArrays(s arch.Spec, as []arch.Array) (*Weights, error) {
 		return out
 	}
 	w.Pi, w.Normal = conv(pi), conv(normal)
-	if s.Skip {
-		sk, err := arch.SkipWeights(s, as)
-		if err != nil {
-			return nil, err
-		}
-		w.Skip = newTensor(s.Dtype, sk, s.In, s.NormalChannels())
+	if skip != nil {
+		w.Skip = newTensor(s.Dtype, skip, s.In, s.NormalChannels())
 	}
 	return w, nil
 }

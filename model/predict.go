@@ -54,12 +54,8 @@ func (m *Model) Predictor(batch int) *Predictor {
 	p.spec = cloneSpec(m.Spec)
 	widest := 0
 	add := func(sc data.Scaler, arrays []arch.Array) error {
-		pi, normal, err := arch.Layers(p.spec, arrays)
+		pi, normal, skip, err := arch.Layers(p.spec, arrays)
 		if err != nil { // not reached: Validate checked the arrays
-			return fmt.Errorf("model: predictor: %w", err)
-		}
-		skip, err := arch.SkipWeights(p.spec, arrays)
-		if err != nil { // not reached, as above
 			return fmt.Errorf("model: predictor: %w", err)
 		}
 		for _, ls := range [][]arch.Layer{pi, normal} {

@@ -173,7 +173,7 @@ func TestFitWithSkip(t *testing.T) {
 		t.Fatal("model has no skip")
 	}
 	for i, as := range append([][]arch.Array{m.Arrays}, m.Ensemble[0].Arrays) {
-		sk, err := arch.SkipWeights(m.Spec, as)
+		_, _, sk, err := arch.Layers(m.Spec, as)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,3 +28,8 @@ var useAVX512 = cpu.X86.HasAVX512F
 //
 //go:noescape
 func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts)
+
+// expAVX512 is Exp on the first n elements, n a positive multiple of 8.
+//
+//go:noescape
+func expAVX512(dst, src *float64, n int)

@@ -238,3 +238,77 @@ adamloop:
 	JNZ       adamloop
 	VZEROUPPER
 	RET
+
+// func expAVX512(dst, src *float64, n int)
+//
+// Exp on n elements (a positive multiple of 8), eight lanes at a time, exp1's
+// operations in its order: clamp, n = round(x·log₂e) (VRNDSCALEPD, nearest
+// even), r by two VFNMADD231PD, Horner by VFMADD213PD over ·expPoly, 2ⁿ·p by
+// VSCALEFPD (one rounding, like math.Ldexp), and NaN lanes given back x.
+TEXT ·expAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	MOVQ $·expPoly(SB), AX
+	VBROADCASTSD 0(AX), Z16
+	VBROADCASTSD 8(AX), Z17
+	VBROADCASTSD 16(AX), Z18
+	VBROADCASTSD 24(AX), Z19
+	VBROADCASTSD 32(AX), Z20
+	VBROADCASTSD 40(AX), Z21
+	VBROADCASTSD 48(AX), Z22
+	VBROADCASTSD 56(AX), Z23
+	VBROADCASTSD 64(AX), Z24
+	VBROADCASTSD 72(AX), Z25
+	VBROADCASTSD 80(AX), Z26
+	VBROADCASTSD 88(AX), Z27
+	VBROADCASTSD 96(AX), Z28 // 1
+	MOVQ $0x4086300000000000, DX // 710
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z10
+	MOVQ $0xc087500000000000, DX // −746
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z11
+	MOVQ $0x3ff71547652b82fe, DX // log₂e
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z12
+	MOVQ $0x3fe62e42fee00000, DX // ln2Hi
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z13
+	MOVQ $0x3dea39ef35793c76, DX // ln2Lo
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z14
+
+exploop:
+	VMOVUPD      0(SI), Z0
+	VCMPPD       $3, Z0, Z0, K1 // unordered: NaN lanes
+	VMINPD       Z10, Z0, Z1
+	VMAXPD       Z11, Z1, Z1    // x clamped
+	VMULPD       Z12, Z1, Z2
+	VRNDSCALEPD  $0, Z2, Z2     // n
+	VFNMADD231PD Z13, Z2, Z1    // r = x − n·ln2Hi
+	VFNMADD231PD Z14, Z2, Z1    // r −= n·ln2Lo
+	VMOVAPD      Z16, Z3
+	VFMADD213PD  Z17, Z1, Z3    // p = p·r + c
+	VFMADD213PD  Z18, Z1, Z3
+	VFMADD213PD  Z19, Z1, Z3
+	VFMADD213PD  Z20, Z1, Z3
+	VFMADD213PD  Z21, Z1, Z3
+	VFMADD213PD  Z22, Z1, Z3
+	VFMADD213PD  Z23, Z1, Z3
+	VFMADD213PD  Z24, Z1, Z3
+	VFMADD213PD  Z25, Z1, Z3
+	VFMADD213PD  Z26, Z1, Z3
+	VFMADD213PD  Z27, Z1, Z3
+	VFMADD213PD  Z28, Z1, Z3
+	VFMADD213PD  Z28, Z1, Z3
+	VSCALEFPD    Z2, Z3, Z3     // p·2ⁿ
+	VMOVAPD      Z0, K1, Z3     // NaN stays NaN
+	VMOVUPD      Z3, 0(DI)
+	ADDQ         $64, SI
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          exploop
+	VZEROUPPER
+	RET

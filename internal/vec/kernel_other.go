@@ -13,3 +13,5 @@ func biasAct32AVX2(z, b *float32, rows, c8, stride int, relu bool) { panic("vec:
 const useAVX512 = false
 
 func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts) { panic("vec: no AVX-512") }
+
+func expAVX512(dst, src *float64, n int) { panic("vec: no AVX-512") }

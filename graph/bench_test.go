@@ -93,11 +93,21 @@ func BenchmarkLoss(b *testing.B) {
 
 // BenchmarkNLL is the fused mixture NLL with its gradients alone (nllRows)
 // on the benchmark sizes' trunk outputs, for the diagonal noise model with
-// σ = exp(r) (the original's) and with σ = σ_min + exp(r).
+// σ = exp(r) (the original's) and with σ = σ_min + exp(r), batched
+// (diagNLL, what the graph runs) and row by row (rowNLL.eval, what it ran
+// before and still runs for the other noise models).
 func BenchmarkNLL(b *testing.B) {
 	for _, bs := range benchSizes {
-		for _, smin := range []float64{0, 1e-3} {
-			b.Run(fmt.Sprintf("%s/sigma_min=%g", bs.name, smin), func(b *testing.B) {
+		for _, c := range []struct {
+			smin    float64
+			batched bool
+		}{{0, true}, {0, false}, {1e-3, true}, {1e-3, false}} {
+			name := "batched"
+			if !c.batched {
+				name = "rows"
+			}
+			smin := c.smin
+			b.Run(fmt.Sprintf("%s/sigma_min=%g/%s", bs.name, smin, name), func(b *testing.B) {
 				s := arch.Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden}, Activation: arch.ReLU,
 					Noise: arch.Diagonal, Transform: arch.Exp, SigmaMin: smin, Dtype: arch.Float32}
 				rng := rand.New(rand.NewPCG(3, 4))
@@ -111,8 +121,7 @@ func BenchmarkNLL(b *testing.B) {
 				B := bs.batch
 				logits, p, y := fill(B*s.K), fill(B*s.NormalChannels()), fill(B*s.Out)
 				o := newNLLOp(s, true)
-				o.rows = []*rowNLL{newRowNLL(s)}
-				o.dl, o.dp, o.perRow = make([]float64, B*s.K), make([]float64, B*s.NormalChannels()), make([]float64, B)
+				o.scratch(B, c.batched)
 				b.ReportAllocs()
 				c0 := cputime.Now()
 				for b.Loop() {

@@ -232,6 +232,7 @@ type nllOp struct {
 	spec     arch.Spec
 	withGrad bool
 	rows     []*rowNLL
+	diag     *diagNLL // the batched NLL, for the models diagBatched takes
 	dl, dp   []float64
 	loss     float64
 	perRow   []float64
@@ -267,17 +268,7 @@ func (o *nllOp) Do(vs ...G.Value) (G.Value, error) {
 		ts[i] = t
 	}
 	B := ts[0].Shape()[0]
-	P := o.spec.NormalChannels()
-	if len(o.rows) == 0 {
-		o.rows = []*rowNLL{newRowNLL(o.spec)}
-	}
-	if o.withGrad && len(o.dl) != B*o.spec.K {
-		o.dl = make([]float64, B*o.spec.K)
-		o.dp = make([]float64, B*P)
-	}
-	if len(o.perRow) != B {
-		o.perRow = make([]float64, B)
-	}
+	o.scratch(B, diagBatched(o.spec))
 	switch ts[0].Dtype() {
 	case tensor.Float32:
 		o.loss = nllRows(o, Elems[float32](ts[0]), Elems[float32](ts[1]), Elems[float32](ts[2]), B)
@@ -291,7 +282,47 @@ func (o *nllOp) Do(vs ...G.Value) (G.Value, error) {
 	return nil, fmt.Errorf("graph: mixture NLL: unsupported dtype %v", ts[0].Dtype())
 }
 
+// scratch sizes the op's buffers for batches of B rows, with diagNLL's
+// when batched.
+func (o *nllOp) scratch(B int, batched bool) {
+	P := o.spec.NormalChannels()
+	if batched {
+		if o.diag == nil || o.diag.n != B {
+			o.diag = newDiagNLL(o.spec, B)
+		}
+	} else {
+		o.diag = nil
+		if len(o.rows) == 0 {
+			o.rows = []*rowNLL{newRowNLL(o.spec)}
+		}
+	}
+	if o.withGrad && len(o.dl) != B*o.spec.K {
+		o.dl = make([]float64, B*o.spec.K)
+		o.dp = make([]float64, B*P)
+	}
+	if len(o.perRow) != B {
+		o.perRow = make([]float64, B)
+	}
+}
+
+// nllRows computes the loss of the batch, its per-row NLL into o.perRow
+// and, when o.withGrad, the gradients into o.dl and o.dp: through diagNLL
+// when o.diag is set, else row by row with rowNLL.eval.
 func nllRows[T float](o *nllOp, logits, p, y []T, B int) float64 {
+	scale := 1 / float64(B)
+	if d := o.diag; d != nil {
+		diagLoad(d, logits, p, y)
+		var dl, dp []float64
+		if o.withGrad {
+			dl, dp = o.dl, o.dp
+		}
+		d.eval(o.perRow, dl, dp, scale)
+		var sum float64
+		for _, v := range o.perRow {
+			sum += v
+		}
+		return sum / float64(B)
+	}
 	s := o.spec
 	K, P, D := s.K, s.NormalChannels(), s.Out
 	r := o.rows[0]
@@ -301,7 +332,6 @@ func nllRows[T float](o *nllOp, logits, p, y []T, B int) float64 {
 		lr, pr, yr = make([]float64, 0, K), make([]float64, 0, P), make([]float64, 0, D)
 	}
 	lr, pr, yr = lr[:K], pr[:P], yr[:D]
-	scale := 1 / float64(B)
 	var sum float64
 	for i := range B {
 		for k := range K {

@@ -9,6 +9,7 @@ import (
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/internal/cputime"
+	"gorgonia.org/tensor"
 )
 
 // BenchmarkRunEx1d is the whole training loop of the original's recipe
@@ -66,6 +67,30 @@ func BenchmarkRunLarge(b *testing.B) {
 			}
 			b.ReportMetric(float64(steps*1024*b.N)/b.Elapsed().Seconds(), "rows/s")
 			b.ReportMetric(float64(cpu)/float64(b.N*steps), "cpu-ns/step")
+		})
+	}
+}
+
+// BenchmarkFill is the copying of one step's rows into the four shards of
+// a batch of 1024 (batcher.next and fillRange, as Run does) from random
+// rows of a 20,000-row and a 200,000-row bimodal8 set (issue 12's
+// workload, whose 200,000 rows of x are 12.8 MB).
+func BenchmarkFill(b *testing.B) {
+	for _, n := range []int{20000, 200000} {
+		d, err := data.Generate("bimodal8", n, rand.New(rand.NewPCG(1, 0)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		bt := newBatcher(d, 1024, 0)
+		xt := tensor.New(tensor.WithShape(256, d.XDim), tensor.Of(tensor.Float32))
+		yt := tensor.New(tensor.WithShape(256, d.YDim), tensor.Of(tensor.Float32))
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				bt.next()
+				for s := range 4 {
+					bt.fillRange(xt, yt, s*256, (s+1)*256)
+				}
+			}
 		})
 	}
 }

@@ -369,6 +369,7 @@ type batcher struct {
 	noNoise       []bool // x inputs not perturbed (nil: all are)
 	noiseSrc      *rand.PCG
 	noiseRNG      *rand.Rand
+	touched       float64 // touchRows' sums, never read
 }
 
 // streamNoise is the PCG stream of the training noise.
@@ -418,6 +419,8 @@ func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 		put(xt, d.X[lo*d.XDim:hi*d.XDim], xs)
 		put(yt, d.Y[lo*d.YDim:hi*d.YDim], ys)
 	default:
+		// The sum only keeps the loads from being optimised away.
+		b.touched += touchRows(d.X, d.XDim, b.idx[lo:hi]) + touchRows(d.Y, d.YDim, b.idx[lo:hi])
 		putRows(xt, d.X, d.XDim, b.idx[lo:hi], xs)
 		putRows(yt, d.Y, d.YDim, b.idx[lo:hi], ys)
 	}
@@ -514,6 +517,19 @@ func putRows(t *tensor.Dense, v []float64, dim int, idx []int, c *colScale) {
 			}
 		}
 	}
+}
+
+// touchRows loads the first value of every row idx names, in one tight
+// loop of independent loads, and returns their sum: the cache misses of a
+// batch of random rows then overlap instead of coming one row after the
+// other in the copy, which finds the rows in cache (BenchmarkFill: a third
+// of the time on 200,000 rows).
+func touchRows(v []float64, dim int, idx []int) float64 {
+	var s float64
+	for _, i := range idx {
+		s += v[i*dim]
+	}
+	return s
 }
 
 // evalChunk is the most rows one validation graph holds, so that a large

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/internal/vec"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -118,6 +119,12 @@ func (r *replicas) run() (float64, []*tensor.Dense, error) {
 		r.ws[i].step()
 	}
 	wg.Wait()
+	return r.combined()
+}
+
+// combined is the end of run, after the shards ran: the batch loss
+// and the combined gradients.
+func (r *replicas) combined() (float64, []*tensor.Dense, error) {
 	var loss float64
 	for i, w := range r.ws {
 		if w.err != nil {
@@ -128,12 +135,26 @@ func (r *replicas) run() (float64, []*tensor.Dense, error) {
 	for gi, dst := range r.grads {
 		switch dst.Dtype() {
 		case tensor.Float32:
-			combine(r, graph.Elems[float32](dst), gi)
+			combine32(r, graph.Elems[float32](dst), gi)
 		case tensor.Float64:
 			combine(r, graph.Elems[float64](dst), gi)
 		}
 	}
 	return loss, r.grads, nil
+}
+
+// combine32 is combine for float32 through vec's SIMD loops: the same
+// products f·v rounded to float32 and the same sums in shard order.
+func combine32(r *replicas, dst []float32, gi int) {
+	for i, w := range r.ws {
+		src := graph.Elems[float32](w.m.Grads[gi].Value().(*tensor.Dense))
+		f := float32(float64(w.hi-w.lo) / float64(r.batch))
+		if i == 0 {
+			vec.Scale32(dst, src, f)
+			continue
+		}
+		vec.AddScaled32(dst, src, f)
+	}
 }
 
 func combine[T float32 | float64](r *replicas, dst []T, gi int) {

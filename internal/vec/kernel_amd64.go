@@ -33,3 +33,8 @@ func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts)
 //
 //go:noescape
 func expAVX512(dst, src *float64, n int)
+
+// axpy32AVX512 is axpy32 on the first n elements, n a positive multiple of 16.
+//
+//go:noescape
+func axpy32AVX512(dst, src *float32, n int, f float32, add bool)

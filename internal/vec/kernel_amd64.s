@@ -312,3 +312,78 @@ exploop:
 	JNZ          exploop
 	VZEROUPPER
 	RET
+
+// func axpy32AVX512(dst, src *float32, n int, f float32, add bool)
+//
+// dst[i] = f·src[i], or dst[i] += f·src[i] with add (VMULPS, then VADDPS:
+// not fused), for i < n, n a positive multiple of 16; 64 at a time while
+// they last.
+TEXT ·axpy32AVX512(SB), NOSPLIT, $0-29
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS f+24(FP), Z15
+	MOVBLZX      add+28(FP), AX
+	TESTQ        AX, AX
+	JNZ          addloop64
+
+setloop64:
+	CMPQ    CX, $64
+	JL      setloop16
+	VMULPS  0(SI), Z15, Z0
+	VMULPS  64(SI), Z15, Z1
+	VMULPS  128(SI), Z15, Z2
+	VMULPS  192(SI), Z15, Z3
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	JMP     setloop64
+
+setloop16:
+	TESTQ   CX, CX
+	JZ      done
+	VMULPS  0(SI), Z15, Z0
+	VMOVUPS Z0, 0(DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     setloop16
+
+addloop64:
+	CMPQ    CX, $64
+	JL      addloop16
+	VMULPS  0(SI), Z15, Z0
+	VMULPS  64(SI), Z15, Z1
+	VMULPS  128(SI), Z15, Z2
+	VMULPS  192(SI), Z15, Z3
+	VADDPS  0(DI), Z0, Z0
+	VADDPS  64(DI), Z1, Z1
+	VADDPS  128(DI), Z2, Z2
+	VADDPS  192(DI), Z3, Z3
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	JMP     addloop64
+
+addloop16:
+	TESTQ   CX, CX
+	JZ      done
+	VMULPS  0(SI), Z15, Z0
+	VADDPS  0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     addloop16
+
+done:
+	VZEROUPPER
+	RET

@@ -15,3 +15,5 @@ const useAVX512 = false
 func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts) { panic("vec: no AVX-512") }
 
 func expAVX512(dst, src *float64, n int) { panic("vec: no AVX-512") }
+
+func axpy32AVX512(dst, src *float32, n int, f float32, add bool) { panic("vec: no AVX-512") }

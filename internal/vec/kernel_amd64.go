@@ -38,3 +38,8 @@ func expAVX512(dst, src *float64, n int)
 //
 //go:noescape
 func axpy32AVX512(dst, src *float32, n int, f float32, add bool)
+
+// logAVX512 is Log on the first n elements, n a positive multiple of 8.
+//
+//go:noescape
+func logAVX512(dst, src *float64, n int)

@@ -387,3 +387,104 @@ addloop16:
 done:
 	VZEROUPPER
 	RET
+
+// func logAVX512(dst, src *float64, n int)
+//
+// Log on n elements (a positive multiple of 8), eight lanes at a time,
+// log1's operations in its order: m and k by VGETMANTPD ([1, 2)) and
+// VGETEXPPD (exact, subnormals included), halved m and k+1 where m > √2,
+// R by VFMADD213PD over ·logPoly, the result by two VFMADD, and the lanes
+// that are not finite and positive set to −Inf (±0), +Inf or NaN.
+TEXT ·logAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	MOVQ $·logPoly(SB), AX
+	VBROADCASTSD 0(AX), Z16
+	VBROADCASTSD 8(AX), Z17
+	VBROADCASTSD 16(AX), Z18
+	VBROADCASTSD 24(AX), Z19
+	VBROADCASTSD 32(AX), Z20
+	VBROADCASTSD 40(AX), Z21
+	VBROADCASTSD 48(AX), Z22
+	VBROADCASTSD 56(AX), Z23
+	VBROADCASTSD 64(AX), Z24
+	VBROADCASTSD 72(AX), Z25
+	VBROADCASTSD 80(AX), Z26
+	MOVQ $0x3ff6a09e667f3bcd, DX // √2
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z10
+	MOVQ $0x3fe0000000000000, DX // ½
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z11
+	MOVQ $0x3ff0000000000000, DX // 1
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z12
+	MOVQ $0x4000000000000000, DX // 2
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z27
+	MOVQ $0x3fe62e42fee00000, DX // ln2Hi
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z13
+	MOVQ $0x3dea39ef35793c76, DX // ln2Lo
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z14
+	MOVQ $0x7ff0000000000000, DX // +Inf
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z15
+	MOVQ $0xfff0000000000000, DX // −Inf
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z28
+	MOVQ $0x7ff8000000000001, DX // NaN, math.NaN()
+	MOVQ DX, X0
+	VBROADCASTSD X0, Z29
+	VXORPD Z30, Z30, Z30         // 0
+
+logloop:
+	VMOVUPD     0(SI), Z0
+	VGETMANTPD  $0, Z0, Z2          // m in [1, 2)
+	VGETEXPPD   Z0, Z1              // k
+	VCMPPD      $0x1e, Z10, Z2, K2  // m > √2 (GT_OQ)
+	VMULPD      Z11, Z2, K2, Z2     // m·½
+	VADDPD      Z12, Z1, K2, Z1     // k+1
+	VSUBPD      Z12, Z2, Z2         // f = m − 1
+	VADDPD      Z27, Z2, Z3         // 2 + f
+	VDIVPD      Z3, Z2, Z3          // s = f/(2 + f)
+	VMULPD      Z3, Z3, Z4          // z = s²
+	VMOVAPD     Z16, Z5
+	VFMADD213PD Z17, Z4, Z5         // p = p·z + c
+	VFMADD213PD Z18, Z4, Z5
+	VFMADD213PD Z19, Z4, Z5
+	VFMADD213PD Z20, Z4, Z5
+	VFMADD213PD Z21, Z4, Z5
+	VFMADD213PD Z22, Z4, Z5
+	VFMADD213PD Z23, Z4, Z5
+	VFMADD213PD Z24, Z4, Z5
+	VFMADD213PD Z25, Z4, Z5
+	VFMADD213PD Z26, Z4, Z5
+	VMULPD      Z4, Z5, Z5          // R = p·z
+	VMULPD      Z11, Z2, Z6         // ½f
+	VMULPD      Z2, Z6, Z6          // hfsq = ½f·f
+	VADDPD      Z5, Z6, Z7          // hfsq + R
+	VMULPD      Z14, Z1, Z8         // k·ln2Lo
+	VFMADD231PD Z7, Z3, Z8          // a = s·(hfsq + R) + k·ln2Lo
+	VSUBPD      Z8, Z6, Z8          // hfsq − a
+	VSUBPD      Z8, Z2, Z8          // f − (hfsq − a)
+	VFMADD231PD Z13, Z1, Z8         // k·ln2Hi + …
+	VCMPPD      $0x1e, Z30, Z0, K3  // x > 0
+	VCMPPD      $0x11, Z15, Z0, K4  // x < +Inf (LT_OQ)
+	KANDW       K3, K4, K3
+	KNOTW       K3, K3              // lanes to fix
+	VMOVAPD     Z29, K3, Z8         // NaN
+	VCMPPD      $0x00, Z30, Z0, K5  // x == ±0 (EQ_OQ)
+	VMOVAPD     Z28, K5, Z8         // −Inf
+	VCMPPD      $0x00, Z15, Z0, K6  // x == +Inf
+	VMOVAPD     Z15, K6, Z8         // +Inf
+	VMOVUPD     Z8, 0(DI)
+	ADDQ        $64, SI
+	ADDQ        $64, DI
+	DECQ        CX
+	JNZ         logloop
+	VZEROUPPER
+	RET

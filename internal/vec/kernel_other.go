@@ -17,3 +17,5 @@ func adam32AVX512(p, grad *float32, m, v *float64, n int, c *AdamConsts) { panic
 func expAVX512(dst, src *float64, n int) { panic("vec: no AVX-512") }
 
 func axpy32AVX512(dst, src *float32, n int, f float32, add bool) { panic("vec: no AVX-512") }
+
+func logAVX512(dst, src *float64, n int) { panic("vec: no AVX-512") }

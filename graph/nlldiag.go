@@ -12,9 +12,10 @@ import (
 // once: the inputs are first copied into float64 columns (structure of
 // arrays, column c of row i at c·stride + i), so that every step is a loop over
 // contiguous rows and the exponentials (the σ channels, and both softmaxes)
-// go through vec.Exp, eight at a time. Per row it computes what eval does,
-// operation for operation in the same order, except that e^x is vec.Exp's
-// (within 1 ulp of math.Exp's, not bit for bit):
+// go through vec.Exp, eight at a time, and the logarithms through vec.Log.
+// Per row it computes what eval does, operation for operation in the same
+// order, except that e^x and log x are vec's (within 1 ulp, not bit for bit
+// math.Exp's and math.Log's):
 //
 //	log π_k = l_k − lse_k(l),  σ_kj = σ_min + e^{r_kj},  z_kj = (y_j − μ_kj)/σ_kj
 //	a_k = log π_k − ½Σ_j z_kj² − Σ_j log σ_kj − (D/2) log 2π,   ℓ = −lse_k(a)
@@ -31,7 +32,7 @@ type diagNLL struct {
 	mu, raw, e, sig, ls []float64
 	z, y                []float64
 	a, gam, t           []float64 // K: a_k, γ_k, and the arguments of exp
-	m, s, lse0          []float64 // per row: max, sum of exps, lse of the logits
+	m, s, logS, lse0    []float64 // per row: max, sum of exps, its log, lse of the logits
 }
 
 // diagBatched reports whether s's NLL goes through diagNLL.
@@ -49,7 +50,7 @@ func newDiagNLL(s arch.Spec, n int) *diagNLL {
 	}
 	f := func(c int) []float64 { return make([]float64, c*st) }
 	d := &diagNLL{spec: s, n: n, stride: st, lg: f(K), pi: f(K), mu: f(KD), raw: f(KD), e: f(KD), sig: f(KD), z: f(KD),
-		y: f(s.Out), a: f(K), gam: f(K), t: f(K), m: f(1), s: f(1), lse0: f(1)}
+		y: f(s.Out), a: f(K), gam: f(K), t: f(K), m: f(1), s: f(1), logS: f(1), lse0: f(1)}
 	if s.SigmaMin != 0 {
 		d.ls = f(KD) // else log σ is r itself
 	}
@@ -89,11 +90,15 @@ func diagLoad[T float](d *diagNLL, logits, p, y []T) {
 func (d *diagNLL) lse(x, out, lse []float64, K int) {
 	n := d.n
 	m, s, t := d.m[:n], d.s[:n], d.t
+	// The maximum by comparisons: a NaN never wins, but it makes its
+	// row's sum, and so lse and softmax, NaN below.
 	copy(m, x[:n])
 	for k := 1; k < K; k++ {
 		xk := d.col(x, k)
 		for i, v := range xk {
-			m[i] = max(m[i], v)
+			if v > m[i] {
+				m[i] = v
+			}
 		}
 	}
 	for k := range K {
@@ -109,15 +114,17 @@ func (d *diagNLL) lse(x, out, lse []float64, K int) {
 			s[i] += v
 		}
 	}
-	for i := range n {
+	ls := d.logS[:n]
+	vec.Log(ls, s)
+	for i, si := range s {
 		mi := m[i]
 		if math.IsInf(mi, 0) {
 			lse[i] = mi
 			s[i] = math.NaN() // π = NaN
 			continue
 		}
-		lse[i] = mi + math.Log(s[i])
-		s[i] = 1 / s[i]
+		lse[i] = mi + ls[i]
+		s[i] = 1 / si
 	}
 	for k := range K {
 		ok := d.col(out, k)
@@ -141,9 +148,7 @@ func (d *diagNLL) eval(perRow, dl, dp []float64, scale float64) {
 	}
 	logSig := d.raw // log σ = r when σ_min = 0
 	if smin != 0 {
-		for c, v := range d.sig {
-			d.ls[c] = math.Log(v)
-		}
+		vec.Log(d.ls, d.sig)
 		logSig = d.ls
 	}
 	cst := 0.5 * float64(D) * ln2π

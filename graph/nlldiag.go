@@ -13,9 +13,9 @@ import (
 // arrays, column c of row i at c·stride + i), so that every step is a loop over
 // contiguous rows and the exponentials (the σ channels, and both softmaxes)
 // go through vec.Exp, eight at a time, and the logarithms through vec.Log.
-// Per row it computes what eval does, operation for operation in the same
-// order, except that e^x and log x are vec's (within 1 ulp, not bit for bit
-// math.Exp's and math.Log's):
+// Per row it computes what eval does, in the same order except that it
+// multiplies by 1/σ instead of dividing by σ, and e^x and log x are vec's
+// (within 1 ulp, not bit for bit math.Exp's and math.Log's):
 //
 //	log π_k = l_k − lse_k(l),  σ_kj = σ_min + e^{r_kj},  z_kj = (y_j − μ_kj)/σ_kj
 //	a_k = log π_k − ½Σ_j z_kj² − Σ_j log σ_kj − (D/2) log 2π,   ℓ = −lse_k(a)
@@ -27,7 +27,8 @@ type diagNLL struct {
 	spec   arch.Spec
 	n      int // rows
 	stride int // distance between columns, ≥ n
-	// Columns of n rows: logits, then π (K); μ, raw r, then e^r, σ, log σ, z (K·D); y (D).
+	// Columns of n rows: logits, then π (K); μ, raw r, then e^r, σ (then
+	// 1/σ), log σ, z (K·D); y (D).
 	lg, pi              []float64
 	mu, raw, e, sig, ls []float64
 	z, y                []float64
@@ -163,7 +164,9 @@ func (d *diagNLL) eval(perRow, dl, dp []float64, scale float64) {
 			mu, sg, lsg, z := d.col(d.mu, c), d.col(d.sig, c), d.col(logSig, c), d.col(d.z, c)
 			y := d.col(d.y, j)
 			for i := range n {
-				zj := (y[i] - mu[i]) / sg[i]
+				inv := 1 / sg[i]
+				sg[i] = inv // from here on sig holds 1/σ
+				zj := (y[i] - mu[i]) * inv
 				z[i] = zj
 				ak[i] += zj * zj
 				lsk[i] += lsg[i]
@@ -189,11 +192,12 @@ func (d *diagNLL) eval(perRow, dl, dp []float64, scale float64) {
 		}
 		for j := range D {
 			c := k*D + j
-			sg, z, e := d.col(d.sig, c), d.col(d.z, c), d.col(d.e, c)
+			inv, z, e := d.col(d.sig, c), d.col(d.z, c), d.col(d.e, c)
 			for i := range n {
-				g, sgi, zj := gk[i], sg[i], z[i]
-				dp[i*P+c] = -scale * (g * zj / sgi)
-				dp[i*P+KD+c] = -scale * (g * (zj*zj - 1) / sgi * e[i])
+				gi := -scale * gk[i] * inv[i] // −scale·γ/σ
+				zj := z[i]
+				dp[i*P+c] = gi * zj
+				dp[i*P+KD+c] = gi * (zj*zj - 1) * e[i]
 			}
 		}
 	}

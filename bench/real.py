@@ -187,7 +187,10 @@ def run_mdn(mdn, work, df, xcols, ycols, tr, te, extra, seed):
     if r.returncode != 0:
         raise RuntimeError(f"mdn eval failed: {r.stderr.strip()}")
     ev = json.loads(r.stdout)
-    return ev["nll"], rep.get("train_seconds", float("nan")), wall, rep.get("noise_scale")
+    noise = rep.get("noise_scale")
+    if "noise_members" in rep:  # networks trained with noise / all networks
+        noise = f"{rep.get('noise_scale')} on {rep['noise_members']}/{rep['members']}"
+    return ev["nll"], rep.get("train_seconds", float("nan")), wall, noise
 
 
 def mean_se(v):

@@ -199,10 +199,12 @@ type Train struct {
 	// (standardized units when standardizing). 0 turns it off. Default
 	// DefaultNoiseScale; ≥ 0, ≤ 10.
 	NoiseScale float64 `yaml:"noise_scale"`
-	// NoiseSelect, with NoiseScale > 0 and validation data, trains ensemble
-	// member 0 both with and without noise and uses noise for every member
-	// only if it gives the lower validation NLL (one more network to
-	// train). Default DefaultNoiseSelect.
+	// NoiseSelect, with NoiseScale > 0 and validation data, trains every
+	// ensemble member both with and without noise (2M networks) and keeps
+	// the candidate with the lowest validation NLL over the members' own
+	// hold-outs: the M networks with noise, the M without, or (for M > 1)
+	// all 2M as one ensemble (train.chooseNoise). Default
+	// DefaultNoiseSelect.
 	NoiseSelect bool `yaml:"noise_select"`
 	// Threads is the number of worker goroutines for a step (the result
 	// does not depend on it, only the speed); 0 means one

@@ -69,7 +69,7 @@ func sameArrays(a, b []arch.Array) bool {
 // the number of threads.
 func TestEnsembleMembers(t *testing.T) {
 	cfg := smallConfig(t)
-	cfg.Train.NoiseScale = 0.3
+	cfg.Train.NoiseScale, cfg.Train.NoiseSelect = 0.3, false
 	_, single, rest := fit(t, cfg)
 	if len(rest) != 0 {
 		t.Fatalf("single run has %d further members", len(rest))

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 )
 
@@ -210,21 +212,22 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	// With train.noise_select, member 0 is trained twice, with and without
-	// noise, and the better on its validation rows decides for every
-	// member: job M is member 0 without noise.
+	// With train.noise_select every member is trained twice, with noise
+	// (jobs 0 … M−1) and without (jobs M … 2M−1, same seeds and hold-outs),
+	// and chooseNoise keeps the candidate ensemble the validation rows
+	// prefer.
 	c := cfg.Train.NoiseScale
 	sel := st == nil && c > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0
-	if st != nil && !st.NoisePending {
+	if st != nil {
 		c = st.NoiseScale
-	}
-	if st != nil && st.NoisePending {
-		// Interrupted during the selection: resume both candidates.
-		sel = true
+		sel = st.NoisePending
+		if sel && len(st.Ensemble) != 2*M-1 {
+			return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d networks of train.noise_select, this run has %d", len(st.Ensemble)+1, 2*M)
+		}
 	}
 	n := M
 	if sel {
-		n = M + 1
+		n = 2 * M
 	}
 	type job struct {
 		d   *Data
@@ -238,11 +241,15 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	done := make([]int, n)
 	start := time.Now()
 	for i := range jobs {
-		m := i % M // job M is member 0 again
+		m := i % M // job M + m is member m without noise
 		seed := MemberSeed(cfg.Train.Seed, m)
 		md := d
 		if m > 0 {
-			md = memberData(cfg, d, seed)
+			if i >= M {
+				md = jobs[m].d // the same hold-out and scaler
+			} else {
+				md = memberData(cfg, d, seed)
+			}
 		}
 		w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(seed, streamInit)))
 		if err != nil {
@@ -256,16 +263,10 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		opt.LogJacobian = md.Scaler.LogJacobian()
 		switch {
 		case st == nil:
-		case st.NoisePending && i == 0:
-			opt.Resume = st
-		case st.NoisePending && i == M:
-			opt.Resume = st.NoiseAlt
-		case st.NoisePending:
-			// members 1 … M−1 had not started
-		case m == 0:
+		case i == 0:
 			opt.Resume = st
 		default:
-			opt.Resume = st.Ensemble[m-1]
+			opt.Resume = st.Ensemble[i-1]
 		}
 		if progress != nil {
 			opt.Progress = func(p Progress) {
@@ -282,117 +283,78 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 				progress(p)
 			}
 		}
+		noise := c
+		if sel && i >= M {
+			noise = 0
+		}
+		opt.Noise = NoiseBandwidth(noise, md.Train.N, spec.In+spec.Out)
+		if d.Schema != nil {
+			opt.NoNoise = d.Schema.Binary()
+		}
 		jobs[i] = job{d: md, opt: opt, w: w}
 	}
-	// run trains the jobs idx in parallel, each with its share of the
-	// threads and the noise of scale cs[i].
-	run := func(idx []int, cs []float64) {
-		workers := max(1, min(len(idx), threads))
-		next := make(chan int, len(idx))
-		for k, i := range idx {
-			j := &jobs[i]
-			j.opt.Threads = max(1, threads/workers)
-			j.opt.Noise = NoiseBandwidth(cs[k], j.d.Train.N, spec.In+spec.Out)
-			if d.Schema != nil {
-				j.opt.NoNoise = d.Schema.Binary()
-			}
-			next <- i
-		}
-		close(next)
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					j := &jobs[i]
-					// Run standardizes the rows as it copies them: the
-					// same values as Scaler.Apply, without a standardized
-					// copy.
-					opt := j.opt
-					opt.scale = &inputScale{&j.d.Scaler}
-					j.res, j.err = Run(ctx, j.w, j.d.Train, j.d.Val, opt)
-				}
-			}()
-		}
-		wg.Wait()
+	// Train the jobs in parallel, each with its share of the threads.
+	workers := max(1, min(n, threads))
+	next := make(chan int, n)
+	for i := range jobs {
+		jobs[i].opt.Threads = max(1, threads/workers)
+		next <- i
 	}
-	rest := make([]int, 0, M)
-	for m := 1; m < M; m++ {
-		rest = append(rest, m)
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j := &jobs[i]
+				// Run standardizes the rows as it copies them: the same
+				// values as Scaler.Apply, without a standardized copy.
+				opt := j.opt
+				opt.scale = &inputScale{&j.d.Scaler}
+				j.res, j.err = Run(ctx, j.w, j.d.Train, j.d.Val, opt)
+			}
+		}()
 	}
-	if sel {
-		run([]int{0, M}, []float64{c, 0})
-		a, b := jobs[0].res, jobs[M].res
-		if a != nil && b != nil && ctx.Err() != nil && a.State != nil && b.State != nil {
-			// Interrupted before the choice: the checkpoint holds both
-			// candidates, the model the better one so far.
-			keep := a
-			if b.ValNLL < a.ValNLL || math.IsNaN(a.ValNLL) {
-				keep = b
-			}
-			r := *keep
-			st := *a.State
-			st.NoisePending, st.NoiseAlt, st.NoiseScale, st.Ensemble = true, b.State, c, nil
-			r.State = &st
-			r.Seconds = time.Since(start).Seconds()
-			mdl, err := model.New(spec, keep.Weights.Arrays(), d.Train.XNames, d.Train.YNames, d.Scaler,
-				model.Summary{Steps: r.Steps, Seconds: r.Seconds, Seed: cfg.Train.Seed, FinalTrainLoss: r.FinalLoss})
-			if err == nil && d.Schema != nil {
-				err = mdl.SetEncoding(d.Schema)
-			}
-			runErr := jobs[0].err
-			if runErr == nil {
-				runErr = jobs[M].err
-			}
-			if err != nil {
-				return nil, nil, errors.Join(err, runErr)
-			}
-			return mdl, &r, runErr
-		}
+	wg.Wait()
+	for i, j := range jobs {
 		switch {
-		case a == nil || b == nil:
-			if jobs[0].err == nil {
-				jobs[0].err = jobs[M].err
-			}
-		case b.ValNLL < a.ValNLL || math.IsNaN(a.ValNLL):
-			c = 0
-			jobs[0] = jobs[M]
-		}
-		jobs = jobs[:M]
-		if jobs[0].res == nil {
-			return nil, nil, jobs[0].err
-		}
-		cs := make([]float64, len(rest))
-		for k := range cs {
-			cs[k] = c
-		}
-		run(rest, cs)
-	} else {
-		cs := make([]float64, M)
-		for k := range cs {
-			cs[k] = c
-		}
-		run(append([]int{0}, rest...), cs)
-	}
-	var runErr error
-	for m, j := range jobs {
-		if j.res == nil {
-			if M > 1 {
-				return nil, nil, fmt.Errorf("train: ensemble member %d: %w", m, j.err)
-			}
+		case j.res != nil:
+		case M > 1 && i >= M:
+			return nil, nil, &jobError{fmt.Sprintf("ensemble member %d, trained without noise for train.noise_select", i%M), j.err}
+		case M > 1:
+			return nil, nil, &jobError{fmt.Sprintf("ensemble member %d", i), j.err}
+		case i >= M:
+			return nil, nil, &jobError{"the network trained without noise for train.noise_select", j.err}
+		default:
 			return nil, nil, j.err
 		}
+	}
+	all := jobs
+	noisy := M
+	if !sel && c == 0 {
+		noisy = 0
+	}
+	if sel {
+		keep, err := chooseNoise(spec, func(i int) (*Data, []arch.Array) { return jobs[i].d, jobs[i].res.Weights.Arrays() }, M)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch keep {
+		case keepNoise:
+			jobs = jobs[:M]
+		case keepPlain:
+			jobs, noisy, c = jobs[M:], 0, 0
+		}
+	}
+	var runErr error
+	for _, j := range all {
 		if j.err != nil && runErr == nil {
 			runErr = j.err
 		}
 	}
 	res := jobs[0].res
-	res.NoiseScale = c
-	if res.State != nil {
-		res.State.NoiseScale = c
-	}
-	if M > 1 {
+	if len(jobs) > 1 {
 		res = combineResults(jobs[0].res, func(yield func(*Result) bool) {
 			for _, j := range jobs {
 				if !yield(j.res) {
@@ -404,9 +366,25 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		if st != nil {
 			res.Seconds += st.Seconds
 		}
-		if res.State != nil {
-			res.State.Seconds = res.Seconds
+	}
+	res.NoiseScale, res.NoiseMembers = c, noisy
+	if sel && ctx.Err() != nil {
+		// Interrupted before the choice was final: the checkpoint holds
+		// every network of both candidates, the model the choice so far.
+		first := *all[0].res.State
+		first.Ensemble = nil
+		for _, j := range all[1:] {
+			first.Ensemble = append(first.Ensemble, j.res.State)
 		}
+		first.NoisePending = true
+		res.State = &first
+	}
+	if res.State != nil {
+		res.State.NoiseScale = cfg.Train.NoiseScale
+		if !res.State.NoisePending {
+			res.State.NoiseScale = c
+		}
+		res.State.Seconds = res.Seconds
 	}
 	sum := model.Summary{Steps: res.Steps, Seconds: res.Seconds, Seed: cfg.Train.Seed,
 		FinalTrainLoss: res.FinalLoss}
@@ -414,8 +392,8 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		v := res.BestValNLL
 		sum.BestValidationNLL = &v
 	}
-	ws := make([][]arch.Array, M)
-	scs := make([]data.Scaler, M)
+	ws := make([][]arch.Array, len(jobs))
+	scs := make([]data.Scaler, len(jobs))
 	for m, j := range jobs {
 		ws[m], scs[m] = j.res.Weights.Arrays(), j.d.Scaler
 	}
@@ -427,6 +405,109 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		return nil, nil, errors.Join(err, runErr)
 	}
 	return mdl, res, runErr
+}
+
+// jobError is the error of one network of a run with several: "train:
+// <which>: <err>", without repeating err's own "train: ".
+type jobError struct {
+	which string
+	err   error
+}
+
+func (e *jobError) Error() string {
+	return "train: " + e.which + ": " + strings.TrimPrefix(e.err.Error(), "train: ")
+}
+
+func (e *jobError) Unwrap() error { return e.err }
+
+// The candidates of train.noise_select.
+const (
+	keepNoise = iota // the M members trained with noise
+	keepPlain        // the M members trained without
+	keepBoth         // all 2M, an ensemble of both
+)
+
+// chooseNoise is the candidate of train.noise_select that the validation
+// rows prefer. Network i < M is member i trained with noise, network M + i
+// the same member (seed, hold-out, scaler) without; net(i) gives its data
+// and weights. On member m's validation rows V_m (held out of both of its
+// networks) the scores are
+//
+//	S_noise = (1/M) Σ_m mean_{i∈V_m} −log p_m(y_i|x_i)
+//	S_plain = (1/M) Σ_m mean_{i∈V_m} −log q_m(y_i|x_i)
+//	S_both  = (1/M) Σ_m mean_{i∈V_m} −log ½(p_m + q_m)(y_i|x_i)
+//
+// with p_m, q_m the densities of the noisy and the plain network, in
+// original units. The lowest wins (ties: noise, then plain). S_both scores
+// each pair as the two-network ensemble it joins, so it sees what averaging
+// two differently regularized networks gains (by concavity it is never
+// above the mean of the other two on any member); it is a candidate only
+// for an ensemble (M > 1) whose 2M networks fit in a model file.
+func chooseNoise(spec arch.Spec, net func(i int) (*Data, []arch.Array), M int) (int, error) {
+	var s [3]float64
+	for m := range M {
+		d, wp := net(m)
+		_, wq := net(M + m)
+		lp, err := valLogProb(spec, d, wp)
+		if err != nil {
+			return 0, err
+		}
+		lq, err := valLogProb(spec, d, wq)
+		if err != nil {
+			return 0, err
+		}
+		var a, b, ab float64
+		for i := range lp {
+			a -= lp[i]
+			b -= lq[i]
+			hi, lo := max(lp[i], lq[i]), min(lp[i], lq[i])
+			ab -= hi + math.Log1p(math.Exp(lo-hi)) - math.Ln2
+		}
+		n := float64(len(lp) * M)
+		s[keepNoise] += a / n
+		s[keepPlain] += b / n
+		s[keepBoth] += ab / n
+	}
+	cands := []int{keepNoise, keepPlain}
+	if M > 1 && 2*M <= model.MaxMembers {
+		cands = append(cands, keepBoth)
+	}
+	best := -1
+	for _, c := range cands {
+		if math.IsNaN(s[c]) {
+			continue
+		}
+		if best < 0 || s[c] < s[best] {
+			best = c
+		}
+	}
+	if best < 0 {
+		best = keepNoise
+	}
+	return best, nil
+}
+
+// valLogProb is log p(y_i|x_i), original units, of the network with
+// weights w on each validation row of d.
+func valLogProb(spec arch.Spec, d *Data, w []arch.Array) ([]float64, error) {
+	v := d.Val
+	m, err := model.New(spec, w, v.XNames, v.YNames, d.Scaler, model.Summary{})
+	if err != nil {
+		return nil, fmt.Errorf("train: noise_select: %w", err)
+	}
+	p := m.Predictor(0)
+	out := make([]float64, v.N)
+	var mix []mixture.Mixture
+	for lo := 0; lo < v.N; lo += model.DefaultBatch {
+		hi := min(v.N, lo+model.DefaultBatch)
+		if mix, err = p.Predict(v.X[lo*v.XDim:hi*v.XDim], hi-lo, mix); err != nil {
+			return nil, fmt.Errorf("train: noise_select: %w", err)
+		}
+		for i := range mix {
+			out[lo+i] = mix[i].LogProb(v.Y[(lo+i)*v.YDim : (lo+i+1)*v.YDim])
+		}
+	}
+	return out, nil
 }
 
 // combineResults is the Result of an ensemble: first's fields, with the

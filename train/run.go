@@ -108,6 +108,10 @@ type Result struct {
 	// or 0 when train.noise_select found training without noise better
 	// (set by Fit).
 	NoiseScale float64
+	// NoiseMembers is how many of the model's networks were trained with
+	// noise: all, none, or half when train.noise_select kept both
+	// candidates (set by Fit).
+	NoiseMembers int
 	// Members are the results of every member of an ensemble (Fit with
 	// train.ensemble > 1), member 0 first; nil for a single network.
 	Members []*Result

@@ -31,18 +31,18 @@ type State struct {
 	Seconds       float64
 	// NoiseScale is the train.noise_scale chosen for the run (Result.NoiseScale).
 	NoiseScale float64
-	// NoisePending says the run was interrupted while train.noise_select
-	// was still training member 0 with noise (this State) and without it
-	// (NoiseAlt); members 1 … M−1 had not started.
+	// NoisePending says the run was interrupted before train.noise_select
+	// chose: this State and Ensemble hold all 2M networks, members 0 … M−1
+	// with noise, then the same members without.
 	NoisePending bool
-	NoiseAlt     *State
 	// Ensemble holds the states of members 1 … M−1 of an ensemble run
-	// (this State is member 0's); nil for a single network.
+	// (this State is member 0's), or of networks 1 … 2M−1 when
+	// NoisePending; nil for a single network.
 	Ensemble []*State
 }
 
 // stateVersion changes whenever State does.
-const stateVersion = 1
+const stateVersion = 2
 
 // WriteState writes st to w.
 func WriteState(w io.Writer, st *State) error {

@@ -91,6 +91,8 @@ type trainReport struct {
 	Stopped      string   `json:"stopped"`
 	Rollbacks    int      `json:"rollbacks"`
 	NoiseScale   float64  `json:"noise_scale"`
+	NoiseMembers int      `json:"noise_members"`
+	Members      int      `json:"members"`
 	Model        string   `json:"model"`
 	History      string   `json:"history"`
 	Figure       string   `json:"figure,omitempty"`
@@ -247,7 +249,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	published = true
 	if o.json {
 		rep := trainReport{ReadSeconds: readSeconds, TrainSeconds: res.Seconds, Steps: res.Steps, FinalLoss: res.FinalLoss,
-			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, NoiseScale: res.NoiseScale, Model: modelPath, History: histPath}
+			BestStep: res.BestStep, Stopped: res.Stopped, Rollbacks: res.Rollbacks, NoiseScale: res.NoiseScale, NoiseMembers: res.NoiseMembers, Members: len(m.Ensemble) + 1, Model: modelPath, History: histPath}
 		if !math.IsNaN(res.ValNLL) {
 			v := res.ValNLL
 			rep.ValNLL = &v

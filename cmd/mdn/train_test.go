@@ -63,7 +63,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"too large for float32", []string{"train", "--config", f32, "--out", "OUT"},
 			`mdn: train: data: read ` + bigCSV + `: line 2, column "x": 1e+39 overflows float32 (max 3.4028234663852886e+38) (model.dtype is float32; use float64)`},
 		{"divergent run", []string{"train", "--config", nan, "--out", "OUT"},
-			"mdn: train: step 2: a gradient that is not finite; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)"},
+			"mdn: train: ensemble member 0: step 2: a gradient that is not finite; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)"},
 		{"steps 0", []string{"train", "--config", ok, "--out", "OUT", "--steps", "0"}, "mdn: train: --steps must be ≥ 1, got 0"},
 		{"resume with config", []string{"train", "--resume", "OUT", "--config", ok},
 			"mdn: train: --resume and --config cannot be used together (the run's own settings are kept)"},

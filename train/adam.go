@@ -97,15 +97,14 @@ func adamUpdate[T float32 | float64](p, g []T, m, v []float64, lr, gscale, wd, b
 }
 
 // gradNorm is the global L2 norm of the gradients and whether every entry
-// is finite.
+// is finite: the tensors' sums of squares (vec.SumSquares32's order for
+// float32) added in order.
 func gradNorm(grads []*tensor.Dense) (float64, bool) {
 	var s float64
 	for _, g := range grads {
 		switch g.Dtype() {
 		case tensor.Float32:
-			for _, x := range graph.Elems[float32](g) {
-				s += float64(x) * float64(x)
-			}
+			s += vec.SumSquares32(graph.Elems[float32](g))
 		case tensor.Float64:
 			for _, x := range graph.Elems[float64](g) {
 				s += x * x

@@ -43,3 +43,9 @@ func axpy32AVX512(dst, src *float32, n int, f float32, add bool)
 //
 //go:noescape
 func logAVX512(dst, src *float64, n int)
+
+// sumSquares32AVX512 sets part to the 32 partial sums of SumSquares32 over
+// x[:n], n a positive multiple of 32.
+//
+//go:noescape
+func sumSquares32AVX512(x *float32, n int, part *[32]float64)

@@ -488,3 +488,37 @@ logloop:
 	JNZ         logloop
 	VZEROUPPER
 	RET
+
+// func sumSquares32AVX512(x *float32, n int, part *[32]float64)
+//
+// part[l] = Σ_b float64(x[32b+l])² for l < 32, n a positive multiple of 32,
+// from +0: four ZMM accumulators of eight lanes (VCVTPS2PD, then a fused
+// multiply-add, exact as a square plus a sum since the squares are exact).
+TEXT ·sumSquares32AVX512(SB), NOSPLIT, $0-24
+	MOVQ   x+0(FP), SI
+	MOVQ   n+8(FP), CX
+	MOVQ   part+16(FP), DI
+	SHRQ   $5, CX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+
+sqloop:
+	VCVTPS2PD   0(SI), Z4
+	VCVTPS2PD   32(SI), Z5
+	VCVTPS2PD   64(SI), Z6
+	VCVTPS2PD   96(SI), Z7
+	VFMADD231PD Z4, Z4, Z0
+	VFMADD231PD Z5, Z5, Z1
+	VFMADD231PD Z6, Z6, Z2
+	VFMADD231PD Z7, Z7, Z3
+	ADDQ        $128, SI
+	DECQ        CX
+	JNZ         sqloop
+	VMOVUPD     Z0, 0(DI)
+	VMOVUPD     Z1, 64(DI)
+	VMOVUPD     Z2, 128(DI)
+	VMOVUPD     Z3, 192(DI)
+	VZEROUPPER
+	RET

@@ -26,6 +26,7 @@ type replicas struct {
 	workers int
 	batch   int
 	grads   []*tensor.Dense // combined gradients
+	from    *batcher        // during fillAndRun: the shards copy their rows from it
 }
 
 // The shard layout: about shardRows rows each, at least two shards (two
@@ -43,11 +44,12 @@ func shards(batch int) int {
 }
 
 type replica struct {
-	m      *graph.MDN
-	vm     G.VM
-	lo, hi int // rows of the batch
-	err    error
-	loss   float64
+	m       *graph.MDN
+	vm      G.VM
+	lo, hi  int // rows of the batch
+	err     error
+	loss    float64
+	touched float64 // batcher.fillRows' sums, never read
 }
 
 func newReplicas(w *graph.Weights, batch, threads int) (*replicas, error) {
@@ -89,12 +91,27 @@ func (r *replicas) fill(b *batcher) {
 	}
 }
 
+// fillAndRun loads the rows of b's current step and runs the step (as
+// fill, then run). When b allows it (batcher.concurrentFill) each worker
+// copies the rows of its shards just before it runs them, so that the
+// copies run in parallel too and find the shard's inputs in cache.
+func (r *replicas) fillAndRun(b *batcher) (float64, []*tensor.Dense, error) {
+	if !b.concurrentFill() {
+		r.fill(b)
+		return r.run()
+	}
+	r.from = b
+	defer func() { r.from = nil }()
+	return r.run()
+}
+
 // run does the forward and backward pass and returns the batch loss and
-// the gradients (owned by the replicas, valid until the next run).
+// the gradients (owned by the replicas, valid until the next run). With
+// r.from set, each shard first copies its rows from it.
 func (r *replicas) run() (float64, []*tensor.Dense, error) {
 	if len(r.ws) == 1 {
 		w := r.ws[0]
-		w.step()
+		r.step(w)
 		if w.err != nil {
 			return 0, nil, w.err
 		}
@@ -111,12 +128,12 @@ func (r *replicas) run() (float64, []*tensor.Dense, error) {
 		go func() {
 			defer wg.Done()
 			for i := j; i < len(r.ws); i += r.workers {
-				r.ws[i].step()
+				r.step(r.ws[i])
 			}
 		}()
 	}
 	for i := 0; i < len(r.ws); i += r.workers {
-		r.ws[i].step()
+		r.step(r.ws[i])
 	}
 	wg.Wait()
 	return r.combined()
@@ -173,7 +190,11 @@ func combine[T float32 | float64](r *replicas, dst []T, gi int) {
 	}
 }
 
-func (w *replica) step() {
+// step runs shard w, first copying its rows from r.from when set.
+func (r *replicas) step(w *replica) {
+	if r.from != nil {
+		w.touched += r.from.fillRows(w.m.XT, w.m.YT, w.lo, w.hi)
+	}
 	w.vm.Reset()
 	if w.err = w.vm.RunAll(); w.err != nil {
 		return

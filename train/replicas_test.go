@@ -133,3 +133,75 @@ func TestCombine32(t *testing.T) {
 		r.close()
 	}
 }
+
+// TestFillAndRun: with random mini-batches and no noise, the shards copy
+// their own rows on their workers (batcher.concurrentFill), and the loss,
+// gradients and shard inputs are bit for bit those of copying every shard
+// first (fill, then run), for 1, 2 and 3 workers, over three steps; with
+// noise, fillAndRun copies in shard order first.
+func TestFillAndRun(t *testing.T) {
+	d := ex1d(t, 3000, 5)
+	w := newW(t, ex1dSpec(arch.Float32), 6)
+	const batch = 1100 // four shards of 275
+	snapshot := func(r *replicas, loss float64, gs []*tensor.Dense) []uint64 {
+		out := []uint64{math.Float64bits(loss)}
+		for _, g := range gs {
+			for _, v := range graph.Elems[float32](g) {
+				out = append(out, uint64(math.Float32bits(v)))
+			}
+		}
+		for _, s := range r.ws {
+			for _, v := range graph.Elems[float32](s.m.XT) {
+				out = append(out, uint64(math.Float32bits(v)))
+			}
+			for _, v := range graph.Elems[float32](s.m.YT) {
+				out = append(out, uint64(math.Float32bits(v)))
+			}
+		}
+		return out
+	}
+	for _, noise := range []float64{0, 0.1} {
+		var want [][]uint64
+		for _, threads := range []int{1, 1, 2, 3} {
+			r, err := newReplicas(w, batch, threads)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := newBatcher(d, batch, 11)
+			b.noise = noise
+			b.fills = len(r.ws)
+			if b.concurrentFill() != (noise == 0) {
+				t.Fatalf("noise %v: concurrentFill() = %v", noise, b.concurrentFill())
+			}
+			sequential := len(want) == 0
+			var got [][]uint64
+			for range 3 {
+				b.next()
+				var l float64
+				var gs []*tensor.Dense
+				if sequential {
+					r.fill(b)
+					l, gs, err = r.run()
+				} else {
+					l, gs, err = r.fillAndRun(b)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, snapshot(r, l, gs))
+			}
+			r.close()
+			if sequential {
+				want = got
+				continue
+			}
+			for step := range want {
+				for i := range want[step] {
+					if got[step][i] != want[step][i] {
+						t.Fatalf("noise %v, %d workers, step %d: value %d differs from fill, then run", noise, threads, step, i)
+					}
+				}
+			}
+		}
+	}
+}

@@ -217,8 +217,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	start := time.Now()
 	for step := first; step < opt.Steps; step++ {
 		bt.next()
-		reps.fill(bt)
-		loss, grads, err := reps.run()
+		loss, grads, err := reps.fillAndRun(bt)
 		if err != nil {
 			return nil, fmt.Errorf("train: step %d: %w", step+1, err)
 		}
@@ -373,7 +372,7 @@ type batcher struct {
 	noNoise       []bool // x inputs not perturbed (nil: all are)
 	noiseSrc      *rand.PCG
 	noiseRNG      *rand.Rand
-	touched       float64 // touchRows' sums, never read
+	touched       float64 // touchRows' sums, never read (they keep the loads)
 }
 
 // streamNoise is the PCG stream of the training noise.
@@ -423,16 +422,30 @@ func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 		put(xt, d.X[lo*d.XDim:hi*d.XDim], xs)
 		put(yt, d.Y[lo*d.YDim:hi*d.YDim], ys)
 	default:
-		// The sum only keeps the loads from being optimised away.
-		b.touched += touchRows(d.X, d.XDim, b.idx[lo:hi]) + touchRows(d.Y, d.YDim, b.idx[lo:hi])
-		putRows(xt, d.X, d.XDim, b.idx[lo:hi], xs)
-		putRows(yt, d.Y, d.YDim, b.idx[lo:hi], ys)
+		b.touched += b.fillRows(xt, yt, lo, hi)
 	}
 	if b.noise > 0 {
 		b.perturb(xt, b.noNoise)
 		b.perturb(yt, nil)
 	}
 }
+
+// fillRows copies rows lo..hi of the current step's random rows into xt
+// and yt, touching them first (touchRows, whose sum it returns). It only
+// reads b, so shards may call it concurrently.
+func (b *batcher) fillRows(xt, yt *tensor.Dense, lo, hi int) float64 {
+	d, idx := b.d, b.idx[lo:hi]
+	t := touchRows(d.X, d.XDim, idx) + touchRows(d.Y, d.YDim, idx)
+	putRows(xt, d.X, d.XDim, idx, b.sc.x())
+	putRows(yt, d.Y, d.YDim, idx, b.sc.y())
+	return t
+}
+
+// concurrentFill reports whether the shards may copy their own rows, each
+// on its worker (fillRows): random rows without noise, whose values do not
+// depend on the order of the copies. Full batches are copied once, and
+// noise is drawn from one stream in shard order.
+func (b *batcher) concurrentFill() bool { return b.batch != b.d.N && b.noise == 0 }
 
 // perturb adds N(0, noise²) to every value of t (row-major, len(skip)
 // columns when skip is not nil) except those of the columns skip marks.

@@ -49,3 +49,10 @@ func logAVX512(dst, src *float64, n int)
 //
 //go:noescape
 func sumSquares32AVX512(x *float32, n int, part *[32]float64)
+
+// reluGradColSum32AVX512 is ReLUGradColSum32 on the first c64 columns (a
+// positive multiple of 64) of each of rows ≥ 1 rows of stride elements,
+// writing db[:c64].
+//
+//go:noescape
+func reluGradColSum32AVX512(dz, grad, out, db *float32, rows, c64, stride int)

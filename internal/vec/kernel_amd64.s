@@ -522,3 +522,73 @@ sqloop:
 	VMOVUPD     Z3, 192(DI)
 	VZEROUPPER
 	RET
+
+// func reluGradColSum32AVX512(dz, grad, out, db *float32, rows, c64, stride int)
+//
+// reluGradColSum32AVX2 with ZMM registers on the first c64 columns (a
+// positive multiple of 64): blocks of 64 columns, each block's sums held in
+// four registers over all rows; the factor 1 or 0 by a zero-masked move of
+// 1.0 under the mask of 0 < out (LT_OQ: false for NaN), then multiplied by
+// grad, as the AVX2 kernel does.
+TEXT ·reluGradColSum32AVX512(SB), NOSPLIT, $0-56
+	MOVQ dz+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ out+16(FP), DX
+	MOVQ db+24(FP), R8
+	MOVQ rows+32(FP), R9
+	MOVQ c64+40(FP), R10
+	MOVQ stride+48(FP), R11
+	SHLQ $2, R10
+	SHLQ $2, R11
+	VXORPS       Z15, Z15, Z15
+	MOVL         $0x3f800000, AX
+	MOVQ         AX, X14
+	VBROADCASTSS X14, Z14
+	XORQ         BX, BX // byte offset of the block's first column
+
+zblock64:
+	MOVQ R10, AX
+	SUBQ BX, AX
+	CMPQ AX, $256
+	JLT  zdone
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	MOVQ   BX, R12
+	MOVQ   R9, CX
+
+zrows64:
+	VCMPPS    $0x11, 0(DX)(R12*1), Z15, K1
+	VCMPPS    $0x11, 64(DX)(R12*1), Z15, K2
+	VCMPPS    $0x11, 128(DX)(R12*1), Z15, K3
+	VCMPPS    $0x11, 192(DX)(R12*1), Z15, K4
+	VMOVAPS.Z Z14, K1, Z0
+	VMOVAPS.Z Z14, K2, Z1
+	VMOVAPS.Z Z14, K3, Z2
+	VMOVAPS.Z Z14, K4, Z3
+	VMULPS    0(SI)(R12*1), Z0, Z0
+	VMULPS    64(SI)(R12*1), Z1, Z1
+	VMULPS    128(SI)(R12*1), Z2, Z2
+	VMULPS    192(SI)(R12*1), Z3, Z3
+	VMOVUPS   Z0, 0(DI)(R12*1)
+	VMOVUPS   Z1, 64(DI)(R12*1)
+	VMOVUPS   Z2, 128(DI)(R12*1)
+	VMOVUPS   Z3, 192(DI)(R12*1)
+	VADDPS    Z0, Z4, Z4
+	VADDPS    Z1, Z5, Z5
+	VADDPS    Z2, Z6, Z6
+	VADDPS    Z3, Z7, Z7
+	ADDQ      R11, R12
+	DECQ      CX
+	JNZ       zrows64
+	VMOVUPS   Z4, 0(R8)(BX*1)
+	VMOVUPS   Z5, 64(R8)(BX*1)
+	VMOVUPS   Z6, 128(R8)(BX*1)
+	VMOVUPS   Z7, 192(R8)(BX*1)
+	ADDQ      $256, BX
+	JMP       zblock64
+
+zdone:
+	VZEROUPPER
+	RET

@@ -21,3 +21,7 @@ func axpy32AVX512(dst, src *float32, n int, f float32, add bool) { panic("vec: n
 func logAVX512(dst, src *float64, n int) { panic("vec: no AVX-512") }
 
 func sumSquares32AVX512(x *float32, n int, part *[32]float64) { panic("vec: no AVX-512") }
+
+func reluGradColSum32AVX512(dz, grad, out, db *float32, rows, c64, stride int) {
+	panic("vec: no AVX-512")
+}

@@ -52,10 +52,19 @@ func ReLUGradColSum32(dz, g, out, db []float32, rows, cols int) {
 	n := rows * cols
 	dz, g, out, db = dz[:n], g[:n], out[:n], db[:cols]
 	clear(db)
-	c8 := 0
-	if useAVX2 && cols >= 8 && rows > 0 {
+	// Columns are independent: AVX-512 takes the blocks of 64 (four
+	// chains of sums; a narrower block waits on its one chain and loses to
+	// AVX2's blocks of 32), AVX2 the blocks of 8 after them, Go the rest;
+	// each path forms the same products and sums.
+	c8, c64 := 0, 0
+	if useAVX512 && cols >= 64 && rows > 0 {
+		c64 = cols &^ 63
+		reluGradColSum32AVX512(&dz[0], &g[0], &out[0], &db[0], rows, c64, cols)
+		c8 = c64
+	}
+	if useAVX2 && cols-c64 >= 8 && rows > 0 {
 		c8 = cols &^ 7
-		reluGradColSum32AVX2(&dz[0], &g[0], &out[0], &db[0], rows, c8, cols)
+		reluGradColSum32AVX2(&dz[c64], &g[c64], &out[c64], &db[c64], rows, c8-c64, cols)
 	}
 	if c8 == cols {
 		return

@@ -127,7 +127,7 @@ func BenchmarkReLUGrad32(b *testing.B) {
 
 func TestReLUGradColSum32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, sh := range [][2]int{{1, 1}, {1, 8}, {3, 7}, {5, 16}, {17, 50}, {256, 128}, {4, 130}} {
+	for _, sh := range [][2]int{{1, 1}, {1, 8}, {3, 7}, {5, 16}, {17, 50}, {256, 128}, {4, 130}, {6, 24}, {9, 88}, {3, 95}} {
 		rows, cols := sh[0], sh[1]
 		n := rows * cols
 		g, out := make([]float32, n), make([]float32, n)

@@ -27,6 +27,10 @@ type kernel[T float] struct {
 	// the packing of row-major A or column-major B (transposeInto or a
 	// faster one).
 	transpose func(dst []T, ld int, src []T, ss, w, kc int)
+	// packRows, if not nil, sets dst[p*nr+j] = src[p*rs+j] for j < cols ≤
+	// nr and 0 for cols ≤ j < nr, p < kc: packB's copy of one panel of
+	// contiguous rows, faster than a copy and a clear a row.
+	packRows func(dst []T, src []T, rs, kc, cols int)
 	// speed is the kernel's relative rate of tile arithmetic (about 4 for
 	// the AVX2 tile, 6 for the AVX-512 one with one accumulator a row, 8
 	// with two; measured by BenchmarkTile), for choosing between kernels.
@@ -255,10 +259,10 @@ func blocked[T float](kern *kernel[T], bufs *buffers[T], m, n, k int, alpha T, a
 			kc := min(kcBlock, k-pc)
 			if directB {
 				if j0 := nc / nr * nr; j0 < nc {
-					packB(kern.transpose, bufs.b[j0*kc:], b[pc*rsB+jc+j0:], rsB, csB, kc, nc-j0, nr)
+					packB(kern, bufs.b[j0*kc:], b[pc*rsB+jc+j0:], rsB, csB, kc, nc-j0, nr)
 				}
 			} else {
-				packB(kern.transpose, bufs.b, b[pc*rsB+jc*csB:], rsB, csB, kc, nc, nr)
+				packB(kern, bufs.b, b[pc*rsB+jc*csB:], rsB, csB, kc, nc, nr)
 			}
 			bt := beta
 			if pc > 0 {
@@ -362,11 +366,14 @@ func packA[T float](transpose func(dst []T, ld int, src []T, ss, w, kc int), dst
 // packB copies the kc×nc block B[p, j] = b[p*rs+j*cs] into panels of nr
 // columns, dst[(j/nr)*nr*kc + p*nr + j%nr], padding the last panel with
 // zeros.
-func packB[T float](transpose func(dst []T, ld int, src []T, ss, w, kc int), dst, b []T, rs, cs, kc, nc, nr int) {
+func packB[T float](kern *kernel[T], dst, b []T, rs, cs, kc, nc, nr int) {
+	transpose := kern.transpose
 	for j0 := 0; j0 < nc; j0 += nr {
 		panel := dst[j0*kc : (j0+nr)*kc]
 		cols := min(nr, nc-j0)
 		switch {
+		case cs == 1 && kern.packRows != nil:
+			kern.packRows(panel, b[j0:], rs, kc, cols)
 		case cs == 1:
 			for p := range kc {
 				row := b[p*rs+j0 : p*rs+j0+cols]

@@ -587,3 +587,32 @@ edgeoverwrite:
 edgedone:
 	VZEROUPPER
 	RET
+
+// func packRows32AVX512(dst *float32, src *float32, rs int, kc int, lo, hi uint16)
+//
+// One 32-column panel of a block of B with contiguous rows: for p < kc,
+// dst[p*32 + j] = src[p*rs + j] where j's bit is set in lo (j < 16) or hi
+// (j − 16), else 0, through zero-masked loads, which never touch the
+// masked-out elements.
+TEXT ·packRows32AVX512(SB), NOSPLIT, $0-36
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    rs+16(FP), R9
+	SHLQ    $2, R9
+	MOVQ    kc+24(FP), CX
+	MOVWLZX lo+32(FP), AX
+	KMOVW   AX, K1
+	MOVWLZX hi+34(FP), AX
+	KMOVW   AX, K2
+
+packloop:
+	VMOVUPS.Z 0(SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS   Z0, 0(DI)
+	VMOVUPS   Z1, 64(DI)
+	ADDQ      R9, SI
+	ADDQ      $128, DI
+	DECQ      CX
+	JNZ       packloop
+	VZEROUPPER
+	RET

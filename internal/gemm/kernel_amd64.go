@@ -28,8 +28,8 @@ var (
 	avx512Kernel64 = kernel[float64]{mr: 12, nr: 8, speed: 6, tile: tileAVX512x64, transpose: transposeInto[float64]}
 	// Two ZMM accumulators a row: fewer loads per FMA, about 1.3× the rate
 	// of the 12×16 tile (BenchmarkTile).
-	avx512Kernel32w = kernel[float32]{mr: 12, nr: 32, speed: 8, tile: tileAVX512x32w, transpose: transposeAVX}
-	avx512Kernel32n = kernel[float32]{mr: 8, nr: 32, speed: 8, tile: tileAVX512x32n, edge: edgeAVX512x32n, transpose: transposeAVX}
+	avx512Kernel32w = kernel[float32]{mr: 12, nr: 32, speed: 8, tile: tileAVX512x32w, transpose: transposeAVX, packRows: packRows32}
+	avx512Kernel32n = kernel[float32]{mr: 8, nr: 32, speed: 8, tile: tileAVX512x32n, edge: edgeAVX512x32n, transpose: transposeAVX, packRows: packRows32}
 )
 
 func pickKernels32() []kernel[float32] {
@@ -140,4 +140,24 @@ func edgeAVX512x32n(kc int, a []float32, lda int, b []float32, ldb int, c []floa
 	_ = c[(rows-1)*ldc+cols-1]
 	m := uint32(1)<<cols - 1 // cols = 32 wraps to all ones
 	sgemm8x32AVX512Edge(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, uint16(m), uint16(m>>16))
+}
+
+// packRows32AVX512 is the assembly body of packRows32: one panel of kc ≥ 1
+// rows, the columns masked by lo and hi.
+//
+//go:noescape
+func packRows32AVX512(dst *float32, src *float32, rs int, kc int, lo, hi uint16)
+
+// packRows32 sets dst[p*32+j] = src[p*rs+j] for j < cols ≤ 32, p < kc,
+// and 0 for cols ≤ j < 32: a 32-column panel of a block of B whose rows
+// are contiguous (packB's copy), two masked ZMM moves a row instead of a
+// copy and a clear.
+func packRows32(dst []float32, src []float32, rs, kc, cols int) {
+	if kc < 1 || cols < 1 || cols > 32 {
+		panic("gemm: packRows32 out of range")
+	}
+	_ = dst[kc*32-1]
+	_ = src[(kc-1)*rs+cols-1]
+	m := uint32(1)<<cols - 1 // cols = 32 wraps to all ones
+	packRows32AVX512(&dst[0], &src[0], rs, kc, uint16(m), uint16(m>>16))
 }

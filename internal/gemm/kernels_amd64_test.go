@@ -82,3 +82,43 @@ func TestEdgeTile(t *testing.T) {
 		}
 	}
 }
+
+// TestPackRows32: packRows32 writes the panel packB's copy and clear write,
+// bit for bit (NaNs and −0 included), for every column count up to 32,
+// several row counts and strides, and reads nothing past the block (the
+// source ends at its last element).
+func TestPackRows32(t *testing.T) {
+	if !hasAVX512() {
+		t.Skip("no AVX-512 on this CPU") // packRows32 is only set on the AVX-512 kernels
+	}
+	rng := rand.New(rand.NewPCG(17, 18))
+	specials := []float32{float32(math.NaN()), float32(math.Copysign(0, -1)), float32(math.Inf(1)), 1e-45}
+	for cols := 1; cols <= 32; cols++ {
+		for _, kc := range []int{1, 2, 7, 50, 256} {
+			for _, rs := range []int{cols, cols + 3, 128} {
+				n := (kc-1)*rs + cols
+				src := make([]float32, n)
+				for i := range src {
+					src[i] = float32(rng.NormFloat64())
+					if rng.IntN(10) == 0 {
+						src[i] = specials[rng.IntN(len(specials))]
+					}
+				}
+				got, want := make([]float32, kc*32), make([]float32, kc*32)
+				for i := range got {
+					got[i], want[i] = 7, 7
+				}
+				packRows32(got, src, rs, kc, cols)
+				for p := range kc {
+					copy(want[p*32:p*32+cols], src[p*rs:p*rs+cols])
+					clear(want[p*32+cols : p*32+32])
+				}
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("cols %d, kc %d, rs %d: [%d] = %v, want %v", cols, kc, rs, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

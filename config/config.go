@@ -201,10 +201,10 @@ type Train struct {
 	NoiseScale float64 `yaml:"noise_scale"`
 	// NoiseSelect, with NoiseScale > 0 and validation data, trains every
 	// ensemble member both with and without noise (2M networks) and keeps
-	// the candidate with the lowest validation NLL over the members' own
-	// hold-outs: the M networks with noise, the M without, or (for M > 1)
-	// all 2M as one ensemble (train.chooseNoise). Default
-	// DefaultNoiseSelect.
+	// the M networks with noise, the M without, or (for M > 1) all 2M as
+	// one ensemble, whichever has the lowest validation NLL, each scored
+	// as two-network ensembles on hold-outs shared by pairs of members
+	// (train.chooseNoise). Default DefaultNoiseSelect.
 	NoiseSelect bool `yaml:"noise_select"`
 	// Threads is the number of worker goroutines for a step (the result
 	// does not depend on it, only the speed); 0 means one

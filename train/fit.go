@@ -192,7 +192,10 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 // member m > 0 uses the seed MemberSeed(train.seed, m) for its initial
 // weights, its batches, its noise and, when the validation rows are held
 // out of the training file, its own hold-out (so that the members together
-// learn from every row), with its own scaler fitted on its training rows.
+// learn from every row), with its own scaler fitted on its training rows;
+// under train.noise_select member 2j+1 shares member 2j's hold-out, and
+// every member is trained with and without noise (chooseNoise says which
+// networks the model keeps: M or all 2M).
 // The Result is member 0's with Members holding every member's; its
 // History, FinalLoss and ValNLL are the means over the members (each
 // member's validation NLL on its own validation rows).
@@ -244,12 +247,15 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		m := i % M // job M + m is member m without noise
 		seed := MemberSeed(cfg.Train.Seed, m)
 		md := d
-		if m > 0 {
-			if i >= M {
-				md = jobs[m].d // the same hold-out and scaler
-			} else {
-				md = memberData(cfg, d, seed)
-			}
+		switch {
+		case i >= M:
+			md = jobs[m].d // the same hold-out and scaler
+		case sel && M > 1 && m%2 == 1:
+			// train.noise_select scores pairs of members on a hold-out
+			// they share: member 2j+1 holds out member 2j's rows.
+			md = jobs[m-1].d
+		case m > 0:
+			md = memberData(cfg, d, seed)
 		}
 		w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(seed, streamInit)))
 		if err != nil {
@@ -430,43 +436,59 @@ const (
 // chooseNoise is the candidate of train.noise_select that the validation
 // rows prefer. Network i < M is member i trained with noise, network M + i
 // the same member (seed, hold-out, scaler) without; net(i) gives its data
-// and weights. On member m's validation rows V_m (held out of both of its
-// networks) the scores are
+// and weights. Members 2j and 2j+1 share their hold-out V_j, so each
+// candidate can be scored as an ensemble of two networks that never saw
+// V_j: with p_m, q_m the densities of member m's network with and without
+// noise (original units),
 //
-//	S_noise = (1/M) Σ_m mean_{i∈V_m} −log p_m(y_i|x_i)
-//	S_plain = (1/M) Σ_m mean_{i∈V_m} −log q_m(y_i|x_i)
-//	S_both  = (1/M) Σ_m mean_{i∈V_m} −log ½(p_m + q_m)(y_i|x_i)
+//	S_noise = mean_j mean_{i∈V_j} −log ½(p_2j + p_2j+1)(y_i|x_i)
+//	S_plain = mean_j mean_{i∈V_j} −log ½(q_2j + q_2j+1)(y_i|x_i)
+//	S_both  = mean_j mean_{i∈V_j} ½[−log ½(p_2j + q_2j+1) − log ½(q_2j + p_2j+1)]
 //
-// with p_m, q_m the densities of the noisy and the plain network, in
-// original units. The lowest wins (ties: noise, then plain). S_both scores
-// each pair as the two-network ensemble it joins, so it sees what averaging
-// two differently regularized networks gains (by concavity it is never
-// above the mean of the other two on any member); it is a candidate only
-// for an ensemble (M > 1) whose 2M networks fit in a model file.
+// (a member left without a pair, M odd, is not scored). Each score is of
+// two networks, so averaging's gain, which differs between noisy and
+// plain networks, is in all three alike. The lowest wins (ties: noise,
+// then plain); all 2M networks are a candidate only when their model fits
+// in a model file. A single network (M = 1) has no pair: S_noise and
+// S_plain are then its own validation NLLs, and both is no candidate.
 func chooseNoise(spec arch.Spec, net func(i int) (*Data, []arch.Array), M int) (int, error) {
+	lp := func(i int) ([]float64, error) {
+		d, w := net(i)
+		return valLogProb(spec, d, w)
+	}
+	// pair is mean_i −log ½(e^a_i + e^b_i).
+	pair := func(a, b []float64) float64 {
+		var s float64
+		for i := range a {
+			hi, lo := max(a[i], b[i]), min(a[i], b[i])
+			s -= hi + math.Log1p(math.Exp(lo-hi)) - math.Ln2
+		}
+		return s / float64(len(a))
+	}
 	var s [3]float64
-	for m := range M {
-		d, wp := net(m)
-		_, wq := net(M + m)
-		lp, err := valLogProb(spec, d, wp)
+	if M == 1 {
+		p, err := lp(0)
 		if err != nil {
 			return 0, err
 		}
-		lq, err := valLogProb(spec, d, wq)
+		q, err := lp(1)
 		if err != nil {
 			return 0, err
 		}
-		var a, b, ab float64
-		for i := range lp {
-			a -= lp[i]
-			b -= lq[i]
-			hi, lo := max(lp[i], lq[i]), min(lp[i], lq[i])
-			ab -= hi + math.Log1p(math.Exp(lo-hi)) - math.Ln2
+		s[keepNoise], s[keepPlain] = pair(p, p), pair(q, q)
+	}
+	for j := range M / 2 {
+		var ls [4][]float64 // p_2j, p_2j+1, q_2j, q_2j+1
+		for k, i := range []int{2 * j, 2*j + 1, M + 2*j, M + 2*j + 1} {
+			var err error
+			if ls[k], err = lp(i); err != nil {
+				return 0, err
+			}
 		}
-		n := float64(len(lp) * M)
-		s[keepNoise] += a / n
-		s[keepPlain] += b / n
-		s[keepBoth] += ab / n
+		n := float64(M / 2)
+		s[keepNoise] += pair(ls[0], ls[1]) / n
+		s[keepPlain] += pair(ls[2], ls[3]) / n
+		s[keepBoth] += (pair(ls[0], ls[3]) + pair(ls[2], ls[1])) / (2 * n)
 	}
 	cands := []int{keepNoise, keepPlain}
 	if M > 1 && 2*M <= model.MaxMembers {

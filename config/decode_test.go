@@ -488,7 +488,7 @@ func TestDecodeEnsembleMax(t *testing.T) {
 		{minimal + "train:\n  ensemble: 3\n  ensemble_max: 12\n", 3, 12, ""},
 		{minimal + "train:\n  ensemble_max: 20\n", DefaultEnsemble, 20, ""},
 		{minimal + "train:\n  ensemble: 6\n  ensemble_max: 4\n", 0, 0, "train.ensemble_max: must be in [train.ensemble, 64] = [6, 64], got 4"},
-		{minimal + "train:\n  ensemble_max: 65\n", 0, 0, "train.ensemble_max: must be in [train.ensemble, 64] = [5, 64], got 65"},
+		{minimal + "train:\n  ensemble_max: 65\n", 0, 0, "train.ensemble_max: must be in [train.ensemble, 64] = [10, 64], got 65"},
 	} {
 		c, err := Decode(strings.NewReader(tc.src), "ex.yaml", dir)
 		if tc.errSubstr != "" {

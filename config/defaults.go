@@ -80,9 +80,11 @@ const (
 	DefaultOnNaN = arch.Rollback
 	// DefaultEnsemble is train.ensemble, the number of networks averaged
 	// into one mixture.
-	DefaultEnsemble = 5
+	DefaultEnsemble = 10
 	// DefaultEnsembleMax is train.ensemble_max, the most members the
-	// ensemble grows to on a table smaller than a batch.
+	// ensemble grows to on a table smaller than a batch (equal to
+	// DefaultEnsemble: the defaults do not grow; a smaller train.ensemble
+	// with this ensemble_max does).
 	DefaultEnsembleMax = 10
 	// MaxEnsemble is the largest train.ensemble accepted.
 	MaxEnsemble = 64

@@ -209,6 +209,7 @@ func TestResumeMemberCount(t *testing.T) {
 	c := config.Default()
 	cfg := &c
 	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"a"}, []string{"y"}
+	cfg.Train.Ensemble, cfg.Train.EnsembleMax = 5, 10
 	d, err := LoadData(cfg)
 	if err != nil {
 		t.Fatal(err)

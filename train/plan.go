@@ -40,6 +40,9 @@ type Plan struct {
 	Members int
 	// Asked is train.ensemble; Members > Asked when the ensemble grew.
 	Asked int
+	// NoiseSelect says train.noise_select trains every member with and
+	// without noise (2·Members networks) and chooses which to keep.
+	NoiseSelect bool
 }
 
 // PlanOf checks the run that cfg describes on d and returns its plan. It is
@@ -50,7 +53,8 @@ type Plan struct {
 // larger than the training set.
 func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
 	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: EnsembleSize(cfg, d.Train.N),
-		Asked: max(1, cfg.Train.Ensemble)}
+		Asked:       max(1, cfg.Train.Ensemble),
+		NoiseSelect: cfg.Train.NoiseScale > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0}
 	for _, r := range []struct {
 		file string
 		rep  encode.Report
@@ -210,6 +214,9 @@ func (p *Plan) String() string {
 	}
 	if p.Members > p.Asked && p.Asked > 0 {
 		s += fmt.Sprintf("; train.ensemble %d grown to %d: fewer training rows than a batch (train.ensemble_max)", p.Asked, p.Members)
+	}
+	if p.NoiseSelect {
+		s += fmt.Sprintf("; each trained with and without noise, %d networks in all, and the validation rows choose which to keep (train.noise_select)", 2*p.Members)
 	}
 	return s
 }

@@ -25,6 +25,7 @@ func TestPlanOf(t *testing.T) {
 	cfg.Model.Hidden = []int{4}
 	cfg.Model.Components = 2
 	varying := func(i int) float64 { return float64(i % 3) }
+	cfg.Train.Ensemble = 5
 
 	p, err := PlanOf(cfg, planData(10, varying))
 	if err != nil || len(p.Warnings) != 0 {
@@ -74,7 +75,7 @@ func TestPlanOf(t *testing.T) {
 }
 
 func TestEnsembleSize(t *testing.T) {
-	c := config.Default() // ensemble 5, ensemble_max 10, batch 256
+	c := config.Default() // batch 256
 	for _, tc := range []struct {
 		n, batch, m, max, want int
 	}{

@@ -215,7 +215,7 @@ func TestTrainPlan(t *testing.T) {
 		b.WriteString(strconv.Itoa(i) + ",7\n")
 	}
 	os.WriteFile(filepath.Join(dir, "const.csv"), []byte(b.String()), 0o644)
-	c := writeConfig(t, dir, "c.yaml", "data: {train: const.csv, x: [x], y: [y], validation_fraction: 0.25}\nmodel: {hidden: [4], components: 1}\ntrain: {steps: 3}\n")
+	c := writeConfig(t, dir, "c.yaml", "data: {train: const.csv, x: [x], y: [y], validation_fraction: 0.25}\nmodel: {hidden: [4], components: 1}\ntrain: {steps: 3, ensemble: 5, ensemble_max: 10}\n")
 	_, stderr, code := mdnRun(t, "", "train", "--config", c, "--out", filepath.Join(dir, "out"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -223,7 +223,7 @@ func TestTrainPlan(t *testing.T) {
 	for _, want := range []string{
 		`mdn: train: warning: response column "y" (7) is the same in every training row`,
 		// pi trunk 1→4→1: 8+5; normal trunk 1→4→2 (μ, σ): 8+10.
-		"train: 30 training rows, 10 validation rows; 1 input, 1 response; 31 parameters; 3 steps of all 30 rows (full batch); an ensemble of 10 such networks (each with its own hold-out when the validation rows come from data.train); train.ensemble 5 grown to 10: fewer training rows than a batch (train.ensemble_max)\n",
+		"train: 30 training rows, 10 validation rows; 1 input, 1 response; 31 parameters; 3 steps of all 30 rows (full batch); an ensemble of 10 such networks (each with its own hold-out when the validation rows come from data.train); train.ensemble 5 grown to 10: fewer training rows than a batch (train.ensemble_max); each trained with and without noise, 20 networks in all, and the validation rows choose which to keep (train.noise_select)\n",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr %q lacks %q", stderr, want)

@@ -34,16 +34,21 @@ var expPoly = [14]float64{
 // for bit the same; every path (AVX-512 for blocks of 8, Go for the rest
 // and on other CPUs) gives the same bits for the same x, so a result does
 // not depend on where in a slice its argument sits.
-func Exp(dst, src []float64) {
+func Exp(dst, src []float64) { blocks8(dst, src, expAVX512, exp1) }
+
+// blocks8 sets dst[i] = one(src[i]) for i < len(src): the blocks of 8
+// through kernel on a CPU with AVX-512 (kernel gives one's bits), the rest
+// through one.
+func blocks8(dst, src []float64, kernel func(dst, src *float64, n int), one func(float64) float64) {
 	n := len(src)
 	dst = dst[:n]
 	i := 0
 	if useAVX512 && n >= 8 {
 		i = n &^ 7
-		expAVX512(&dst[0], &src[0], i)
+		kernel(&dst[0], &src[0], i)
 	}
 	for ; i < n; i++ {
-		dst[i] = exp1(src[i])
+		dst[i] = one(src[i])
 	}
 }
 

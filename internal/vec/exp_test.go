@@ -147,26 +147,37 @@ func TestExpAccuracy(t *testing.T) {
 }
 
 // TestExpPaths: the AVX-512 kernel (blocks of 8) and exp1 (the tail and
-// other CPUs) give the same bits for the same argument, at every position
-// of slices of every length up to 40, and Exp writes nothing past len(src).
-func TestExpPaths(t *testing.T) {
-	xs := expCases()
+// other CPUs) give the same bits for the same argument (any NaN for NaN),
+// at every position of slices of every length up to 40, and Exp writes
+// nothing past len(src).
+func TestExpPaths(t *testing.T) { checkPaths(t, "Exp", Exp, exp1, expCases(), 97, true) }
+
+// checkPaths is TestExpPaths and TestLogPaths: f (name) on xs, and on
+// slices of xs of every length up to 40 at offsets 0, stride and
+// 2·stride, gives one's bits for every element (with anyNaN, a NaN for a
+// NaN whatever its bits) and writes nothing past len(src).
+func checkPaths(t *testing.T, name string, f func(dst, src []float64), one func(float64) float64, xs []float64, stride int, anyNaN bool) {
+	t.Helper()
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || anyNaN && a != a && b != b
+	}
 	got := make([]float64, len(xs))
-	Exp(got, xs)
+	f(got, xs)
 	for i, x := range xs {
-		if w := exp1(x); math.Float64bits(got[i]) != math.Float64bits(w) && !(got[i] != got[i] && w != w) {
-			t.Fatalf("Exp(%v) = %v on the vector path, exp1 gives %v", x, got[i], w)
+		if w := one(x); !same(got[i], w) {
+			t.Fatalf("%s(%v) = %v (%#x) on the vector path, the scalar path gives %v (%#x)", name, x, got[i],
+				math.Float64bits(got[i]), w, math.Float64bits(w))
 		}
 	}
 	for n := 0; n <= 40; n++ {
 		for off := range 3 {
-			src := xs[off*97 : off*97+n]
+			src := xs[off*stride : off*stride+n]
 			dst := make([]float64, n+1)
 			dst[n] = 42
-			Exp(dst, src)
+			f(dst, src)
 			for i, x := range src {
-				if w := exp1(x); math.Float64bits(dst[i]) != math.Float64bits(w) && !(dst[i] != dst[i] && w != w) {
-					t.Fatalf("n=%d: Exp(%v) at %d = %v, exp1 gives %v", n, x, i, dst[i], w)
+				if w := one(x); !same(dst[i], w) {
+					t.Fatalf("n=%d: %s(%v) at %d = %v, the scalar path gives %v", n, name, x, i, dst[i], w)
 				}
 			}
 			if dst[n] != 42 {
@@ -179,30 +190,38 @@ func TestExpPaths(t *testing.T) {
 // BenchmarkExp is Exp and math.Exp on the 10 240 σ channels of a step of
 // issue 12's large workload (1024 rows, K=5, D=2), arguments in [−3, 3].
 func BenchmarkExp(b *testing.B) {
-	const n = 10240
-	src, dst := make([]float64, n), make([]float64, n)
+	src := make([]float64, 10240)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range src {
 		src[i] = (rng.Float64() - 0.5) * 6
 	}
+	benchSlice(b, src, "Exp", Exp, "exp1", exp1, "math.Exp", math.Exp)
+}
+
+// benchSlice runs sub-benchmarks n=len(src)/name of f(dst, src), of one
+// (name1) and of ref (nameRef) applied element by element, in CPU time
+// per value.
+func benchSlice(b *testing.B, src []float64, name string, f func(dst, src []float64), name1 string, one func(float64) float64,
+	nameRef string, ref func(float64) float64) {
+	n := len(src)
+	dst := make([]float64, n)
+	each := func(g func(float64) float64) func(dst, src []float64) {
+		return func(dst, src []float64) {
+			for i, x := range src {
+				dst[i] = g(x)
+			}
+		}
+	}
 	for _, impl := range []struct {
 		name string
 		f    func(dst, src []float64)
-	}{{"Exp", Exp}, {"exp1", func(dst, src []float64) {
-		for i, x := range src {
-			dst[i] = exp1(x)
-		}
-	}}, {"math.Exp", func(dst, src []float64) {
-		for i, x := range src {
-			dst[i] = math.Exp(x)
-		}
-	}}} {
+	}{{name, f}, {name1, each(one)}, {nameRef, each(ref)}} {
 		b.Run(fmt.Sprintf("n=%d/%s", n, impl.name), func(b *testing.B) {
 			c0 := cputime.Now()
 			for b.Loop() {
 				impl.f(dst, src)
 			}
-			b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N)/n, "cpu-ns/value")
+			b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N)/float64(n), "cpu-ns/value")
 		})
 	}
 }

@@ -24,18 +24,7 @@ var logPoly = [11]float64{
 // number, −Inf or NaN is NaN. It is within 1 ulp of log x
 // (TestLogAccuracy), not bit for bit math.Log; every path (AVX-512 for
 // blocks of 8, Go for the rest and on other CPUs) gives the same bits.
-func Log(dst, src []float64) {
-	n := len(src)
-	dst = dst[:n]
-	i := 0
-	if useAVX512 && n >= 8 {
-		i = n &^ 7
-		logAVX512(&dst[0], &src[0], i)
-	}
-	for ; i < n; i++ {
-		dst[i] = log1(src[i])
-	}
-}
+func Log(dst, src []float64) { blocks8(dst, src, logAVX512, log1) }
 
 // log1 is Log of one value, the kernel's arithmetic step for step.
 func log1(x float64) float64 {

@@ -1,13 +1,10 @@
 package vec
 
 import (
-	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/mdn-go/mdn/internal/cputime"
 )
 
 // logRef is log x rounded to float64 from a 160-bit computation: x = m·2ᵏ
@@ -111,61 +108,15 @@ func TestLogAccuracy(t *testing.T) {
 // TestLogPaths: the AVX-512 kernel and log1 give the same bits (NaN as
 // math.NaN()) at every position of slices of every length up to 40, and
 // Log writes nothing past len(src).
-func TestLogPaths(t *testing.T) {
-	xs := logCases()
-	got := make([]float64, len(xs))
-	Log(got, xs)
-	for i, x := range xs {
-		if w := log1(x); math.Float64bits(got[i]) != math.Float64bits(w) {
-			t.Fatalf("Log(%v) = %v (%#x) on the vector path, log1 gives %v (%#x)", x, got[i],
-				math.Float64bits(got[i]), w, math.Float64bits(w))
-		}
-	}
-	for n := 0; n <= 40; n++ {
-		for off := range 3 {
-			src := xs[off*11 : off*11+n]
-			dst := make([]float64, n+1)
-			dst[n] = 42
-			Log(dst, src)
-			for i, x := range src {
-				if w := log1(x); math.Float64bits(dst[i]) != math.Float64bits(w) {
-					t.Fatalf("n=%d: Log(%v) at %d = %v, log1 gives %v", n, x, i, dst[i], w)
-				}
-			}
-			if dst[n] != 42 {
-				t.Fatalf("n=%d: wrote past len(src)", n)
-			}
-		}
-	}
-}
+func TestLogPaths(t *testing.T) { checkPaths(t, "Log", Log, log1, logCases(), 11, false) }
 
 // BenchmarkLog is Log, log1 and math.Log on 10 240 values in [1, 5] (the
 // sums of a logsumexp over K = 5 components).
 func BenchmarkLog(b *testing.B) {
-	const n = 10240
-	src, dst := make([]float64, n), make([]float64, n)
+	src := make([]float64, 10240)
 	rng := rand.New(rand.NewPCG(7, 8))
 	for i := range src {
 		src[i] = 1 + 4*rng.Float64()
 	}
-	for _, impl := range []struct {
-		name string
-		f    func(dst, src []float64)
-	}{{"Log", Log}, {"log1", func(dst, src []float64) {
-		for i, x := range src {
-			dst[i] = log1(x)
-		}
-	}}, {"math.Log", func(dst, src []float64) {
-		for i, x := range src {
-			dst[i] = math.Log(x)
-		}
-	}}} {
-		b.Run(fmt.Sprintf("n=%d/%s", n, impl.name), func(b *testing.B) {
-			c0 := cputime.Now()
-			for b.Loop() {
-				impl.f(dst, src)
-			}
-			b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N)/n, "cpu-ns/value")
-		})
-	}
+	benchSlice(b, src, "Log", Log, "log1", log1, "math.Log", math.Log)
 }

@@ -15,7 +15,7 @@ func TestNoGorgonia(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command on PATH")
 	}
-	pkgs := []string{"arch", "config", "data", "mixture", "model", "predict", "plot", "serve"}
+	pkgs := []string{"arch", "conformal", "config", "data", "mixture", "model", "predict", "plot", "serve"}
 	args := []string{"list", "-deps", "-f", "{{.ImportPath}}"}
 	for _, p := range pkgs {
 		args = append(args, "github.com/mdn-go/mdn/"+p)

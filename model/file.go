@@ -31,6 +31,7 @@ type fileJSON struct {
 	Training Summary        `json:"training"`
 	Encoding *encode.Schema `json:"encoding,omitempty"`
 	Ensemble []Member       `json:"ensemble,omitempty"`
+	Calib    *calibOut      `json:"calibration,omitempty"`
 }
 
 // specJSON is arch.Spec with the keys of the training config's model
@@ -63,6 +64,7 @@ type fileIn struct {
 	Training Summary        `json:"training"`
 	Encoding *encode.Schema `json:"encoding"`
 	Ensemble []memberIn     `json:"ensemble"`
+	Calib    *calibIn       `json:"calibration"`
 }
 
 type memberIn struct {
@@ -133,6 +135,7 @@ func (m *Model) Encode(w io.Writer) error {
 		Training: m.Training,
 		Encoding: m.Encoding,
 		Ensemble: m.Ensemble,
+		Calib:    m.Calibration,
 	}
 	c, err := json.Marshal(f)
 	if err != nil {
@@ -273,8 +276,8 @@ func load(path string) (*Model, error) {
 	if head.Format != Format {
 		return nil, fmt.Errorf("not an mdn model (format %q, want %q)", head.Format, Format)
 	}
-	if head.Version < MinFormatVersion || head.Version > FormatVersion {
-		return nil, fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", head.Version, MinFormatVersion, FormatVersion)
+	if head.Version < MinFormatVersion || head.Version > CalibratedVersion {
+		return nil, fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", head.Version, MinFormatVersion, CalibratedVersion)
 	}
 	var in fileIn
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -334,6 +337,9 @@ func (in *fileIn) model() (*Model, error) {
 			return nil, err
 		}
 		m.Ensemble = append(m.Ensemble, mb)
+	}
+	if m.Calibration, err = in.Calib.calibration(); err != nil {
+		return nil, err
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err

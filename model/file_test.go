@@ -237,8 +237,8 @@ func TestLoadErrors(t *testing.T) {
 			"line 2, column 14: version: want an integer, got a JSON string"},
 		{"wrong format", ptr(`{"format": "mdn-config", "version": 1}`), `not an mdn model (format "mdn-config", want "mdn-model")`},
 		{"no format", ptr(`{"version": 1}`), `not an mdn model (format "", want "mdn-model")`},
-		{"version 4", ptr(edit(func(f map[string]any) { f["version"] = 4 })), "unsupported format version 4 (this mdn reads 1 to 3)"},
-		{"version 0", ptr(edit(func(f map[string]any) { f["version"] = 0 })), "unsupported format version 0 (this mdn reads 1 to 3)"},
+		{"version 5", ptr(edit(func(f map[string]any) { f["version"] = 5 })), "unsupported format version 5 (this mdn reads 1 to 4)"},
+		{"version 0", ptr(edit(func(f map[string]any) { f["version"] = 0 })), "unsupported format version 0 (this mdn reads 1 to 4)"},
 		{"unknown field", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["layers"] = 2 })), `unknown field "layers"`},
 		{"weight of wrong shape", ptr(edit(func(f map[string]any) {
 			weight(f, "pi.0.weight")["shape"] = []int{3, 1}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 )
@@ -14,12 +15,18 @@ import (
 // Format is the value of the "format" field of every model file.
 const Format = "mdn-model"
 
-// FormatVersion is the version of the file layout that this package
-// writes. It reads versions MinFormatVersion to FormatVersion: version 2
-// adds the optional "encoding" section (labels, imputation); a version 1
-// file is read as before. Version 2 also adds the optional "ensemble"
-// field. Version 3 adds the optional spec key "skip" (arch.Spec.Skip).
+// FormatVersion is the version of the file layout that New gives a model
+// and that a model without a calibration is written with. This package
+// reads versions MinFormatVersion to CalibratedVersion: version 2 adds the
+// optional "encoding" section (labels, imputation); a version 1 file is
+// read as before. Version 2 also adds the optional "ensemble" field.
+// Version 3 adds the optional spec key "skip" (arch.Spec.Skip).
 const FormatVersion = 3
+
+// CalibratedVersion is the version of a file with a "calibration"
+// (SetCalibration), version 4. An uncalibrated model keeps its version,
+// so its file is byte for byte what an mdn without calibration wrote.
+const CalibratedVersion = 4
 
 // MinFormatVersion is the oldest file layout this package reads.
 const MinFormatVersion = 1
@@ -53,6 +60,10 @@ type Model struct {
 	// input is one numeric column of that name with the default policies
 	// (json "encoding", version 2, absent then). See Schema.
 	Encoding *encode.Schema
+	// Calibration is the split conformal calibration of the model on rows
+	// it never saw (json "calibration", version 4; nil, and absent, for an
+	// uncalibrated model). Set it with SetCalibration.
+	Calibration *conformal.Calibration
 	// Ensemble holds the further members of an ensemble (json "ensemble",
 	// format version 2): networks of the same Spec, each with its own
 	// scaler and weights. Scaler and Arrays above are member 0. The model's
@@ -180,8 +191,8 @@ func (m *Model) Validate() error {
 	if m.Format != Format {
 		return fmt.Errorf("not an mdn model (format %q, want %q)", m.Format, Format)
 	}
-	if m.Version < MinFormatVersion || m.Version > FormatVersion {
-		return fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", m.Version, MinFormatVersion, FormatVersion)
+	if m.Version < MinFormatVersion || m.Version > CalibratedVersion {
+		return fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", m.Version, MinFormatVersion, CalibratedVersion)
 	}
 	if err := m.Spec.Validate(); err != nil {
 		return fmt.Errorf("spec: %w", err)
@@ -199,6 +210,9 @@ func (m *Model) Validate() error {
 		return err
 	}
 	if err := m.checkEncoding(); err != nil {
+		return err
+	}
+	if err := m.checkCalibration(); err != nil {
 		return err
 	}
 	if len(m.Ensemble) > 0 && m.Version < 2 {

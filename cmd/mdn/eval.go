@@ -15,6 +15,7 @@ type evalOptions struct {
 	model string
 	data  string
 	json  bool
+	seed  uint64
 	schemaFlags
 }
 
@@ -50,6 +51,20 @@ Without --json a small table is printed; with --json one JSON object:
                         rows left out for a missing cell (missing: drop; a
                         missing response is left out under impute too)
     imputed_cells       covariate cells imputed (missing: impute)
+  conformal             only for a model calibrated by mdn calibrate:
+    calibration_rows    the rows it was calibrated on
+    levels              one object per calibration level:
+      level
+      interval, region  the calibrated interval (the box of the responses'
+                        central intervals of mass q̂) and region
+                        ({y : log p(y|x) ≥ t}): "coverage", the fraction of
+                        rows inside, and "mean_size", the mean length (one
+                        response) or volume (several; the region's from
+                        2000 draws per row), null if infinite
+      raw_interval, raw_region
+                        the same for the model's own central interval and
+                        highest-density region of mass level (its threshold
+                        from 2000 draws per row, seeded by --seed)
 
 Labels and missing cells are encoded as in training (the model's
 data.categorical, data.unknown_level, data.missing); --unknown-level and
@@ -66,6 +81,7 @@ data.categorical, data.unknown_level, data.missing); --unknown-level and
 	f.StringVar(&o.model, "model", "", "model file written by mdn train (required)")
 	f.StringVar(&o.data, "data", "", "labelled CSV with the model's covariate and response columns (required)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
+	f.Uint64Var(&o.seed, "seed", 0, "seed of the draws that estimate the uncalibrated region and volumes (calibrated models only)")
 	return c
 }
 
@@ -89,11 +105,18 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
+	var cm *predict.ConformalMetrics
+	if m.Calibration != nil {
+		if cm, err = predict.EvaluateConformal(m, d, o.seed); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+	}
 	if o.json {
 		b, err := json.Marshal(struct {
 			*predict.Metrics
-			Input encode.Report `json:"input"`
-		}{met, rep})
+			Input     encode.Report             `json:"input"`
+			Conformal *predict.ConformalMetrics `json:"conformal,omitempty"`
+		}{met, rep, cm})
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
@@ -103,5 +126,9 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 	if msg := rep.String(); msg != "" {
 		fmt.Fprintf(io.out, "input\t%s\n", msg)
 	}
-	return met.WriteTable(io.out, m.Components())
+	if err := met.WriteTable(io.out, m.Components()); err != nil || cm == nil {
+		return err
+	}
+	fmt.Fprintln(io.out)
+	return cm.WriteTable(io.out)
 }

@@ -92,7 +92,7 @@ p(y|x) over the response columns y given the covariate columns x.`,
 		}
 		return fmt.Errorf("%s: %w (see '%s --help')", strings.TrimPrefix(c.CommandPath(), "mdn "), err, c.CommandPath())
 	})
-	root.AddCommand(newTrainCmd(io), newGenCmd(io), newSampleCmd(io), newPredictCmd(io), newEvalCmd(io), newPlotCmd(io), newServeCmd(io))
+	root.AddCommand(newTrainCmd(io), newGenCmd(io), newSampleCmd(io), newPredictCmd(io), newEvalCmd(io), newCalibrateCmd(io), newPlotCmd(io), newServeCmd(io))
 	return root
 }
 

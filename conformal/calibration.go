@@ -30,9 +30,9 @@ type Calibration struct {
 	// Levels are the levels asked for when calibrating, ascending, each in
 	// (0, 1) with Rank(Rows, level) ≤ Rows.
 	Levels []float64 `json:"levels"`
-	// Interval holds the interval scores max_j |2F_j(y_j) − 1| of the rows
-	// (IntervalScore), ascending, each in [0, 1]; min(Rows, MaxScores) of
-	// them.
+	// Interval holds the interval scores max_j −log(2 min(F_j, 1 − F_j))
+	// of the rows (IntervalScore), ascending, each ≥ 0; min(Rows,
+	// MaxScores) of them.
 	Interval []float64 `json:"interval_scores"`
 	// Region holds the region scores −log p(y|x) (RegionScore), ascending;
 	// as many as Interval.
@@ -71,7 +71,8 @@ func MinRows(level float64) int {
 // be in (0, 1) and have Rank(n, level) ≤ n; the error then says how many
 // rows the level needs. A region score of +Inf (a y where the density
 // underflows) is kept as math.MaxFloat64, which JSON can hold and which
-// gives a threshold of −MaxFloat64: everything. A NaN score is an error
+// gives a threshold of −MaxFloat64: everything (likewise an infinite
+// interval score, which gives an interval of mass 1). A NaN score is an error
 // naming the row.
 func New(interval, region, levels []float64) (*Calibration, error) {
 	n := len(interval)
@@ -99,8 +100,10 @@ func New(interval, region, levels []float64) (*Calibration, error) {
 	}
 	c.Interval = thin(interval)
 	c.Region = thin(region)
-	for i, s := range c.Region {
-		c.Region[i] = max(-math.MaxFloat64, min(s, math.MaxFloat64))
+	for _, sc := range [][]float64{c.Interval, c.Region} {
+		for i, s := range sc {
+			sc[i] = max(-math.MaxFloat64, min(s, math.MaxFloat64))
+		}
 	}
 	return c, nil
 }
@@ -147,8 +150,8 @@ func (c *Calibration) quantile(s []float64, level float64) (float64, error) {
 }
 
 // IntervalQuantile returns q̂ of the interval score at level: the
-// calibrated interval is the central interval of mass q̂ of each response
-// (Interval). It returns an error for a level outside (0, 1) or one that
+// calibrated interval is the central interval of mass 1 − e^{−q̂} of each
+// response (Interval, IntervalMass). It returns an error for a level outside (0, 1) or one that
 // needs more rows than c has.
 func (c *Calibration) IntervalQuantile(level float64) (float64, error) {
 	return c.quantile(c.Interval, level)
@@ -164,7 +167,7 @@ func (c *Calibration) RegionThreshold(level float64) (float64, error) {
 
 // Validate reports the first problem of a Calibration read from a file:
 // Rows < 1, score counts other than min(Rows, MaxScores), scores not
-// ascending, not finite or (interval) outside [0, 1], and levels that are
+// ascending, not finite or (interval) negative, and levels that are
 // not ascending and distinct or that CheckLevel or the row count reject.
 func (c *Calibration) Validate() error {
 	if c.Rows < 1 {
@@ -187,8 +190,8 @@ func (c *Calibration) Validate() error {
 			}
 		}
 	}
-	if c.Interval[0] < 0 || c.Interval[len(c.Interval)-1] > 1 {
-		return fmt.Errorf("interval_scores: must be in [0, 1], got %v … %v", c.Interval[0], c.Interval[len(c.Interval)-1])
+	if c.Interval[0] < 0 {
+		return fmt.Errorf("interval_scores: must be ≥ 0, got %v", c.Interval[0])
 	}
 	if len(c.Levels) == 0 {
 		return fmt.Errorf("levels: none")

@@ -116,9 +116,6 @@ func TestThinningIsConservative(t *testing.T) {
 			t.Errorf("level %v: kept score %v, want in [%v, %v]", level, q, exact, exact+float64(step))
 		}
 	}
-	for i := range c.Interval {
-		c.Interval[i] /= float64(n)
-	}
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
@@ -139,7 +136,7 @@ func TestValidate(t *testing.T) {
 		{"rows", func(c *Calibration) { c.Rows = 0 }, "rows: must be ≥ 1, got 0"},
 		{"count", func(c *Calibration) { c.Rows = 4 }, "interval_scores: has 3 scores, want 4 for 4 rows"},
 		{"order", func(c *Calibration) { c.Region[2] = -2 }, "region_scores[2]: -2 is below the score before it, 0 (scores are ascending)"},
-		{"range", func(c *Calibration) { c.Interval[2] = 1.5 }, "interval_scores: must be in [0, 1], got 0.1 … 1.5"},
+		{"range", func(c *Calibration) { c.Interval[0] = -0.5 }, "interval_scores: must be ≥ 0, got -0.5"},
 		{"inf", func(c *Calibration) { c.Region[2] = math.Inf(1) }, "region_scores[2]: must be finite, got +Inf"},
 		{"no levels", func(c *Calibration) { c.Levels = nil }, "levels: none"},
 		{"levels order", func(c *Calibration) { c.Levels = []float64{0.5, 0.4} }, "levels[1]: 0.4 is not above 0.5 (levels are ascending and distinct)"},

@@ -112,7 +112,7 @@ func TestCoverageGuarantee(t *testing.T) {
 					if m.LogProb(y) >= th {
 						cr++
 					}
-					if IntervalScore(m, y) <= level {
+					if IntervalScore(m, y) <= LevelMass(level) {
 						raw++
 					}
 				}

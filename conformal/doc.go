@@ -26,9 +26,11 @@
 //
 // interval: the central interval of each response's marginal F_j,
 // adjusted on the quantile scale. The score of one response is
-// |2F_j(y_j) − 1|, the mass of the smallest central interval that
-// reaches y_j; for D responses the score is the maximum over j, so the
-// box of calibrated intervals covers the whole y jointly. See IntervalScore
+// −log(2 min(F_j(y_j), 1 − F_j(y_j))), a monotone transform of
+// |2F_j(y_j) − 1|, the mass of the smallest central interval that reaches
+// y_j, that does not round to a constant in the tails; for D responses the
+// score is the maximum over j, so the box of calibrated intervals covers
+// the whole y jointly. See IntervalScore
 // and Interval for the choice against CQR (Romano, Patterson & Candès 2019).
 //
 // region: the highest-density region, conformalized on the log density

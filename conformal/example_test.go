@@ -10,7 +10,7 @@ import (
 
 // A model that is too sure of itself: it predicts N(0, 1) for every row,
 // but the calibration rows spread twice as wide. The calibrated interval
-// at level 0.9 is the central interval of mass q̂ instead of 0.9.
+// at level 0.9 is the central interval of mass 1 − e^{−q̂} instead of 0.9.
 func Example() {
 	m, _ := mixture.NewDiagonal([]float64{0}, []float64{0}, []float64{1}, 1, 1)
 	var iv, rg []float64
@@ -27,12 +27,12 @@ func Example() {
 	q, _ := c.IntervalQuantile(0.9) // rank ⌈20·0.9⌉ = 18 of 19: |y| = 3.6
 	lo, hi := []float64{0}, []float64{0}
 	_ = conformal.Interval(m, q, lo, hi)
-	fmt.Printf("q̂ = %.4f: interval [%.2f, %.2f]\n", q, lo[0], hi[0])
+	fmt.Printf("q̂ = %.4f, mass %.4f: interval [%.2f, %.2f]\n", q, conformal.IntervalMass(q), lo[0], hi[0])
 	t, _ := c.RegionThreshold(0.9)
 	set, _ := conformal.LevelSet(m, t)
 	fmt.Printf("log-density threshold %.4f: region [%.2f, %.2f]\n", t, set[0][0], set[0][1])
 	// Output:
-	// q̂ = 0.9997: interval [-3.60, 3.60]
+	// q̂ = 8.0528, mass 0.9997: interval [-3.60, 3.60]
 	// log-density threshold -7.3989: region [-3.60, 3.60]
 }
 
@@ -47,7 +47,7 @@ func ExampleLevelSet() {
 	}
 	fmt.Printf("mass %.3f, length %.3f\n", conformal.Mass(m, set), conformal.Length(set))
 	lo, hi := []float64{0}, []float64{0}
-	_ = conformal.Interval(m, 0.9, lo, hi)
+	_ = conformal.Interval(m, conformal.LevelMass(0.9), lo, hi)
 	fmt.Printf("central interval length %.3f\n", hi[0]-lo[0])
 	// Output:
 	// [-2.822, -1.178]

@@ -176,6 +176,6 @@ func TestHPDThreshold(t *testing.T) {
 
 func centralInterval(m *mixture.Mixture, level float64) (lo, hi float64, err error) {
 	l, h := []float64{0}, []float64{0}
-	err = Interval(m, level, l, h)
+	err = Interval(m, LevelMass(level), l, h)
 	return l[0], h[0], err
 }

@@ -15,7 +15,7 @@ import (
 
 // Calibrate scores every row of d (covariates and responses, in the
 // model's columns) under m and returns the split conformal calibration at
-// levels (conformal.New): per row the interval score max_j |2F_j(y_j) − 1|
+// levels (conformal.New): per row the interval score max_j −log(2 min(F_j, 1 − F_j))
 // and the region score −log p(y|x). The rows must not have been used to
 // train m, or the guarantee does not hold. A level outside (0, 1) or one
 // that needs more rows than d has is an error saying how many it needs.
@@ -183,7 +183,7 @@ func EvaluateConformal(m *model.Model, d *data.Dataset, seed uint64) (*Conformal
 			if err := region(ts[li], &s[1]); err != nil {
 				return err
 			}
-			if err := box(mx, l, y, &s[2]); err != nil {
+			if err := box(mx, conformal.LevelMass(l), y, &s[2]); err != nil {
 				return err
 			}
 			if err := region(conformal.HPDThresholdOfDraws(draws, l), &s[3]); err != nil {

@@ -47,6 +47,11 @@ func (e *Encoder) Columns() []string {
 			cols = append(cols, prefixed("q"+strconv.FormatFloat(p, 'g', -1, 64)+"_", ys)...)
 		}
 		return cols
+	case KindRegion:
+		if len(ys) == 1 {
+			return []string{"row", "intervals", "interval", "lower_" + ys[0], "upper_" + ys[0], "log_density_threshold"}
+		}
+		return []string{"log_density_threshold"}
 	default: // interval
 		return append(prefixed("lower_", ys), prefixed("upper_", ys)...)
 	}
@@ -121,6 +126,17 @@ func (e *Encoder) Append(buf []byte, r int, x []float64, s *Summary) ([]byte, er
 			v = append(v, p...)
 		}
 		line(v...)
+	case KindRegion:
+		if d > 1 {
+			line(s.Threshold)
+			break
+		}
+		if len(s.Region) == 0 {
+			line(float64(r), 0, 0, math.NaN(), math.NaN(), s.Threshold)
+		}
+		for i, iv := range s.Region {
+			line(float64(r), float64(len(s.Region)), float64(i), iv[0], iv[1], s.Threshold)
+		}
 	default: // interval
 		line(append(append(v, s.Lower...), s.Upper...)...)
 	}
@@ -135,6 +151,25 @@ func named(names []string, v []float64) map[string]float64 {
 		out[n] = v[i]
 	}
 	return out
+}
+
+// namedOrNil returns the map name[i] → v[i], with nil (JSON null) for an
+// infinite v[i] (an unbounded end of a calibrated interval), which JSON
+// cannot hold.
+func namedOrNil(names []string, v []float64) map[string]any {
+	out := make(map[string]any, len(names))
+	for i, n := range names {
+		out[n] = finiteOrNil(v[i])
+	}
+	return out
+}
+
+// finiteOrNil is v, or nil if v is ±Inf.
+func finiteOrNil(v float64) any {
+	if math.IsInf(v, 0) {
+		return nil
+	}
+	return v
 }
 
 // square returns the row-major d×d matrix s as nested slices.
@@ -171,8 +206,12 @@ type jsonPrediction struct {
 	Q          []float64            `json:"q,omitempty"`
 	Quantiles  map[string][]float64 `json:"quantiles,omitempty"`
 	Level      float64              `json:"level,omitempty"`
-	Lower      map[string]float64   `json:"lower,omitempty"`
-	Upper      map[string]float64   `json:"upper,omitempty"`
+	Lower      map[string]any       `json:"lower,omitempty"`
+	Upper      map[string]any       `json:"upper,omitempty"`
+	Calibrated *bool                `json:"calibrated,omitempty"`
+	CalRows    int                  `json:"calibration_rows,omitempty"`
+	Region     map[string]any       `json:"region,omitempty"`
+	Threshold  *float64             `json:"log_density_threshold,omitempty"`
 }
 
 // appendJSON appends the JSON line of input row r.
@@ -212,8 +251,28 @@ func (e *Encoder) appendJSON(buf []byte, r int, x []float64, s *Summary) ([]byte
 			}
 			p.Quantiles[n] = col
 		}
+	case KindRegion:
+		p.Level = e.Level
+		cal := e.Calibration != nil
+		p.Calibrated = &cal
+		if cal {
+			p.CalRows = e.Calibration.Rows
+		}
+		if d == 1 {
+			ivs := make([][2]any, len(s.Region))
+			for i, iv := range s.Region {
+				ivs[i] = [2]any{finiteOrNil(iv[0]), finiteOrNil(iv[1])}
+			}
+			p.Region = map[string]any{e.YNames[0]: ivs}
+		}
+		t := s.Threshold
+		p.Threshold = &t
 	default: // interval
-		p.Level, p.Lower, p.Upper = e.Level, named(e.YNames, s.Lower), named(e.YNames, s.Upper)
+		p.Level, p.Lower, p.Upper = e.Level, namedOrNil(e.YNames, s.Lower), namedOrNil(e.YNames, s.Upper)
+		if c := e.Calibration; c != nil {
+			cal := true
+			p.Calibrated, p.CalRows = &cal, c.Rows
+		}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/mixture"
 )
 
@@ -27,12 +28,20 @@ const (
 	// KindQuantiles are F_j⁻¹(q) of each response's marginal for each q.
 	KindQuantiles Kind = "quantiles"
 	// KindInterval is the central interval of a level of each marginal
-	// (see Interval).
+	// (see Interval), or with a Calibration the calibrated interval: the
+	// central interval of mass q̂ (conformal.Interval).
 	KindInterval Kind = "interval"
+	// KindRegion is the highest-density region {y : log p(y) ≥ t} of a
+	// level: with a Calibration t is the calibrated threshold
+	// (conformal.Calibration.RegionThreshold); without one, for one
+	// response, the model's own region of mass Level
+	// (conformal.HPDThreshold). For one response the region is also
+	// given as disjoint intervals (conformal.LevelSet).
+	KindRegion Kind = "region"
 )
 
 // Kinds lists the summaries in the order of mdn predict --help.
-var Kinds = []Kind{KindParams, KindMean, KindVar, KindModes, KindQuantiles, KindInterval}
+var Kinds = []Kind{KindParams, KindMean, KindVar, KindModes, KindQuantiles, KindInterval, KindRegion}
 
 // Validate reports whether k is one of Kinds.
 func (k Kind) Validate() error {
@@ -69,6 +78,8 @@ type Summary struct {
 	Quantiles  [][]float64    // Quantiles: [i][j] = F_j⁻¹(Q[i])
 	Lower      []float64      // Interval: F_j⁻¹((1 − Level)/2)
 	Upper      []float64      // Interval: F_j⁻¹((1 + Level)/2)
+	Region     [][2]float64   // Region, one response: the disjoint intervals
+	Threshold  float64        // Region: the log-density threshold t
 }
 
 // Summarizer computes one Kind of Summary per row.
@@ -83,6 +94,9 @@ type Summarizer struct {
 	Level float64
 	// ModeOptions configures Modes.
 	ModeOptions mixture.ModeOptions
+	// Calibration, when not nil, calibrates Interval and Region (mdn
+	// calibrate); Level must then be a level its rows allow.
+	Calibration *conformal.Calibration
 }
 
 // Validate reports a Kind that is not known, a probability of Q not in
@@ -101,9 +115,14 @@ func (s *Summarizer) Validate() error {
 				return fmt.Errorf("predict: summary: probability %v is not in (0, 1)", p)
 			}
 		}
-	case KindInterval:
+	case KindInterval, KindRegion:
 		if err := CheckLevel(s.Level); err != nil {
 			return fmt.Errorf("predict: summary: %w", err)
+		}
+		if s.Calibration != nil {
+			if _, err := s.Calibration.IntervalQuantile(s.Level); err != nil {
+				return fmt.Errorf("predict: summary: %w", err)
+			}
 		}
 	}
 	return nil
@@ -154,14 +173,23 @@ func (s *Summarizer) Summarize(m *mixture.Mixture, dst *Summary) error {
 			}
 		}
 	case KindInterval:
-		ms := Marginals(m)
 		dst.Lower, dst.Upper = grow(dst.Lower, d), grow(dst.Upper, d)
+		if s.Calibration != nil {
+			q, err := s.Calibration.IntervalQuantile(s.Level)
+			if err != nil {
+				return err
+			}
+			return conformal.Interval(m, q, dst.Lower, dst.Upper)
+		}
+		ms := Marginals(m)
 		for j, mj := range ms {
 			var err error
 			if dst.Lower[j], dst.Upper[j], err = Interval(mj, s.Level); err != nil {
 				return err
 			}
 		}
+	case KindRegion:
+		return s.region(m, dst)
 	default:
 		return s.Validate()
 	}
@@ -187,4 +215,30 @@ func grow[T any](s []T, n int) []T {
 		return make([]T, n)
 	}
 	return s[:n]
+}
+
+// region computes the Region summary: the threshold, and for one response
+// the intervals of the level set.
+func (s *Summarizer) region(m *mixture.Mixture, dst *Summary) error {
+	var err error
+	switch {
+	case s.Calibration != nil:
+		dst.Threshold, err = s.Calibration.RegionThreshold(s.Level)
+	case m.D == 1:
+		dst.Threshold, err = conformal.HPDThreshold(m, s.Level)
+	default:
+		err = fmt.Errorf("the region of %d responses needs a calibrated model (mdn calibrate)", m.D)
+	}
+	if err != nil {
+		return err
+	}
+	dst.Region = dst.Region[:0]
+	if m.D == 1 {
+		set, err := conformal.LevelSet(m, dst.Threshold)
+		if err != nil {
+			return err
+		}
+		dst.Region = append(dst.Region, set...)
+	}
+	return nil
 }

@@ -35,9 +35,11 @@ conformal calibration stored in it (package conformal; format version 4).
 For n calibration rows and a level, k = ⌈(n+1)·level⌉ and the k-th smallest
 score is the threshold. Two scores per row:
 
-  interval  max_j |2F_j(y_j) − 1|, F_j the marginal distribution function of
-            response j: the calibrated interval is the central interval of
-            mass q̂ (instead of level) of each response, jointly covering y.
+  interval  max_j −log(2 min(F_j(y_j), 1 − F_j(y_j))), F_j the marginal
+            distribution function of response j (a monotone transform of
+            |2F_j(y_j) − 1|): the calibrated interval is the central
+            interval of mass 1 − e^(−q̂) (instead of level) of each response,
+            jointly covering y.
   region    −log p(y|x): the calibrated region is {y : log p(y|x) ≥ t},
             t = −q̂ (for one response a union of intervals).
 
@@ -118,7 +120,7 @@ func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
 	return writeCalibrationSummary(io.out, c.Rows, o.out, func(l float64) (float64, float64) {
 		q, _ := c.IntervalQuantile(l)
 		t, _ := c.RegionThreshold(l)
-		return q, t
+		return conformal.IntervalMass(q), t
 	}, c.Levels)
 }
 

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mdn-go/mdn/model"
+	"github.com/mdn-go/mdn/predict"
 )
 
 // writeRows writes the header and the first n data rows of the CSV file
@@ -98,5 +100,92 @@ func TestCalibrateBadInput(t *testing.T) {
 				t.Errorf("%s was written", out)
 			}
 		})
+	}
+}
+
+// calibratedEx1d trains the small ex1d model and calibrates it on the
+// first 400 rows of the test file; it returns the calibrated model's path.
+func calibratedEx1d(t *testing.T) string {
+	t.Helper()
+	mp := trainEx1d(t)
+	dir := t.TempDir()
+	cal := writeRows(t, dir, "../../testdata/ex1d_test.csv", 400)
+	out := filepath.Join(dir, "cal.json")
+	if _, stderr, code := mdnRun(t, "", "calibrate", "--model", mp, "--data", cal, "--out", out); code != 0 {
+		t.Fatalf("calibrate: exit %d: %s", code, stderr)
+	}
+	return out
+}
+
+func TestPredictCalibrated(t *testing.T) {
+	cp := calibratedEx1d(t)
+	in := writeRows(t, t.TempDir(), "../../testdata/ex1d_test.csv", 3)
+	out, stderr, code := mdnRun(t, "", "predict", "--model", cp, "--input", in, "--what", "interval", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var row struct {
+		Level      float64            `json:"level"`
+		Lower      map[string]float64 `json:"lower"`
+		Upper      map[string]float64 `json:"upper"`
+		Calibrated bool               `json:"calibrated"`
+		Rows       int                `json:"calibration_rows"`
+	}
+	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &row); err != nil {
+		t.Fatal(err)
+	}
+	if !row.Calibrated || row.Rows != 400 || row.Level != 0.9 || !(row.Lower["y"] < row.Upper["y"]) {
+		t.Errorf("interval line %s", out)
+	}
+	out, stderr, code = mdnRun(t, "", "predict", "--model", cp, "--input", in, "--what", "region", "--json", "--level", "0.8")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var reg struct {
+		Level      float64                 `json:"level"`
+		Calibrated bool                    `json:"calibrated"`
+		Region     map[string][][2]float64 `json:"region"`
+		Threshold  *float64                `json:"log_density_threshold"`
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3: %s", len(lines), out)
+	}
+	m, err := model.Load(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := m.Calibration.RegionThreshold(0.8)
+	for _, l := range lines {
+		if err := json.Unmarshal([]byte(l), &reg); err != nil {
+			t.Fatal(err)
+		}
+		if !reg.Calibrated || reg.Level != 0.8 || reg.Threshold == nil || *reg.Threshold != th || len(reg.Region["y"]) == 0 {
+			t.Errorf("region line %s (threshold want %v)", l, th)
+		}
+	}
+	// CSV: one line per interval, the header first.
+	out, _, code = mdnRun(t, "", "predict", "--model", cp, "--input", in, "--what", "region")
+	if code != 0 || !strings.HasPrefix(out, "x,row,intervals,interval,lower_y,upper_y,log_density_threshold\n") {
+		t.Errorf("CSV: exit %d, %q", code, out)
+	}
+	// A level the calibration rows do not allow.
+	_, stderr, code = mdnRun(t, "", "predict", "--model", cp, "--input", in, "--what", "interval", "--level", "0.999")
+	if want := "mdn: predict: --level 0.999: " + cp + " is calibrated on 400 rows, the level needs at least 999\n"; code == 0 || stderr != want {
+		t.Errorf("level 0.999: exit %d, %q, want %q", code, stderr, want)
+	}
+	// eval reports the regions per level.
+	out, stderr, code = mdnRun(t, "", "eval", "--model", cp, "--data", in, "--json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var ev struct {
+		Conformal *predict.ConformalMetrics `json:"conformal"`
+	}
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if c := ev.Conformal; c == nil || c.CalibrationRows != 400 || len(c.Levels) != 3 || c.Levels[2].Level != 0.95 || c.Levels[0].Region.MeanSize == nil {
+		t.Errorf("eval conformal: %s", out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -56,7 +57,18 @@ one of:
              Newton/bisection on the mixture CDF): q<q>_<y>… for each q, each y.
   interval   the central interval of level --level of the marginal of each
              response, [F⁻¹((1−level)/2), F⁻¹((1+level)/2)]: lower_<y>,
-             upper_<y>….
+             upper_<y>…. For a model calibrated by mdn calibrate, the
+             calibrated interval: the central interval of mass 1 − e^(−q̂),
+             the box of which covers y with probability ≥ level.
+  region     the highest-density region {y : log p(y|x) ≥ t} of level
+             --level: for a calibrated model t is the calibrated threshold
+             (coverage ≥ level); for an uncalibrated model of one response,
+             the model's own region of mass level. For one response one
+             line per disjoint interval: x…, row, intervals (their number;
+             0, with NaN ends, for an empty region), interval (from 0),
+             lower_<y>, upper_<y>, log_density_threshold; for several
+             responses (calibrated models only) the threshold t alone, which
+             tests a candidate y: log_density_threshold.
 
 row is the index of the input row, from 0. The CSV output (standard output
 unless --out) starts with the covariate columns. --json instead prints one JSON
@@ -64,8 +76,11 @@ object per input row (JSON Lines) on standard output, with "row", "x" (column
 name → value) and: params "components" [{"weight", "mean", "sigma" or "cov"}];
 mean "mean"; var "var" (and "cov", the D×D matrix, for D > 1); mode "modes"
 [{"y", "log_density", "density", "mass"}]; quantiles "q" and "quantiles"
-(response → one value per q); interval "level", "lower", "upper". Means and
-the like are objects from response name to value.
+(response → one value per q); interval "level", "lower", "upper" (and for
+a calibrated model "calibrated": true, "calibration_rows"); region "level",
+"calibrated", "calibration_rows" (calibrated), "region" ({<y>: [[lo, hi],
+…]}, one response) and "log_density_threshold". Means and the like are
+objects from response name to value.
 
 The input is streamed in chunks of 4096 rows.`,
 		Example: `  mdn predict --model out/model.json --input testdata/ex1d_test.csv --what mean --out mean.csv
@@ -84,7 +99,7 @@ The input is streamed in chunks of 4096 rows.`,
 	f.StringVar(&o.input, "input", "", `input CSV with the model's covariate columns, "-" for standard input (required)`)
 	f.StringVar(&o.what, "what", "", "what to predict: "+kindList()+" (required)")
 	f.StringVar(&o.q, "q", "0.05,0.5,0.95", "probabilities in (0, 1) for --what quantiles, comma-separated")
-	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of the central interval for --what interval")
+	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of --what interval or region")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
 	f.BoolVar(&o.json, "json", false, "print JSON Lines on standard output instead of CSV")
 	return c
@@ -113,8 +128,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if o.qSet && kind != predict.KindQuantiles {
 		return fmt.Errorf("predict: --q is only used with --what quantiles")
 	}
-	if o.levelSet && kind != predict.KindInterval {
-		return fmt.Errorf("predict: --level is only used with --what interval")
+	if o.levelSet && kind != predict.KindInterval && kind != predict.KindRegion {
+		return fmt.Errorf("predict: --level is only used with --what interval and region")
 	}
 	q, err := parseFloats("--q", o.q)
 	if err != nil {
@@ -152,6 +167,9 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	defer closeIn()
 	enc := &predict.Encoder{Summarizer: predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level},
 		XNames: m.XNames, YNames: m.YNames, JSON: o.json}
+	if err := calibrateSummary(&enc.Summarizer, m, o.model); err != nil {
+		return fmt.Errorf("predict: %w", err)
+	}
 	in := m.Spec.In
 	newWorker := func() func(*predict.Chunk) error {
 		var sum predict.Summary
@@ -189,5 +207,26 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
+	return nil
+}
+
+// calibrateSummary gives an interval or region summary the model's
+// calibration, checking that the model's calibration rows allow --level, and
+// refuses the region of several responses of an uncalibrated model.
+func calibrateSummary(s *predict.Summarizer, m *model.Model, path string) error {
+	if s.Kind != predict.KindInterval && s.Kind != predict.KindRegion {
+		return nil
+	}
+	c := m.Calibration
+	if c == nil {
+		if s.Kind == predict.KindRegion && m.Spec.Out > 1 {
+			return fmt.Errorf("--what region: %s has %d responses and no calibration; calibrate it first (mdn calibrate)", path, m.Spec.Out)
+		}
+		return nil
+	}
+	if conformal.Rank(c.Rows, s.Level) > c.Rows {
+		return fmt.Errorf("--level %v: %s is calibrated on %d rows, the level needs at least %d", s.Level, path, c.Rows, conformal.MinRows(s.Level))
+	}
+	s.Calibration = c
 	return nil
 }

@@ -96,6 +96,9 @@ func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st 
 	}
 	f := summary{st: st, sz: predict.Summarizer{Kind: predict.Kind(req.what), Full: st.m.Spec.Noise == arch.Full,
 		Q: req.q, Level: req.level}}
+	if err := calibrate(&f.sz, st.m); err != nil {
+		return writeError(w, err), 0
+	}
 	out := begin(wk)
 	for i := range req.rows {
 		if i > 0 {
@@ -119,8 +122,8 @@ func checkPredict(req *request) error {
 	if req.qSet && req.what != "quantiles" {
 		return badRequest("q: only used with \"what\": \"quantiles\"")
 	}
-	if req.levelSet && req.what != "interval" {
-		return badRequest("level: only used with \"what\": \"interval\"")
+	if req.levelSet && req.what != "interval" && req.what != "region" {
+		return badRequest("level: only used with \"what\": \"interval\" and \"region\"")
 	}
 	if req.qSet {
 		if len(req.q) == 0 {
@@ -333,13 +336,16 @@ func (f *summary) row(out *jsonWriter, wk *worker, req *request, i int, m *mixtu
 			out.byte(']')
 		}
 		out.byte('}')
+	case predict.KindRegion:
+		f.region(out, sum)
 	default: // interval
 		out.raw(`,"level":`)
 		out.float(f.sz.Level)
 		out.raw(`,"lower":`)
-		out.object(&st.yNames, sum.Lower)
+		out.objectOrNull(&st.yNames, sum.Lower)
 		out.raw(`,"upper":`)
-		out.object(&st.yNames, sum.Upper)
+		out.objectOrNull(&st.yNames, sum.Upper)
+		f.calibrated(out)
 	}
 	out.byte('}')
 	return nil

@@ -230,3 +230,18 @@ func (cm *ConformalMetrics) WriteTable(w io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// LogDensities returns log p(y_i|x_i) of every row of d under m, in nats,
+// original units (mixture.LogProb).
+func LogDensities(m *model.Model, d *data.Dataset) ([]float64, error) {
+	if d.XDim != m.Spec.In || d.YDim != m.Spec.Out {
+		return nil, fmt.Errorf("predict: log density: the data have %d covariate and %d response columns, the model wants %d and %d",
+			d.XDim, d.YDim, m.Spec.In, m.Spec.Out)
+	}
+	out := make([]float64, d.N)
+	err := eachMixture(m, d, func(i int, mx *mixture.Mixture, y []float64) error {
+		out[i] = mx.LogProb(y)
+		return nil
+	})
+	return out, err
+}

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,5 +189,49 @@ func TestPredictCalibrated(t *testing.T) {
 	}
 	if c := ev.Conformal; c == nil || c.CalibrationRows != 400 || len(c.Levels) != 3 || c.Levels[2].Level != 0.95 || c.Levels[0].Region.MeanSize == nil {
 		t.Errorf("eval conformal: %s", out)
+	}
+}
+
+func TestPredictLogPDF(t *testing.T) {
+	cp := calibratedEx1d(t)
+	in := writeRows(t, t.TempDir(), "../../testdata/ex1d_test.csv", 50)
+	out, stderr, code := mdnRun(t, "", "predict", "--model", cp, "--input", in, "--what", "logpdf", "--level", "0.8")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if lines[0] != "x,row,y,log_density,in_region" || len(lines) != 51 {
+		t.Fatalf("header %q, %d lines", lines[0], len(lines))
+	}
+	m, err := model.Load(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := m.Calibration.RegionThreshold(0.8)
+	p := m.Predictor(1)
+	inside := 0
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		x, _ := strconv.ParseFloat(f[0], 64)
+		y, _ := strconv.ParseFloat(f[2], 64)
+		lp, _ := strconv.ParseFloat(f[3], 64)
+		mix, err := p.Predict([]float64{x}, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Independently: one row through a Predictor of batch 1 (a
+		// different GEMM path: agreement to rounding).
+		if want := mix[0].LogProb([]float64{y}); math.Abs(lp-want) > 1e-9*(1+math.Abs(want)) {
+			t.Errorf("row %d: log_density %v, want %v", i, lp, want)
+		}
+		if want := map[bool]string{true: "1", false: "0"}[lp >= th]; f[4] != want {
+			t.Errorf("row %d: in_region %s, log p %v, threshold %v", i, f[4], lp, th)
+		}
+		if f[4] == "1" {
+			inside++
+		}
+	}
+	if inside == 0 || inside == 50 {
+		t.Errorf("%d of 50 rows in the 0.8 region: the test tells nothing", inside)
 	}
 }

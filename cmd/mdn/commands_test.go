@@ -172,7 +172,7 @@ func TestBadInput(t *testing.T) {
 		{"predict level 1.5", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "interval", "--level", "1.5", "--out", "OUT"},
 			"mdn: predict: --level must be in (0, 1), got 1.5"},
 		{"predict what bogus", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "bogus"},
-			`mdn: predict: --what must be one of params, mean, var, mode, quantiles, interval, region, got "bogus"`},
+			`mdn: predict: --what must be one of params, mean, var, mode, quantiles, interval, region, logpdf, got "bogus"`},
 		{"eval data lacks y", []string{"eval", "--model", mp, "--data", xOnly},
 			`mdn: eval: data: read ` + xOnly + `: line 1, column "y": no such column; columns are "x"`},
 	} {

@@ -69,6 +69,14 @@ one of:
              lower_<y>, upper_<y>, log_density_threshold; for several
              responses (calibrated models only) the threshold t alone, which
              tests a candidate y: log_density_threshold.
+  logpdf     log p(y|x) of candidate rows: the input needs the response
+             columns too and is read whole. Columns: the network's inputs
+             (x_names), row, <y>…, log_density, and for a calibrated model
+             in_region (1 if log p(y|x) ≥ the calibrated threshold of
+             --level, else 0). --json: "row", "x", "y", "log_density" (null
+             where the density underflows) and, calibrated, "level",
+             "calibrated", "calibration_rows", "log_density_threshold",
+             "in_region".
 
 row is the index of the input row, from 0. The CSV output (standard output
 unless --out) starts with the covariate columns. --json instead prints one JSON
@@ -99,28 +107,35 @@ The input is streamed in chunks of 4096 rows.`,
 	f.StringVar(&o.input, "input", "", `input CSV with the model's covariate columns, "-" for standard input (required)`)
 	f.StringVar(&o.what, "what", "", "what to predict: "+kindList()+" (required)")
 	f.StringVar(&o.q, "q", "0.05,0.5,0.95", "probabilities in (0, 1) for --what quantiles, comma-separated")
-	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of --what interval or region")
+	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of --what interval or region (or of the calibrated region that --what logpdf tests)")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
 	f.BoolVar(&o.json, "json", false, "print JSON Lines on standard output instead of CSV")
 	return c
 }
 
+// whatLogPDF is --what logpdf, which reads responses too and so is not a
+// predict.Kind.
+const whatLogPDF = "logpdf"
+
 // kindList is the values of --what, comma-separated.
 func kindList() string {
-	ks := make([]string, len(predict.Kinds))
+	ks := make([]string, len(predict.Kinds), len(predict.Kinds)+1)
 	for i, k := range predict.Kinds {
 		ks[i] = string(k)
 	}
-	return strings.Join(ks, ", ")
+	return strings.Join(append(ks, whatLogPDF), ", ")
 }
 
 func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err := required("predict", "--model", o.model, "--input", o.input, "--what", o.what); err != nil {
 		return err
 	}
+	if o.what == whatLogPDF {
+		return runLogPDF(io, o)
+	}
 	kind := predict.Kind(o.what)
-	if err := kind.Validate(); err != nil {
-		return fmt.Errorf("predict: --what %w", err)
+	if kind.Validate() != nil {
+		return fmt.Errorf("predict: --what must be one of %s, got %q", kindList(), o.what)
 	}
 	if o.out != "" && o.json {
 		return fmt.Errorf("predict: --out and --json are mutually exclusive: --json prints to standard output")

@@ -208,3 +208,57 @@ func padded(v []float64, frac float64) plot.Range {
 	}
 	return plot.Range{Min: lo - pad, Max: hi + pad}
 }
+
+// Region is the figure of the region of level of a one-response model
+// against network input xi, 600×450 (720×450 with the legend): at each of
+// GridPoints values of x (the other inputs as in Quantiles) the region
+// {y : log p(y|x) ≥ t} as disjoint intervals (predict.KindRegion: for a
+// calibrated model the calibrated threshold, else the model's own
+// highest-density region of mass level), the central interval of level
+// (calibrated when the model is) as dashed lines, and the data.
+func Region(m *model.Model, d *data.Dataset, xi int, level float64, xr, yr *plot.Range) (func(io.Writer) error, error) {
+	if m.Spec.Out != 1 {
+		return nil, fmt.Errorf("region: the model has %d responses; the region figure draws a model of one", m.Spec.Out)
+	}
+	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, 0)
+	r := padded(obsX, 0.02)
+	if xr != nil {
+		r = *xr
+	}
+	grid := data.Linspace(r.Min, r.Max, GridPoints)
+	mix, err := predict.GridMixtures(m, d, xi, grid)
+	if err != nil {
+		return nil, err
+	}
+	reg := predict.Summarizer{Kind: predict.KindRegion, Level: level, Calibration: m.Calibration}
+	ivl := predict.Summarizer{Kind: predict.KindInterval, Level: level, Calibration: m.Calibration}
+	for _, s := range []*predict.Summarizer{&reg, &ivl} {
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	region := make([][][2]float64, len(grid))
+	lower, upper := make([]float64, len(grid)), make([]float64, len(grid))
+	var sum predict.Summary
+	for g := range grid {
+		if err := reg.Summarize(&mix[g], &sum); err != nil {
+			return nil, err
+		}
+		region[g] = append([][2]float64(nil), sum.Region...)
+		if err := ivl.Summarize(&mix[g], &sum); err != nil {
+			return nil, err
+		}
+		lower[g], upper[g] = sum.Lower[0], sum.Upper[0]
+	}
+	what := "model's own"
+	if m.Calibration != nil {
+		what = fmt.Sprintf("calibrated (%d rows)", m.Calibration.Rows)
+	}
+	opt := plot.RegionOptions{XRange: xr, YRange: yr, XLabel: m.XNames[xi], YLabel: m.YNames[0],
+		Title:         fmt.Sprintf("%g%% regions, %s", 100*level, what),
+		RegionLabel:   "highest-density region",
+		IntervalLabel: "central interval"}
+	return func(w io.Writer) error {
+		return plot.Region(w, obsX, obsY, grid, region, lower, upper, opt)
+	}, nil
+}

@@ -235,3 +235,20 @@ func TestPredictLogPDF(t *testing.T) {
 		t.Errorf("%d of 50 rows in the 0.8 region: the test tells nothing", inside)
 	}
 }
+
+func TestPlotRegionCalibrated(t *testing.T) {
+	cp := calibratedEx1d(t)
+	out := filepath.Join(t.TempDir(), "region.png")
+	if _, stderr, code := mdnRun(t, "", "plot", "--model", cp, "--data", ex1dTrain, "--kind", "region", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	checkPNG(t, out, 720, 450)
+	_, stderr, code := mdnRun(t, "", "plot", "--model", cp, "--data", ex1dTrain, "--kind", "region", "--level", "0.999", "--out", out)
+	if code == 0 || !strings.Contains(stderr, "level 0.999 needs at least 999 calibration rows, got 400") {
+		t.Errorf("level 0.999: exit %d, %q", code, stderr)
+	}
+	_, stderr, code = mdnRun(t, "", "plot", "--model", cp, "--data", ex1dTrain, "--kind", "quantiles", "--level", "0.5", "--out", out)
+	if code == 0 || strings.TrimSpace(stderr) != "mdn: plot: --level is not used with --kind quantiles" {
+		t.Errorf("--level with quantiles: exit %d, %q", code, stderr)
+	}
+}

@@ -18,7 +18,7 @@ import (
 )
 
 // plotKinds are the values of plot --kind.
-var plotKinds = []string{"default", "density", "history", "scatter", "pit", "quantiles"}
+var plotKinds = []string{"default", "density", "history", "scatter", "pit", "quantiles", "region"}
 
 // plotFlags are the optional flags each kind uses; giving another is an error.
 var plotFlags = map[string][]string{
@@ -28,6 +28,7 @@ var plotFlags = map[string][]string{
 	"scatter":   {"data", "seed", "y", "xrange", "yrange"},
 	"pit":       {"data", "y"},
 	"quantiles": {"data", "x", "y", "xrange", "yrange"},
+	"region":    {"data", "x", "xrange", "yrange", "level"},
 }
 
 type plotOptions struct {
@@ -38,6 +39,7 @@ type plotOptions struct {
 	x, y, by         string
 	bare             bool
 	xrange, yrange   string
+	level            float64
 	changed          func(name string) bool
 	target           *output.Target // resolved --out; nil for "-"
 	stdout           streams        // for --out -
@@ -67,8 +69,14 @@ func newPlotCmd(io streams) *cobra.Command {
   quantiles  (600×450) the data, the predicted median, the central 50% and
              90% intervals and the modes of p(y|x) (those of mass ≥ 0.01)
              over 200 values of x.
+  region     (720×450) for a model of one response, the region of --level
+             (default 0.9) over 200 values of x: the highest-density region
+             {y : log p(y|x) ≥ t} as a band that splits where p(y|x) is
+             multimodal, and the central interval as dashed lines; both
+             calibrated for a model calibrated by mdn calibrate (the
+             model's own otherwise), with the data.
 
-density and quantiles draw against the covariate --x (default the first) and
+density, quantiles and region draw against the covariate --x (default the first) and
 the response --y (default the first; its marginal for several responses); the
 other covariates are held at their mean over --data, labels at their most
 frequent level; --x must be numeric. density --by LABEL draws one panel per
@@ -103,6 +111,7 @@ scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 	o.schemaFlags.add(c)
 	f.StringVar(&o.xrange, "xrange", "", "horizontal axis range min,max")
 	f.StringVar(&o.yrange, "yrange", "", "vertical axis range min,max")
+	f.Float64Var(&o.level, "level", 0.9, "region: level in (0, 1) of the region and interval")
 	return c
 }
 
@@ -117,7 +126,7 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if changed == nil {
 		changed = func(string) bool { return false }
 	}
-	for _, fl := range []string{"data", "seed", "history", "x", "y", "by", "bare", "xrange", "yrange"} {
+	for _, fl := range []string{"data", "seed", "history", "x", "y", "by", "bare", "xrange", "yrange", "level"} {
 		if changed(fl) && !slices.Contains(plotFlags[o.kind], fl) {
 			return fmt.Errorf("plot: --%s is not used with --kind %s", fl, o.kind)
 		}
@@ -157,7 +166,7 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	var draw func(stdio.Writer) error
 	xi, yi, a, b := 0, 0, 0, 1
 	switch o.kind {
-	case "density", "quantiles":
+	case "density", "quantiles", "region":
 		xi, yi, err = axes(o, m)
 	case "pit":
 		if o.y != "" {
@@ -178,6 +187,11 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 			draw, err = figure.PIT(m, d, yi)
 		case "quantiles":
 			draw, err = figure.Quantiles(m, d, xi, yi, xr, yr)
+		case "region":
+			if !(o.level > 0 && o.level < 1) {
+				return fmt.Errorf("plot: --level must be in (0, 1), got %v", o.level)
+			}
+			draw, err = figure.Region(m, d, xi, o.level, xr, yr)
 		}
 	}
 	if err == nil {

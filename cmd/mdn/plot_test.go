@@ -93,6 +93,7 @@ func TestPlot(t *testing.T) {
 		{"history", nil, 600, 400},
 		{"pit", nil, 600, 400},
 		{"quantiles", []string{"--xrange", "-9,9"}, 720, 450},
+		{"region", []string{"--level", "0.5"}, 720, 450},
 	} {
 		t.Run(c.kind, func(t *testing.T) {
 			out := filepath.Join(dir, c.kind+".png")

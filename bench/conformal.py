@@ -100,11 +100,21 @@ def summarize(res):
         size = float("inf") if any(v is None for v in sizes) else sum(v * s["n_test"] for v, s in zip(sizes, sp)) / ntot
         out[k] = (cov, size)
     res["pooled"] = {k: {"coverage": c, "mean_size": sz} for k, (c, sz) in out.items()}
+    # Standard error of the pooled coverage: the std over splits of the
+    # per-split coverage / sqrt(splits) (it holds both the calibration and
+    # the test draws' randomness).
+    se = {}
+    for k in out:
+        v = np.array([s[k]["coverage"] for s in sp])
+        se[k] = float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else float("nan")
+        res["pooled"][k]["se"] = se[k]
+    ncal = sp[0]["n_cal"]
     ratio = out["region"][1] / out["interval"][1]
     res["region_over_interval"] = ratio
-    print(f"{res['table']} ({res['rows']} rows, {len(sp)} splits, {ntot} test rows, level {res['level']}, "
+    print(f"{res['table']} ({res['rows']} rows, {len(sp)} splits, {ntot} test rows, {ncal} calibration rows, "
+          f"level {res['level']}: guarantee [{res['level']}, {res['level'] + 1 / (ncal + 1):.4f}], "
           f"set {' '.join(res['set']) or '-'}): " +
-          " ".join(f"{k} coverage {c:.4f} size {sz:.4g};" for k, (c, sz) in out.items()) +
+          " ".join(f"{k} coverage {c:.4f} ± {se[k]:.4f} size {sz:.4g};" for k, (c, sz) in out.items()) +
           f" region/interval length {ratio:.3f}", flush=True)
 
 

@@ -44,8 +44,8 @@ score is the threshold. Two scores per row:
             t = −q̂ (for one response a union of intervals).
 
 For a new row exchangeable with the calibration rows each covers y with
-probability at least level (and at most level + 1/(n+1)), whatever the model
-got wrong. A level needs at least ⌈level/(1−level)⌉ rows (9 for 0.9, 19 for
+probability at least level (and, without ties among the scores, at most
+level + 1/(n+1)), whatever the model got wrong. A level needs at least ⌈level/(1−level)⌉ rows (9 for 0.9, 19 for
 0.95). All sorted scores are stored (up to 10,000; see docs/model-format.md),
 so mdn predict can use any level the rows allow; --level names the levels
 asked for, which mdn eval reports. Recalibrating a calibrated model replaces
@@ -63,6 +63,7 @@ its calibration (and says so on standard error).`,
 	f.StringVar(&o.data, "data", "", "labelled CSV of rows the model never saw, with its covariate and response columns (required)")
 	f.StringVar(&o.out, "out", "", "calibrated model file to write (required)")
 	f.Float64SliceVar(&o.levels, "level", []float64{0.8, 0.9, 0.95}, "level in (0, 1) to calibrate for; repeat or comma-separate for several")
+	f.Lookup("level").DefValue = "0.8,0.9,0.95"
 	return c
 }
 

@@ -22,6 +22,7 @@ Use /usr/bin/python3.
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -113,6 +114,7 @@ def summarize(res):
     res["region_over_interval"] = ratio
     print(f"{res['table']} ({res['rows']} rows, {len(sp)} splits, {ntot} test rows, {ncal} calibration rows, "
           f"level {res['level']}: guarantee [{res['level']}, {res['level'] + 1 / (ncal + 1):.4f}], "
+          f"expected k/(n+1) = {math.ceil((ncal + 1) * res['level'] - 1e-9) / (ncal + 1):.4f}, "
           f"set {' '.join(res['set']) or '-'}): " +
           " ".join(f"{k} coverage {c:.4f} ± {se[k]:.4f} size {sz:.4g};" for k, (c, sz) in out.items()) +
           f" region/interval length {ratio:.3f}", flush=True)

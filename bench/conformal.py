@@ -15,6 +15,8 @@ the calibrated region's mean length to the calibrated interval's.
 
   conformal.py run --table faithful [--splits 20] [--set model.noise=fixed ...] [--json out.json]
   conformal.py run --csv testdata/ex1d_train.csv --x x --y y --name ex1d
+  conformal.py summary F.json ...     the summary line of saved runs
+  conformal.py table F.json ...       markdown rows of saved runs (docs/results.md)
 
 The tables are bench/real.py's (`real.py export DIR` writes them; --data-dir).
 Use /usr/bin/python3.
@@ -120,6 +122,21 @@ def summarize(res):
           f" region/interval length {ratio:.3f}", flush=True)
 
 
+def cmd_table(files):
+    """A markdown row per saved run: coverage ± se and mean length of the four regions."""
+    for f in files:
+        res = json.load(open(f))
+        summarize(res)
+        sp, p = res["splits"], res["pooled"]
+        ntest = sum(s["n_test"] for s in sp)
+        ncal = sp[0]["n_cal"]
+        exp = math.ceil((ncal + 1) * res["level"] - 1e-9) / (ncal + 1)
+        cells = [f"{p[k]['coverage']:.3f} ± {p[k]['se']:.3f} ({p[k]['mean_size']:.4g})"
+                 for k in ("interval", "region", "raw_interval", "raw_region")]
+        print(f"| {res['table']} ({len(sp)} splits) | {res['rows']} ({ntest} / {ncal}) | {exp:.3f} | " +
+              " | ".join(cells) + f" | {res['region_over_interval']:.3f} |")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -138,11 +155,15 @@ def main():
     r.add_argument("--json")
     t = sub.add_parser("summary")
     t.add_argument("files", nargs="+")
+    t2 = sub.add_parser("table")
+    t2.add_argument("files", nargs="+")
     a = p.parse_args()
     if a.cmd == "run":
         if not a.table and not (a.csv and a.x and a.y):
             p.error("run needs --table or --csv, --x and --y")
         cmd_run(a)
+    elif a.cmd == "table":
+        cmd_table(a.files)
     else:
         for f in a.files:
             summarize(json.load(open(f)))

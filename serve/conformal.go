@@ -93,3 +93,18 @@ func (f *summary) region(out *jsonWriter, sum *predict.Summary) {
 	out.raw(`,"log_density_threshold":`)
 	out.float(sum.Threshold)
 }
+
+// calibInfo is the "calibration" of GET /v1/model: how many rows the model
+// was calibrated on and the levels asked for (the scores stay in the file).
+type calibInfo struct {
+	Rows   int       `json:"rows"`
+	Levels []float64 `json:"levels"`
+}
+
+// calibInfoOf is m's calibInfo, nil for an uncalibrated model.
+func calibInfoOf(m *model.Model) *calibInfo {
+	if m.Calibration == nil {
+		return nil
+	}
+	return &calibInfo{Rows: m.Calibration.Rows, Levels: m.Calibration.Levels}
+}

@@ -57,6 +57,14 @@ func TestRegionNeedsCalibration(t *testing.T) {
 	if code != 400 || errorOf(t, b) != "level: 0.99: the model is calibrated on 30 rows, the level needs at least 99" {
 		t.Errorf("level 0.99: %d %s", code, b)
 	}
+	_, info := do(t, ch, "GET", "/v1/model", "", nil)
+	if !strings.Contains(string(info), `"calibration": {`) || !strings.Contains(string(info), `"rows": 30`) {
+		t.Errorf("model info lacks the calibration: %s", info)
+	}
+	_, info = do(t, h, "GET", "/v1/model", "", nil)
+	if strings.Contains(string(info), `"calibration"`) {
+		t.Errorf("uncalibrated model info has a calibration: %s", info)
+	}
 	code, b = post(t, ch, "/v1/predict", `{"what":"mean","level":0.8,"rows":`+rows+`}`)
 	if code != 400 || errorOf(t, b) != `level: only used with "what": "interval" and "region"` {
 		t.Errorf("level with mean: %d %s", code, b)

@@ -154,6 +154,7 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		Encoding json.RawMessage `json:"encoding,omitempty"`
 		Training json.RawMessage `json:"training"`
 		Limits   map[string]any  `json:"limits"`
+		Calib    *calibInfo      `json:"calibration,omitempty"`
 	}{
 		Path: path, SHA256: hex.EncodeToString(sum[:]), LoadedAt: time.Now().UTC().Format(time.RFC3339),
 		Format: file.Format, Version: file.Version, Columns: m.Columns(), XNames: m.XNames, YNames: m.YNames,
@@ -161,6 +162,7 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		Spec: file.Spec, Encoding: file.Encoding, Training: file.Training,
 		Limits: map[string]any{"max_body_bytes": s.opts.MaxBodyBytes, "max_rows": s.opts.MaxRows,
 			"max_draws": s.opts.MaxDraws, "max_q": maxQ},
+		Calib: calibInfoOf(m),
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

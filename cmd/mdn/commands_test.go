@@ -154,7 +154,7 @@ func TestBadInput(t *testing.T) {
 		{"sample out in a missing directory", []string{"sample", "--model", mp, "--input", ex1dTrain, "--out", noDir},
 			"mdn: sample: --out " + noDir + ": directory " + filepath.Dir(noDir) + " does not exist"},
 		{"kind bogus", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "bogus", "--out", "OUT"},
-			`mdn: plot: --kind must be one of default, density, history, scatter, pit, quantiles, got "bogus"`},
+			`mdn: plot: --kind must be one of default, density, history, scatter, pit, quantiles, region, got "bogus"`},
 		{"plot out in a missing directory", []string{"plot", "--model", mp, "--data", ex1dTrain, "--out", noDir},
 			"mdn: plot: --out " + noDir + ": directory " + filepath.Dir(noDir) + " does not exist"},
 		{"scatter of one response", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "scatter", "--out", "OUT"},

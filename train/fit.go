@@ -233,7 +233,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		n = 2 * M
 	}
 	type job struct {
-		d   *Data
+		d   *member
 		opt Options
 		w   *graph.Weights
 		res *Result
@@ -246,7 +246,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	for i := range jobs {
 		m := i % M // job M + m is member m without noise
 		seed := MemberSeed(cfg.Train.Seed, m)
-		md := d
+		var md *member
 		switch {
 		case i >= M:
 			md = jobs[m].d // the same hold-out and scaler
@@ -256,17 +256,20 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 			md = jobs[m-1].d
 		case m > 0:
 			md = memberData(cfg, d, seed)
+		default:
+			md = &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
+			md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
 		}
 		w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(seed, streamInit)))
 		if err != nil {
 			return nil, nil, err
 		}
-		opt := OptionsOf(cfg, md.Train.N)
+		opt := OptionsOf(cfg, md.train.n)
 		if opt.Warmup >= opt.Steps {
 			return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
 		}
 		opt.Seed = seed
-		opt.LogJacobian = md.Scaler.LogJacobian()
+		opt.LogJacobian = md.scaler.LogJacobian()
 		switch {
 		case st == nil:
 		case i == 0:
@@ -293,7 +296,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		if sel && i >= M {
 			noise = 0
 		}
-		opt.Noise = NoiseBandwidth(noise, md.Train.N, spec.In+spec.Out)
+		opt.Noise = NoiseBandwidth(noise, md.train.n, spec.In+spec.Out)
 		if d.Schema != nil {
 			opt.NoNoise = d.Schema.Binary()
 		}
@@ -317,8 +320,8 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 				// Run standardizes the rows as it copies them: the same
 				// values as Scaler.Apply, without a standardized copy.
 				opt := j.opt
-				opt.scale = &inputScale{&j.d.Scaler}
-				j.res, j.err = Run(ctx, j.w, j.d.Train, j.d.Val, opt)
+				opt.scale = &inputScale{&j.d.scaler}
+				j.res, j.err = run(ctx, j.w, j.d.train, j.d.val, opt)
 			}
 		}()
 	}
@@ -342,7 +345,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		noisy = 0
 	}
 	if sel {
-		keep, err := chooseNoise(spec, func(i int) (*Data, []arch.Array) { return jobs[i].d, jobs[i].res.Weights.Arrays() }, M)
+		keep, err := chooseNoise(spec, func(i int) (*member, []arch.Array) { return jobs[i].d, jobs[i].res.Weights.Arrays() }, M)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -401,7 +404,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	ws := make([][]arch.Array, len(jobs))
 	scs := make([]data.Scaler, len(jobs))
 	for m, j := range jobs {
-		ws[m], scs[m] = j.res.Weights.Arrays(), j.d.Scaler
+		ws[m], scs[m] = j.res.Weights.Arrays(), j.d.scaler
 	}
 	mdl, err := model.NewEnsemble(spec, ws, d.Train.XNames, d.Train.YNames, scs, sum)
 	if err == nil && d.Schema != nil {
@@ -451,7 +454,7 @@ const (
 // then plain); all 2M networks are a candidate only when their model fits
 // in a model file. A single network (M = 1) has no pair: S_noise and
 // S_plain are then its own validation NLLs, and both is no candidate.
-func chooseNoise(spec arch.Spec, net func(i int) (*Data, []arch.Array), M int) (int, error) {
+func chooseNoise(spec arch.Spec, net func(i int) (*member, []arch.Array), M int) (int, error) {
 	lp := func(i int) ([]float64, error) {
 		d, w := net(i)
 		return valLogProb(spec, d, w)
@@ -511,22 +514,30 @@ func chooseNoise(spec arch.Spec, net func(i int) (*Data, []arch.Array), M int) (
 
 // valLogProb is log p(y_i|x_i), original units, of the network with
 // weights w on each validation row of d.
-func valLogProb(spec arch.Spec, d *Data, w []arch.Array) ([]float64, error) {
-	v := d.Val
-	m, err := model.New(spec, w, v.XNames, v.YNames, d.Scaler, model.Summary{})
+func valLogProb(spec arch.Spec, d *member, w []arch.Array) ([]float64, error) {
+	v := d.val
+	m, err := model.New(spec, w, d.names.x, d.names.y, d.scaler, model.Summary{})
 	if err != nil {
 		return nil, fmt.Errorf("train: noise_select: %w", err)
 	}
 	p := m.Predictor(0)
-	out := make([]float64, v.N)
+	out := make([]float64, v.n)
 	var mix []mixture.Mixture
-	for lo := 0; lo < v.N; lo += model.DefaultBatch {
-		hi := min(v.N, lo+model.DefaultBatch)
-		if mix, err = p.Predict(v.X[lo*v.XDim:hi*v.XDim], hi-lo, mix); err != nil {
+	xdim := v.xdim()
+	xb := make([]float64, 0, min(v.n, model.DefaultBatch)*xdim)
+	for lo := 0; lo < v.n; lo += model.DefaultBatch {
+		hi := min(v.n, lo+model.DefaultBatch)
+		xb = xb[:0]
+		for k := lo; k < hi; k++ {
+			x, _ := v.row(k)
+			xb = append(xb, x...)
+		}
+		if mix, err = p.Predict(xb, hi-lo, mix); err != nil {
 			return nil, fmt.Errorf("train: noise_select: %w", err)
 		}
 		for i := range mix {
-			out[lo+i] = mix[i].LogProb(v.Y[(lo+i)*v.YDim : (lo+i+1)*v.YDim])
+			_, y := v.row(lo + i)
+			out[lo+i] = mix[i].LogProb(y)
 		}
 	}
 	return out, nil
@@ -592,26 +603,36 @@ func MemberSeed(s uint64, m int) uint64 {
 	return z ^ (z >> 31)
 }
 
+// member is the data of one network of a run: its training and validation
+// rows, read in place from the rows of the run's Data, and the scaler
+// fitted on its training rows.
+type member struct {
+	train, val *rowSet
+	scaler     data.Scaler
+	names      struct{ x, y []string }
+}
+
 // memberData is the data of an ensemble member with the given seed: its own
 // hold-out of the training file when the config holds validation rows out
-// (else the same rows as d), and a scaler fitted on its training rows.
-func memberData(cfg *config.Config, d *Data, seed uint64) *Data {
+// (else the same rows as d), and a scaler fitted on its training rows. The
+// member's rows are those d already holds, read in place (memberSplit): no
+// member copies the table.
+func memberData(cfg *config.Config, d *Data, seed uint64) *member {
+	md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
+	md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
 	if cfg.Data.Validation != "" || cfg.Data.ValidationFraction <= 0 || d.held == nil {
-		return d
+		return md
 	}
-	tr := d.File()
-	val, held := tr.SplitInPlace(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
-	sc := data.IdentityScaler(tr.XDim, tr.YDim)
+	md.train, md.val = memberSplit(d, cfg.Data.ValidationFraction, seed)
 	if cfg.Data.Standardize {
+		md.scaler = md.train.scaler()
 		if d.Schema != nil {
-			sc = d.Schema.FitScaler(tr)
-		} else {
-			sc = data.FitScaler(tr)
+			md.scaler = d.Schema.KeepBinary(md.scaler)
 		}
+	} else {
+		md.scaler = data.IdentityScaler(d.Train.XDim, d.Train.YDim)
 	}
-	md := *d
-	md.Train, md.Val, md.Scaler, md.held = tr, val, sc, held
-	return &md
+	return md
 }
 
 // EnsembleSize is the number of ensemble members for cfg and n training

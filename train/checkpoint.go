@@ -3,10 +3,13 @@ package train
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
+
+	"github.com/mdn-go/mdn/internal/infile"
 )
 
 // The files of a checkpoint directory (mdn train's --out after an
@@ -41,25 +44,44 @@ func (c *Checkpoint) WriteInfo(w io.Writer) error { return json.NewEncoder(w).En
 // WriteState writes c.State as the content of CheckpointFile.
 func (c *Checkpoint) WriteState(w io.Writer) error { return WriteState(w, c.State) }
 
+// The largest files ReadCheckpoint reads, in bytes: ResumeFile holds a
+// path and a few numbers; CheckpointFile is one gob value, which gob
+// refuses to write or read at 8 GiB or more (plus room for the type
+// descriptions).
+const (
+	MaxResumeBytes     = 1 << 20
+	MaxCheckpointBytes = 8<<30 + 1<<20
+)
+
+var (
+	resumeLimit     = infile.Limit{Bytes: MaxResumeBytes, What: "a resume file", Name: "train.MaxResumeBytes"}
+	checkpointLimit = infile.Limit{Bytes: MaxCheckpointBytes, What: "a checkpoint", Name: "train.MaxCheckpointBytes"}
+)
+
 // ReadCheckpoint reads the checkpoint in dir (ResumeFile and
-// CheckpointFile). Errors name the file.
+// CheckpointFile). Each must be a regular file within its limit
+// (MaxResumeBytes, MaxCheckpointBytes), checked before it is read. Errors
+// name the file.
 func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	p := filepath.Join(dir, ResumeFile)
-	b, err := os.ReadFile(p)
+	b, err := infile.ReadFile(p, resumeLimit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: no interrupted run there (%w)", dir, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no interrupted run there (%w)", dir, err)
+		}
+		return nil, err
 	}
 	var c Checkpoint
 	if err := json.Unmarshal(b, &c.Info); err != nil || c.Info.Config == "" {
 		return nil, fmt.Errorf("%s is corrupt", p)
 	}
 	cp := filepath.Join(dir, CheckpointFile)
-	f, err := os.Open(cp)
+	f, r, err := infile.Open(cp, checkpointLimit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
 	defer f.Close()
-	if c.State, err = ReadState(bufio.NewReader(f)); err != nil {
+	if c.State, err = ReadState(bufio.NewReader(r)); err != nil {
 		return nil, fmt.Errorf("%s: %w", cp, err)
 	}
 	return &c, nil

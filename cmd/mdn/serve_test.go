@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/serve"
 )
 
@@ -26,7 +27,7 @@ import (
 // can start the real command as a process and send it signals.
 func TestMain(m *testing.M) {
 	if os.Getenv("MDN_TEST_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(run(os.Args[1:], os.Stdin, cli.Stdout(), os.Stderr))
 	}
 	os.Exit(m.Run())
 }

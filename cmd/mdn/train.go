@@ -257,8 +257,14 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		if drawFig {
 			rep.Figure = o.figure
 		}
-		b, _ := json.Marshal(rep)
-		fmt.Fprintln(io.out, string(b))
+		b, err := json.Marshal(rep)
+		if err == nil {
+			_, err = fmt.Fprintln(io.out, string(b))
+		}
+		if err != nil {
+			// The model is published; only the report is lost.
+			return fmt.Errorf("train: --json: %w (%s and %s were written)", err, modelPath, histPath)
+		}
 	} else {
 		msg := fmt.Sprintf("trained %d steps in %.2fs: final loss %.4f", res.Steps, res.Seconds, res.FinalLoss)
 		if !math.IsNaN(res.ValNLL) {

@@ -161,6 +161,18 @@ func TestTrainRefusesToOverwrite(t *testing.T) {
 			t.Fatalf("%v: model.json was changed", c.args)
 		}
 	}
+	// A model.json the user made read-only is not replaced, even with
+	// --force: chmod u+w is the consent.
+	os.Chmod(mp, 0o444)
+	_, stderr, code = mdnRun(t, "", "train", "--config", cfg, "--out", out, "--force")
+	want = "mdn: train: --out " + mp + ": is read-only (mode -r--r--r--); make it writable (chmod u+w) to replace it, or write to another file\n"
+	if code != 1 || stderr != want {
+		t.Errorf("read-only model.json: got exit %d, %q; want 1, %q", code, stderr, want)
+	}
+	if b, _ := os.ReadFile(mp); string(b) != "precious" {
+		t.Fatalf("read-only model.json was changed")
+	}
+	os.Chmod(mp, 0o644)
 	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out, "--force"); code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, stderr)
 	}

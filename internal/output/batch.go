@@ -35,7 +35,7 @@ func (b *Batch) Add(t *Target, fill func(w io.Writer) error) error {
 	if err := t.resolve(); err != nil {
 		return err
 	}
-	if err := t.checkInputs(); err != nil {
+	if err := t.check(); err != nil {
 		return err
 	}
 	if t.special {

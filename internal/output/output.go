@@ -12,6 +12,8 @@
 //   - an output that is the same file as one of the command's inputs
 //     (os.SameFile, or the same resolved path for one that does not exist yet)
 //     is refused before anything is written;
+//   - an existing regular file without the owner's write permission (chmod
+//     a-w) is refused, not replaced;
 //   - on failure only what the package created (its temporary files) is
 //     removed.
 //
@@ -73,6 +75,11 @@ func (e *Error) Unwrap() error { return e.Err }
 // inputs.
 var ErrSameFile = errors.New("is the same file as an input")
 
+// ErrReadOnly is wrapped by the error for an existing regular file without
+// the owner's write permission: the user protected it, so it is not
+// replaced (whoever runs mdn, root included, and whatever --force says).
+var ErrReadOnly = errors.New("is read-only")
+
 // Resolve checks the output path of flag before any work is done: symbolic
 // links are followed (up to 40), the target must not be a directory, and
 // for a regular or new file its directory must exist and accept a new file
@@ -83,7 +90,7 @@ func Resolve(flag, path string, inputs ...Input) (*Target, error) {
 	if err := t.resolve(); err != nil {
 		return nil, err
 	}
-	if err := t.checkInputs(); err != nil {
+	if err := t.check(); err != nil {
 		return nil, err
 	}
 	if !t.special {
@@ -168,6 +175,20 @@ func (t *Target) resolve() error {
 		return nil
 	}
 	return t.errorf("too many levels of symbolic links")
+}
+
+// check refuses a target that is an input or read-only.
+func (t *Target) check() error {
+	if err := t.checkInputs(); err != nil {
+		return err
+	}
+	if t.info != nil && !t.special && t.info.Mode().Perm()&0o200 == 0 {
+		// Replacing it by a rename would work (the directory's permission
+		// is what matters) and silently undo the user's protection.
+		return t.errorf("%w (mode %s); make it writable (chmod u+w) to replace it, or write to another file",
+			ErrReadOnly, t.info.Mode().Perm())
+	}
+	return nil
 }
 
 // checkInputs refuses a target that is the same file as an input. A
@@ -274,7 +295,7 @@ func (t *Target) Write(fill func(w io.Writer) error) error {
 	if err := t.resolve(); err != nil {
 		return err
 	}
-	if err := t.checkInputs(); err != nil {
+	if err := t.check(); err != nil {
 		return err
 	}
 	if t.special {

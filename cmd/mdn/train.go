@@ -100,6 +100,7 @@ type trainReport struct {
 
 func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	var st *train.State
+	var was *train.Fingerprint // the interrupted run's
 	if o.resume != "" {
 		cp, err := train.ReadCheckpoint(o.resume)
 		if err != nil {
@@ -109,6 +110,18 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		o.config, st = info.Config, cp.State
 		o.seed, o.seedSet = info.Seed, true
 		o.steps, o.epochs = info.Steps, info.Epochs
+		was = info.Fingerprint
+	}
+	// changed refuses a resume whose config or data are not the
+	// interrupted run's.
+	changed := func(now *train.Fingerprint) error {
+		if was == nil {
+			return nil
+		}
+		if err := was.Check(now); err != nil {
+			return fmt.Errorf("train: --resume %s: %w; put it back as it was, or start a new run with --config and --force", o.resume, err)
+		}
+		return nil
 	}
 	cfg, err := config.Load(o.config)
 	if err != nil {
@@ -128,6 +141,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	if o.resume != "" {
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, o.epochs
+		if err := changed(train.FingerprintOf(cfg, nil)); err != nil {
+			return err
+		}
 	}
 	modelPath := filepath.Join(o.out, "model.json")
 	histPath := filepath.Join(o.out, train.HistoryFile)
@@ -179,6 +195,10 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
+	fp := train.FingerprintOf(cfg, d) // before training, which may reorder the rows
+	if err := changed(fp); err != nil {
+		return err
+	}
 	plan, err := train.PlanOf(cfg, d)
 	if err != nil {
 		return err
@@ -231,7 +251,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			return fmt.Errorf("train: checkpoint: %w", err)
 		}
 		cp := &train.Checkpoint{State: res.State,
-			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}}
+			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs, Fingerprint: fp}}
 		if err := add(cpPath, cp.WriteState); err != nil {
 			return err
 		}

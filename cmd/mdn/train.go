@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mdn-go/mdn/config"
@@ -157,6 +158,15 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	published := false
 	defer func() { dir.Close(published) }()
+	// A run killed in this directory may have left a publication half
+	// done (rolled back here) and hidden temporary files (removed).
+	back, err := dir.Recover("model.json", train.HistoryFile, train.CheckpointFile, train.ResumeFile)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if len(back) > 0 {
+		fmt.Fprintf(io.err, "mdn: train: warning: a run killed while publishing left %s half replaced; restored as before it\n", strings.Join(back, ", "))
+	}
 	if !o.force {
 		if _, err := os.Stat(modelPath); err == nil {
 			return fmt.Errorf("train: %s exists; use --force to overwrite it or --out for another directory", modelPath)
@@ -221,7 +231,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 	// model.json, history.csv, the figure and the checkpoint are published
 	// together or not at all (output.Batch).
-	var batch output.Batch
+	batch := output.Batch{Journal: dir.Journal()}
 	defer batch.Abort()
 	add := func(p string, fill func(stdio.Writer) error) error {
 		if err := batch.Add(targets[p], fill); err != nil {

@@ -94,7 +94,7 @@ func Resolve(flag, path string, inputs ...Input) (*Target, error) {
 		return nil, err
 	}
 	if !t.special {
-		f, err := os.CreateTemp(filepath.Dir(t.real), "."+filepath.Base(t.real)+".tmp-*")
+		f, err := os.CreateTemp(filepath.Dir(t.real), tempPrefix+filepath.Base(t.real)+".*")
 		if err != nil {
 			return nil, t.errorf("cannot create a file in %s: %w", filepath.Dir(t.real), cause(err))
 		}
@@ -347,7 +347,7 @@ type staged struct {
 // with the existing file's permissions (0644 for a new file). On error the
 // temporary file is removed.
 func (t *Target) stage(fill func(w io.Writer) error) (s *staged, err error) {
-	f, err := os.CreateTemp(filepath.Dir(t.real), "."+filepath.Base(t.real)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(t.real), tempPrefix+filepath.Base(t.real)+".*")
 	if err != nil {
 		return nil, t.errorf("%w", cause(err))
 	}
@@ -388,6 +388,15 @@ func (t *Target) stage(fill func(w io.Writer) error) (s *staged, err error) {
 	}
 	return &staged{t: t, tmp: tmp}, nil
 }
+
+// The names of the hidden files the package makes next to a target NAME:
+// the new content ".mdn-tmp.NAME.<random>", the old file kept during a
+// Batch's renames ".mdn-old.NAME.<random>". Dir.Recover removes those of
+// a killed run by these prefixes.
+const (
+	tempPrefix   = ".mdn-tmp."
+	backupPrefix = ".mdn-old."
+)
 
 // rename is os.Rename; tests replace it to inject failures.
 var rename = os.Rename

@@ -102,7 +102,21 @@ type trainReport struct {
 func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	var st *train.State
 	var was *train.Fingerprint // the interrupted run's
+	var dir *output.Dir
+	published := false
+	defer func() {
+		if dir != nil {
+			dir.Close(published)
+		}
+	}()
 	if o.resume != "" {
+		if fi, err := os.Stat(o.resume); err == nil && fi.IsDir() {
+			// Locked and recovered before the checkpoint is read: a run
+			// killed while publishing it may have left it half replaced.
+			if dir, err = openRunDir(io, "--resume", o.resume, ""); err != nil {
+				return err
+			}
+		}
 		cp, err := train.ReadCheckpoint(o.resume)
 		if err != nil {
 			return fmt.Errorf("train: --resume: %w", err)
@@ -152,20 +166,10 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		{Flag: "data.validation", Path: cfg.Data.Validation}}
 	// The directory is made and locked before anything else is looked at
 	// in it, so two runs into one directory cannot both go ahead.
-	dir, err := output.OpenDir("--out", o.out)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	published := false
-	defer func() { dir.Close(published) }()
-	// A run killed in this directory may have left a publication half
-	// done (rolled back here) and hidden temporary files (removed).
-	back, err := dir.Recover("model.json", train.HistoryFile, train.CheckpointFile, train.ResumeFile)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	if len(back) > 0 {
-		fmt.Fprintf(io.err, "mdn: train: warning: a run killed while publishing left %s half replaced; restored as before it\n", strings.Join(back, ", "))
+	if dir == nil {
+		if dir, err = openRunDir(io, "--out", o.out, o.figure); err != nil {
+			return err
+		}
 	}
 	if !o.force {
 		if _, err := os.Stat(modelPath); err == nil {
@@ -309,4 +313,36 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 	}
 	return runErr
+}
+
+// openRunDir makes and locks the run directory path (named by flag in
+// messages) and recovers it from a run killed there (output.Dir.Recover):
+// a publication cut between its renames is rolled back, with a warning,
+// and the hidden temporary files of model.json, history.csv, the
+// checkpoint and of the figure, when it is in the directory, are removed.
+func openRunDir(io streams, flag, path, figure string) (*output.Dir, error) {
+	dir, err := output.OpenDir(flag, path)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	names := []string{"model.json", train.HistoryFile, train.CheckpointFile, train.ResumeFile}
+	if figure != "" && samePlace(filepath.Dir(figure), path) {
+		names = append(names, filepath.Base(figure))
+	}
+	back, err := dir.Recover(names...)
+	if err != nil {
+		dir.Close(false)
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if len(back) > 0 {
+		fmt.Fprintf(io.err, "mdn: train: warning: a run killed while publishing left %s half replaced; restored as before it\n", strings.Join(back, ", "))
+	}
+	return dir, nil
+}
+
+// samePlace reports whether directories a and b are the same directory.
+func samePlace(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

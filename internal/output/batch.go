@@ -130,6 +130,9 @@ func (b *Batch) renameAll() error {
 	// fail undoes the first i renames and removes what the batch made.
 	fail := func(i int, err error) error {
 		rollBack(entries, func(j int) bool { return j < i })
+		for _, s := range b.files {
+			removeTemp(s.tmp) // as tracked (a relative path stays relative)
+		}
 		if b.Journal != "" {
 			os.Remove(b.Journal)
 		}
@@ -137,10 +140,11 @@ func (b *Batch) renameAll() error {
 		return err
 	}
 	for i, s := range b.files {
-		e := journalEntry{Target: s.t.real, Temp: s.tmp}
+		// Absolute paths: the journal may be read from another directory.
+		e := journalEntry{Target: absPath(s.t.real), Temp: absPath(s.tmp)}
 		if _, err := os.Lstat(s.t.real); err == nil {
 			e.Existed = true
-			e.Backup = filepath.Join(filepath.Dir(s.t.real), backupPrefix+strings.TrimPrefix(filepath.Base(s.tmp), tempPrefix))
+			e.Backup = filepath.Join(filepath.Dir(e.Target), backupPrefix+strings.TrimPrefix(filepath.Base(s.tmp), tempPrefix))
 		}
 		entries[i] = e
 	}
@@ -188,6 +192,14 @@ func (b *Batch) renameAll() error {
 	}
 	b.files = nil
 	return nil
+}
+
+// absPath is p made absolute (p itself if that fails).
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 // rollBack undoes a batch's renames, last first, and removes its hidden

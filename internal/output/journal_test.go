@@ -171,3 +171,34 @@ func TestRecoverCorruptJournal(t *testing.T) {
 		t.Error("the corrupt journal was removed")
 	}
 }
+
+// TestRecoverRelativePaths: a batch of relative paths is journalled with
+// absolute ones, so a recovery run from another working directory rolls it
+// back.
+func TestRecoverRelativePaths(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile("model.json", []byte("old model"), 0o644)
+	os.WriteFile("history.csv", []byte("old history"), 0o644)
+	d, err := OpenDir("--out", ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitKilled(t, d.Journal(), "model.json", "model.json", "history.csv")
+	d.Close(true)
+	t.Chdir(t.TempDir())
+	d, err = OpenDir("--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close(true)
+	if _, err := d.Recover("model.json", "history.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if read(t, filepath.Join(dir, "model.json")) != "old model" || read(t, filepath.Join(dir, "history.csv")) != "old history" {
+		t.Errorf("not rolled back: %q", read(t, filepath.Join(dir, "model.json")))
+	}
+	if es := entries(t, dir); !slices.Equal(es, []string{"history.csv", "model.json"}) {
+		t.Errorf("files %v, want history.csv and model.json only", es)
+	}
+}

@@ -86,7 +86,8 @@ func ReadHistory(r io.Reader, name string) ([]Record, error) {
 				v[c] = math.NaN()
 				continue
 			}
-			if v[c], err = strconv.ParseFloat(s, 64); err != nil || math.IsInf(v[c], 0) || math.IsNaN(v[c]) ||
+			// data.ParseValue: a plain decimal, finite (not Go's 0x1p3).
+			if v[c], err = data.ParseValue(s); err != nil ||
 				(c == 0 && (v[c] != math.Trunc(v[c]) || v[c] < 0 || v[c] > math.MaxInt32)) {
 				return nil, fmt.Errorf("history %s: line %d, column %q: not a finite number %q", name, line, historyColumns[c], s)
 			}

@@ -34,7 +34,7 @@ func mdnProcess(t *testing.T, redir string, args ...string) (stderr string, code
 // ordinary output and succeeds.
 func TestClosedStdout(t *testing.T) {
 	mp := trainEx1d(t)
-	const want = "standard output is closed (mdn was started with it closed: >&-); nothing was written\n"
+	const want = "standard output is closed (started with >&-, or given /dev/null opened read-write; to discard the output use >/dev/null); nothing was written\n"
 	for _, c := range []struct {
 		name string
 		args []string

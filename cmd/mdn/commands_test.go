@@ -133,6 +133,7 @@ func TestBadInput(t *testing.T) {
 	}
 	b.WriteString("abc\n")
 	badLate := writeFile(t, "late.csv", b.String()) // the bad value is on line 6002, in the second chunk
+	hexIn := writeFile(t, "hex.csv", "x\n1\n0x1p3\n")
 	missing := filepath.Join(in, "nope.json")
 	noDir := filepath.Join(in, "nodir", "o.csv")
 	for _, c := range []struct {
@@ -147,6 +148,8 @@ func TestBadInput(t *testing.T) {
 			`mdn: sample: data: read ` + noX + `: line 1, column "x": no such column; columns are "a", "b"`},
 		{"bad value in the second chunk", []string{"sample", "--model", mp, "--input", badLate, "--out", "OUT"},
 			`mdn: sample: data: read ` + badLate + `: line 6002, column "x": not a number "abc" (the model reads this column as numbers)`},
+		{"a number in Go's hexadecimal syntax", []string{"predict", "--model", mp, "--input", hexIn, "--what", "mean", "--out", "OUT"},
+			`mdn: predict: data: read ` + hexIn + `: line 3, column "x": not a number "0x1p3" (the model reads this column as numbers)`},
 		{"n-samples 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--n-samples", "0", "--out", "OUT"},
 			"mdn: sample: --n-samples must be ≥ 1, got 0"},
 		{"temperature 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--temperature", "0"},

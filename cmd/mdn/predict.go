@@ -162,6 +162,9 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 				if err := e.Summarize(&c.Mix[i], &sum); err != nil {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}
+				if err := e.CheckFinite(&sum, m.YNames); err != nil {
+					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
+				}
 				var err error
 				e.XText = c.AppendX(e.XText[:0], i)
 				if buf, err = e.Append(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {

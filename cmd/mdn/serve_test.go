@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdn-go/mdn/internal/cli"
+	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/serve"
 )
 
@@ -26,7 +28,16 @@ import (
 // can start the real command as a process and send it signals.
 func TestMain(m *testing.M) {
 	if os.Getenv("MDN_TEST_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		if at := os.Getenv("MDN_TEST_KILL_AFTER_RENAME"); at != "" {
+			// SIGKILL between two renames of a publication
+			// (TestTrainKilledWhilePublishing).
+			output.AfterRenameHook(func(target string) {
+				if filepath.Base(target) == at {
+					syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				}
+			})
+		}
+		os.Exit(run(os.Args[1:], os.Stdin, cli.Stdout(), os.Stderr))
 	}
 	os.Exit(m.Run())
 }

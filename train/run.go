@@ -478,6 +478,16 @@ func (b *batcher) fillRows(xt, yt *tensor.Dense, lo, hi int) float64 {
 // putSet copies rows ks[lo..hi] of set d (ks nil: rows lo..hi) into xt and
 // yt, standardized by sc, with the formula and rounding of put.
 func putSet(xt, yt *tensor.Dense, d *rowSet, lo, hi int, ks []int32, sc *inputScale) {
+	// Data is called once per tensor: it allocates.
+	switch xv := xt.Data().(type) {
+	case []float32:
+		putSetT(xv, yt.Data().([]float32), d, lo, hi, ks, sc)
+	case []float64:
+		putSetT(xv, yt.Data().([]float64), d, lo, hi, ks, sc)
+	}
+}
+
+func putSetT[T float32 | float64](xv, yv []T, d *rowSet, lo, hi int, ks []int32, sc *inputScale) {
 	xs, ys := sc.x(), sc.y()
 	xdim, ydim := d.xdim(), d.ydim()
 	for r := lo; r < hi; r++ {
@@ -486,21 +496,12 @@ func putSet(xt, yt *tensor.Dense, d *rowSet, lo, hi int, ks []int32, sc *inputSc
 			k = int(ks[r])
 		}
 		x, y := d.row(k)
-		putAt(xt, (r-lo)*xdim, x, xs)
-		putAt(yt, (r-lo)*ydim, y, ys)
-	}
-}
-
-// putAt copies one row v into t from offset off, standardized by c.
-func putAt(t *tensor.Dense, off int, v []float64, c *colScale) {
-	switch d := t.Data().(type) {
-	case []float32:
-		for j, x := range v {
-			d[off+j] = float32(c.at(x, j))
+		o := r - lo
+		for j, v := range x {
+			xv[o*xdim+j] = T(xs.at(v, j))
 		}
-	case []float64:
-		for j, x := range v {
-			d[off+j] = c.at(x, j)
+		for j, v := range y {
+			yv[o*ydim+j] = T(ys.at(v, j))
 		}
 	}
 }

@@ -165,7 +165,7 @@ func PIT(m *model.Model, d *data.Dataset, yi int) (func(io.Writer) error, error)
 }
 
 // Quantiles is the figure of response yi against network input xi,
-// 600×450: the data, the median, the central intervals of
+// 720×450 (the legend on the right): the data, the median, the central intervals of
 // predict.BandLevels and the modes of mass ≥ predict.MinModeMass over
 // GridPoints values of x.
 func Quantiles(m *model.Model, d *data.Dataset, xi, yi int, xr, yr *plot.Range) (func(io.Writer) error, error) {

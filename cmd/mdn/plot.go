@@ -64,7 +64,7 @@ func newPlotCmd(io streams) *cobra.Command {
              observed next to one draw from p(y|x) per row. Needs ≥ 2 responses.
   pit        (600×400) histogram (10 bins) of the PIT values F(y_i|x_i) of
              one response's marginal; flat when calibrated.
-  quantiles  (600×450) the data, the predicted median, the central 50% and
+  quantiles  (720×450) the data, the predicted median, the central 50% and
              90% intervals and the modes of p(y|x) (those of mass ≥ 0.01)
              over 200 values of x.
 

@@ -27,7 +27,7 @@ var lattice = map[string][]string{
 	"bench/truenll": {"data"},
 
 	// layer 4
-	"figure":            {"data", "mixture", "model", "plot", "predict"},
+	"figure":            {"data", "encode", "mixture", "model", "plot", "predict"},
 	"serve":             {"arch", "data", "encode", "mixture", "model", "predict", "github.com/prometheus/client_golang"},
 	"internal/progress": {"train", "github.com/schollz/progressbar", "golang.org/x/term"},
 

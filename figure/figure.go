@@ -90,7 +90,7 @@ func Density(m *model.Model, d *data.Dataset, xi, yi int, by string, xr, yr *plo
 		r := padded(obsY, 0.05)
 		yr = &r
 	}
-	panels, err := predict.PanelsBy(m, d, by)
+	panels, err := PanelsBy(m, d, by)
 	if err != nil {
 		return nil, fmt.Errorf("--by: %w", err)
 	}
@@ -99,7 +99,7 @@ func Density(m *model.Model, d *data.Dataset, xi, yi int, by string, xr, yr *plo
 	grid := plot.Centres(*xr, GridPoints)
 	pp := make([]plot.DensityPanel, len(panels))
 	for k, pn := range panels {
-		mix, err := predict.GridMixturesAt(m, pn.Ref, xi, grid)
+		mix, err := GridMixturesAt(m, pn.Ref, xi, grid)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +166,7 @@ func PIT(m *model.Model, d *data.Dataset, yi int) (func(io.Writer) error, error)
 
 // Quantiles is the figure of response yi against network input xi,
 // 720×450 (the legend on the right): the data, the median, the central intervals of
-// predict.BandLevels and the modes of mass ≥ predict.MinModeMass over
+// BandLevels and the modes of mass ≥ MinModeMass over
 // GridPoints values of x.
 func Quantiles(m *model.Model, d *data.Dataset, xi, yi int, xr, yr *plot.Range) (func(io.Writer) error, error) {
 	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
@@ -175,11 +175,11 @@ func Quantiles(m *model.Model, d *data.Dataset, xi, yi int, xr, yr *plot.Range) 
 		r = *xr
 	}
 	grid := data.Linspace(r.Min, r.Max, GridPoints)
-	mix, err := predict.GridMixtures(m, d, xi, grid)
+	mix, err := GridMixtures(m, d, xi, grid)
 	if err != nil {
 		return nil, err
 	}
-	b, err := predict.NewBand(mix, grid, yi, predict.BandLevels, predict.MinModeMass)
+	b, err := NewBand(mix, grid, yi, BandLevels, MinModeMass)
 	if err != nil {
 		return nil, err
 	}

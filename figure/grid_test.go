@@ -1,11 +1,33 @@
-package predict
+package figure
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/graph"
+	"github.com/mdn-go/mdn/model"
 )
+
+// testModel is a small random network with covariates xa, xb and responses
+// ya, yb (graph's initial weights, seeded).
+func testModel(t *testing.T) *model.Model {
+	t.Helper()
+	s := arch.Spec{In: 2, Out: 2, K: 3, Hidden: []int{6}, Activation: arch.Tanh, Noise: arch.Diagonal,
+		Transform: arch.Exp, SigmaMin: 0.01, Dtype: arch.Float64}
+	w, err := graph.NewWeights(s, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := data.Scaler{XMean: []float64{1, -1}, XStd: []float64{2, 0.5}, YMean: []float64{3, 0}, YStd: []float64{1.5, 0.2}}
+	m, err := model.New(s, w.Arrays(), []string{"xa", "xb"}, []string{"ya", "yb"}, sc, model.Summary{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
 
 func TestGridAndBand(t *testing.T) {
 	m := testModel(t) // covariates xa, xb; responses ya, yb

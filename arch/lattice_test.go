@@ -27,9 +27,8 @@ var lattice = map[string][]string{
 	"bench/truenll": {"data"},
 
 	// layer 4
-	"figure":            {"data", "encode", "mixture", "model", "plot", "predict"},
-	"serve":             {"arch", "data", "encode", "mixture", "model", "predict", "github.com/prometheus/client_golang"},
-	"internal/progress": {"train", "github.com/schollz/progressbar", "golang.org/x/term"},
+	"figure": {"data", "encode", "mixture", "model", "plot", "predict"},
+	"serve":  {"arch", "data", "encode", "mixture", "model", "predict", "github.com/prometheus/client_golang"},
 
 	// layer 3
 	"train":   {"arch", "config", "data", "encode", "graph", "internal/vec", "mixture", "model", "gorgonia.org/"},
@@ -54,6 +53,7 @@ var lattice = map[string][]string{
 	"internal/output":   {},
 	"internal/hugepage": {},
 	"internal/cputime":  {},
+	"internal/progress": {"github.com/schollz/progressbar", "golang.org/x/term"},
 }
 
 // imports lists every package of the module (relative to module) with its

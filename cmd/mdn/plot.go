@@ -13,7 +13,6 @@ import (
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
-	"github.com/mdn-go/mdn/train"
 	"github.com/spf13/cobra"
 )
 
@@ -262,15 +261,11 @@ func plotHistory(o *plotOptions) error {
 		if o.model == "" {
 			return fmt.Errorf("plot: --kind history needs --history or --model (to find history.csv next to it)")
 		}
-		path = filepath.Join(filepath.Dir(o.model), train.HistoryFile)
+		path = filepath.Join(filepath.Dir(o.model), historyFile)
 	}
-	h, err := train.ReadHistoryFile(path)
+	step, tr, val, err := readHistory(path)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
-	}
-	step, tr, val := make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
-	for i, r := range h {
-		step[i], tr[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
 	}
 	if err := writePNG(o, func(w stdio.Writer) error {
 		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})

@@ -41,6 +41,7 @@ func TestGoldenJSON(t *testing.T) {
 	}{
 		{"predict_params_v1", ex1d, []string{"predict", "--model", fixtureModel("seed-model.json"), "--input", "-", "--what", "params"}},
 		{"predict_params_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "params"}},
+		{"predict_params_v2_inputs", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "params", "--inputs"}},
 		{"predict_mean_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "mean"}},
 		{"predict_quantiles_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "quantiles"}},
 		{"predict_params_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "params"}},

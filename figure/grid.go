@@ -95,3 +95,21 @@ func PanelsBy(m *model.Model, d *data.Dataset, by string) ([]Panel, error) {
 	}
 	return out, nil
 }
+
+// PDRows is the most rows of a panel over which the density figure with
+// --by averages (its partial dependence); more rows are thinned evenly.
+const PDRows = 100
+
+// PDSample returns rows when there are at most PDRows of them, else PDRows
+// of them evenly spaced: rows[⌊j·n/PDRows⌋] for j = 0 … PDRows−1.
+func PDSample(rows []int) []int {
+	n := len(rows)
+	if n <= PDRows {
+		return rows
+	}
+	out := make([]int, PDRows)
+	for j := range out {
+		out[j] = rows[j*n/PDRows]
+	}
+	return out
+}

@@ -72,7 +72,9 @@ the response --y (default the first; its marginal for several responses); the
 other covariates are held at their mean over --data, labels at their most
 frequent level; --x must be numeric. density --by LABEL draws one panel per
 level of that categorical covariate (at most 24) on one colour scale, each with
-its rows as dots. The default figure has axes with ticks and labels; --bare
+its rows as dots and the density averaged over them (partial dependence: each
+row keeps its other covariates, --x set along the axis; at most 100 rows,
+evenly spaced), the red line the average of their means. The default figure has axes with ticks and labels; --bare
 draws the original's figure without them. --xrange and --yrange
 ("min,max") fix the axes; by default they come from the data (the default
 figure uses the original's window [−8, 8]×[−1, 1] when the data fill it).

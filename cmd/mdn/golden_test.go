@@ -29,8 +29,9 @@ func headOf(t *testing.T, path string, n int) string {
 }
 
 // TestGoldenJSON runs mdn predict --json and mdn eval --json on the model
-// fixtures of every format version and compares standard output byte for
-// byte with testdata/<name>.golden.jsonl.
+// fixtures of every format version, and mdn predict and mdn sample with CSV
+// output, and compares standard output byte for byte with
+// testdata/<name>.golden.jsonl (or .golden.csv).
 func TestGoldenJSON(t *testing.T) {
 	penguins := headOf(t, "testdata/penguins_test.csv", 8) // with NA cells, imputed
 	ring := headOf(t, "testdata/ring2d_test.csv", 5)
@@ -38,26 +39,34 @@ func TestGoldenJSON(t *testing.T) {
 	for _, c := range []struct {
 		name, stdin string
 		args        []string
+		csv         bool // no --json: the CSV output
 	}{
-		{"predict_params_v1", ex1d, []string{"predict", "--model", fixtureModel("seed-model.json"), "--input", "-", "--what", "params"}},
-		{"predict_params_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "params"}},
-		{"predict_params_v2_inputs", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "params", "--inputs"}},
-		{"predict_mean_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "mean"}},
-		{"predict_quantiles_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "quantiles"}},
-		{"predict_params_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "params"}},
-		{"predict_var_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "var"}},
-		{"predict_interval_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "interval"}},
-		{"predict_mode_v3", ex1d, []string{"predict", "--model", fixtureModel("v3-ex1d.json"), "--input", "-", "--what", "mode"}},
-		{"eval_v1", "", []string{"eval", "--model", fixtureModel("seed-model.json"), "--data", "../../testdata/ex1d_test.csv"}},
-		{"eval_v2", "", []string{"eval", "--model", fixtureModel("v2-penguins.json"), "--data", "../../testdata/penguins_test.csv"}},
-		{"eval_v3", "", []string{"eval", "--model", fixtureModel("v3-ring2d.json"), "--data", "../../testdata/ring2d_test.csv"}},
+		{"predict_params_v1", ex1d, []string{"predict", "--model", fixtureModel("seed-model.json"), "--input", "-", "--what", "params"}, false},
+		{"predict_params_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "params"}, false},
+		{"predict_params_v2_inputs", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "params", "--inputs"}, false},
+		{"predict_mean_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "mean"}, false},
+		{"predict_quantiles_v2", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "quantiles"}, false},
+		{"predict_params_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "params"}, false},
+		{"predict_var_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "var"}, false},
+		{"predict_interval_v3", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "interval"}, false},
+		{"predict_mode_v3", ex1d, []string{"predict", "--model", fixtureModel("v3-ex1d.json"), "--input", "-", "--what", "mode"}, false},
+		{"predict_quantiles_v2_csv", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "quantiles"}, true},
+		{"predict_params_v3_csv", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "params"}, true},
+		{"sample_v2_csv", penguins, []string{"sample", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--n-samples", "2", "--seed", "3"}, true},
+		{"eval_v1", "", []string{"eval", "--model", fixtureModel("seed-model.json"), "--data", "../../testdata/ex1d_test.csv"}, false},
+		{"eval_v2", "", []string{"eval", "--model", fixtureModel("v2-penguins.json"), "--data", "../../testdata/penguins_test.csv"}, false},
+		{"eval_v3", "", []string{"eval", "--model", fixtureModel("v3-ring2d.json"), "--data", "../../testdata/ring2d_test.csv"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, stderr, code := mdnRun(t, c.stdin, append(c.args, "--json")...)
+			args, ext := append(c.args, "--json"), ".golden.jsonl"
+			if c.csv {
+				args, ext = c.args, ".golden.csv"
+			}
+			got, stderr, code := mdnRun(t, c.stdin, args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			path := filepath.Join("testdata", c.name+".golden.jsonl")
+			path := filepath.Join("testdata", c.name+ext)
 			if *regen {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)

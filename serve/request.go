@@ -192,10 +192,10 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			}
 			r.level = v
 		case "inputs":
-			switch {
-			case s.literal("true"):
+			switch c := s.peek(); { // peek skips the white space before the value
+			case c == 't' && s.literal("true"):
 				r.inputs = true
-			case s.literal("false"):
+			case c == 'f' && s.literal("false"):
 			default:
 				return badRequest("inputs: want true or false, got %s", s.kind())
 			}

@@ -736,6 +736,9 @@ func TestLabels(t *testing.T) {
 	if code != 200 || !strings.Contains(string(b), `"x":{"c":"b","x0":2},"inputs":{"c:missing":0,"c=a":0,"c=b":1,"x0":2,"x0:missing":0},"samples":`) {
 		t.Errorf("sample inputs: %d %s", code, b)
 	}
+	if code, b = post(t, h, "/v1/predict", `{"what":"mean","inputs": false ,"rows":[{"x0":2,"c":"b"}]}`); code != 200 || strings.Contains(string(b), `"inputs"`) {
+		t.Errorf("inputs false: %d %s", code, b)
+	}
 	if code, b = post(t, h, "/v1/predict", `{"what":"mean","inputs":1,"rows":[{"x0":2,"c":"b"}]}`); code != 400 || errorOf(t, b) != "inputs: want true or false, got a number" {
 		t.Errorf("inputs 1: %d %s", code, b)
 	}

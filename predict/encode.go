@@ -165,8 +165,9 @@ func (e *Encoder) prepare() {
 	}
 }
 
-// errNonFinite: a value to encode is NaN or ±Inf, which JSON cannot hold.
-var errNonFinite = errors.New("a result is not a finite number")
+// ErrNonFinite is returned (or wrapped) when a value to write as JSON is NaN
+// or ±Inf, which JSON cannot hold.
+var ErrNonFinite = errors.New("a result is not a finite number")
 
 // appendJSON appends the JSON line of input row r.
 func (e *Encoder) appendJSON(buf []byte, r int, x []float64, s *Summary) ([]byte, error) {
@@ -175,7 +176,7 @@ func (e *Encoder) appendJSON(buf []byte, r int, x []float64, s *Summary) ([]byte
 	w.Buf = buf
 	e.AppendRow(w, r, x, s)
 	if w.Bad() {
-		return buf, errNonFinite
+		return buf, ErrNonFinite
 	}
 	w.Byte('\n')
 	buf = w.Buf

@@ -69,7 +69,7 @@ func begin(wk *worker) *predict.JSON {
 // finish closes the response and writes it.
 func finish(w http.ResponseWriter, out *predict.JSON, rows int) (int, int) {
 	if out.Bad() {
-		return writeError(w, fmt.Errorf("%w (a model output overflowed)", errNonFinite)), 0
+		return writeError(w, fmt.Errorf("%w (a model output overflowed)", predict.ErrNonFinite)), 0
 	}
 	out.Raw("]}\n")
 	return writeBody(w, http.StatusOK, out.Buf), rows

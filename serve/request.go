@@ -39,6 +39,7 @@ type request struct {
 	seed        uint64
 	temperature float64
 	tempSet     bool
+	inputs      bool // echo the encoded network inputs of each row
 
 	rows int       // number of rows
 	x    []float64 // (rows, network inputs) covariates, encoded
@@ -53,6 +54,22 @@ type request struct {
 type cell struct {
 	kind byte // 'n' number, 's' string, 'z' null
 	text string
+}
+
+// field returns the cell as the CSV field sch reads: a number's text, a
+// string trimmed, null as the schema's first missing-value token ("" when
+// it has none).
+func (c cell) field(sch *encode.Schema) string {
+	switch c.kind {
+	case 'z':
+		if len(sch.NAValues) == 0 {
+			return ""
+		}
+		return sch.NAValues[0]
+	case 's':
+		return strings.TrimSpace(c.text)
+	}
+	return c.text
 }
 
 // columns maps the names a row may carry to the slot they fill: slot
@@ -80,8 +97,8 @@ func newColumns(x, y []string, schema *encode.Schema) *columns {
 
 // endpointFields are the top-level fields each endpoint accepts.
 var endpointFields = map[string][]string{
-	"predict": {"what", "rows", "q", "level"},
-	"sample":  {"rows", "n_samples", "seed", "temperature"},
+	"predict": {"what", "rows", "q", "level", "inputs"},
+	"sample":  {"rows", "n_samples", "seed", "temperature", "inputs"},
 	"logpdf":  {"rows"},
 }
 
@@ -174,6 +191,14 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 				return err
 			}
 			r.level = v
+		case "inputs":
+			switch c := s.peek(); { // peek skips the white space before the value
+			case c == 't' && s.literal("true"):
+				r.inputs = true
+			case c == 'f' && s.literal("false"):
+			default:
+				return badRequest("inputs: want true or false, got %s", s.kind())
+			}
 		case "temperature":
 			r.tempSet = true
 			v, err := d.number("temperature")
@@ -418,17 +443,10 @@ func (d *decoder) cell(i int, name string) (cell, error) {
 func (d *decoder) encodeRow(i int, sch *encode.Schema, cells []cell, r *request) error {
 	d.fields = d.fields[:0]
 	for j, c := range cells {
-		switch c.kind {
-		case 'z':
-			if len(sch.NAValues) == 0 {
-				return badRequest("rows[%d].%s: null, but the model has no missing-value tokens (data.na_values)", i, sch.Columns[j].Name)
-			}
-			d.fields = append(d.fields, sch.NAValues[0])
-		case 's':
-			d.fields = append(d.fields, strings.TrimSpace(c.text))
-		default:
-			d.fields = append(d.fields, c.text)
+		if c.kind == 'z' && len(sch.NAValues) == 0 {
+			return badRequest("rows[%d].%s: null, but the model has no missing-value tokens (data.na_values)", i, sch.Columns[j].Name)
 		}
+		d.fields = append(d.fields, c.field(sch))
 	}
 	var err error
 	d.enc, err = sch.Encode(d.fields, d.enc)

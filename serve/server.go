@@ -38,8 +38,7 @@ type Server struct {
 type state struct {
 	m      *model.Model
 	cols   *columns // covariates (and responses for logpdf)
-	xNames names
-	yNames names
+	yNames predict.Keys
 	info   []byte // the body of GET /v1/model
 	pool   sync.Pool
 }
@@ -61,7 +60,8 @@ type worker struct {
 	m    *model.Model
 	mix  []mixture.Mixture
 	body []byte
-	out  jsonWriter
+	out  predict.JSON
+	enc  predict.Encoder // the result rows' writer; its keys are built once
 	pcg  *rand.PCG
 	rng  *rand.Rand
 	sum  predict.Summary
@@ -112,12 +112,13 @@ func (s *Server) load() (*state, error) {
 		sch = nil // all numbers: the decoder reads them directly
 	}
 	cols := m.Columns()
-	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), xNames: newNames(m.XNames), yNames: newNames(m.YNames)}
+	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), yNames: predict.NewKeys(m.YNames)}
 	if st.info, err = s.modelInfo(path, raw, m); err != nil {
 		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
 	}
 	st.pool.New = func() any {
-		w := &worker{m: m, p: m.Predictor(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0)}
+		w := &worker{m: m, p: m.Predictor(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0),
+			enc: predict.Encoder{XNames: m.XNames, YNames: m.YNames, Schema: sch, JSON: true}}
 		w.rng = rand.New(w.pcg)
 		return w
 	}
@@ -280,8 +281,8 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 			if cap(wk.body) > maxKeep {
 				wk.body = nil
 			}
-			if cap(wk.out.buf) > maxKeep {
-				wk.out.buf = nil
+			if cap(wk.out.Buf) > maxKeep {
+				wk.out.Buf = nil
 			}
 			if cap(wk.req.x) > maxKeep/8 || cap(wk.req.y) > maxKeep/8 || cap(wk.mix) > 1024 {
 				wk.req.x, wk.req.y, wk.mix = nil, nil, nil

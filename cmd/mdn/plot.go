@@ -13,7 +13,6 @@ import (
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
-	"github.com/mdn-go/mdn/train"
 	"github.com/spf13/cobra"
 )
 
@@ -64,7 +63,7 @@ func newPlotCmd(io streams) *cobra.Command {
              observed next to one draw from p(y|x) per row. Needs ≥ 2 responses.
   pit        (600×400) histogram (10 bins) of the PIT values F(y_i|x_i) of
              one response's marginal; flat when calibrated.
-  quantiles  (600×450) the data, the predicted median, the central 50% and
+  quantiles  (720×450) the data, the predicted median, the central 50% and
              90% intervals and the modes of p(y|x) (those of mass ≥ 0.01)
              over 200 values of x.
 
@@ -73,7 +72,9 @@ the response --y (default the first; its marginal for several responses); the
 other covariates are held at their mean over --data, labels at their most
 frequent level; --x must be numeric. density --by LABEL draws one panel per
 level of that categorical covariate (at most 24) on one colour scale, each with
-its rows as dots. The default figure has axes with ticks and labels; --bare
+its rows as dots and the density averaged over them (partial dependence: each
+row keeps its other covariates, --x set along the axis; at most 100 rows,
+evenly spaced), the red line the average of their means. The default figure has axes with ticks and labels; --bare
 draws the original's figure without them. --xrange and --yrange
 ("min,max") fix the axes; by default they come from the data (the default
 figure uses the original's window [−8, 8]×[−1, 1] when the data fill it).
@@ -262,15 +263,11 @@ func plotHistory(o *plotOptions) error {
 		if o.model == "" {
 			return fmt.Errorf("plot: --kind history needs --history or --model (to find history.csv next to it)")
 		}
-		path = filepath.Join(filepath.Dir(o.model), train.HistoryFile)
+		path = filepath.Join(filepath.Dir(o.model), historyFile)
 	}
-	h, err := train.ReadHistoryFile(path)
+	step, tr, val, err := readHistory(path)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
-	}
-	step, tr, val := make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
-	for i, r := range h {
-		step[i], tr[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
 	}
 	if err := writePNG(o, func(w stdio.Writer) error {
 		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})

@@ -25,6 +25,7 @@ type predictOptions struct {
 	levelSet bool
 	out      string
 	json     bool
+	inputs   bool
 	schemaFlags
 }
 
@@ -59,9 +60,13 @@ one of:
              upper_<y>….
 
 row is the index of the input row, from 0. The CSV output (standard output
-unless --out) starts with the covariate columns. --json instead prints one JSON
-object per input row (JSON Lines) on standard output, with "row", "x" (column
-name → value) and: params "components" [{"weight", "mean", "sigma" or "cov"}];
+unless --out) starts with the covariate columns as the input gave them. --json
+instead prints one JSON object per input row (JSON Lines) on standard output,
+with "row", "x" (the covariates as the input gave them: column name → a number,
+a label's text as a string, or null for a missing cell), with --inputs
+"inputs" (the network's encoded inputs by name: a label's one-hot
+"column=level" entries, an imputed value and its "column:missing" indicator),
+and: params "components" [{"weight", "mean", "sigma" or "cov"}];
 mean "mean"; var "var" (and "cov", the D×D matrix, for D > 1); mode "modes"
 [{"y", "log_density", "density", "mass"}]; quantiles "q" and "quantiles"
 (response → one value per q); interval "level", "lower", "upper". Means and
@@ -87,6 +92,7 @@ The input is streamed in chunks of 4096 rows.`,
 	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of the central interval for --what interval")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
 	f.BoolVar(&o.json, "json", false, "print JSON Lines on standard output instead of CSV")
+	f.BoolVar(&o.inputs, "inputs", false, `with --json: add "inputs", the network's encoded inputs of each row`)
 	return c
 }
 
@@ -106,6 +112,9 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	kind := predict.Kind(o.what)
 	if err := kind.Validate(); err != nil {
 		return fmt.Errorf("predict: --what %w", err)
+	}
+	if o.inputs && !o.json {
+		return fmt.Errorf("predict: --inputs is only used with --json")
 	}
 	if o.out != "" && o.json {
 		return fmt.Errorf("predict: --out and --json are mutually exclusive: --json prints to standard output")
@@ -151,7 +160,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	}
 	defer closeIn()
 	enc := &predict.Encoder{Summarizer: predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level},
-		XNames: m.XNames, YNames: m.YNames, JSON: o.json}
+		XNames: m.XNames, YNames: m.YNames, Schema: sch, JSON: o.json, Inputs: o.inputs}
 	in := m.Spec.In
 	newWorker := func() func(*predict.Chunk) error {
 		var sum predict.Summary
@@ -166,7 +175,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}
 				var err error
-				e.XText = c.AppendX(e.XText[:0], i)
+				e.Given = c.Given(i, e.Given)
 				if buf, err = e.Append(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {
 					return err
 				}

@@ -161,7 +161,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		}
 	}
 	modelPath := filepath.Join(o.out, "model.json")
-	histPath := filepath.Join(o.out, train.HistoryFile)
+	histPath := filepath.Join(o.out, historyFile)
 	inputs := []output.Input{{Flag: "--config", Path: o.config}, {Flag: "data.train", Path: cfg.Data.Train},
 		{Flag: "data.validation", Path: cfg.Data.Validation}}
 	// The directory is made and locked before anything else is looked at
@@ -225,7 +225,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	fmt.Fprintf(io.err, "train: %s\n", plan)
 	prog := progress.New(io.err)
-	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.Update)
+	m, res, runErr := train.FitResume(ctx, cfg, d, st, func(s train.Progress) {
+		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed})
+	})
 	prog.Finish()
 	if m == nil {
 		return runErr
@@ -345,4 +347,24 @@ func samePlace(a, b string) bool {
 	fa, errA := os.Stat(a)
 	fb, errB := os.Stat(b)
 	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// historyFile is the name of the history CSV that mdn train writes next to
+// model.json.
+const historyFile = train.HistoryFile
+
+// readHistory reads a history CSV that mdn train wrote (train.ReadHistoryFile)
+// as the columns that plot --kind history draws: step, training loss and
+// validation NLL (NaN where not evaluated). It lives with mdn train, which
+// owns the file, so that plot.go reaches neither train nor Gorgonia.
+func readHistory(path string) (step, loss, val []float64, err error) {
+	h, err := train.ReadHistoryFile(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	step, loss, val = make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
+	for i, r := range h {
+		step[i], loss[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
+	}
+	return step, loss, val, nil
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/mdn-go/mdn/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -17,7 +16,17 @@ import (
 // terminal.
 const Every = 10 * time.Second
 
-// Printer draws the progress of a training run (train.Progress) as a bar
+// State is the state of a training run after a step, as the Printer shows
+// it (the command fills it from train.Progress).
+type State struct {
+	Step, Steps int     // steps done, planned
+	LR          float64 // learning rate of the last step
+	Loss        float64 // training batch NLL, nats per row
+	ValNLL      float64 // last validation NLL; NaN before the first, or without validation
+	Elapsed     time.Duration
+}
+
+// Printer draws the progress of a training run (State) as a bar
 // on a terminal and as plain lines otherwise:
 // every 10% of the steps, and at least every 10 s.
 type Printer struct {
@@ -37,9 +46,8 @@ func New(w io.Writer) *Printer {
 	return p
 }
 
-// Update reports the state after a step; pass it as the Progress callback
-// of train.Options (or train.Fit).
-func (p *Printer) Update(s train.Progress) {
+// Update reports the state after a step.
+func (p *Printer) Update(s State) {
 	if p.tty {
 		if p.bar == nil {
 			p.bar = progressbar.NewOptions(s.Steps, progressbar.OptionSetWriter(p.w),

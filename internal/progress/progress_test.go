@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mdn-go/mdn/train"
 )
 
 // TestProgressEvery10s: off a terminal a line is printed at least every
@@ -15,7 +13,7 @@ func TestProgressEvery10s(t *testing.T) {
 	var b strings.Builder
 	p := New(&b)
 	for i, el := range []time.Duration{0, time.Second, 11 * time.Second, 12 * time.Second, 25 * time.Second} {
-		p.Update(train.Progress{Step: i + 1, Steps: 1000, Loss: 1, ValNLL: math.NaN(), Elapsed: el})
+		p.Update(State{Step: i + 1, Steps: 1000, Loss: 1, ValNLL: math.NaN(), Elapsed: el})
 	}
 	// Step 1 is not 10% of 1000; lines at 11 s and 25 s only.
 	if got := strings.Count(b.String(), "\n"); got != 2 || !strings.Contains(b.String(), "step 3/1000") || !strings.Contains(b.String(), "step 5/1000") {

@@ -240,9 +240,32 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		err error
 	}
 	jobs := make([]job, n)
-	var mu sync.Mutex
-	done := make([]int, n)
+	// The ensemble's progress: steps done by each network (its planned
+	// steps once finished), how many finished and the sum of their best
+	// validation NLLs.
+	var (
+		mu       sync.Mutex
+		done     = make([]int, n)
+		finished int
+		bestSum  float64 // over the bestN finished networks with a best
+		bestN    int
+	)
 	start := time.Now()
+	report := func(p Progress) {
+		p.Step, p.Steps = 0, 0
+		for i, s := range done {
+			p.Step += s
+			p.Steps += jobs[i].opt.Steps
+		}
+		p.Networks, p.Finished = n, finished
+		p.BestValNLL = math.NaN()
+		if bestN > 0 {
+			p.BestValNLL = bestSum / float64(bestN)
+		}
+		p.LR, p.Loss, p.ValNLL = math.NaN(), math.NaN(), math.NaN()
+		p.Elapsed = time.Since(start)
+		progress(p)
+	}
 	for i := range jobs {
 		m := i % M // job M + m is member m without noise
 		seed := MemberSeed(cfg.Train.Seed, m)
@@ -279,17 +302,14 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 		if progress != nil {
 			opt.Progress = func(p Progress) {
+				if n == 1 {
+					progress(p)
+					return
+				}
 				mu.Lock()
 				defer mu.Unlock()
 				done[i] = p.Step
-				if n > 1 {
-					p.Step, p.Steps = 0, p.Steps*n
-					for _, s := range done {
-						p.Step += s
-					}
-					p.Elapsed = time.Since(start)
-				}
-				progress(p)
+				report(p)
 			}
 		}
 		noise := c
@@ -322,6 +342,15 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 				opt := j.opt
 				opt.scale = &inputScale{&j.d.scaler}
 				j.res, j.err = run(ctx, j.w, j.d.train, j.d.val, opt)
+				if progress != nil && n > 1 && j.res != nil && j.res.Stopped != "interrupted" {
+					mu.Lock()
+					done[i], finished = j.opt.Steps, finished+1
+					if !math.IsNaN(j.res.BestValNLL) {
+						bestSum, bestN = bestSum+j.res.BestValNLL, bestN+1
+					}
+					report(Progress{})
+					mu.Unlock()
+				}
 			}
 		}()
 	}
@@ -340,6 +369,10 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 	}
 	all := jobs
+	kept := ""
+	if M > 1 {
+		kept = fmt.Sprintf("all %d networks", M)
+	}
 	noisy := M
 	if !sel && c == 0 {
 		noisy = 0
@@ -352,8 +385,12 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		switch keep {
 		case keepNoise:
 			jobs = jobs[:M]
+			kept = fmt.Sprintf("the %d network%s trained with noise", M, plural(M))
 		case keepPlain:
 			jobs, noisy, c = jobs[M:], 0, 0
+			kept = fmt.Sprintf("the %d network%s trained without noise", M, plural(M))
+		default:
+			kept = fmt.Sprintf("all %d networks, with and without noise", 2*M)
 		}
 	}
 	var runErr error
@@ -377,6 +414,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 	}
 	res.NoiseScale, res.NoiseMembers = c, noisy
+	res.Networks, res.Kept = n, kept
 	if sel && ctx.Err() != nil {
 		// Interrupted before the choice was final: the checkpoint holds
 		// every network of both candidates, the model the choice so far.

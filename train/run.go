@@ -80,6 +80,16 @@ type Progress struct {
 	Loss        float64 // training batch NLL, nats per row, original units
 	ValNLL      float64 // last validation NLL (NaN before the first, or none)
 	Elapsed     time.Duration
+	// BestValNLL is the best validation NLL so far (NaN before the first,
+	// or none); for several networks (Fit), the mean of the best
+	// validation NLLs of those finished.
+	BestValNLL float64
+	// Networks is the number of networks of the run (1 for Run); Finished
+	// how many have stopped. With several networks, Step and Steps add up
+	// the steps of all of them, a finished network counting as its planned
+	// steps (it may have stopped early), and LR, Loss and ValNLL are NaN:
+	// they would jump from one network to the next.
+	Networks, Finished int
 }
 
 // Record is one row of the history: the state after Step steps.
@@ -115,6 +125,12 @@ type Result struct {
 	// Members are the results of every member of an ensemble (Fit with
 	// train.ensemble > 1), member 0 first; nil for a single network.
 	Members []*Result
+	// Networks is how many networks Fit trained (2M under
+	// train.noise_select), and Kept which of them the model holds, in
+	// words ("the 10 networks trained without noise"; "" for a single
+	// network).
+	Networks int
+	Kept     string
 }
 
 // Run trains w in place on train (already standardized, like val) and
@@ -293,7 +309,8 @@ func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options)
 		res.History = append(res.History, rec)
 		res.Steps = step + 1
 		if opt.Progress != nil {
-			opt.Progress(Progress{Step: step + 1, Steps: opt.Steps, LR: lr, Loss: rec.Loss, ValNLL: lastVal, Elapsed: time.Since(start)})
+			opt.Progress(Progress{Step: step + 1, Steps: opt.Steps, LR: lr, Loss: rec.Loss, ValNLL: lastVal,
+				Elapsed: time.Since(start), BestValNLL: res.BestValNLL, Networks: 1})
 		}
 		if ctx.Err() != nil {
 			res.Stopped = "interrupted"

@@ -226,7 +226,8 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	fmt.Fprintf(io.err, "train: %s\n", plan)
 	prog := progress.New(io.err)
 	m, res, runErr := train.FitResume(ctx, cfg, d, st, func(s train.Progress) {
-		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed})
+		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
+			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})
 	})
 	prog.Finish()
 	if m == nil {
@@ -305,6 +306,12 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		msg := fmt.Sprintf("trained %d steps in %.2fs: final loss %.4f", res.Steps, res.Seconds, res.FinalLoss)
 		if !math.IsNaN(res.ValNLL) {
 			msg += fmt.Sprintf(", validation NLL %.4f (best at step %d)", res.ValNLL, res.BestStep)
+		}
+		if res.Networks > 1 {
+			msg = fmt.Sprintf("trained %d networks in %.2fs; kept %s", res.Networks, res.Seconds, res.Kept)
+			if !math.IsNaN(res.ValNLL) {
+				msg += fmt.Sprintf(": validation NLL %.4f (mean over the kept networks, each on its own hold-out)", res.ValNLL)
+			}
 		}
 		fmt.Fprintf(io.err, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
 		if drawFig {

@@ -81,8 +81,9 @@ func TestValidateGo(t *testing.T) {
 		{"fixed noise", func(c *Config) { c.Model.Noise, c.Model.FixedSigma = arch.Fixed, 0.1 }, nil},
 		{"fixed noise without sigma", func(c *Config) { c.Model.Noise = arch.Fixed },
 			[]string{"model.fixed_sigma: required (> 0) with noise: fixed"}},
-		{"restore_best without validation", func(c *Config) { c.Data.ValidationFraction = 0 },
-			[]string{"train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)"}},
+		{"restore_best and patience without validation", func(c *Config) { c.Data.ValidationFraction = 0 },
+			[]string{"train.patience: needs validation data (data.validation, or data.validation_fraction > 0)",
+				"train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)"}},
 		{"empty activation", func(c *Config) { c.Model.Activation = "" },
 			[]string{`model.activation: must be one of relu, tanh, elu, silu; got ""`}},
 	}

@@ -56,9 +56,9 @@ var fileLimit = infile.Limit{Bytes: MaxBytes, What: "a config file", Name: "conf
 // The decoding is strict: unknown keys, values of the wrong type (including
 // a fraction where an integer is wanted), an empty input and more than one
 // YAML document are errors. Keys that are absent keep their defaults (see
-// Default), with two defaults that depend on other keys: train.steps is 0
-// when train.epochs is given, and train.restore_best is false when the file
-// does not set it and there is no validation data.
+// Default), with defaults that depend on other keys: train.steps is 0
+// when train.epochs is given, and train.restore_best and train.patience
+// are off when the file does not set them and there is no validation data.
 func Decode(r io.Reader, name, dir string) (*Config, error) {
 	fail := func(err error) (*Config, error) {
 		return nil, prefix(name, err)
@@ -131,6 +131,9 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 	}
 	if !ix.given["train.restore_best"] && !c.HasValidation() {
 		c.Train.RestoreBest = false
+	}
+	if !ix.given["train.patience"] && !c.HasValidation() {
+		c.Train.Patience = 0
 	}
 	if ix.given["train.ensemble"] && !ix.given["train.ensemble_max"] {
 		c.Train.EnsembleMax = c.Train.Ensemble

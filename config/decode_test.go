@@ -224,6 +224,7 @@ func TestDecodeMinimal(t *testing.T) {
 			Schedule:    "cosine",
 			WeightDecay: 0.5,
 			EvalEvery:   50,
+			Patience:    12,
 			RestoreBest: true,
 			OnNaN:       "rollback",
 			Ensemble:    DefaultEnsemble,

@@ -385,10 +385,10 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		switch keep {
 		case keepNoise:
 			jobs = jobs[:M]
-			kept = fmt.Sprintf("the %d network%s trained with noise", M, plural(M))
+			kept = networks(M) + " trained with noise"
 		case keepPlain:
 			jobs, noisy, c = jobs[M:], 0, 0
-			kept = fmt.Sprintf("the %d network%s trained without noise", M, plural(M))
+			kept = networks(M) + " trained without noise"
 		default:
 			kept = fmt.Sprintf("all %d networks, with and without noise", 2*M)
 		}
@@ -452,6 +452,14 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		return nil, nil, errors.Join(err, runErr)
 	}
 	return mdl, res, runErr
+}
+
+// networks is "the network" or "the M networks".
+func networks(M int) string {
+	if M == 1 {
+		return "the network"
+	}
+	return fmt.Sprintf("the %d networks", M)
 }
 
 // jobError is the error of one network of a run with several: "train:

@@ -23,7 +23,7 @@ func interruptRun(t *testing.T, cfg, out string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr bytes.Buffer
-	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^step [0-9]+/[0-9]+ `), cancel: cancel}
+	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ `), cancel: cancel}
 	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: cw})
 	root.SetArgs([]string{"train", "--config", cfg, "--out", out})
 	err := root.ExecuteContext(ctx)

@@ -165,6 +165,8 @@ func TestBadInput(t *testing.T) {
 			"mdn: plot: --data is not used with --kind history"},
 		{"bad range", []string{"plot", "--model", mp, "--data", ex1dTrain, "--xrange", "3,1", "--out", "OUT"},
 			`mdn: plot: --xrange: want min,max with min < max, got "3,1"`},
+		{"range wider than float64", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "quantiles", "--xrange", "-1e308,1e308", "--out", "OUT"},
+			`mdn: plot: --xrange: max − min overflows float64 (at most about 1.8e308), got "-1e308,1e308"`},
 		{"predict out with json", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "mean", "--json", "--out", "OUT"},
 			"mdn: predict: --out and --json are mutually exclusive: --json prints to standard output"},
 		{"predict q 2", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "quantiles", "--q", "0.5,2", "--out", "OUT"},

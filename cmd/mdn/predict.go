@@ -159,6 +159,11 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return func(c *predict.Chunk) error {
 			buf := c.Out[:0]
 			for i := range c.N {
+				// A mode search can take tens of milliseconds a row: stop
+				// within a row, not a chunk, after an interrupt.
+				if kind == predict.KindModes && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if err := e.Summarize(&c.Mix[i], &sum); err != nil {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}

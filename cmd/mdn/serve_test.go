@@ -347,7 +347,7 @@ func TestServeBadFlags(t *testing.T) {
 		{[]string{"serve", "--model", mp, "--max-rows", "0"}, "mdn: serve: --max-rows must be > 0\n"},
 		{[]string{"serve", "--model", mp, "--drain-timeout", "-1s"}, "mdn: serve: --drain-timeout must be > 0\n"},
 		{[]string{"serve", "--model", mp, "--unknown-level", "bogus"}, "mdn: serve: --unknown-level must be one of error, zero; got \"bogus\"\n"},
-		{[]string{"serve", "--model", "nope.json"}, "mdn: serve: model: open nope.json: no such file or directory\n"},
+		{[]string{"serve", "--model", "nope.json"}, "mdn: serve: model: nope.json: no such file or directory\n"},
 		{[]string{"serve", "--model", mp, "--addr", "127.0.0.1:99999"},
 			"mdn: serve: listen: listen tcp: address 99999: invalid port\n"},
 	} {

@@ -135,8 +135,8 @@ func checkPredict(req *request) error {
 		req.q = append(req.q[:0], DefaultQ...)
 	}
 	if req.levelSet {
-		if predict.CheckLevel(req.level) != nil {
-			return badRequest("level: must be in (0, 1), got %v", req.level)
+		if err := predict.CheckLevel(req.level); err != nil {
+			return badRequest("level: %s", strings.TrimPrefix(err.Error(), "level "))
 		}
 	} else {
 		req.level = DefaultLevel

@@ -216,7 +216,8 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		Members: m.Members(), Comps: m.Components(),
 		Spec: file.Spec, Encoding: file.Encoding, Training: file.Training,
 		Limits: map[string]any{"max_body_bytes": s.opts.MaxBodyBytes, "max_rows": s.opts.MaxRows,
-			"max_draws": s.opts.MaxDraws, "max_q": maxQ},
+			"max_draws": s.opts.MaxDraws, "max_q": maxQ, "max_in_flight": s.opts.MaxInFlight,
+			"max_answer_bytes": s.opts.MaxAnswerBytes, "max_memory_bytes": s.opts.MaxMemoryBytes},
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

@@ -130,8 +130,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 			return fmt.Errorf("predict: --q: %v is given twice", p)
 		}
 	}
-	if predict.CheckLevel(o.level) != nil {
-		return fmt.Errorf("predict: --level must be in (0, 1), got %v", o.level)
+	if err := predict.CheckLevel(o.level); err != nil {
+		return fmt.Errorf("predict: --%v", err)
 	}
 	tgt, err := resolveOut(io, "predict", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
 	if err != nil {

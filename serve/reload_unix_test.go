@@ -117,4 +117,3 @@ func TestServeDrainsWithReloadTargetFIFO(t *testing.T) {
 		t.Fatal("Serve did not return after its context was cancelled")
 	}
 }
-

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -87,8 +87,19 @@ func (s *Server) acquire(ctx context.Context) error {
 		return errBusy(fmt.Sprintf("%d requests in flight (the server's concurrency limit), none finished within %v",
 			s.opts.MaxInFlight, s.opts.QueueWait))
 	case <-ctx.Done():
-		return errGone
+		return s.stopped(ctx)
 	}
+}
+
+// stopped is the error of a request whose context ended: the write
+// timeout passed (503: no answer could be written after it), or the
+// client went.
+func (s *Server) stopped(ctx context.Context) error {
+	if ctx.Err() == context.DeadlineExceeded {
+		return &httpError{Status: http.StatusServiceUnavailable,
+			Msg: fmt.Sprintf("the request was still being computed when the server's write timeout (%v) passed; send fewer rows", s.opts.WriteTimeout)}
+	}
+	return errGone
 }
 
 func (s *Server) release() { <-s.slots }
@@ -97,20 +108,26 @@ func (s *Server) release() { <-s.slots }
 // down; the work stops and the status is only counted (nginx's 499).
 var errGone = &httpError{Status: 499, Msg: "client closed the request"}
 
-// bodyChunk is the most a body buffer grows by before bytes arrive to
-// fill it.
+// bodyChunk is the size of the pieces a request body is read into as it
+// arrives.
 const bodyChunk = 16 << 10
+
+// chunks are the pieces bodies are read into, shared by all requests.
+var chunks = sync.Pool{New: func() any { return new([bodyChunk]byte) }}
 
 // body is a request body buffer and its charge.
 type body struct {
-	b []byte
-	h held
+	b      []byte
+	pieces []*[bodyChunk]byte
+	h      held
 }
 
 // readBody reads the request body into b.b, at most MaxBodyBytes; past
-// that it returns a 413. The buffer grows as bytes arrive, whatever
-// Content-Length claims, and each growth is charged to the server's
-// memory budget.
+// that it returns a 413. Bytes are read into pieces of bodyChunk bytes as
+// they arrive, whatever Content-Length claims, each charged to the
+// server's memory budget; a complete body is then copied into one buffer
+// and the pieces returned. So a stalled client holds what it sent, rounded
+// up to bodyChunk, and no buffers that grew and were left behind.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error {
 	limit := s.opts.MaxBodyBytes
 	tooLarge := &httpError{Status: http.StatusRequestEntityTooLarge,
@@ -118,24 +135,21 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error
 	if r.ContentLength > limit {
 		return tooLarge
 	}
-	buf := b.b[:0]
-	if err := s.charge(&b.h, cap(buf)); err != nil {
-		return err
-	}
+	defer b.drop()
 	rd := http.MaxBytesReader(w, r.Body, limit)
+	n := bodyChunk // bytes in the last piece (none yet: as if full)
 	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, min(max(len(buf), 512), bodyChunk))
-			b.b = buf
-			if err := s.charge(&b.h, cap(buf)); err != nil {
+		if n == bodyChunk {
+			b.pieces = append(b.pieces, chunks.Get().(*[bodyChunk]byte))
+			if err := s.charge(&b.h, cap(b.b)+len(b.pieces)*bodyChunk); err != nil {
 				return err
 			}
+			n = 0
 		}
-		n, err := rd.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		b.b = buf
+		m, err := rd.Read(b.pieces[len(b.pieces)-1][n:])
+		n += m
 		if err == io.EOF {
-			return nil
+			break
 		}
 		if err != nil {
 			if _, ok := err.(*http.MaxBytesError); ok {
@@ -144,6 +158,32 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error
 			return badRequest("reading the request body: %v", err)
 		}
 	}
+	size := (len(b.pieces)-1)*bodyChunk + n
+	if cap(b.b) < size {
+		b.b = nil
+		if err := s.charge(&b.h, size+len(b.pieces)*bodyChunk); err != nil {
+			return err
+		}
+		b.b = make([]byte, 0, size)
+	}
+	b.b = b.b[:0]
+	for i, p := range b.pieces {
+		if i == len(b.pieces)-1 {
+			b.b = append(b.b, p[:n]...)
+		} else {
+			b.b = append(b.b, p[:]...)
+		}
+	}
+	return nil
+}
+
+// drop returns the pieces of b to the pool.
+func (b *body) drop() {
+	for i, p := range b.pieces {
+		chunks.Put(p)
+		b.pieces[i] = nil
+	}
+	b.pieces = b.pieces[:0]
 }
 
 // maxEcho is the longest piece of a request that an error message repeats;

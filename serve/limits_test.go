@@ -14,9 +14,10 @@ import (
 	"github.com/mdn-go/mdn/model"
 )
 
-// TestBodyNotSizedByContentLength: connections that send only headers
-// claiming an 8 MB body hold what arrived (nothing), not 8 MB each: the
-// memory charged for 20 of them stays within one small buffer each.
+// TestBodyNotSizedByContentLength: connections that send only headers and
+// one byte of an 8 MB body hold what arrived, not 8 MB each: the memory
+// charged for 20 of them is one piece (bodyChunk) each, and at most a
+// pooled buffer more.
 func TestBodyNotSizedByContentLength(t *testing.T) {
 	s := newServer(t, Options{})
 	ts := httptest.NewServer(s.Handler())
@@ -31,11 +32,11 @@ func TestBodyNotSizedByContentLength(t *testing.T) {
 		fmt.Fprintf(c, "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", 8<<20-1)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for s.mem.used.Load() < conns*512 && time.Now().Before(deadline) {
+	for s.mem.used.Load() < conns*bodyChunk && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if got := s.mem.used.Load(); got < conns*512 || got > conns*bodyKeep {
-		t.Errorf("%d header-only requests hold %d bytes, want between %d and %d", conns, got, conns*512, conns*bodyKeep)
+	if got := s.mem.used.Load(); got < conns*bodyChunk || got > conns*(bodyChunk+bodyKeep) {
+		t.Errorf("%d header-only requests hold %d bytes, want between %d and %d", conns, got, conns*bodyChunk, conns*(bodyChunk+bodyKeep))
 	}
 }
 
@@ -189,5 +190,15 @@ func TestNewFromModel(t *testing.T) {
 	}
 	if _, err := NewFromModel(nil, Options{}); err == nil {
 		t.Error("NewFromModel(nil) succeeded")
+	}
+}
+
+// TestWriteTimeoutStopsWork: a request still computing when the write
+// timeout passes stops (no answer could be written after it) with a 503.
+func TestWriteTimeoutStopsWork(t *testing.T) {
+	s := newServer(t, Options{WriteTimeout: time.Nanosecond})
+	code, b := post(t, s.Handler(), "/v1/predict", `{"what":"mode","rows":[{"x":1},{"x":2}]}`)
+	if code != 503 || errorOf(t, b) != "the request was still being computed when the server's write timeout (1ns) passed; send fewer rows" {
+		t.Errorf("got %d %s", code, b)
 	}
 }

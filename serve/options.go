@@ -20,8 +20,8 @@ const (
 	DefaultWriteTimeout      = 60 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultDrainTimeout      = 10 * time.Second
-	DefaultMaxAnswerBytes    = 64 << 20  // 64 MiB
-	DefaultMaxMemoryBytes    = 512 << 20 // 512 MiB
+	DefaultMaxAnswerBytes    = 32 << 20  // 32 MiB
+	DefaultMaxMemoryBytes    = 384 << 20 // 384 MiB
 	DefaultQueueWait         = time.Second
 )
 
@@ -65,11 +65,11 @@ type Options struct {
 	QueueWait   time.Duration
 	// MaxAnswerBytes bounds the JSON answer of one request, in bytes; a
 	// request whose answer grows past it gets 413 (ask for fewer rows).
-	// Default 64 MiB.
+	// Default 32 MiB.
 	MaxAnswerBytes int64
 	// MaxMemoryBytes bounds the request bodies and answers held by all
 	// requests in flight together, in bytes; a request that would take more
-	// gets 503 with Retry-After: 1. Default 512 MiB.
+	// gets 503 with Retry-After: 1. Default 384 MiB.
 	MaxMemoryBytes int64
 	// UnknownLevel and Missing, if not "", override the model's policies
 	// for a label unseen in training and a missing cell (as mdn predict's

@@ -8,13 +8,18 @@ import (
 	"github.com/mdn-go/mdn/mixture"
 )
 
+// projectAfter is the number of rows after which eachRow projects the
+// size of the whole answer.
+const projectAfter = 256
+
 // eachRow predicts the request's rows in chunks of SampleChunk rows (so
 // that a request holds the mixtures of one chunk, not of all its rows) and
 // calls row for each row in order, which appends the row's answer to
 // wk.out (eachRow writes the commas between rows). It stops with an error
-// when the client has gone or the server is shutting down (checked every
-// `every` rows), when the answer grows past MaxAnswerBytes (413) or the
-// server's memory budget (503), and when a row's answer holds a value
+// when ctx ends (the client has gone, or the write timeout passed; checked
+// every `every` rows), when the answer grows past MaxAnswerBytes (413) or the
+// server's memory budget (503) or, projected from its first projectAfter
+// rows, would pass twice MaxAnswerBytes (413), and when a row's answer holds a value
 // that is not finite (400 naming the row: JSON has no Inf or NaN).
 func (s *Server) eachRow(ctx context.Context, wk *worker, st *state, every int, row func(i int, m *mixture.Mixture) error) error {
 	req, out := &wk.req, &wk.out
@@ -28,7 +33,7 @@ func (s *Server) eachRow(ctx context.Context, wk *worker, st *state, every int, 
 		for j := range n {
 			i := c0 + j
 			if i%every == 0 && ctx.Err() != nil {
-				return errGone
+				return s.stopped(ctx)
 			}
 			if i > 0 {
 				out.byte(',')
@@ -43,6 +48,15 @@ func (s *Server) eachRow(ctx context.Context, wk *worker, st *state, every int, 
 				return &httpError{Status: http.StatusRequestEntityTooLarge,
 					Msg: fmt.Sprintf("the answer is larger than %d bytes (the server's answer limit) by rows[%d] of %d; send fewer rows",
 						s.opts.MaxAnswerBytes, i, req.rows)}
+			}
+			if i+1 == projectAfter {
+				// Rows of one request are alike in size (modes vary a
+				// little): refuse now what would pass the limit by far.
+				if est := int64(len(out.buf)) / projectAfter * int64(req.rows); est > 2*s.opts.MaxAnswerBytes {
+					return &httpError{Status: http.StatusRequestEntityTooLarge,
+						Msg: fmt.Sprintf("the answer would be about %d bytes (from its first %d rows), more than %d (the server's answer limit); send fewer rows",
+							est, projectAfter, s.opts.MaxAnswerBytes)}
+				}
 			}
 			if err := s.charge(&wk.ans, cap(out.buf)); err != nil {
 				return err

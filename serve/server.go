@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -323,7 +324,8 @@ func get(h route) route {
 
 // post allows POST with a JSON body only. It reads the body (charged to
 // the memory budget), waits for one of the MaxInFlight slots, and runs h
-// with a worker of the current model.
+// with a worker of the current model and a context that ends when the
+// client goes or WriteTimeout has passed.
 func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int)) route {
 	return func(w http.ResponseWriter, r *http.Request) (int, int) {
 		if r.Method != http.MethodPost {
@@ -346,7 +348,11 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 		if err := s.readBody(w, r, b); err != nil {
 			return writeError(w, err), 0
 		}
-		if err := s.acquire(r.Context()); err != nil {
+		// No answer can be written after WriteTimeout: stop the work then.
+		ctx, cancel := context.WithTimeout(r.Context(), s.opts.WriteTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+		if err := s.acquire(ctx); err != nil {
 			return writeError(w, err), 0
 		}
 		defer s.release()

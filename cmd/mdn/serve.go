@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/mdn-go/mdn/encode"
@@ -108,8 +109,24 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 		}
 	}()
 	o.Log, o.Reload = io.err, reload
+	setMemoryLimit(o)
 	if err := serve.Run(ctx, o); err != nil {
 		return err
 	}
 	return nil
+}
+
+// memorySlack is what the server's Go heap may hold beyond the bodies and
+// answers in flight (--max-memory-bytes): models, workers, mixtures of a
+// chunk of rows per request.
+const memorySlack = 128 << 20
+
+// setMemoryLimit gives the Go runtime a soft memory limit of
+// --max-memory-bytes plus memorySlack, so that the garbage collector runs
+// before the heap grows to twice what is live, unless GOMEMLIMIT is set.
+func setMemoryLimit(o serve.Options) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(o.MaxMemoryBytes + memorySlack)
 }

@@ -87,19 +87,22 @@ func (s *Server) acquire(ctx context.Context) error {
 		return errBusy(fmt.Sprintf("%d requests in flight (the server's concurrency limit), none finished within %v",
 			s.opts.MaxInFlight, s.opts.QueueWait))
 	case <-ctx.Done():
-		return s.stopped(ctx)
+		return errGone
 	}
 }
 
-// stopped is the error of a request whose context ended: the write
-// timeout passed (503: no answer could be written after it), or the
-// client went.
-func (s *Server) stopped(ctx context.Context) error {
-	if ctx.Err() == context.DeadlineExceeded {
+// stop returns the error that ends a request whose client has gone (ctx
+// done) or whose write timeout has passed (503: no answer could be written
+// after it), and nil while neither has happened.
+func (s *Server) stop(ctx context.Context, deadline time.Time) error {
+	if ctx.Err() != nil {
+		return errGone
+	}
+	if time.Now().After(deadline) {
 		return &httpError{Status: http.StatusServiceUnavailable,
 			Msg: fmt.Sprintf("the request was still being computed when the server's write timeout (%v) passed; send fewer rows", s.opts.WriteTimeout)}
 	}
-	return errGone
+	return nil
 }
 
 func (s *Server) release() { <-s.slots }

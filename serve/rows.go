@@ -16,8 +16,8 @@ const projectAfter = 256
 // that a request holds the mixtures of one chunk, not of all its rows) and
 // calls row for each row in order, which appends the row's answer to
 // wk.out (eachRow writes the commas between rows). It stops with an error
-// when ctx ends (the client has gone, or the write timeout passed; checked
-// every `every` rows), when the answer grows past MaxAnswerBytes (413) or the
+// when ctx ends (the client has gone) or wk.deadline (the write timeout)
+// passes, checked every `every` rows, when the answer grows past MaxAnswerBytes (413) or the
 // server's memory budget (503) or, projected from its first projectAfter
 // rows, would pass twice MaxAnswerBytes (413), and when a row's answer holds a value
 // that is not finite (400 naming the row: JSON has no Inf or NaN).
@@ -32,8 +32,10 @@ func (s *Server) eachRow(ctx context.Context, wk *worker, st *state, every int, 
 		}
 		for j := range n {
 			i := c0 + j
-			if i%every == 0 && ctx.Err() != nil {
-				return s.stopped(ctx)
+			if i%every == 0 {
+				if err := s.stop(ctx, wk.deadline); err != nil {
+					return err
+				}
 			}
 			if i > 0 {
 				out.byte(',')

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -69,11 +68,13 @@ type worker struct {
 	body []byte
 	out  jsonWriter
 	ans  held // the charge of out.buf
-	pcg  *rand.PCG
-	rng  *rand.Rand
-	sum  predict.Summary
-	v    []float64 // scratch
-	v2   []float64
+	// deadline is when the server's write timeout passes for the request.
+	deadline time.Time
+	pcg      *rand.PCG
+	rng      *rand.Rand
+	sum      predict.Summary
+	v        []float64 // scratch
+	v2       []float64
 }
 
 // maxKeep is the largest buffer a worker keeps for the next request; a
@@ -324,8 +325,8 @@ func get(h route) route {
 
 // post allows POST with a JSON body only. It reads the body (charged to
 // the memory budget), waits for one of the MaxInFlight slots, and runs h
-// with a worker of the current model and a context that ends when the
-// client goes or WriteTimeout has passed.
+// with a worker of the current model, whose deadline is when WriteTimeout
+// will have passed.
 func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int)) route {
 	return func(w http.ResponseWriter, r *http.Request) (int, int) {
 		if r.Method != http.MethodPost {
@@ -348,11 +349,9 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 		if err := s.readBody(w, r, b); err != nil {
 			return writeError(w, err), 0
 		}
-		// No answer can be written after WriteTimeout: stop the work then.
-		ctx, cancel := context.WithTimeout(r.Context(), s.opts.WriteTimeout)
-		defer cancel()
-		r = r.WithContext(ctx)
-		if err := s.acquire(ctx); err != nil {
+		// No answer can be written after WriteTimeout: eachRow stops then.
+		deadline := time.Now().Add(s.opts.WriteTimeout)
+		if err := s.acquire(r.Context()); err != nil {
 			return writeError(w, err), 0
 		}
 		defer s.release()
@@ -372,7 +371,7 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 			}
 			st.pool.Put(wk)
 		}()
-		wk.body = b.b
+		wk.body, wk.deadline = b.b, deadline
 		return h(w, r, wk, st)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -115,9 +114,6 @@ var errGone = &httpError{Status: 499, Msg: "client closed the request"}
 // arrives.
 const bodyChunk = 16 << 10
 
-// chunks are the pieces bodies are read into, shared by all requests.
-var chunks = sync.Pool{New: func() any { return new([bodyChunk]byte) }}
-
 // body is a request body buffer and its charge.
 type body struct {
 	b      []byte
@@ -138,12 +134,12 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error
 	if r.ContentLength > limit {
 		return tooLarge
 	}
-	defer b.drop()
+	defer s.drop(b)
 	rd := http.MaxBytesReader(w, r.Body, limit)
 	n := bodyChunk // bytes in the last piece (none yet: as if full)
 	for {
 		if n == bodyChunk {
-			b.pieces = append(b.pieces, chunks.Get().(*[bodyChunk]byte))
+			b.pieces = append(b.pieces, s.pieces.Get().(*[bodyChunk]byte))
 			if err := s.charge(&b.h, cap(b.b)+len(b.pieces)*bodyChunk); err != nil {
 				return err
 			}
@@ -180,10 +176,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error
 	return nil
 }
 
-// drop returns the pieces of b to the pool.
-func (b *body) drop() {
+// drop returns the pieces of b to the server's pool.
+func (s *Server) drop(b *body) {
 	for i, p := range b.pieces {
-		chunks.Put(p)
+		s.pieces.Put(p)
 		b.pieces[i] = nil
 	}
 	b.pieces = b.pieces[:0]

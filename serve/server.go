@@ -36,6 +36,7 @@ type Server struct {
 	mem    budget        // bytes of request bodies and answers in flight
 	slots  chan struct{} // one per request computing (MaxInFlight)
 	bodies sync.Pool     // *body
+	pieces sync.Pool     // *[bodyChunk]byte, what bodies are read into
 	reload sync.Mutex    // one Reload at a time
 }
 
@@ -134,6 +135,7 @@ func newBare(o Options) (*Server, error) {
 		slots: make(chan struct{}, o.MaxInFlight)}
 	s.mem.limit = o.MaxMemoryBytes
 	s.bodies.New = func() any { return new(body) }
+	s.pieces.New = func() any { return new([bodyChunk]byte) }
 	s.routes()
 	return s, nil
 }

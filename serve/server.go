@@ -331,6 +331,9 @@ func get(h route) route {
 // will have passed.
 func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int)) route {
 	return func(w http.ResponseWriter, r *http.Request) (int, int) {
+		// No answer can be written after WriteTimeout, which runs from the
+		// end of the headers (about now): eachRow stops then.
+		deadline := time.Now().Add(s.opts.WriteTimeout)
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
 			return writeError(w, &httpError{Status: http.StatusMethodNotAllowed,
@@ -351,8 +354,6 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 		if err := s.readBody(w, r, b); err != nil {
 			return writeError(w, err), 0
 		}
-		// No answer can be written after WriteTimeout: eachRow stops then.
-		deadline := time.Now().Add(s.opts.WriteTimeout)
 		if err := s.acquire(r.Context()); err != nil {
 			return writeError(w, err), 0
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -200,5 +201,56 @@ func TestWriteTimeoutStopsWork(t *testing.T) {
 	code, b := post(t, s.Handler(), "/v1/predict", `{"what":"mode","rows":[{"x":1},{"x":2}]}`)
 	if code != 503 || errorOf(t, b) != "the request was still being computed when the server's write timeout (1ns) passed; send fewer rows" {
 		t.Errorf("got %d %s", code, b)
+	}
+}
+
+// TestChunkedRowsMatchWhole: a request of more than SampleChunk rows is
+// predicted chunk by chunk (so that it holds one chunk's mixtures); its
+// answers are, bit for bit, those of the whole input predicted at once, on
+// both sides of the chunk boundary.
+func TestChunkedRowsMatchWhole(t *testing.T) {
+	n := SampleChunk + 5
+	xs := make([][]float64, n)
+	var rows strings.Builder
+	for i := range xs {
+		xs[i] = []float64{-4 + 8*float64(i)/float64(n)}
+		if i > 0 {
+			rows.WriteByte(',')
+		}
+		fmt.Fprintf(&rows, `{"x":%v,"y":0.25}`, xs[i][0])
+	}
+	mix := mixturesOf(t, ex1dModel, xs)
+	h := newServer(t, Options{}).Handler()
+	code, b := post(t, h, "/v1/logpdf", `{"rows":[`+rows.String()+`]}`)
+	if code != 200 {
+		t.Fatalf("logpdf: %d %.300s", code, b)
+	}
+	var lp struct {
+		Results []struct {
+			LogDensity float64 `json:"log_density"`
+		}
+	}
+	if err := json.Unmarshal(b, &lp); err != nil || len(lp.Results) != n {
+		t.Fatalf("logpdf: %v, %d results", err, len(lp.Results))
+	}
+	code, b = post(t, h, "/v1/predict", `{"what":"mean","rows":[`+rows.String()+`]}`)
+	if code != 200 {
+		t.Fatalf("mean: %d %.300s", code, b)
+	}
+	var mean struct {
+		Results []struct {
+			Mean map[string]float64 `json:"mean"`
+		}
+	}
+	if err := json.Unmarshal(b, &mean); err != nil || len(mean.Results) != n {
+		t.Fatalf("mean: %v, %d results", err, len(mean.Results))
+	}
+	for _, i := range []int{0, SampleChunk - 1, SampleChunk, n - 1} {
+		if want := mix[i].LogProb([]float64{0.25}); lp.Results[i].LogDensity != want {
+			t.Errorf("row %d: log density %v, want %v", i, lp.Results[i].LogDensity, want)
+		}
+		if want := mix[i].Mean(nil)[0]; mean.Results[i].Mean["y"] != want {
+			t.Errorf("row %d: mean %v, want %v", i, mean.Results[i].Mean["y"], want)
+		}
 	}
 }

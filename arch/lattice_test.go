@@ -25,6 +25,7 @@ var lattice = map[string][]string{
 	// layer 5: the command and tools
 	"cmd/mdn":       {"arch", "config", "data", "encode", "figure", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
 	"bench/truenll": {"data"},
+	"bench/hostile": {},
 
 	// layer 4
 	"figure": {"data", "encode", "mixture", "model", "plot", "predict"},

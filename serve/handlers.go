@@ -34,7 +34,7 @@ const SampleChunk = 4096
 
 // predictRows runs the Predictor on the request's rows. If the network
 // fails on a row (a σ that overflows, say), the error names the row.
-func predictRows(wk *worker, x []float64, n, in int) ([]mixture.Mixture, error) {
+func predictRows(wk *worker, x []float64, n, in, row0 int) ([]mixture.Mixture, error) {
 	if n > wk.pn && wk.pn < SampleChunk {
 		b := wk.pn
 		for b < n && b < SampleChunk {
@@ -52,7 +52,7 @@ func predictRows(wk *worker, x []float64, n, in int) ([]mixture.Mixture, error) 
 			if inner := errors.Unwrap(e); inner != nil {
 				e = inner
 			}
-			return nil, badRequest("rows[%d]: model output: %v", i, e)
+			return nil, badRequest("rows[%d]: model output: %v", row0+i, e)
 		}
 	}
 	return nil, err
@@ -89,23 +89,24 @@ func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st 
 				req.rows, len(req.q), s.opts.MaxDraws)}), 0
 	}
 	in := st.m.Spec.In
-	mix, err := predictRows(wk, req.x, req.rows, in)
-	if err != nil {
-		return writeError(w, err), 0
-	}
 	enc := resultWriter(wk, req)
 	enc.Summarizer = predict.Summarizer{Kind: predict.Kind(req.what), Full: st.m.Spec.Noise == arch.Full,
 		Q: req.q, Level: req.level}
 	out := begin(wk)
-	for i := range req.rows {
-		if i > 0 {
-			out.Byte(',')
-		}
-		if err := enc.Summarize(&mix[i], &wk.sum); err != nil {
-			return writeError(w, badRequest("rows[%d]: %v", i, err)), 0
+	every := 64
+	if enc.Summarizer.Kind == predict.KindModes {
+		every = 1 // tens of milliseconds a row
+	}
+	err := s.eachRow(r.Context(), wk, st, every, func(i int, m *mixture.Mixture) error {
+		if err := enc.Summarize(m, &wk.sum); err != nil {
+			return badRequest("rows[%d]: %v", i, err)
 		}
 		enc.Given = given(enc.Given, st, req, i)
 		enc.AppendRow(out, i, req.x[i*in:(i+1)*in], &wk.sum)
+		return nil
+	})
+	if err != nil {
+		return writeError(w, err), 0
 	}
 	return finish(w, out, req.rows)
 }
@@ -116,7 +117,7 @@ func checkPredict(req *request) error {
 		return badRequest("what: required, one of %s", strings.Join(Whats, ", "))
 	}
 	if !contains(Whats, req.what) {
-		return badRequest("what: must be one of %s, got %q", strings.Join(Whats, ", "), req.what)
+		return badRequest("what: must be one of %s, got %s", strings.Join(Whats, ", "), quoteClip(req.what))
 	}
 	if req.qSet && req.what != "quantiles" {
 		return badRequest("q: only used with \"what\": \"quantiles\"")
@@ -137,8 +138,8 @@ func checkPredict(req *request) error {
 		req.q = append(req.q[:0], DefaultQ...)
 	}
 	if req.levelSet {
-		if predict.CheckLevel(req.level) != nil {
-			return badRequest("level: must be in (0, 1), got %v", req.level)
+		if err := predict.CheckLevel(req.level); err != nil {
+			return badRequest("level: %s", strings.TrimPrefix(err.Error(), "level "))
 		}
 	} else {
 		req.level = DefaultLevel
@@ -165,22 +166,16 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 			Msg: fmt.Sprintf("rows × n_samples = %d × %d is more than %d draws (the server's draw limit)",
 				req.rows, req.nSamples, s.opts.MaxDraws)}), 0
 	}
-	m := st.m
-	in, d := m.Spec.In, m.Spec.Out
-	mix, err := predictRows(wk, req.x, req.rows, in)
-	if err != nil {
-		return writeError(w, err), 0
-	}
+	in, d := st.m.Spec.In, st.m.Spec.Out
 	enc := resultWriter(wk, req)
 	ns := req.nSamples
 	draws := growTo(&wk.v, ns*d)
 	y := growTo(&wk.v2, d)
 	out := begin(wk)
-	for i := range req.rows {
+	err := s.eachRow(r.Context(), wk, st, 64, func(i int, mi *mixture.Mixture) error {
 		if i%SampleChunk == 0 {
 			wk.pcg.Seed(req.seed, uint64(i/SampleChunk))
 		}
-		mi := &mix[i]
 		if req.temperature != 1 {
 			mi = mi.WithTemperature(req.temperature)
 		}
@@ -189,9 +184,6 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 			for j := range d {
 				draws[j*ns+k] = y[j]
 			}
-		}
-		if i > 0 {
-			out.Byte(',')
 		}
 		enc.Given = given(enc.Given, st, req, i)
 		enc.AppendHead(out, i, req.x[i*in:(i+1)*in])
@@ -204,6 +196,10 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 			out.Floats(draws[j*ns : (j+1)*ns])
 		}
 		out.Raw("}}")
+		return nil
+	})
+	if err != nil {
+		return writeError(w, err), 0
 	}
 	return finish(w, out, req.rows)
 }
@@ -213,21 +209,18 @@ func (s *Server) logpdf(w http.ResponseWriter, r *http.Request, wk *worker, st *
 	if err := wk.dec.decode(wk.body, "logpdf", st.cols, s.opts.MaxRows, req); err != nil {
 		return writeError(w, err), 0
 	}
-	in, d := st.m.Spec.In, st.m.Spec.Out
-	mix, err := predictRows(wk, req.x, req.rows, in)
-	if err != nil {
-		return writeError(w, err), 0
-	}
+	d := st.m.Spec.Out
 	out := begin(wk)
-	for i := range req.rows {
-		if i > 0 {
-			out.Byte(',')
-		}
+	err := s.eachRow(r.Context(), wk, st, 64, func(i int, m *mixture.Mixture) error {
 		out.Raw(`{"row":`)
 		out.Int(i)
 		out.Raw(`,"log_density":`)
-		out.Float(mix[i].LogProb(req.y[i*d : (i+1)*d]))
+		out.Float(m.LogProb(req.y[i*d : (i+1)*d]))
 		out.Byte('}')
+		return nil
+	})
+	if err != nil {
+		return writeError(w, err), 0
 	}
 	return finish(w, out, req.rows)
 }

@@ -142,7 +142,7 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			return syntax(err)
 		}
 		if !contains(fields, key) {
-			return badRequest("unknown field %q; the fields of /v1/%s are %s", key, endpoint, strings.Join(fields, ", "))
+			return badRequest("unknown field %s; the fields of /v1/%s are %s", quoteClip(key), endpoint, strings.Join(fields, ", "))
 		}
 		if seen[key] {
 			return badRequest("field %q given twice", key)
@@ -214,7 +214,7 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			}
 			n, err := strconv.ParseInt(string(tok), 10, 64)
 			if err != nil || n < 1 || n > math.MaxInt32 {
-				return badRequest("n_samples: want an integer ≥ 1, got %s", tok)
+				return badRequest("n_samples: want an integer ≥ 1, got %s", clip(string(tok)))
 			}
 			r.nSamples = int(n)
 		case "seed":
@@ -224,7 +224,7 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			}
 			v, err := strconv.ParseUint(string(tok), 10, 64)
 			if err != nil {
-				return badRequest("seed: want an integer in [0, 2^64), got %s", tok)
+				return badRequest("seed: want an integer in [0, 2^64), got %s", clip(string(tok)))
 			}
 			r.seed = v
 		}
@@ -290,7 +290,7 @@ func (d *decoder) integer(field string) ([]byte, error) {
 	}
 	for _, c := range tok {
 		if c == '.' || c == 'e' || c == 'E' {
-			return nil, badRequest("%s: want an integer, got %s", field, tok)
+			return nil, badRequest("%s: want an integer, got %s", field, clip(string(tok)))
 		}
 	}
 	return tok, nil
@@ -453,9 +453,9 @@ func (d *decoder) encodeRow(i int, sch *encode.Schema, cells []cell, r *request)
 	if err != nil {
 		var de *data.Error
 		if errors.As(err, &de) && de.Column != "" {
-			return badRequest("rows[%d].%s: %v", i, de.Column, de.Err)
+			return badRequest("rows[%d].%s: %s", i, de.Column, clipFields(de.Err.Error(), d.fields))
 		}
-		return badRequest("rows[%d]: %v", i, err)
+		return badRequest("rows[%d]: %s", i, clipFields(err.Error(), d.fields))
 	}
 	r.x = append(r.x, d.enc...)
 	return nil
@@ -472,4 +472,15 @@ func grow(s []float64, n int) []float64 {
 		s = ns
 	}
 	return s[:len(s)+n]
+}
+
+// clipFields replaces each long field of a row that msg repeats by its
+// clipped form (see clip), so that a 7 MB label is not echoed whole.
+func clipFields(msg string, fields []string) string {
+	for _, f := range fields {
+		if len(f) > maxEcho && strings.Contains(msg, f) {
+			msg = strings.ReplaceAll(msg, f, clip(f))
+		}
+	}
+	return msg
 }

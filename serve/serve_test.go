@@ -749,6 +749,11 @@ func TestLabels(t *testing.T) {
 			`rows[0].x0: not a number "abc" (the model reads this column as numbers)`},
 		{`{"what":"mean","rows":[{"x0":1}]}`, `rows[0]: missing covariate "c"`},
 		{`{"what":"mean","rows":[{"x0":1,"c":[1]}]}`, `rows[0].c: want a number, a string or null, got an array`},
+		// A 7 MB label is cut, with its length, not echoed whole.
+		{`{"what":"mean","rows":[{"x0":1,"c":"` + strings.Repeat("z", 7<<20) + `"}]}`,
+			`rows[0].c: level "` + strings.Repeat("z", 64) + `… (7340032 bytes)" was not seen in training (level not seen in training; data.unknown_level: zero, or --unknown-level zero, encodes it as all zeros)`},
+		{`{"what":"mean","rows":[{"x0":"` + strings.Repeat("9a", 1<<20) + `","c":"a"}]}`,
+			`rows[0].x0: not a number "` + strings.Repeat("9a", 32) + `… (2097152 bytes)" (the model reads this column as numbers)`},
 	} {
 		code, b := post(t, h, "/v1/predict", c.body)
 		if code != 400 || errorOf(t, b) != c.msg {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	stdio "io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -201,6 +202,9 @@ func parseRange(flag, s string) (*plot.Range, error) {
 	}
 	if len(v) != 2 || !(v[0] < v[1]) {
 		return nil, fmt.Errorf("%s: want min,max with min < max, got %q", flag, s)
+	}
+	if math.IsInf(v[1]-v[0], 0) {
+		return nil, fmt.Errorf("%s: max − min overflows float64 (at most about 1.8e308), got %q", flag, s)
 	}
 	return &plot.Range{Min: v[0], Max: v[1]}, nil
 }

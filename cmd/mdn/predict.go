@@ -139,8 +139,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 			return fmt.Errorf("predict: --q: %v is given twice", p)
 		}
 	}
-	if predict.CheckLevel(o.level) != nil {
-		return fmt.Errorf("predict: --level must be in (0, 1), got %v", o.level)
+	if err := predict.CheckLevel(o.level); err != nil {
+		return fmt.Errorf("predict: --%v", err)
 	}
 	tgt, err := resolveOut(io, "predict", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
 	if err != nil {
@@ -168,6 +168,11 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return func(c *predict.Chunk) error {
 			buf := c.Out[:0]
 			for i := range c.N {
+				// A mode search can take tens of milliseconds a row: stop
+				// within a row, not a chunk, after an interrupt.
+				if kind == predict.KindModes && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if err := e.Summarize(&c.Mix[i], &sum); err != nil {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}

@@ -9,7 +9,9 @@ import (
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/cputime"
 	"github.com/mdn-go/mdn/mixture"
+	"golang.org/x/sys/cpu"
 )
 
 // stackedTol is the relative tolerance between the stacked Predictor and
@@ -203,4 +205,96 @@ func TestStackedEncodedModel(t *testing.T) {
 		}
 	}
 	_ = encode.MissingImpute
+}
+
+// BenchmarkPredictEnsemble is the Predictor on a model of the default
+// recipe's shape (10 members, 8 → 2, K = 5, hidden [64, 64] ReLU, diagonal,
+// each member with its own scaler) for 1 row and 4096 rows a call, stacked
+// (the Predictor) and member by member (refPredictor, the Predictor before
+// stacking), in one binary so that both run under the same load. It
+// reports CPU time (user + system, all goroutines) beside wall time.
+//
+//	go test -run '^$' -bench PredictEnsemble -cpu 1 ./model
+func BenchmarkPredictEnsemble(b *testing.B) {
+	s := arch.Spec{In: 8, Out: 2, K: 5, Hidden: []int{64, 64}, Activation: arch.ReLU, Noise: arch.Diagonal,
+		Transform: arch.Exp, SigmaMin: 1e-3, Dtype: arch.Float32}
+	const M = 10
+	rng := rand.New(rand.NewPCG(1, 2))
+	ws := make([][]arch.Array, M)
+	for m := range ws {
+		ws[m] = randomWeights(b, s, rng).Arrays()
+	}
+	e, err := NewEnsemble(s, ws, names("x", s.In), names("y", s.Out), memberScalers(rng, s, M, 0, nil), Summary{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	type predictor interface {
+		Predict(x []float64, n int, dst []mixture.Mixture) ([]mixture.Mixture, error)
+	}
+	for _, n := range []int{1, 4096} {
+		x := normals(rng, n*s.In)
+		for _, v := range []struct {
+			name string
+			p    predictor
+		}{{"stacked", e.Predictor(n)}, {"per-member", e.refPredictor(n)}} {
+			b.Run(fmt.Sprintf("rows=%d/%s", n, v.name), func(b *testing.B) {
+				dst, err := v.p.Predict(x, n, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				c0 := cputime.Now()
+				for b.Loop() {
+					if dst, err = v.p.Predict(x, n, dst); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(cputime.Now()-c0)/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+// TestSingleRowBits: where Dgemm's micro-kernels sum in order with fused
+// multiply-adds (AVX2 and FMA), a row predicted alone (the single-row path,
+// gemm.RowTimes) gets the bits it gets in a pass of many rows, for the
+// default recipe's shape with and without skip.
+func TestSingleRowBits(t *testing.T) {
+	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
+		t.Skip("Dgemm has no FMA micro-kernels on this CPU: the paths agree to rounding (TestStackedMatchesPerMember)")
+	}
+	for _, skip := range []bool{false, true} {
+		s := arch.Spec{In: 8, Out: 2, K: 5, Hidden: []int{64, 64}, Activation: arch.ReLU, Noise: arch.Diagonal,
+			Transform: arch.Exp, SigmaMin: 1e-3, Dtype: arch.Float32, Skip: skip}
+		const M, n = 4, 50
+		rng := rand.New(rand.NewPCG(9, 9))
+		ws := make([][]arch.Array, M)
+		for m := range ws {
+			ws[m] = randomWeights(t, s, rng).Arrays()
+		}
+		e, err := NewEnsemble(s, ws, names("x", s.In), names("y", s.Out), memberScalers(rng, s, M, 0, nil), Summary{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := normals(rng, n*s.In)
+		all, err := e.Predictor(0).Predict(x, n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := e.Predictor(1)
+		for r := range n {
+			one, err := p.Predict(x[r*s.In:(r+1)*s.In], 1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pair := range [][2][]float64{{one[0].LogWeights, all[r].LogWeights}, {one[0].Means, all[r].Means}, {one[0].Chol, all[r].Chol}} {
+				for i, v := range pair[0] {
+					if math.Float64bits(v) != math.Float64bits(pair[1][i]) {
+						t.Fatalf("skip %v, row %d: %v alone, %v in the pass (index %d)", skip, r, v, pair[1][i], i)
+					}
+				}
+			}
+		}
+	}
 }

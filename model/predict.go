@@ -26,17 +26,39 @@ const (
 // turns each row's outputs into its predictive mixture. All M members of
 // an ensemble run in one pass over the rows (see Predict): their weights
 // are stacked, with each member's standardization folded in, when the
-// Predictor is made. It holds those weights (about the size of the
-// model's) and the scratch for one pass of up to min(batch, 256) rows.
+// Predictor is made (Model.Predictor). It holds those weights (about the
+// size of the model's; shared with the Predictors made from it by
+// WithBatch) and the scratch for one pass of up to min(batch, 256) rows.
 //
-// A Predictor is not safe for concurrent use; make one per goroutine.
+// A Predictor is not safe for concurrent use; make one per goroutine
+// (WithBatch makes more that share the stacked weights).
 type Predictor struct {
-	spec  arch.Spec
-	m     int // members M
-	logM  float64
+	*stacked
 	batch int
-	pass  int   // rows per pass
-	err   error // a problem with the model, returned by Predict
+	pass  int // rows per pass
+
+	// Scratch, channel-major: channel c of a pass of r rows is c·r … c·r+r−1.
+	xc  []float64    // (In, pass): x − center
+	h0  []float64    // (2M·H0, pass)
+	h   [2][]float64 // (widest later hidden layer, pass)
+	z   []float64    // (M·K, pass): logits
+	lw  []float64    // (M·K, pass): log weights
+	out []float64    // (M·P, pass): normal trunks' outputs, then μ' and σ'
+	e   []float64    // (K, pass): one member's exp(z − max z)
+	sk  []float64    // (M·P): one row's skip product, with Skip
+	rb  gemm.RowBuf  // gemm.RowTimes's scratch
+	mx  []float64    // (pass)
+	sum []float64    // (pass)
+}
+
+// stacked is the read-only part of a Predictor: the members' weights,
+// stacked and folded, which Predictors made by WithBatch share.
+type stacked struct {
+	spec   arch.Spec
+	m      int // members M
+	logM   float64
+	widest int   // widest hidden layer after the first
+	err    error // a problem with the model, returned by Predict
 
 	// center is subtracted from every row before the first layer: the
 	// mean of the members' XMean, so that the folded shifts
@@ -56,18 +78,6 @@ type Predictor struct {
 	foldSigma bool
 	ys        []float64 // (M·D): each member's YStd
 	fixed     []float64 // (M·D): YStd_j·FixedSigma_j, fixed noise
-
-	// Scratch, channel-major: channel c of a pass of r rows is c·r … c·r+r−1.
-	xc  []float64    // (In, pass): x − center
-	h0  []float64    // (2M·H0, pass)
-	h   [2][]float64 // (widest later hidden layer, pass)
-	z   []float64    // (M·K, pass): logits
-	lw  []float64    // (M·K, pass): log weights
-	out []float64    // (M·P, pass): normal trunks' outputs, then μ' and σ'
-	e   []float64    // (K, pass): one member's exp(z − max z)
-	sk  []float64    // (M·P): one row's skip product, with Skip
-	mx  []float64    // (pass)
-	sum []float64    // (pass)
 }
 
 // trunk is the layers of one trunk after its first (which is in w0),
@@ -82,10 +92,46 @@ type trunk struct {
 // (DefaultBatch if batch < 1). If m is not valid (see Validate), Predict
 // returns the reason.
 func (m *Model) Predictor(batch int) *Predictor {
+	return m.stack().WithBatch(batch)
+}
+
+// WithBatch returns a Predictor for batches of up to batch rows
+// (DefaultBatch if batch < 1) that shares p's weights (read only) and has
+// its own scratch: cheaper than Model.Predictor, which stacks the weights
+// again.
+func (p *Predictor) WithBatch(batch int) *Predictor {
+	return p.stacked.WithBatch(batch)
+}
+
+// WithBatch returns a Predictor of the stacked weights with scratch for
+// batches of up to batch rows.
+func (st *stacked) WithBatch(batch int) *Predictor {
 	if batch < 1 {
 		batch = DefaultBatch
 	}
-	p := &Predictor{batch: batch}
+	p := &Predictor{stacked: st, batch: batch}
+	if st.err != nil {
+		return p
+	}
+	s := st.spec
+	M, In, K, P := st.m, s.In, s.K, s.NormalChannels()
+	w0 := len(st.b0)
+	p.pass = min(batch, maxPass, max(8, passFloats/w0))
+	r := p.pass
+	p.xc, p.h0 = make([]float64, In*r), make([]float64, w0*r)
+	p.h[0], p.h[1] = make([]float64, st.widest*r), make([]float64, st.widest*r)
+	p.z, p.lw = make([]float64, M*K*r), make([]float64, M*K*r)
+	p.out = make([]float64, M*P*r)
+	p.e, p.mx, p.sum = make([]float64, K*r), make([]float64, r), make([]float64, r)
+	if st.skip != nil {
+		p.sk = make([]float64, M*P)
+	}
+	return p
+}
+
+// stack stacks and folds the weights of m's members (see Predict).
+func (m *Model) stack() *stacked {
+	p := &stacked{}
 	if err := m.Validate(); err != nil {
 		p.err = fmt.Errorf("model: predictor: %w", err)
 		return p
@@ -108,10 +154,9 @@ func (m *Model) Predictor(batch int) *Predictor {
 	w0 := 2 * M * H0
 	p.w0, p.b0 = make([]float64, In*w0), make([]float64, w0)
 	if s.Skip {
-		p.skip, p.sk = make([]float64, In*M*P), make([]float64, M*P)
+		p.skip = make([]float64, In*M*P)
 	}
 	p.ys = make([]float64, 0, M*D)
-	widest := 0
 	for mi, e := range scalers {
 		pi, normal, skip, err := arch.Layers(s, e.Arrays)
 		if err != nil { // not reached: Validate checked the arrays
@@ -133,7 +178,7 @@ func (m *Model) Predictor(batch int) *Predictor {
 			}
 			copy(p.b0[col:col+H0], b)
 			for _, l := range ls[1 : len(ls)-1] {
-				widest = max(widest, l.Out)
+				p.widest = max(p.widest, l.Out)
 			}
 			tr := trunk{layers: ls[1:], pi: t == 0, dst: mi * K}
 			if t == 1 {
@@ -156,13 +201,6 @@ func (m *Model) Predictor(batch int) *Predictor {
 			p.trunks = append(p.trunks, tr)
 		}
 	}
-	p.pass = min(batch, maxPass, max(8, passFloats/w0))
-	r := p.pass
-	p.xc, p.h0 = make([]float64, In*r), make([]float64, w0*r)
-	p.h[0], p.h[1] = make([]float64, widest*r), make([]float64, widest*r)
-	p.z, p.lw = make([]float64, M*K*r), make([]float64, M*K*r)
-	p.out = make([]float64, M*P*r)
-	p.e, p.mx, p.sum = make([]float64, K*r), make([]float64, r), make([]float64, r)
 	return p
 }
 
@@ -173,7 +211,7 @@ func (m *Model) Predictor(batch int) *Predictor {
 //
 // exact up to rounding (the skip weight, given with a zero bias, gets its
 // constant in b').
-func (p *Predictor) foldX(l arch.Layer, mean, std []float64) (w, b []float64) {
+func (p *stacked) foldX(l arch.Layer, mean, std []float64) (w, b []float64) {
 	out := make([]float64, l.In*l.Out+l.Out)
 	w, b = out[:l.In*l.Out], out[l.In*l.Out:]
 	copy(b, l.B)
@@ -199,7 +237,7 @@ func (p *Predictor) foldX(l arch.Layer, mean, std []float64) (w, b []float64) {
 // (W'_:c = g_c·W_:c, b'_c = a_c + g_c·b_c, S'_:c = g_c·S_:c), so that the
 // channel is μ' = YMean + YStd·μ, log YStd + raw, or YStd_i·L_ij directly:
 // the same values as scaling the outputs, up to rounding.
-func (p *Predictor) foldY(l *arch.Layer, sk []float64, ym, ys []float64) {
+func (p *stacked) foldY(l *arch.Layer, sk []float64, ym, ys []float64) {
 	s := p.spec
 	K, D, P := s.K, s.Out, s.NormalChannels()
 	scale := func(c int, g, a float64) {
@@ -369,7 +407,7 @@ func (p *Predictor) run1(xc []float64) {
 	s := p.spec
 	In, P, H0 := s.In, s.NormalChannels(), s.Hidden[0]
 	h0 := p.h0[:len(p.b0)]
-	gemm.RowTimes(h0, p.w0, xc[:In])
+	gemm.RowTimes(h0, p.w0, xc[:In], &p.rb)
 	biasAct(h0, p.b0, 1, s.Activation)
 	for t := range p.trunks {
 		tr := &p.trunks[t]
@@ -386,14 +424,14 @@ func (p *Predictor) run1(xc []float64) {
 			default:
 				o, act = p.out[tr.dst:tr.dst+ly.Out], arch.Identity
 			}
-			gemm.RowTimes(o, ly.W, in)
+			gemm.RowTimes(o, ly.W, in, &p.rb)
 			biasAct(o, ly.B, 1, act)
 			in = o
 		}
 	}
 	if p.skip != nil {
 		out, sk := p.out[:p.m*P], p.sk
-		gemm.RowTimes(sk, p.skip, xc[:In])
+		gemm.RowTimes(sk, p.skip, xc[:In], &p.rb)
 		for c, v := range sk {
 			out[c] += v
 		}

@@ -298,3 +298,37 @@ func TestSingleRowBits(t *testing.T) {
 		}
 	}
 }
+
+// TestWithBatchShares: a Predictor from WithBatch shares the stacked
+// weights and gives a fresh Predictor's bits, with its own scratch (two
+// used in turn do not disturb each other).
+func TestWithBatchShares(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	s := testSpec(arch.Full, 2)
+	s.Skip = true
+	e, _ := ensembleOf(t, s, 3, rng)
+	x := normals(rng, 40*s.In)
+	a := e.Predictor(16)
+	b := a.WithBatch(7)
+	if a.stacked != b.stacked || &a.h0[0] == &b.h0[0] {
+		t.Fatal("WithBatch: want the same weights and other scratch")
+	}
+	want, err := e.Predictor(7).Predict(x, 40, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := a.Predict(x[:3*s.In], 3, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Predict(x, 40, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range want {
+			if err := closeMixtures(&got[r], &want[r], 0); err != nil {
+				t.Fatalf("row %d: %v", r, err)
+			}
+		}
+	}
+}

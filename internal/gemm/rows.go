@@ -18,8 +18,9 @@ import "math"
 // arithmetic in Go (math.FMA). It is the matrix-vector product of
 // model.Predictor for one row, where ReLU makes about half of the x_j 0.
 //
-// It panics if len(w) < k·len(o).
-func RowTimes(o, w, x []float64) {
+// buf is RowTimes's scratch (a *RowBuf kept by the caller, so that a call
+// clears nothing but o). It panics if len(w) < k·len(o).
+func RowTimes(o, w, x []float64, buf *RowBuf) {
 	n, k := len(o), len(x)
 	if len(w) < k*n {
 		panic("gemm: RowTimes: w is shorter than len(x)·len(o)")
@@ -35,8 +36,7 @@ func RowTimes(o, w, x []float64) {
 	// The nonzero x_j and the byte offsets of their rows, a chunk of up to
 	// rowsChunk at a time, so that the kernel's loop has no branch on x_j;
 	// each chunk continues the sums from o.
-	var xv [rowsChunk]float64
-	var off [rowsChunk]int
+	xv, off := &buf.xv, &buf.off
 	for j0 := 0; j0 < k; j0 += rowsChunk {
 		nnz := 0
 		for j, v := range x[j0:min(k, j0+rowsChunk)] {
@@ -59,6 +59,13 @@ func RowTimes(o, w, x []float64) {
 			o[c] = s
 		}
 	}
+}
+
+// RowBuf is the scratch of RowTimes: the nonzero x_j of a chunk of rows
+// and the byte offsets of their rows of w.
+type RowBuf struct {
+	xv  [rowsChunk]float64
+	off [rowsChunk]int
 }
 
 // rowsChunk is the number of rows of w that RowTimes hands to its kernel

@@ -66,7 +66,7 @@ func TestRowTimesPaths(t *testing.T) {
 				for i := range got {
 					got[i] = 99 // overwritten, not read
 				}
-				RowTimes(got, w, x)
+				RowTimes(got, w, x, new(RowBuf))
 				rowTimesRef(want, w, x)
 				for c := range want {
 					if math.Float64bits(got[c]) != math.Float64bits(want[c]) && !(math.IsNaN(got[c]) && math.IsNaN(want[c])) {
@@ -108,7 +108,7 @@ func TestRowTimesIsDgemmRow(t *testing.T) {
 			Dgemm(false, false, rows, n, k, 1, x, k, w, n, 0, c, n)
 			o := make([]float64, n)
 			for r := range rows {
-				RowTimes(o, w, x[r*k:(r+1)*k])
+				RowTimes(o, w, x[r*k:(r+1)*k], new(RowBuf))
 				for j, v := range o {
 					if v != c[r*n+j] {
 						t.Fatalf("row %d, column %d: %v, Dgemm %v", r, j, v, c[r*n+j])
@@ -126,10 +126,10 @@ func BenchmarkRowTimes(b *testing.B) {
 	for _, sz := range [][2]int{{64, 64}, {1280, 8}} {
 		n, k := sz[0], sz[1]
 		w, x := rowsCase(rng, n, k)
-		o := make([]float64, n)
+		o, buf := make([]float64, n), new(RowBuf)
 		b.Run(fmt.Sprintf("%dx%d", k, n), func(b *testing.B) {
 			for b.Loop() {
-				RowTimes(o, w, x)
+				RowTimes(o, w, x, buf)
 			}
 		})
 	}

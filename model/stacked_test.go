@@ -332,3 +332,72 @@ func TestWithBatchShares(t *testing.T) {
 		}
 	}
 }
+
+// TestOldFilesSameNumbers: model files written before the members were
+// stacked give the numbers they gave then, within stackedTol (relative to
+// max(1, |v|) for weights and means, to |σ| for σ).
+//
+// testdata/ensemble3-skip.json is an ensemble of 3 members with skip
+// (bimodal8 data, hidden [8, 8], K = 3, 150 steps), and
+// ensemble3-skip-params.csv is `mdn predict --what params` of it on the 20
+// rows of ensemble3-skip-rows.csv, both written by mdn at commit 9ac0eb9
+// (before stacking). The other files (a version 1 file, the model of mdn
+// serve's tests) are held to the per-member Predictor on a grid.
+func TestOldFilesSameNumbers(t *testing.T) {
+	m, err := Load("testdata/ensemble3-skip.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := data.Read("testdata/ensemble3-skip-rows.csv", m.XNames, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := data.Read("testdata/ensemble3-skip-params.csv", []string{"row", "component", "weight", "mean_y1", "mean_y2", "sigma_y1", "sigma_y2"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mix, err := m.Predictor(0).Predict(rows.X, rows.N, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := rows.N * m.Components(); golden.N != want {
+		t.Fatalf("golden file has %d lines, want %d", golden.N, want)
+	}
+	for i := range golden.N {
+		g := golden.X[i*7 : (i+1)*7]
+		r, k := int(g[0]), int(g[1])
+		mx := &mix[r]
+		got := []float64{math.Exp(mx.LogWeights[k]), mx.Means[2*k], mx.Means[2*k+1]}
+		for j, v := range got {
+			if !closeTo(v, g[2+j], stackedTol) {
+				t.Fatalf("row %d, component %d, %s: got %v, want %v", r, k, golden.XNames[2+j], v, g[2+j])
+			}
+		}
+		for j := range 2 { // diagonal noise: σ_j = L_jj
+			if v, w := mx.Chol[4*k+3*j], g[5+j]; math.Abs(v-w) > stackedTol*w {
+				t.Fatalf("row %d, component %d, %s: got %v, want %v", r, k, golden.XNames[5+j], v, w)
+			}
+		}
+	}
+
+	for _, path := range []string{"testdata/seed-model.json", "../serve/testdata/ex1d.json"} {
+		m, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := data.Linspace(-12, 12, 301)
+		want, err := m.refPredictor(0).Predict(x, len(x), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.Predictor(0).Predict(x, len(x), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range got {
+			if err := closeMixtures(&got[r], &want[r], stackedTol); err != nil {
+				t.Fatalf("%s, x = %v: %v", path, x[r], err)
+			}
+		}
+	}
+}

@@ -44,11 +44,11 @@ type Predictor struct {
 	z   []float64    // (M·K, pass): logits
 	lw  []float64    // (M·K, pass): log weights
 	out []float64    // (M·P, pass): normal trunks' outputs, then μ' and σ'
-	e   []float64    // (K, pass): one member's exp(z − max z)
+	e   []float64    // (M·K, pass): exp(z − max z); one row's σ channels (M·K·D)
 	sk  []float64    // (M·P): one row's skip product, with Skip
 	rb  gemm.RowBuf  // gemm.RowTimes's scratch
 	mx  []float64    // (pass)
-	sum []float64    // (pass)
+	sum []float64    // (M, pass): Σ_k exp(z − max z), then its log
 }
 
 // stacked is the read-only part of a Predictor: the members' weights,
@@ -122,7 +122,7 @@ func (st *stacked) WithBatch(batch int) *Predictor {
 	p.h[0], p.h[1] = make([]float64, st.widest*r), make([]float64, st.widest*r)
 	p.z, p.lw = make([]float64, M*K*r), make([]float64, M*K*r)
 	p.out = make([]float64, M*P*r)
-	p.e, p.mx, p.sum = make([]float64, K*r), make([]float64, r), make([]float64, r)
+	p.e, p.mx, p.sum = make([]float64, max(M*K*r, M*s.Out*K)), make([]float64, r), make([]float64, M*r)
 	if st.skip != nil {
 		p.sk = make([]float64, M*P)
 	}
@@ -437,6 +437,10 @@ func (p *Predictor) run1(xc []float64) {
 		}
 	}
 	p.logSoftmax(1)
+	if s.Noise == arch.Diagonal && p.foldSigma {
+		p.sigmas1()
+		return
+	}
 	p.sigmas(1)
 }
 
@@ -497,9 +501,9 @@ func biasAct(o, b []float64, r int, act arch.Activation) {
 //
 // A NaN or infinite logit gives NaN log weights (reported by row).
 func (p *Predictor) logSoftmax(r int) {
-	K := p.spec.K
-	mx, sum := p.mx[:r], p.sum[:r]
-	for m := range p.m {
+	K, M := p.spec.K, p.m
+	mx, sums := p.mx[:r], p.sum[:M*r]
+	for m := range M {
 		z := p.z[m*K*r : (m+1)*K*r]
 		lw := p.lw[m*K*r : (m+1)*K*r]
 		copy(mx, z[:r])
@@ -516,15 +520,23 @@ func (p *Predictor) logSoftmax(r int) {
 				row[i] = v - mx[i]
 			}
 		}
-		e := p.e[:K*r]
-		vec.Exp(e, lw)
-		copy(sum, e[:r])
+	}
+	// One exp over all members' channels and one log over their sums (for
+	// one row, 10 members: 50 values and 10, mostly in AVX-512 blocks of 8).
+	e := p.e[:M*K*r]
+	vec.Exp(e, p.lw[:M*K*r])
+	for m := range M {
+		sum, em := sums[m*r:(m+1)*r], e[m*K*r:(m+1)*K*r]
+		copy(sum, em[:r])
 		for k := 1; k < K; k++ {
-			for i, v := range e[k*r : (k+1)*r] {
+			for i, v := range em[k*r : (k+1)*r] {
 				sum[i] += v
 			}
 		}
-		vec.Log(sum, sum)
+	}
+	vec.Log(sums, sums)
+	for m := range M {
+		sum, lw := sums[m*r:(m+1)*r], p.lw[m*K*r:(m+1)*K*r]
 		for k := range K {
 			row := lw[k*r : (k+1)*r]
 			for i := range row {
@@ -554,6 +566,9 @@ func (p *Predictor) sigmas(r int) {
 				}
 			}
 		case arch.Diagonal:
+			if r == 1 && p.foldSigma {
+				continue // below: all members' σ channels in one vec.Exp
+			}
 			if !p.foldSigma {
 				c := base + K*D
 				p.sigma(p.out[c*r:(base+P)*r], 1)
@@ -566,6 +581,25 @@ func (p *Predictor) sigmas(r int) {
 		default: // isotropic, isotropic across clusters: not folded
 			c := base + K*D
 			p.sigma(p.out[c*r:(base+P)*r], 1)
+		}
+	}
+}
+
+// sigmas1 is sigmas for one row with diagonal noise and the y-scaler
+// folded: the σ channels of all members gathered into one vec.Exp.
+func (p *Predictor) sigmas1() {
+	s := p.spec
+	K, D, P := s.K, s.Out, s.NormalChannels()
+	KD := K * D
+	g := p.e[:p.m*KD]
+	for m := range p.m {
+		copy(g[m*KD:(m+1)*KD], p.out[m*P+KD:(m+1)*P])
+	}
+	vec.Exp(g, g)
+	for m := range p.m {
+		o, ys := p.out[m*P+KD:(m+1)*P], p.ys[m*D:(m+1)*D]
+		for c, v := range g[m*KD : (m+1)*KD] {
+			o[c] = ys[c%D]*s.SigmaMin + v
 		}
 	}
 }

@@ -40,10 +40,11 @@ func RowTimes(o, w, x []float64, buf *RowBuf) {
 	for j0 := 0; j0 < k; j0 += rowsChunk {
 		nnz := 0
 		for j, v := range x[j0:min(k, j0+rowsChunk)] {
+			// Keep v unless it is ±0, without a branch (ReLU makes the
+			// zeros unpredictable): u ≠ 0 ⇔ (u | −u) has its top bit set.
+			u := math.Float64bits(v) << 1
 			xv[nnz], off[nnz] = v, 8*(j0+j)*n
-			if v != 0 {
-				nnz++
-			}
+			nnz += int((u | -u) >> 63)
 		}
 		if nnz == 0 {
 			continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/mdn-go/mdn/arch"
@@ -316,6 +317,32 @@ func TestWithBatchShares(t *testing.T) {
 	want, err := e.Predictor(7).Predict(x, 40, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Predictors of one stack used at once from several goroutines (the
+	// race detector checks that they write nothing they share).
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for g := range errs {
+		wg.Go(func() {
+			q := a.WithBatch(7)
+			got, err := q.Predict(x, 40, nil)
+			if err != nil {
+				errs[g] = err
+				return
+			}
+			for r := range want {
+				if err := closeMixtures(&got[r], &want[r], 0); err != nil {
+					errs[g] = fmt.Errorf("goroutine %d, row %d: %v", g, r, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	for range 2 {
 		if _, err := a.Predict(x[:3*s.In], 3, nil); err != nil {

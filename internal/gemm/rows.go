@@ -72,3 +72,16 @@ type RowBuf struct {
 // rowsChunk is the number of rows of w that RowTimes hands to its kernel
 // at a time.
 const rowsChunk = 64
+
+// DirectRows64 is the most rows m of a float64 product op(A)·B, B with
+// contiguous rows, for which Dgemm reads B in place instead of packing
+// it: 2·mr of this CPU's fastest float64 kernel (24 with AVX-512, 12 with
+// AVX2), or 0 where products go to gonum. A caller with many columns and
+// more rows than this (model.Predictor's channel-major layers) can split
+// its product into blocks of rows to skip the packing.
+func DirectRows64() int {
+	if useGonum {
+		return 0
+	}
+	return 2 * dgemmKernels[len(dgemmKernels)-1].mr
+}

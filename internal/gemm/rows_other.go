@@ -6,3 +6,7 @@ package gemm
 var useRowsAsm = false
 
 func rowTimesAVX2(o, w, xv *float64, off *int, n, nnz int) { panic("gemm: no AVX2 here") }
+
+func hasAVX2FMA() bool { return false }
+
+func hasAVX512() bool { return false }

@@ -134,3 +134,27 @@ func BenchmarkRowTimes(b *testing.B) {
 		})
 	}
 }
+
+// TestDirectRows64: 2·mr of the fastest float64 kernel (24 with AVX-512,
+// 12 with AVX2 and FMA), 0 where products go to gonum.
+func TestDirectRows64(t *testing.T) {
+	got := DirectRows64()
+	switch {
+	case useGonum:
+		if got != 0 {
+			t.Fatalf("got %d with gonum's products, want 0", got)
+		}
+	case hasAVX512():
+		if got != 24 {
+			t.Fatalf("got %d with AVX-512, want 24", got)
+		}
+	case hasAVX2FMA():
+		if got != 12 {
+			t.Fatalf("got %d with AVX2, want 12", got)
+		}
+	default:
+		if got != 2*dgemmKernels[len(dgemmKernels)-1].mr {
+			t.Fatalf("got %d, want 2·mr", got)
+		}
+	}
+}

@@ -10,8 +10,8 @@ import (
 // max(z + b, 0) bit for bit, for every length up to 37 (the assembly loop
 // and the tail), with ±0, NaN, ±Inf and values whose sum with b is −0.
 func TestAddReLU64(t *testing.T) {
-	avx := useAVX2
-	defer func() { useAVX2 = avx }()
+	avx := addReLUAsm
+	defer func() { addReLUAsm = avx }()
 	paths := []bool{false}
 	if avx {
 		paths = append(paths, true)
@@ -21,7 +21,7 @@ func TestAddReLU64(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), -0.25, 0.25, 1e-310, -1e-310}
 	for _, on := range paths {
-		useAVX2 = on
+		addReLUAsm = on
 		for n := 0; n <= 37; n++ {
 			for _, b := range []float64{0, 0.25, -0.75, math.Copysign(0, -1)} {
 				z := make([]float64, n)

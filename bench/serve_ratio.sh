@@ -67,7 +67,12 @@ declare -A rps
 run() { # NAME CMD...
   local name=$1; shift
   start "$name" "$@"
-  local size; size=$(curl -sf -o /dev/null -w '%{size_download}' -H 'Content-Type: application/json' -d "$body" "$url/v1/predict")
+  local size= try
+  for try in 1 2 3 4 5; do # a loaded machine can be slow to answer the first request
+    size=$(curl -sf -o /dev/null -w '%{size_download}' -H 'Content-Type: application/json' -d "$body" "$url/v1/predict") && break
+    sleep 1
+  done
+  [ -n "$size" ] || { echo "serve_ratio.sh: $name: no answer from $url" >&2; cat "$work/log" >&2; exit 1; }
   local c0; c0=$(cpu)
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s -s "$work/one.lua" "$url/v1/predict" >"$work/out"
   local c1; c1=$(cpu)

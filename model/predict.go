@@ -92,7 +92,7 @@ type trunk struct {
 // (DefaultBatch if batch < 1). If m is not valid (see Validate), Predict
 // returns the reason.
 func (m *Model) Predictor(batch int) *Predictor {
-	return m.stack().WithBatch(batch)
+	return m.stack().predictor(batch)
 }
 
 // WithBatch returns a Predictor for batches of up to batch rows
@@ -100,12 +100,12 @@ func (m *Model) Predictor(batch int) *Predictor {
 // its own scratch: cheaper than Model.Predictor, which stacks the weights
 // again.
 func (p *Predictor) WithBatch(batch int) *Predictor {
-	return p.stacked.WithBatch(batch)
+	return p.stacked.predictor(batch)
 }
 
-// WithBatch returns a Predictor of the stacked weights with scratch for
+// predictor returns a Predictor of the stacked weights with scratch for
 // batches of up to batch rows.
-func (st *stacked) WithBatch(batch int) *Predictor {
+func (st *stacked) predictor(batch int) *Predictor {
 	if batch < 1 {
 		batch = DefaultBatch
 	}
@@ -306,9 +306,14 @@ func (p *stacked) foldY(l *arch.Layer, sk []float64, ym, ys []float64) {
 // foldX); each later layer is one product per trunk; the normal trunks'
 // last layers have the y-standardization folded in (foldY); the
 // log-softmax and the σ transform run over all members' channels at once
-// (vec.Exp, vec.Log). The folds change only rounding: the results agree
-// with running each member alone to about 1e-13 relative
-// (TestStackedMatchesPerMember allows 1e-12).
+// (vec.Exp, vec.Log). A pass of one row (mdn serve) takes gemm.RowTimes
+// over the same stacked weights instead of products (run1), with the same
+// arithmetic where Dgemm's micro-kernels sum in order with fused
+// multiply-adds (AVX2, AVX-512), so a row gets the same bits alone as in a
+// pass. The folds change only rounding: the results agree with running
+// each member alone to about 1e-13 relative (TestStackedMatchesPerMember
+// allows 1e-12; TestOldFilesSameNumbers holds old files to the numbers
+// they gave).
 //
 // dst is reused: if cap(dst) ≥ n, dst[:n] is returned and the slices of its
 // mixtures are overwritten where their capacity suffices; other storage is

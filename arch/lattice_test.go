@@ -23,9 +23,10 @@ const module = "github.com/mdn-go/mdn"
 // A new package gets one line here and one in the doc.
 var lattice = map[string][]string{
 	// layer 5: the command and tools
-	"cmd/mdn":       {"arch", "config", "data", "encode", "figure", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
-	"bench/truenll": {"data"},
-	"bench/hostile": {},
+	"cmd/mdn":         {"arch", "config", "data", "encode", "figure", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
+	"bench/truenll":   {"data"},
+	"bench/hostile":   {},
+	"bench/bareserve": {},
 
 	// layer 4
 	"figure": {"data", "encode", "mixture", "model", "plot", "predict"},
@@ -36,7 +37,7 @@ var lattice = map[string][]string{
 	"predict": {"data", "encode", "mixture", "model"},
 
 	// layer 2
-	"model": {"arch", "data", "encode", "internal/gemm", "internal/output", "mixture"},
+	"model": {"arch", "data", "encode", "internal/gemm", "internal/output", "internal/vec", "mixture"},
 	"graph": {"arch", "internal/gemm", "internal/vec", "gorgonia.org/", "github.com/chewxy/hm"},
 
 	// layer 1

@@ -39,8 +39,9 @@ const ChunkRows = 4096
 // Chunk.Given and Chunk.AppendX.
 func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	in := m.Spec.In
+	base := m.Predictor(ChunkRows) // the workers share its stacked weights
 	wrap := func() func(*Chunk) error {
-		p := m.Predictor(ChunkRows)
+		p := base.WithBatch(ChunkRows)
 		work := newWorker()
 		return func(c *Chunk) error {
 			var err error

@@ -40,7 +40,7 @@ func predictRows(wk *worker, x []float64, n, in, row0 int) ([]mixture.Mixture, e
 		for b < n && b < SampleChunk {
 			b *= 2
 		}
-		wk.p, wk.pn = wk.m.Predictor(min(b, SampleChunk)), min(b, SampleChunk)
+		wk.p, wk.pn = wk.p.WithBatch(min(b, SampleChunk)), min(b, SampleChunk) // the same weights
 	}
 	mix, err := wk.p.Predict(x, n, wk.mix)
 	if err == nil {

@@ -176,8 +176,10 @@ func (s *Server) build(path string, raw []byte, m *model.Model) (*state, error) 
 	if st.info, err = s.modelInfo(path, raw, m); err != nil {
 		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
 	}
+	// The workers' Predictors share one copy of the stacked weights.
+	base := m.Predictor(predictorBatch)
 	st.pool.New = func() any {
-		w := &worker{m: m, p: m.Predictor(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0),
+		w := &worker{m: m, p: base.WithBatch(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0),
 			enc: predict.Encoder{XNames: m.XNames, YNames: m.YNames, Schema: sch, JSON: true}}
 		w.rng = rand.New(w.pcg)
 		return w
@@ -371,7 +373,7 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 				wk.req.x, wk.req.y, wk.mix = nil, nil, nil
 			}
 			if wk.pn > 1024 { // about 64 KB of scratch per 8 inputs, 2×64 hidden
-				wk.p, wk.pn = wk.m.Predictor(predictorBatch), predictorBatch
+				wk.p, wk.pn = wk.p.WithBatch(predictorBatch), predictorBatch
 			}
 			st.pool.Put(wk)
 		}()

@@ -124,6 +124,7 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 	}
 
 	c.Dir = dir
+	c.given = ix.given
 	c.Data.Train = resolve(dir, c.Data.Train)
 	c.Data.Validation = resolve(dir, c.Data.Validation)
 	if ix.given["train.epochs"] && !ix.given["train.steps"] {

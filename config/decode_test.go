@@ -234,6 +234,7 @@ func TestDecodeMinimal(t *testing.T) {
 		},
 		Dir: dir,
 	}
+	got.given = nil // which keys the file gave: checked by TestSized
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
@@ -448,6 +449,7 @@ func TestShippedConfigs(t *testing.T) {
 			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, EnsembleMax: 1, NoiseScale: 0, NoiseSelect: true},
 		Dir: filepath.Join(repo, "configs"),
 	}
+	seed.given = nil
 	if !reflect.DeepEqual(seed, wantSeed) {
 		t.Errorf("ex_1d_seed.yaml: got %+v, want %+v", seed, wantSeed)
 	}
@@ -461,6 +463,7 @@ func TestShippedConfigs(t *testing.T) {
 	wantRec.Data.Train = train
 	wantRec.Data.X, wantRec.Data.Y = []string{"x"}, []string{"y"}
 	wantRec.Dir = filepath.Join(repo, "configs")
+	rec.given = nil
 	if !reflect.DeepEqual(rec, &wantRec) {
 		t.Errorf("ex_1d.yaml: got %+v, want %+v", rec, &wantRec)
 	}

@@ -186,6 +186,10 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 // FitResume is Fit continuing from the state of an interrupted run of the
 // same config and data (nil: from the start).
 //
+// The run is that of cfg.Sized for the training rows: on a large table the
+// keys of the size rule that the config leaves at their defaults grow with
+// the data (config.SizedFrom).
+//
 // With train.ensemble = M > 1 it trains M members, in parallel on up to
 // train.threads (0: all) cores, and returns one model holding all of them
 // (model.Model.Ensemble). Member 0 is the network a single run would train;
@@ -203,6 +207,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	if _, err := PlanOf(cfg, d); err != nil {
 		return nil, nil, err
 	}
+	cfg, _ = cfg.Sized(d.Train.N)
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
 	M := EnsembleSize(cfg, d.Train.N)
 	if st != nil && !st.NoisePending && len(st.Ensemble) != M-1 {

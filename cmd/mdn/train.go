@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -209,6 +210,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(d)))
 	fp := train.FingerprintOf(cfg, d) // before training, which may reorder the rows
 	if err := changed(fp); err != nil {
 		return err
@@ -374,4 +376,26 @@ func readHistory(path string) (step, loss, val []float64, err error) {
 		step[i], loss[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
 	}
 	return step, loss, val, nil
+}
+
+// gcHeadroom is the memory the collector may let garbage take above the
+// live heap during training (gcPercent).
+const gcHeadroom = 32 << 20
+
+// gcPercent is the GOGC of a training run on d. The table is held for the
+// whole run and is most of the live heap on a large file, while the garbage
+// of training (a network's graphs and evaluator, freed when it finishes)
+// is small: the default GOGC of 100 would let the heap grow to twice the
+// table before collecting. The percentage is that of gcHeadroom over the
+// table's bytes, between 20 and 100 (100 below 32 MB).
+func gcPercent(d *train.Data) int {
+	rows := d.Train.N
+	if d.Val != nil {
+		rows += d.Val.N
+	}
+	table := 8 * rows * (d.Train.XDim + d.Train.YDim + 1) // values and line numbers
+	if table <= gcHeadroom {
+		return 100
+	}
+	return max(20, 100*gcHeadroom/table)
 }

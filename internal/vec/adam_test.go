@@ -17,11 +17,15 @@ func adamTestConsts(t int, lr, wd, gscale float64) *AdamConsts {
 		Decay: 1 - lr*wd, SqrtBC2: math.Sqrt(bc2), StepSize: lr / bc1, Eps: 1e-8}
 }
 
-// TestAdam32: Adam32 (AVX-512 where the CPU has it, with the Go tail) and
-// adamGo give the same parameters and moments bit for bit, over 50 steps
-// of every length up to 40, with gradients that include ±0, ±Inf, NaN,
-// subnormals and huge values, and with moments that start at zero.
-func TestAdam32(t *testing.T) {
+// TestAdam32: the AVX-512 and AVX2 tiers of Adam32 (SIMD blocks and the Go
+// tail) and adamGo (the Go tier, checked against the formula by
+// TestAdam32Formula) give the same parameters and moments bit for bit,
+// over 50 steps of every length up to 40, with gradients that include ±0,
+// ±Inf, NaN, subnormals and huge values, and with moments that start at
+// zero.
+func TestAdam32(t *testing.T) { forTiers(t, simdTiers, testAdam32) }
+
+func testAdam32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-45, -1e-40, 3e38}
 	for n := 0; n <= 40; n++ {
@@ -39,7 +43,7 @@ func TestAdam32(t *testing.T) {
 				}
 			}
 			c := adamTestConsts(step, 0.005, []float64{0, 0.01}[step%2], []float64{1, 0.3}[step%3/2])
-			Adam32(p1, g, m1, v1, c)
+			adam32(tr, p1, g, m1, v1, c)
 			adamGo(p2, g, m2, v2, c)
 			for i := range p1 {
 				if math.Float32bits(p1[i]) != math.Float32bits(p2[i]) && !(p1[i] != p1[i] && p2[i] != p2[i]) {

@@ -11,8 +11,11 @@ import (
 // TestAxpy32: Scale32 and AddScaled32 give f·src[i] and dst[i] + f·src[i],
 // the product rounded before the sum, bit for bit (NaN for NaN), for every
 // length up to 150 (the AVX-512 blocks of 64 and 16 and the Go tail), with
-// special values in src, dst and f, and write nothing past len(src).
-func TestAxpy32(t *testing.T) {
+// special values in src, dst and f, and write nothing past len(src), on
+// every tier (AVX-512 blocks of 64 and 16, AVX2 blocks of 32 and 8, Go).
+func TestAxpy32(t *testing.T) { forTiers(t, allTiers, testAxpy32) }
+
+func testAxpy32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for n := 0; n <= 150; n++ {
 		for _, f := range []float32{0.25, 1.0 / 3, -7, specials32[rng.IntN(len(specials32))]} {
@@ -29,11 +32,7 @@ func TestAxpy32(t *testing.T) {
 			dst[n] = 42
 			for _, add := range []bool{false, true} {
 				got := append([]float32(nil), dst...)
-				if add {
-					AddScaled32(got, src, f)
-				} else {
-					Scale32(got, src, f)
-				}
+				axpy32(tr, got, src, f, add)
 				for i, v := range src {
 					p := f * v
 					want := p
@@ -63,7 +62,8 @@ func BenchmarkAxpy32(b *testing.B) {
 	for _, impl := range []struct {
 		name string
 		f    func(dst, src []float32, f float32)
-	}{{"AddScaled32", AddScaled32}, {"go", func(d, s []float32, f float32) { axpy32Go(d, s, f, true) }}} {
+	}{{"AddScaled32", AddScaled32}, {"go", func(d, s []float32, f float32) { axpy32Go(d, s, f, true) }},
+		{"AVX2", func(d, s []float32, f float32) { axpy32(min(cpuTier, tierAVX2), d, s, f, true) }}} {
 		b.Run(fmt.Sprintf("n=%d/%s", n, impl.name), func(b *testing.B) {
 			c0 := cputime.Now()
 			for b.Loop() {

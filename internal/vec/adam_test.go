@@ -76,14 +76,16 @@ func TestAdam32Formula(t *testing.T) {
 		c := adamTestConsts(step, lr, wd, gs)
 		p, g := []float32{float32(rng.NormFloat64())}, []float32{float32(rng.NormFloat64())}
 		m, v := []float64{rng.NormFloat64() * 0.1}, []float64{rng.Float64() * 0.01}
-		// The formula as train/adam.go wrote it.
+		// The formula as train/adam.go wrote it, each product rounded
+		// before its sum (float64(·) forbids the fused multiply-add that
+		// the Go compiler forms on arm64, as the spec allows).
 		bc1 := 1 - math.Pow(beta1, float64(step))
 		bc2 := 1 - math.Pow(beta2, float64(step))
 		decay, sbc2, stepSize := 1-lr*wd, math.Sqrt(bc2), lr/bc1
 		gj := float64(g[0]) * gs
-		wm := beta1*m[0] + (1-beta1)*gj
-		wv := beta2*v[0] + (1-beta2)*gj*gj
-		wp := float32(float64(p[0])*decay - stepSize*wm/(math.Sqrt(wv)/sbc2+eps))
+		wm := float64(beta1*m[0]) + float64((1-beta1)*gj)
+		wv := float64(beta2*v[0]) + float64((1-beta2)*gj*gj)
+		wp := float32(float64(float64(p[0])*decay) - float64(stepSize*wm)/(math.Sqrt(wv)/sbc2+eps))
 		adamGo(p, g, m, v, c)
 		if math.Float32bits(p[0]) != math.Float32bits(wp) || m[0] != wm || v[0] != wv {
 			t.Fatalf("trial %d: got p %v m %v v %v, want %v %v %v", trial, p[0], m[0], v[0], wp, wm, wv)

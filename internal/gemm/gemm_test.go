@@ -479,7 +479,7 @@ func TestTranspose(t *testing.T) { forKernelTiers(t, testTranspose) }
 
 func testTranspose(t *testing.T, kt kernelTier) {
 	for ki, kern := range kt.k32 {
-		for _, w := range []int{1, 3, 4, 5, 8, 11, 16} {
+		for _, w := range []int{1, 3, 4, 5, 6, 7, 8, 11, 12, 14, 16} {
 			for _, kc := range []int{1, 3, 4, 7, 8, 33} {
 				t.Run(fmt.Sprintf("kernel%d/w=%d/kc=%d", ki, w, kc), func(t *testing.T) {
 					ld, ss := w+2, kc+3

@@ -38,7 +38,7 @@ var logConst4 = func() (r [15][4]float64) {
 		0x1p54,                        // 32: the scale of a subnormal x
 		54,                            // 64: its correction to k
 		0x1p52,                        // 96: 2⁵², whose low mantissa bits take an exponent field
-		0x1p52+1023,                   // 128: the same less the exponent bias
+		0x1p52+1023,                   // 128: 2⁵² + 1023, subtracted to leave the exponent less its bias
 		math.Float64frombits(1<<52-1), // 160: the mantissa bits
 		1,                             // 192
 		math.Sqrt2,                    // 224

@@ -18,4 +18,4 @@ func AddReLU64(z []float64, b float64) {
 
 // addReLUAsm: AddReLU64 runs its AVX2 loop (a variable so that a test can
 // compare both paths).
-var addReLUAsm = useAVX2
+var addReLUAsm = cpuTier >= tierAVX2

@@ -12,38 +12,40 @@ import (
 func TestAddReLU64(t *testing.T) {
 	avx := addReLUAsm
 	defer func() { addReLUAsm = avx }()
-	paths := []bool{false}
-	if avx {
-		paths = append(paths, true)
-	} else {
-		t.Log("no AVX2: only the Go path is tested")
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), -0.25, 0.25, 1e-310, -1e-310}
-	for _, on := range paths {
-		addReLUAsm = on
-		for n := 0; n <= 37; n++ {
-			for _, b := range []float64{0, 0.25, -0.75, math.Copysign(0, -1)} {
-				z := make([]float64, n)
-				for i := range z {
-					if rng.IntN(3) == 0 {
-						z[i] = special[rng.IntN(len(special))]
-					} else {
-						z[i] = rng.NormFloat64()
+	for _, path := range []struct {
+		name string
+		on   bool
+	}{{"Go", false}, {"AVX2", true}} {
+		t.Run(path.name, func(t *testing.T) {
+			if path.on && !avx {
+				t.Skip("no AVX2 on this CPU (or GODEBUG turned it off)")
+			}
+			addReLUAsm = path.on
+			rng := rand.New(rand.NewPCG(1, 1))
+			special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), -0.25, 0.25, 1e-310, -1e-310}
+			for n := 0; n <= 37; n++ {
+				for _, b := range []float64{0, 0.25, -0.75, math.Copysign(0, -1)} {
+					z := make([]float64, n)
+					for i := range z {
+						if rng.IntN(3) == 0 {
+							z[i] = special[rng.IntN(len(special))]
+						} else {
+							z[i] = rng.NormFloat64()
+						}
 					}
-				}
-				want := make([]float64, n)
-				for i, v := range z {
-					want[i] = max(v+b, 0)
-				}
-				AddReLU64(z, b)
-				for i := range z {
-					if math.Float64bits(z[i]) != math.Float64bits(want[i]) && !(math.IsNaN(z[i]) && math.IsNaN(want[i])) {
-						t.Fatalf("avx2 %v, n %d, b %v, i %d: got %v, want %v", on, n, b, i, z[i], want[i])
+					want := make([]float64, n)
+					for i, v := range z {
+						want[i] = max(v+b, 0)
+					}
+					AddReLU64(z, b)
+					for i := range z {
+						if math.Float64bits(z[i]) != math.Float64bits(want[i]) && !(math.IsNaN(z[i]) && math.IsNaN(want[i])) {
+							t.Fatalf("n %d, b %v, i %d: got %v, want %v", n, b, i, z[i], want[i])
+						}
 					}
 				}
 			}
-		}
+		})
 	}
 }
 

@@ -83,6 +83,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("components must be ≥ 1, got %d", s.K)
 	case len(s.Hidden) == 0:
 		return errors.New("hidden must have at least one layer")
+	case len(s.Hidden) > MaxLayers:
+		return fmt.Errorf("hidden has %d layers; at most %d are supported", len(s.Hidden), MaxLayers)
 	}
 	for i, h := range s.Hidden {
 		if h < 1 {
@@ -150,6 +152,11 @@ func (s Spec) Sigma(r float64) float64 { v, _ := s.SigmaGrad(r); return v }
 // typo in a config or a corrupt model file is an error, not an attempt to
 // allocate terabytes.
 const MaxParams = 1 << 28
+
+// MaxLayers bounds the hidden layers of a trunk, so that a model file
+// declaring millions of layers is refused before anything is allocated
+// per layer (names, shapes, weights).
+const MaxLayers = 1000
 
 // params is the number of parameters of s, in float64 so it cannot overflow.
 func (s Spec) params() float64 {

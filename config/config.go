@@ -19,6 +19,8 @@ type Config struct {
 	// Decode resolved relative data paths. Load makes it absolute; it is
 	// empty for a config decoded with no directory. It is not a yaml key.
 	Dir string `yaml:"-"`
+	// given holds the dotted paths of the keys the file gave (Given).
+	given map[string]bool
 }
 
 // Data is the data section: CSV files with a header row, and the columns

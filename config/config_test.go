@@ -5,6 +5,7 @@ import (
 	"github.com/mdn-go/mdn/arch"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -80,8 +81,9 @@ func TestValidateGo(t *testing.T) {
 		{"fixed noise", func(c *Config) { c.Model.Noise, c.Model.FixedSigma = arch.Fixed, 0.1 }, nil},
 		{"fixed noise without sigma", func(c *Config) { c.Model.Noise = arch.Fixed },
 			[]string{"model.fixed_sigma: required (> 0) with noise: fixed"}},
-		{"restore_best without validation", func(c *Config) { c.Data.ValidationFraction = 0 },
-			[]string{"train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)"}},
+		{"restore_best and patience without validation", func(c *Config) { c.Data.ValidationFraction = 0 },
+			[]string{"train.patience: needs validation data (data.validation, or data.validation_fraction > 0)",
+				"train.restore_best: needs validation data (data.validation, or data.validation_fraction > 0)"}},
 		{"empty activation", func(c *Config) { c.Model.Activation = "" },
 			[]string{`model.activation: must be one of relu, tanh, elu, silu; got ""`}},
 	}
@@ -104,5 +106,34 @@ func TestValidateGo(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestValues: every yaml key of Config is in Values with its JSON value,
+// defaults included; Dir is not.
+func TestValues(t *testing.T) {
+	c := Default()
+	c.Train.LR = 0.25
+	c.Model.Hidden = []int{3, 4}
+	c.Dir = "/somewhere"
+	v := c.Values()
+	for key, want := range map[string]string{"train.lr": "0.25", "model.hidden": "[3,4]", "data.standardize": "true",
+		"train.seed": "0", "model.noise": `"` + string(c.Model.Noise) + `"`} {
+		if v[key] != want {
+			t.Errorf("%s: got %q, want %q", key, v[key], want)
+		}
+	}
+	// One entry per leaf field of the three sections.
+	n := 0
+	for _, s := range []any{c.Data, c.Model, c.Train} {
+		n += reflect.TypeOf(s).NumField()
+	}
+	if len(v) != n {
+		t.Errorf("got %d keys, want %d", len(v), n)
+	}
+	for k := range v {
+		if strings.Contains(k, "/somewhere") || k == "dir" {
+			t.Errorf("Dir leaked into the values as %q", k)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mdn-go/mdn/internal/infile"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -26,8 +26,11 @@ import (
 //
 // Validation problems are all reported, one per line (errors.Join); each
 // wraps a *FieldError.
+//
+// The path must name a regular file of at most MaxBytes bytes, checked
+// before it is read: a directory, /dev/zero or a FIFO is an error at once.
 func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
+	f, r, err := infile.Open(path, fileLimit)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -36,27 +39,40 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
-	return Decode(f, path, dir)
+	return Decode(r, path, dir)
 }
+
+// MaxBytes is the largest config Load and Decode read, in bytes (1 MiB; a
+// config is usually under 1 KiB).
+const MaxBytes = 1 << 20
+
+var fileLimit = infile.Limit{Bytes: MaxBytes, What: "a config file", Name: "config.MaxBytes"}
 
 // Decode reads one YAML document from r and does what Load does. name is
 // the file name used in error messages; dir is the directory against which
 // relative data paths are resolved (none when dir is empty), stored in
-// Config.Dir.
+// Config.Dir. At most MaxBytes bytes are read: a longer input is an error.
 //
 // The decoding is strict: unknown keys, values of the wrong type (including
 // a fraction where an integer is wanted), an empty input and more than one
 // YAML document are errors. Keys that are absent keep their defaults (see
-// Default), with two defaults that depend on other keys: train.steps is 0
-// when train.epochs is given, and train.restore_best is false when the file
-// does not set it and there is no validation data.
+// Default), with defaults that depend on other keys: train.steps is 0
+// when train.epochs is given, and train.restore_best and train.patience
+// are off when the file does not set them and there is no validation data.
 func Decode(r io.Reader, name, dir string) (*Config, error) {
 	fail := func(err error) (*Config, error) {
 		return nil, prefix(name, err)
 	}
-	src, err := io.ReadAll(r)
+	src, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
+		if errors.Is(err, infile.ErrTooLarge) {
+			return fail(err)
+		}
 		return fail(fmt.Errorf("read: %w", err))
+	}
+	if len(src) > MaxBytes {
+		return fail(fmt.Errorf("more than %s, %w: a config file may have at most %s (config.MaxBytes)",
+			infile.Bytes(MaxBytes), infile.ErrTooLarge, infile.Bytes(MaxBytes)))
 	}
 
 	// First pass: the document as a node tree, to know which keys are
@@ -108,6 +124,7 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 	}
 
 	c.Dir = dir
+	c.given = ix.given
 	c.Data.Train = resolve(dir, c.Data.Train)
 	c.Data.Validation = resolve(dir, c.Data.Validation)
 	if ix.given["train.epochs"] && !ix.given["train.steps"] {
@@ -115,6 +132,9 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 	}
 	if !ix.given["train.restore_best"] && !c.HasValidation() {
 		c.Train.RestoreBest = false
+	}
+	if !ix.given["train.patience"] && !c.HasValidation() {
+		c.Train.Patience = 0
 	}
 	if ix.given["train.ensemble"] && !ix.given["train.ensemble_max"] {
 		c.Train.EnsembleMax = c.Train.Ensemble

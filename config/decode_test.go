@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/infile"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -223,6 +224,7 @@ func TestDecodeMinimal(t *testing.T) {
 			Schedule:    "cosine",
 			WeightDecay: 0.5,
 			EvalEvery:   50,
+			Patience:    12,
 			RestoreBest: true,
 			OnNaN:       "rollback",
 			Ensemble:    DefaultEnsemble,
@@ -232,6 +234,7 @@ func TestDecodeMinimal(t *testing.T) {
 		},
 		Dir: dir,
 	}
+	got.given = nil // which keys the file gave: checked by TestSized
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
@@ -372,13 +375,54 @@ func TestLoadResolvesPaths(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	p := filepath.Join(t.TempDir(), "nope.yaml")
+	_, err := Load(p)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("got %v, want an error wrapping os.ErrNotExist", err)
 	}
-	if err != nil && !strings.HasPrefix(err.Error(), "config: open ") {
-		t.Errorf("got %q, want it to start with %q", err, "config: open ")
+	if want := "config: " + p + ": no such file or directory"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
 	}
+}
+
+// TestLoadBounded: what is not a regular file, or is one over MaxBytes, is
+// refused before it is read (/dev/zero would be read for ever); Decode of
+// a stream longer than MaxBytes stops after MaxBytes+1 bytes.
+func TestLoadBounded(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte(strings.Repeat("#", MaxBytes+1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, want string
+		is         error
+	}{
+		{"/dev/zero", "config: /dev/zero: is a character device, not a regular file (a config file is read whole)", infile.ErrNotRegular},
+		{dir, "config: " + dir + ": is a directory, not a regular file (a config file is read whole)", infile.ErrNotRegular},
+		{big, "config: " + big + ": is 1048577 bytes, too large: a config file may have at most 1 MiB (config.MaxBytes)", infile.ErrTooLarge},
+	} {
+		if _, err := Load(c.path); err == nil || err.Error() != c.want || !errors.Is(err, c.is) {
+			t.Errorf("Load(%s): got %v, want %q", c.path, err, c.want)
+		}
+	}
+	r := &countingReader{}
+	_, err := Decode(r, "zero.yaml", "")
+	want := "config: zero.yaml: more than 1 MiB, too large: a config file may have at most 1 MiB (config.MaxBytes)"
+	if err == nil || err.Error() != want || r.n != MaxBytes+1 {
+		t.Errorf("Decode of an endless stream: got %v after %d bytes, want %q after %d", err, r.n, want, MaxBytes+1)
+	}
+}
+
+// countingReader is an endless stream of spaces that counts what is read.
+type countingReader struct{ n int }
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	c.n += len(p)
+	return len(p), nil
 }
 
 // TestShippedConfigs loads the example configs of configs/ against the CSVs
@@ -405,6 +449,7 @@ func TestShippedConfigs(t *testing.T) {
 			EvalEvery: 50, Patience: 0, RestoreBest: false, OnNaN: arch.Rollback, Ensemble: 1, EnsembleMax: 1, NoiseScale: 0, NoiseSelect: true},
 		Dir: filepath.Join(repo, "configs"),
 	}
+	seed.given = nil
 	if !reflect.DeepEqual(seed, wantSeed) {
 		t.Errorf("ex_1d_seed.yaml: got %+v, want %+v", seed, wantSeed)
 	}
@@ -418,6 +463,7 @@ func TestShippedConfigs(t *testing.T) {
 	wantRec.Data.Train = train
 	wantRec.Data.X, wantRec.Data.Y = []string{"x"}, []string{"y"}
 	wantRec.Dir = filepath.Join(repo, "configs")
+	rec.given = nil
 	if !reflect.DeepEqual(rec, &wantRec) {
 		t.Errorf("ex_1d.yaml: got %+v, want %+v", rec, &wantRec)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"strings"
 	"sync"
 )
 
@@ -268,4 +269,50 @@ func eiselLemire(d uint64, q int, neg bool) (f float64, ok bool) {
 		b |= 1 << 63
 	}
 	return math.Float64frombits(b), true
+}
+
+// isDecimal reports whether s is a plain decimal number in the syntax of
+// ParseValue (any number of digits):
+//
+//	[+-] (digits [. [digits]] | . digits) [(e|E) [+-] digits]
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		start := i
+		for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// isInfNaN reports whether s, but for a sign, is one of the words that
+// strconv.ParseFloat reads as an infinity or NaN (inf, infinity, nan, in
+// any case).
+func isInfNaN(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return strings.EqualFold(s, "inf") || strings.EqualFold(s, "infinity") || strings.EqualFold(s, "nan")
 }

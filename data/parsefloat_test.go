@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -227,10 +228,47 @@ func TestParseFloatCases(t *testing.T) {
 	}
 }
 
-// parseValueStrconv is ParseValue as it was before its fast path: the
-// oracle for the values and messages of ParseValue.
+// TestParseValueSyntax: Go's float syntaxes that are not CSV numbers are
+// ErrNotNumber, strconv's infinities and NaN stay ErrNotFinite, plain
+// decimals keep their value.
+func TestParseValueSyntax(t *testing.T) {
+	for _, c := range []struct {
+		field string
+		want  float64 // when is is nil
+		is    error
+	}{
+		{"0x1p3", 0, ErrNotNumber}, {"0X10", 0, ErrNotNumber}, {"1_000", 0, ErrNotNumber}, {"0b1", 0, ErrNotNumber},
+		{"0o7", 0, ErrNotNumber}, {"1e1_0", 0, ErrNotNumber}, {"0x1.8p1", 0, ErrNotNumber}, {"+nan", 0, ErrNotNumber},
+		{"inf", 0, ErrNotFinite}, {"-Infinity", 0, ErrNotFinite}, {"NaN", 0, ErrNotFinite}, {"1e400", 0, ErrNotFinite},
+		{"12345678901234567890", 12345678901234567890, nil}, {" 1. ", 1, nil}, {"+.5e1", 5, nil}, {"0007", 7, nil},
+		{"1e-400", 0, nil},
+	} {
+		got, err := ParseValue(c.field)
+		switch {
+		case c.is != nil && !errors.Is(err, c.is):
+			t.Errorf("ParseValue(%q) = %v, %v; want an error wrapping %v", c.field, got, err, c.is)
+		case c.is == nil && (err != nil || got != c.want):
+			t.Errorf("ParseValue(%q) = %v, %v; want %v", c.field, got, err, c.want)
+		}
+	}
+}
+
+// csvNumber and infNaN are the syntaxes ParseValue gives to strconv: a
+// plain decimal, and strconv's words for infinity and NaN.
+var (
+	csvNumber = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+	infNaN    = regexp.MustCompile(`^(?i)[+-]?(inf|infinity|nan)$`)
+)
+
+// parseValueStrconv is ParseValue written the slow way, without its fast
+// path: the CSV syntax checked by regular expressions, the value and the
+// messages from strconv. The oracle for the values and messages of
+// ParseValue.
 func parseValueStrconv(field string) (float64, error) {
 	s := strings.TrimSpace(field)
+	if !csvNumber.MatchString(s) && !infNaN.MatchString(s) {
+		return 0, fmt.Errorf("%w %q", ErrNotNumber, s)
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
@@ -251,7 +289,9 @@ func parseValueStrconv(field string) (float64, error) {
 // it gave before the fast path.
 func FuzzParseFloat(f *testing.F) {
 	for _, s := range []string{"0", "-1.5e-3", "123456789012345678", "1e23", "9007199254740993", "0.1", "1e-320",
-		" 7 ", "1_0", "0x1p-2", "NaN", "1e400", ".", "2.2250738585072011e-308", "4.9e-324", "\u00a01"} {
+		" 7 ", "1_0", "0x1p-2", "NaN", "1e400", ".", "2.2250738585072011e-308", "4.9e-324", "\u00a01",
+		"0x1p3", "1_000", "0b1", "0o7", "0X10", "1e1_0", "+nan", "-Infinity", "iNf", "1.e5", ".e5", "+.5", "1e+",
+		"0x", "١"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -488,9 +488,18 @@ func (r *Reader) record() error {
 
 // ParseValue parses one field as a finite float64, ignoring surrounding
 // spaces. Its errors wrap ErrNotNumber or ErrNotFinite and quote the field;
-// they name no place (the caller wraps them in an *Error). The value is
-// strconv.ParseFloat's: plain decimals take an exact fast path of their own
-// (parseFloat), anything else strconv.
+// they name no place (the caller wraps them in an *Error).
+//
+// A number is written as CSV files write numbers, a plain decimal
+//
+//	[+-] (digits [. [digits]] | . digits) [(e|E) [+-] digits]
+//
+// and its value is strconv.ParseFloat's: the nearest float64, through an
+// exact fast path of its own (parseFloat) or strconv. Go's other float
+// syntaxes (hexadecimal 0x1p3, digit separators 1_000) are not numbers
+// here; the spellings of infinity and NaN that strconv reads (inf, +Inf,
+// Infinity, NaN, in any case) are ErrNotFinite, as is a decimal beyond the
+// float64 range. An underflow to a subnormal or zero is not an error.
 func ParseValue(field string) (float64, error) {
 	s := field
 	if n := len(s); n == 0 || s[0] <= ' ' || s[n-1] <= ' ' || s[0] >= 0x80 || s[n-1] >= 0x80 {
@@ -498,6 +507,9 @@ func ParseValue(field string) (float64, error) {
 	}
 	if v, ok := parseFloat(s); ok {
 		return v, nil
+	}
+	if !isDecimal(s) && !isInfNaN(s) {
+		return 0, fmt.Errorf("%w %q", ErrNotNumber, s)
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {

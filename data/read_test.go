@@ -83,9 +83,9 @@ func TestReadValid(t *testing.T) {
 			wantX: []float64{1, 3}, wantY: []float64{2, 4}, wantLines: []int{2, 4},
 		},
 		{
-			name: "number syntaxes strconv accepts", content: "a,b\n+1,0x1p-2\n.5,1E2\n",
+			name: "plain decimal syntaxes", content: "a,b\n+1,2.\n.5,1E2\n-0.25e-1,007\n",
 			xCols: []string{"a"}, yCols: []string{"b"},
-			wantX: []float64{1, 0.5}, wantY: []float64{0.25, 100}, wantLines: []int{2, 3},
+			wantX: []float64{1, 0.5, -0.025}, wantY: []float64{2, 100, 7}, wantLines: []int{2, 3, 4},
 		},
 		{
 			name: "underflow to a denormal is kept", content: "a,b\n1e-320,0\n",
@@ -172,6 +172,16 @@ func TestReadErrors(t *testing.T) {
 			want: `line 2, column "x": not a number ""`, is: ErrNotNumber},
 		{name: "number with unit", content: "x,y\n1,2kg\n", xCols: []string{"x"}, yCols: []string{"y"},
 			want: `line 2, column "y": not a number "2kg"`, is: ErrNotNumber},
+		// Go's float syntaxes that are not CSV numbers (strconv.ParseFloat
+		// reads the first two).
+		{name: "hexadecimal float", content: "x,y\n1,2\n3,0x1p3\n", xCols: []string{"x"}, yCols: []string{"y"},
+			want: `line 3, column "y": not a number "0x1p3"`, is: ErrNotNumber},
+		{name: "digit separators", content: "x,y\n1_000,2\n", xCols: []string{"x"}, yCols: []string{"y"},
+			want: `line 2, column "x": not a number "1_000"`, is: ErrNotNumber},
+		{name: "binary literal", content: "x,y\n1,0b1\n", xCols: []string{"x"}, yCols: []string{"y"},
+			want: `line 2, column "y": not a number "0b1"`, is: ErrNotNumber},
+		{name: "octal literal", content: "x,y\n0o7,1\n", xCols: []string{"x"}, yCols: []string{"y"},
+			want: `line 2, column "x": not a number "0o7"`, is: ErrNotNumber},
 		{name: "NaN", content: "x,y\n1,NaN\n", xCols: []string{"x"}, yCols: []string{"y"},
 			want: `line 2, column "y": not finite "NaN"`, is: ErrNotFinite},
 		{name: "nan lower case", content: "x,y\n nan ,1\n", xCols: []string{"x"}, yCols: []string{"y"},

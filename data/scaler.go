@@ -35,21 +35,35 @@ func FitScaler(d *Dataset) Scaler {
 	if d.N == 0 {
 		return s
 	}
-	fitColumns(d.X, d.N, d.XDim, s.XMean, s.XStd)
-	fitColumns(d.Y, d.N, d.YDim, s.YMean, s.YStd)
+	fitColumns(d.N, d.XDim, func(i int) []float64 { return d.X[i*d.XDim : (i+1)*d.XDim] }, s.XMean, s.XStd)
+	fitColumns(d.N, d.YDim, func(i int) []float64 { return d.Y[i*d.YDim : (i+1)*d.YDim] }, s.YMean, s.YStd)
 	return s
 }
 
-// fitColumns fills mean and std for the n×dim row-major matrix v. Each
-// column's sums run over the rows in order (so the results are those of a
-// loop over one column), all columns in one pass over the rows.
-func fitColumns(v []float64, n, dim int, mean, std []float64) {
+// FitScalerRows is FitScaler over n rows given by row(i) (covariates x and
+// responses y of row i, of xdim and ydim values): the same sums in the same
+// order, so that a table held once in memory can give the scaler of any
+// subset of its rows without a copy.
+func FitScalerRows(n, xdim, ydim int, row func(i int) (x, y []float64)) Scaler {
+	s := IdentityScaler(xdim, ydim)
+	if n == 0 {
+		return s
+	}
+	fitColumns(n, xdim, func(i int) []float64 { x, _ := row(i); return x }, s.XMean, s.XStd)
+	fitColumns(n, ydim, func(i int) []float64 { _, y := row(i); return y }, s.YMean, s.YStd)
+	return s
+}
+
+// fitColumns fills mean and std for the n rows of dim values that at gives.
+// Each column's sums run over the rows in order (so the results are those of
+// a loop over one column), all columns in one pass over the rows.
+func fitColumns(n, dim int, at func(i int) []float64, mean, std []float64) {
 	if dim == 0 {
 		return
 	}
 	sum := make([]float64, dim)
 	for i := range n {
-		for j, x := range v[i*dim : (i+1)*dim] {
+		for j, x := range at(i)[:dim] {
 			sum[j] += x
 		}
 	}
@@ -58,7 +72,7 @@ func fitColumns(v []float64, n, dim int, mean, std []float64) {
 		sum[j] = 0
 	}
 	for i := range n {
-		for j, x := range v[i*dim : (i+1)*dim] {
+		for j, x := range at(i)[:dim] {
 			dv := x - mean[j]
 			sum[j] += dv * dv
 		}

@@ -253,7 +253,7 @@ func TestFitColumnsOrder(t *testing.T) {
 		}
 		gm, gs := make([]float64, dim), make([]float64, dim)
 		wm, ws := make([]float64, dim), make([]float64, dim)
-		fitColumns(v, n, dim, gm, gs)
+		fitColumns(n, dim, func(i int) []float64 { return v[i*dim : (i+1)*dim] }, gm, gs)
 		fitColumnByColumn(v, n, dim, wm, ws)
 		for j := range dim {
 			if math.Float64bits(gm[j]) != math.Float64bits(wm[j]) || math.Float64bits(gs[j]) != math.Float64bits(ws[j]) {

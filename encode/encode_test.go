@@ -224,7 +224,7 @@ func TestReaderDropAndText(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		text = append(text, string(rd.AppendText(nil, x)))
+		text = append(text, string(s.AppendText(nil, rd.Fields(), x)))
 	}
 	if want := []string{"Adelie,Dream,40.5", "Gentoo,Biscoe,41"}; !slices.Equal(text, want) || rd.Dropped() != 1 {
 		t.Errorf("rows %q dropped %d, want %q and 1", text, rd.Dropped(), want)

@@ -593,9 +593,3 @@ func (r *Reader) Name() string { return r.name }
 // Dropped returns the number of rows skipped so far for a missing cell
 // (MissingDrop).
 func (r *Reader) Dropped() int { return r.dropped }
-
-// AppendText appends the current row's covariates as CSV fields, given its
-// inputs x as Next returned them (see Schema.AppendText).
-func (r *Reader) AppendText(buf []byte, x []float64) []byte {
-	return r.s.AppendText(buf, r.fields, x)
-}

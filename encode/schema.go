@@ -511,7 +511,12 @@ func (s *Schema) AppendText(buf []byte, fields []string, x []float64) []byte {
 // missing indicators) left unscaled (mean 0, std 1), so that an all-zero
 // label (UnknownZero) feeds the network zeros. d holds inputs encoded by s.
 func (s *Schema) FitScaler(d *data.Dataset) data.Scaler {
-	sc := data.FitScaler(d)
+	return s.KeepBinary(data.FitScaler(d))
+}
+
+// KeepBinary returns sc with the 0/1 inputs (Binary) left unscaled: mean
+// 0 and std 1, as FitScaler fits them.
+func (s *Schema) KeepBinary(sc data.Scaler) data.Scaler {
 	for j, b := range s.Binary() {
 		if b {
 			sc.XMean[j], sc.XStd[j] = 0, 1

@@ -78,8 +78,18 @@ func Default(m *model.Model, d *data.Dataset, seed uint64, xr, yr *plot.Range, b
 
 // Density is the figure of p(y_yi | x) against network input xi (a numeric
 // covariate), 600×450: a heat map over a GridPoints×GridPoints grid, the
-// component means as red lines, the data as dots; with by (a label
-// column) one panel per level. Ranges default to the data's, padded.
+// component means as red lines, the data as dots, with the other inputs at
+// the reference row of d (numbers at their mean, labels at their most
+// frequent level). With by (a label column) it draws one panel per level,
+// each the partial dependence of the density on x over the panel's rows:
+//
+//	p̄(y | x, level) = (1/n) Σ_i p(y | x_i with input xi set to x),
+//
+// the rows i of that level (at most PDRows of them, evenly spaced), which
+// keep their own other covariates; the red line is the average of their
+// means, (1/n) Σ_i E[y | x_i with xi set to x]. The figure's title says so.
+// A level without rows falls back to the reference row. Ranges default to
+// the data's, padded.
 func Density(m *model.Model, d *data.Dataset, xi, yi int, by string, xr, yr *plot.Range) (func(io.Writer) error, error) {
 	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
 	if xr == nil {
@@ -90,33 +100,68 @@ func Density(m *model.Model, d *data.Dataset, xi, yi int, by string, xr, yr *plo
 		r := padded(obsY, 0.05)
 		yr = &r
 	}
-	panels, err := predict.PanelsBy(m, d, by)
+	panels, err := PanelsBy(m, d, by)
 	if err != nil {
 		return nil, fmt.Errorf("--by: %w", err)
 	}
 	// The columns of the figure: plot.DensityPanels calls density and means
 	// at exactly these x values.
-	grid := plot.Centres(*xr, GridPoints)
+	grid, ys := plot.Centres(*xr, GridPoints), plot.Centres(*yr, GridPoints)
 	pp := make([]plot.DensityPanel, len(panels))
 	for k, pn := range panels {
-		mix, err := predict.GridMixturesAt(m, pn.Ref, xi, grid)
-		if err != nil {
-			return nil, err
+		refs := [][]float64{pn.Ref}
+		if by != "" && len(pn.Rows) > 0 {
+			refs = refs[:0]
+			for _, i := range PDSample(pn.Rows) {
+				x, _ := d.Row(i)
+				refs = append(refs, x)
+			}
 		}
-		margs := make([]*mixture.Mixture, len(grid))
+		// margs[r][g] is the marginal of response yi at row r with input xi
+		// at grid[g].
+		margs := make([][]*mixture.Mixture, len(refs))
+		for r, ref := range refs {
+			mix, err := GridMixturesAt(m, ref, xi, grid)
+			if err != nil {
+				return nil, err
+			}
+			margs[r] = make([]*mixture.Mixture, len(grid))
+			for g := range grid {
+				margs[r][g] = mix[g].Marginal(yi)
+			}
+		}
+		// The heat map, p̄(ys[j] | grid[g]) at vals[g*GridPoints+j].
+		vals := make([]float64, len(grid)*GridPoints)
 		for g := range grid {
-			margs[g] = mix[g].Marginal(yi)
+			for _, mg := range margs {
+				for k, lw := range mg[g].LogWeights {
+					addNormal(vals[g*GridPoints:(g+1)*GridPoints], ys[0], ys[1]-ys[0],
+						mg[g].Means[k], mg[g].Chol[k], math.Exp(lw)/float64(len(margs)))
+				}
+			}
 		}
-		y1 := []float64{0}
 		density := func(x, y float64) float64 {
-			y1[0] = y
-			return math.Exp(margs[slices.Index(grid, x)].LogProb(y1))
+			return vals[slices.Index(grid, x)*GridPoints+slices.Index(ys, y)]
 		}
 		means := func(x float64) (mu, w []float64) {
-			mg := margs[slices.Index(grid, x)]
+			mg := margs[0][slices.Index(grid, x)]
 			return mg.Means, mg.Weights(nil)
 		}
-		pp[k] = plot.DensityPanel{Title: pn.Title, Density: density, Means: means}
+		if len(refs) > 1 || by != "" {
+			means = func(x float64) (mu, w []float64) {
+				g := slices.Index(grid, x)
+				var mean float64
+				for _, mg := range margs {
+					mean += mg[g].Mean(nil)[0]
+				}
+				return []float64{mean / float64(len(margs))}, []float64{1}
+			}
+		}
+		title := pn.Title
+		if by != "" && len(pn.Rows) == 0 {
+			title += " (no rows: reference row)"
+		}
+		pp[k] = plot.DensityPanel{Title: title, Density: density, Means: means}
 		for _, i := range pn.Rows {
 			if x, _ := d.Row(i); !m.Schema().Imputed(x, xi) {
 				pp[k].ObsX, pp[k].ObsY = append(pp[k].ObsX, obsX[i]), append(pp[k].ObsY, obsY[i])
@@ -125,7 +170,8 @@ func Density(m *model.Model, d *data.Dataset, xi, yi int, by string, xr, yr *plo
 	}
 	title := fmt.Sprintf("p(%s | %s)", m.YNames[yi], m.XNames[xi])
 	if by != "" {
-		title = fmt.Sprintf("p(%s | %s, %s)", m.YNames[yi], m.XNames[xi], by)
+		title = fmt.Sprintf("p(%s | %s, %s) averaged over each panel's rows (partial dependence), red: their mean\n"+
+			"(the rows keep their other covariates; %s set along the axis)", m.YNames[yi], m.XNames[xi], by, m.XNames[xi])
 	} else {
 		pp[0].Title, title = title, ""
 	}
@@ -165,8 +211,8 @@ func PIT(m *model.Model, d *data.Dataset, yi int) (func(io.Writer) error, error)
 }
 
 // Quantiles is the figure of response yi against network input xi,
-// 600×450: the data, the median, the central intervals of
-// predict.BandLevels and the modes of mass ≥ predict.MinModeMass over
+// 720×450 (the legend on the right): the data, the median, the central intervals of
+// BandLevels and the modes of mass ≥ MinModeMass over
 // GridPoints values of x.
 func Quantiles(m *model.Model, d *data.Dataset, xi, yi int, xr, yr *plot.Range) (func(io.Writer) error, error) {
 	obsX, obsY := column(d.X, d.XDim, xi), column(d.Y, d.YDim, yi)
@@ -175,11 +221,11 @@ func Quantiles(m *model.Model, d *data.Dataset, xi, yi int, xr, yr *plot.Range) 
 		r = *xr
 	}
 	grid := data.Linspace(r.Min, r.Max, GridPoints)
-	mix, err := predict.GridMixtures(m, d, xi, grid)
+	mix, err := GridMixtures(m, d, xi, grid)
 	if err != nil {
 		return nil, err
 	}
-	b, err := predict.NewBand(mix, grid, yi, predict.BandLevels, predict.MinModeMass)
+	b, err := NewBand(mix, grid, yi, BandLevels, MinModeMass)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +233,47 @@ func Quantiles(m *model.Model, d *data.Dataset, xi, yi int, xr, yr *plot.Range) 
 		return plot.Quantiles(w, obsX, obsY, b.X, b.Lower, b.Upper, b.Median, b.Levels, b.ModesX, b.ModesY,
 			plot.QuantilesOptions{XRange: xr, YRange: yr, XLabel: m.XNames[xi], YLabel: m.YNames[yi]})
 	}, nil
+}
+
+// normalTail is how many σ from its mean addNormal draws a Gaussian:
+// φ(12) ≈ 2e-32, far below a colour step of any heat map.
+const normalTail = 12
+
+// addNormal adds scale·N(y_j; mu, sigma²) to dst[j] at y_j = y0 + j·dy for
+// the j with |y_j − mu| ≤ normalTail·sigma, with three exps per call rather
+// than one per cell, by the recurrence of a Gaussian on a uniform grid
+// (z_j = (y_j − mu)/sigma, h = dy/sigma):
+//
+//	φ(z_{j+1}) = φ(z_j)·r_j,  r_j = exp(−(z_j h + h²/2)),  r_{j+1} = r_j·exp(−h²),
+//
+// and its mirror image towards j − 1, from the cell nearest the mean. Each
+// step costs two products; after n steps the relative error is about
+// n·(1 + |z h|) ulps (the exps of large arguments round relative to them).
+func addNormal(dst []float64, y0, dy, mu, sigma, scale float64) {
+	n := len(dst)
+	lo := max(0, int(math.Ceil((mu-normalTail*sigma-y0)/dy)))
+	hi := min(n-1, int(math.Floor((mu+normalTail*sigma-y0)/dy)))
+	if lo > hi {
+		return
+	}
+	j0 := min(hi, max(lo, int(math.Round((mu-y0)/dy))))
+	h := dy / sigma
+	q := math.Exp(-h * h)
+	z0 := (y0 + float64(j0)*dy - mu) / sigma
+	c := scale / (sigma * math.Sqrt(2*math.Pi))
+	e0 := c * math.Exp(-z0*z0/2)
+	e, r := e0, math.Exp(-(z0*h + h*h/2))
+	for j := j0; j <= hi; j++ {
+		dst[j] += e
+		e *= r
+		r *= q
+	}
+	e, r = e0, math.Exp(z0*h-h*h/2) // φ(z_{j−1}) = φ(z_j)·exp(z_j h − h²/2)
+	for j := j0 - 1; j >= lo; j-- {
+		e *= r
+		r *= q
+		dst[j] += e
+	}
 }
 
 // column returns column j of the row-major (n, stride) values v.
@@ -226,7 +313,7 @@ func Region(m *model.Model, d *data.Dataset, xi int, level float64, xr, yr *plot
 		r = *xr
 	}
 	grid := data.Linspace(r.Min, r.Max, GridPoints)
-	mix, err := predict.GridMixtures(m, d, xi, grid)
+	mix, err := GridMixtures(m, d, xi, grid)
 	if err != nil {
 		return nil, err
 	}

@@ -341,8 +341,8 @@ func (w *modeWork) climb(x []float64, mass float64, opts ModeOptions, depth int,
 	step := opts.Tol * w.sigmaMin
 	for range opts.MaxIter {
 		copy(w.x2, x)
-		if !w.shift(w.x2) {
-			break
+		if !w.shift(w.x2) || !finite(w.x2) {
+			break // singular, or Σ⁻¹ overflowed (σ below about 1e-154)
 		}
 		dist := distance(x, w.x2)
 		copy(x, w.x2)
@@ -393,14 +393,22 @@ func (w *modeWork) climb(x []float64, mass float64, opts ModeOptions, depth int,
 				var vecs mat.Dense
 				eig.VectorsTo(&vecs)
 				delta := 1e-3 * w.sigmaMin
-				for _, sign := range [2]float64{-1, 1} {
-					start := make([]float64, d)
-					for i := range start {
-						start[i] = x[i] + sign*delta*vecs.At(i, top)
+				var starts [2][]float64
+				ok := true
+				for s, sign := range [2]float64{-1, 1} {
+					starts[s] = make([]float64, d)
+					for i := range starts[s] {
+						starts[s][i] = x[i] + sign*delta*vecs.At(i, top)
 					}
-					found = w.climb(start, mass/2, opts, depth-1, found)
+					// H overflowed (scales far apart): no restart.
+					ok = ok && finite(starts[s])
 				}
-				return found
+				if ok {
+					for _, start := range starts {
+						found = w.climb(start, mass/2, opts, depth-1, found)
+					}
+					return found
+				}
 			}
 		}
 	}
@@ -480,9 +488,19 @@ func (w *modeWork) climb1(x []float64, mass float64, opts ModeOptions, found []f
 // maxBasinScan bounds the points checkBasin evaluates on one segment.
 const maxBasinScan = 1 << 14
 
+// maxGolden bounds the golden-section steps of checkBasin. Each step keeps
+// 0.618 of the bracket; the search stops at width Tol·σ_min or when the two
+// inner points round to the same float64 (for a bracket [a, b] away from 0,
+// (b−a)/ulp < 2^55, so within about 80 steps). 256 steps shrink any bracket
+// by 1e-53, so the cap ends only searches that approach 0 with a σ_min
+// below about 1e-40 of the bracket.
+const maxGolden = 256
+
 // checkBasin returns f if p increases from x0 all the way to f.y (sampled
 // at steps of at most σ_min/8), and otherwise the first maximum of p from
-// x0 towards f.y, located by golden section to Tol·σ_min. (In 1-D every
+// x0 towards f.y, located by golden section to Tol·σ_min, or to the float
+// spacing at that point where the spacing is wider (x of order 1e300 with
+// σ_min of order 1, say), in at most maxGolden steps. (In 1-D every
 // fixed-point step from x is a positive multiple of p'(x), so the climb
 // heads uphill; a decrease on the segment means it passed a maximum.)
 func (w *modeWork) checkBasin(x0, lp0 float64, f foundPoint, opts ModeOptions) foundPoint {
@@ -504,8 +522,14 @@ func (w *modeWork) checkBasin(x0, lp0 float64, f foundPoint, opts ModeOptions) f
 		}
 		if v < prev-1e-12*math.Max(1, math.Abs(prev)) {
 			a, b := math.Max(prevT-h, 0), t
-			for b-a > opts.Tol*w.sigmaMin {
+			for range maxGolden {
+				if b-a <= opts.Tol*w.sigmaMin {
+					break
+				}
 				c, e := b-0.618033988749895*(b-a), a+0.618033988749895*(b-a)
+				if x0+dir*c == x0+dir*e {
+					break // the bracket is within the float spacing at x0 + dir·t
+				}
 				if at(c) < at(e) {
 					a = c
 				} else {
@@ -546,6 +570,16 @@ func (w *modeWork) same(a, b foundPoint, opts ModeOptions) bool {
 			x[j] = a.y[j] + t*(b.y[j]-a.y[j])
 		}
 		if w.logp(x) < floor {
+			return false
+		}
+	}
+	return true
+}
+
+// finite reports whether every element of x is finite.
+func finite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return false
 		}
 	}

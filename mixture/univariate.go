@@ -29,8 +29,17 @@ func (m *Mixture) CDF(y float64) float64 {
 	return f
 }
 
-// pdf returns the density of a D = 1 mixture, Σ_k π_k φ((y − μ_k)/σ_k)/σ_k.
-func (m *Mixture) pdf(y float64) float64 {
+// PDF returns the density of a D = 1 mixture at y,
+//
+//	p(y) = Σ_k π_k φ((y − μ_k)/σ_k)/σ_k,
+//
+// with φ the standard normal density (exp of LogProb, without its
+// logsumexp: for a density to draw, not to take logs of). It returns NaN
+// if D != 1 (use Marginal).
+func (m *Mixture) PDF(y float64) float64 {
+	if m.D != 1 {
+		return math.NaN()
+	}
 	var f float64
 	for k, lw := range m.LogWeights {
 		if w := math.Exp(lw); w > 0 {
@@ -106,7 +115,7 @@ func (m *Mixture) Quantile(p float64) (float64, error) {
 		} else {
 			hi = x
 		}
-		next := x - f/m.pdf(x)
+		next := x - f/m.PDF(x)
 		if !(next > lo && next < hi) || math.Abs(f) > 0.5*fPrev {
 			next = lo + 0.5*(hi-lo)
 		}

@@ -184,3 +184,21 @@ func TestCRPSOfMarginal(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFIsExpLogProb: PDF is exp(LogProb) for D = 1, NaN otherwise.
+func TestPDFIsExpLogProb(t *testing.T) {
+	m, err := NewDiagonal([]float64{math.Log(0.3), math.Log(0.7)}, []float64{-1, 2}, []float64{0.5, 1}, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range []float64{-3, -1, 0, 0.5, 2, 7} {
+		got, want := m.PDF(y), math.Exp(m.LogProb([]float64{y}))
+		if math.Abs(got-want) > 1e-14*want {
+			t.Errorf("PDF(%v) = %v, exp(LogProb) = %v", y, got, want)
+		}
+	}
+	m2, _ := NewDiagonal([]float64{0}, []float64{0, 0}, []float64{1, 1}, 1, 2)
+	if !math.IsNaN(m2.PDF(0)) {
+		t.Error("D = 2: PDF is not NaN")
+	}
+}

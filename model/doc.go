@@ -16,8 +16,9 @@
 //	p(y|x) = Σ_k π_k(x) N(y; μ_k(x), Σ_k(x)),   Σ_k = L_k L_kᵀ,
 //
 // as a [mixture.Mixture]. The forward pass is the graph's (package graph)
-// in float64, computed with internal/gemm's Dgemm one batch at a time and
-// without Gorgonia, so that predicting millions of rows is fast. Far outside
+// in float64, computed with internal/gemm without Gorgonia, all members of
+// an ensemble in one pass (their weights stacked, their scalers folded
+// into the weights), so that predicting millions of rows is fast. Far outside
 // the training range a σ can overflow or underflow; the Predictor clamps
 // each diagonal entry of L_k to [1e-150, 1e150] so that every prediction is
 // a valid mixture.

@@ -238,27 +238,190 @@ func flatEnd(c []byte, i int) int {
 	return 0
 }
 
+// MaxFileBytes is the largest model file Load, ReadFile and Decode read,
+// 256 MiB: about 10 million weights at the 20-odd bytes a weight takes in
+// the file. A larger file is refused before it is read.
+const MaxFileBytes = 256 << 20
+
 // Load reads and checks the model file at path. Every error starts with
-// "model: <path>: ": a missing or empty file, invalid JSON (with the line
-// and column), a format other than "mdn-model", a version other than
-// FormatVersion, an unknown field, a value that is not a number where one is
-// needed (null or a string such as "NaN"), and anything Validate rejects.
+// "model: <path>: ": a path that is not a regular file (a directory, a
+// device such as /dev/zero, a FIFO), a file larger than MaxFileBytes, a
+// missing or empty file, invalid JSON (with the line and column), a format
+// other than "mdn-model", a version outside MinFormatVersion to
+// CalibratedVersion, an unknown field, a value that is not a number where one is needed (null or a
+// string such as "NaN"), and anything Validate rejects.
 func Load(path string) (*Model, error) {
-	m, err := load(path)
+	b, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, b)
+}
+
+// ReadFile returns the bytes of the model file at path, checked before
+// they are read: path (after symbolic links) must be a regular file of at
+// most MaxFileBytes. It never blocks on a FIFO (the file is opened
+// non-blocking and checked again once open) and reads at most
+// MaxFileBytes+1 bytes whatever the file does meanwhile. Errors start
+// with "model: <path>: ".
+func ReadFile(path string) ([]byte, error) {
+	b, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("model: %s: %w", path, err)
+	}
+	return b, nil
+}
+
+func readFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, pathless(err)
+	}
+	if err := checkRegular(fi); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, pathless(err)
+	}
+	defer f.Close()
+	// The path may have changed between Stat and Open.
+	if fi, err = f.Stat(); err != nil {
+		return nil, pathless(err)
+	}
+	if err := checkRegular(fi); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, fi.Size()+1) // ≤ MaxFileBytes+1, checked
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > MaxFileBytes {
+			return nil, errStreamTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, pathless(err)
+		}
+		if len(b) == cap(b) { // the file grew since Stat
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+// checkRegular refuses what is not a regular file or is larger than
+// MaxFileBytes.
+func checkRegular(fi fs.FileInfo) error {
+	switch t := fi.Mode().Type(); {
+	case t&fs.ModeDir != 0:
+		return errors.New("is a directory, not a model file")
+	case t&fs.ModeNamedPipe != 0:
+		return errors.New("is a FIFO (named pipe), not a regular file; a model file is read whole and checked first")
+	case t&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return errors.New("is a device, not a regular file; a model file is read whole and checked first")
+	case t != 0:
+		return fmt.Errorf("is not a regular file (%v)", t)
+	}
+	if fi.Size() > MaxFileBytes {
+		return tooLarge(fi.Size())
+	}
+	return nil
+}
+
+func tooLarge(n int64) error {
+	return fmt.Errorf("%d bytes, larger than the %d-byte limit of a model file (model.MaxFileBytes)", n, MaxFileBytes)
+}
+
+// errStreamTooLarge: Decode read more than MaxFileBytes.
+var errStreamTooLarge = fmt.Errorf("more than %d bytes, the limit of a model file (model.MaxFileBytes)", MaxFileBytes)
+
+// pathless drops the *fs.PathError wrapper: the path is already in the
+// message.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Decode reads one model file from r and checks it as Load does; errors
+// start with "model: ". It reads r as a stream: it stops at the first byte
+// that cannot continue a JSON document (so a stream of zero bytes fails at
+// once), and after MaxFileBytes bytes. Only white space may follow the
+// document.
+func Decode(r io.Reader) (*Model, error) {
+	b, err := readJSON(r)
+	if err == nil {
+		var m *Model
+		if m, err = parse(b); err == nil {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("model: %w", err)
+}
+
+// readJSON reads one JSON value and the white space after it from r, at
+// most MaxFileBytes bytes, stopping at the first byte that cannot belong
+// to it.
+func readJSON(r io.Reader) ([]byte, error) {
+	lr := &io.LimitedReader{R: r, N: MaxFileBytes + 1}
+	dec := json.NewDecoder(lr)
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		switch {
+		case lr.N <= 0:
+			return nil, errStreamTooLarge
+		case err == io.EOF:
+			return nil, errors.New("empty file")
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("invalid JSON at byte %d: %s", se.Offset, se.Error())
+		}
+		if err == io.ErrUnexpectedEOF {
+			return nil, errors.New("invalid JSON: unexpected end of input")
+		}
+		return nil, err
+	}
+	// The rest must be white space.
+	rest := io.MultiReader(dec.Buffered(), lr)
+	var buf [4096]byte
+	for {
+		n, err := rest.Read(buf[:])
+		for _, c := range buf[:n] {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return nil, fmt.Errorf("invalid JSON: %q after the top-level value", c)
+			}
+		}
+		if lr.N <= 0 {
+			return nil, errStreamTooLarge
+		}
+		if err == io.EOF {
+			return raw, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Parse checks and decodes the bytes b of the model file named name, as
+// Load does; errors start with "model: <name>: ". It is Load for bytes
+// already read with ReadFile (mdn serve hashes and decodes one read).
+func Parse(name string, b []byte) (*Model, error) {
+	m, err := parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("model: %s: %w", name, err)
 	}
 	return m, nil
 }
 
-func load(path string) (*Model, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path is already in the message
-		}
-		return nil, err
+func parse(b []byte) (*Model, error) {
+	if int64(len(b)) > MaxFileBytes {
+		return nil, tooLarge(int64(len(b)))
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty file")
@@ -269,9 +432,19 @@ func load(path string) (*Model, error) {
 	var head struct {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
+		Spec    struct {
+			Hidden json.RawMessage `json:"hidden"`
+		} `json:"spec"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
 		return nil, jsonError(b, err)
+	}
+	// A file declaring millions of layers is refused before they are
+	// decoded (the array's commas bound its length).
+	if h := head.Spec.Hidden; len(h) > 0 && h[0] == '[' {
+		if n := bytes.Count(h, []byte(",")) + 1; n > arch.MaxLayers {
+			return nil, fmt.Errorf("spec: hidden has %d layers or more; at most %d are supported", n, arch.MaxLayers)
+		}
 	}
 	if head.Format != Format {
 		return nil, fmt.Errorf("not an mdn model (format %q, want %q)", head.Format, Format)
@@ -312,6 +485,10 @@ func (in *fileIn) model() (*Model, error) {
 		if m.Spec.FixedSigma, err = numbers("spec.fixed_sigma", s.FixedSigma); err != nil {
 			return nil, err
 		}
+	}
+	// The declared shapes first, before any array is decoded.
+	if err := m.Spec.Validate(); err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
 	}
 	if m.Scaler, err = in.Scaler.scaler("scaler"); err != nil {
 		return nil, err

@@ -26,8 +26,8 @@ var viridisCoef = [7][3]float64{
 //	rgb(t) = c_0 + t (c_1 + t (c_2 + … + t c_6)),  t in [0, 1],
 //
 // which stays within about 5/255 of matplotlib's 256-entry table. t is clamped to
-// [0, 1]; NaN maps to 0. Viridis(0) is the dark purple #440154 used for empty
-// bins and Viridis(1) the yellow #fde725.
+// [0, 1]; NaN maps to 0. Viridis(0) is the dark purple #470155 used for empty
+// bins (matplotlib's #440154) and Viridis(1) the yellow #fce721 (#fde725).
 func Viridis(t float64) color.RGBA {
 	if math.IsNaN(t) || t < 0 {
 		t = 0

@@ -15,6 +15,12 @@
 // has already computed, for streaming. Interval gives the central interval of
 // a 1-D mixture.
 //
+// A Summarizer turns a row's mixture into the numbers of mdn predict --what;
+// an Encoder writes them, the one writer of a prediction row (CSV lines,
+// the JSON Lines of mdn predict --json and the results of mdn serve),
+// appending to a buffer without reflection. Stream runs a model over a CSV
+// stream in parallel, in bounded memory and in input order.
+//
 // All numbers are in the original units of y (the model's Predictor undoes
 // the standardization), and log densities are in nats.
 //

@@ -1,28 +1,49 @@
 package predict
 
 import (
-	"encoding/json"
-	"github.com/mdn-go/mdn/data"
+	"errors"
 	"math"
-	"slices"
 	"strconv"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 )
 
-// Encoder writes Summary values as the lines of mdn predict: CSV lines
-// after a header of the covariate names and Columns, or JSON Lines (one
-// object per input row with "row", "x" and the summary's keys; see
-// mdn predict --help). An Encoder keeps scratch: one per goroutine.
+// Encoder writes Summary values as the lines of mdn predict and the result
+// rows of mdn serve: CSV lines after a header of the covariate names and
+// Columns, or JSON Lines (one object per input row with "row", "x",
+// optionally "inputs", and the summary's keys; see mdn predict --help),
+// written without reflection by appending to a buffer. It is the one
+// writer of a prediction row. An Encoder keeps scratch: one per goroutine.
 type Encoder struct {
 	Summarizer
-	// XNames and YNames are the model's covariate and response names.
+	// XNames are the network's input names (the model's x_names) and
+	// YNames its response names.
 	XNames, YNames []string
+	// Schema is the model's encoding (model.Model.Schema), which says how
+	// Given's fields are echoed; nil when the inputs are the covariates.
+	Schema *encode.Schema
 	// JSON selects JSON Lines instead of CSV.
 	JSON bool
-	// XText, when not nil, is the current row's covariates as CSV fields
-	// (Chunk.AppendX: labels as text), which CSV lines start with instead
-	// of x's values. The caller sets it before each Append.
-	XText []byte
-	v     []float64 // scratch of one CSV line
+	// Inputs adds, to JSON lines, "inputs": the network's encoded inputs
+	// by name (XNames: a label's one-hot "column=level" entries, an
+	// imputed value and its "column:missing" indicator).
+	Inputs bool
+	// Given, when not nil, is the current row's covariate fields as the
+	// input had them (trimmed, in the order of Schema.ColumnNames()); the
+	// caller sets it before each Append. CSV lines then start with them as
+	// Schema.AppendText writes them, and the JSON "x" has, per column, a
+	// number's value, a label's text as a string, a missing cell as null.
+	// When nil, both are the values of x by XNames.
+	Given []string
+
+	v          []float64 // scratch of one CSV line
+	w          JSON      // scratch of one JSON line
+	init       bool
+	xKeys      Keys // XNames
+	yKeys      Keys // YNames
+	colKeys    Keys // Schema.ColumnNames()
+	colOffsets []int
 }
 
 // Columns returns the CSV columns after the covariates.
@@ -92,8 +113,8 @@ func (e *Encoder) Append(buf []byte, r int, x []float64, s *Summary) ([]byte, er
 	}
 	d := len(e.YNames)
 	line := func(vals ...float64) {
-		if e.XText != nil {
-			buf = append(buf, e.XText...)
+		if e.Given != nil && e.Schema != nil {
+			buf = e.Schema.AppendText(buf, e.Given, x)
 		} else {
 			buf = data.AppendFloats(buf, true, x...)
 		}
@@ -144,141 +165,200 @@ func (e *Encoder) Append(buf []byte, r int, x []float64, s *Summary) ([]byte, er
 	return buf, nil
 }
 
-// named returns the map name[i] → v[i].
-func named(names []string, v []float64) map[string]float64 {
-	out := make(map[string]float64, len(names))
-	for i, n := range names {
-		out[n] = v[i]
+// prepare builds the encoded keys once.
+func (e *Encoder) prepare() {
+	if e.init {
+		return
 	}
-	return out
-}
-
-// namedOrNil returns the map name[i] → v[i], with nil (JSON null) for an
-// infinite v[i] (an unbounded end of a calibrated interval), which JSON
-// cannot hold.
-func namedOrNil(names []string, v []float64) map[string]any {
-	out := make(map[string]any, len(names))
-	for i, n := range names {
-		out[n] = finiteOrNil(v[i])
+	e.init = true
+	e.xKeys, e.yKeys = NewKeys(e.XNames), NewKeys(e.YNames)
+	if e.Schema != nil {
+		e.colKeys = NewKeys(e.Schema.ColumnNames())
+		e.colOffsets = make([]int, len(e.Schema.Columns))
+		for c := range e.Schema.Columns {
+			e.colOffsets[c] = e.Schema.Offset(c)
+		}
 	}
-	return out
 }
 
-// finiteOrNil is v, or nil if v is ±Inf.
-func finiteOrNil(v float64) any {
-	if math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
-// square returns the row-major d×d matrix s as nested slices.
-func square(s []float64, d int) [][]float64 {
-	out := make([][]float64, d)
-	for i := range out {
-		out[i] = slices.Clone(s[i*d : (i+1)*d])
-	}
-	return out
-}
-
-type jsonComponent struct {
-	Weight float64            `json:"weight"`
-	Mean   map[string]float64 `json:"mean"`
-	Sigma  map[string]float64 `json:"sigma,omitempty"`
-	Cov    [][]float64        `json:"cov,omitempty"`
-}
-
-type jsonMode struct {
-	Y          map[string]float64 `json:"y"`
-	LogDensity float64            `json:"log_density"`
-	Density    float64            `json:"density"`
-	Mass       float64            `json:"mass"`
-}
-
-type jsonPrediction struct {
-	Row        int                  `json:"row"`
-	X          map[string]float64   `json:"x"`
-	Components []jsonComponent      `json:"components,omitempty"`
-	Mean       map[string]float64   `json:"mean,omitempty"`
-	Var        map[string]float64   `json:"var,omitempty"`
-	Cov        [][]float64          `json:"cov,omitempty"`
-	Modes      []jsonMode           `json:"modes,omitempty"`
-	Q          []float64            `json:"q,omitempty"`
-	Quantiles  map[string][]float64 `json:"quantiles,omitempty"`
-	Level      float64              `json:"level,omitempty"`
-	Lower      map[string]any       `json:"lower,omitempty"`
-	Upper      map[string]any       `json:"upper,omitempty"`
-	Calibrated *bool                `json:"calibrated,omitempty"`
-	CalRows    int                  `json:"calibration_rows,omitempty"`
-	Region     map[string]any       `json:"region,omitempty"`
-	Threshold  *float64             `json:"log_density_threshold,omitempty"`
-}
+// ErrNonFinite is returned (or wrapped) when a value to write as JSON is NaN
+// or ±Inf, which JSON cannot hold.
+var ErrNonFinite = errors.New("a result is not a finite number")
 
 // appendJSON appends the JSON line of input row r.
 func (e *Encoder) appendJSON(buf []byte, r int, x []float64, s *Summary) ([]byte, error) {
+	w := &e.w
+	w.Reset()
+	w.Buf = buf
+	e.AppendRow(w, r, x, s)
+	if w.Bad() {
+		return buf, ErrNonFinite
+	}
+	w.Byte('\n')
+	buf = w.Buf
+	w.Buf = nil
+	return buf, nil
+}
+
+// AppendHead appends the start of row r's JSON object, without its
+// closing brace: {"row":r,"x":{…}, and "inputs":{…} with Inputs. x are the
+// row's network inputs; the covariates come from Given when it is set.
+func (e *Encoder) AppendHead(w *JSON, r int, x []float64) {
+	e.prepare()
+	w.Raw(`{"row":`)
+	w.Int(r)
+	w.Raw(`,"x":`)
+	if e.Given != nil && e.Schema != nil {
+		w.Byte('{')
+		for i, c := range e.colKeys.Order {
+			if i > 0 {
+				w.Byte(',')
+			}
+			w.Buf = append(w.Buf, e.colKeys.Key[c]...)
+			f := e.Given[c]
+			switch {
+			case e.Schema.IsNA(f):
+				w.Raw("null")
+			case e.Schema.Columns[c].Kind == encode.Number:
+				w.Float(x[e.colOffsets[c]])
+			default:
+				w.String(f)
+			}
+		}
+		w.Byte('}')
+	} else {
+		w.Object(&e.xKeys, x)
+	}
+	if e.Inputs {
+		w.Raw(`,"inputs":`)
+		w.Object(&e.xKeys, x)
+	}
+}
+
+// AppendRow appends row r's JSON object (without a newline): the head (see
+// AppendHead) and the summary s by the Kind. A value that is not finite is
+// written as 0 and reported by w.Bad.
+func (e *Encoder) AppendRow(w *JSON, r int, x []float64, s *Summary) {
+	e.AppendHead(w, r, x)
 	d := len(e.YNames)
-	p := jsonPrediction{Row: r, X: named(e.XNames, x)}
+	yk := &e.yKeys
 	switch e.Kind {
 	case KindParams:
-		for _, c := range s.Components {
-			jc := jsonComponent{Weight: c.Weight, Mean: named(e.YNames, c.Mean)}
-			if c.Cov != nil {
-				jc.Cov = square(c.Cov, d)
-			} else {
-				jc.Sigma = named(e.YNames, c.Sigma)
+		w.Raw(`,"components":[`)
+		for k, c := range s.Components {
+			if k > 0 {
+				w.Byte(',')
 			}
-			p.Components = append(p.Components, jc)
+			w.Raw(`{"weight":`)
+			w.Float(c.Weight)
+			w.Raw(`,"mean":`)
+			w.Object(yk, c.Mean)
+			if c.Cov != nil {
+				w.Raw(`,"cov":`)
+				w.Matrix(c.Cov, d)
+			} else {
+				w.Raw(`,"sigma":`)
+				w.Object(yk, c.Sigma)
+			}
+			w.Byte('}')
 		}
+		w.Byte(']')
 	case KindMean:
-		p.Mean = named(e.YNames, s.Mean)
+		w.Raw(`,"mean":`)
+		w.Object(yk, s.Mean)
 	case KindVar:
-		p.Var = named(e.YNames, s.Var)
+		w.Raw(`,"var":`)
+		w.Object(yk, s.Var)
 		if d > 1 {
-			p.Cov = square(s.Cov, d)
+			w.Raw(`,"cov":`)
+			w.Matrix(s.Cov, d)
 		}
 	case KindModes:
-		for _, md := range s.Modes {
-			p.Modes = append(p.Modes, jsonMode{Y: named(e.YNames, md.Y), LogDensity: md.LogDensity,
-				Density: math.Exp(md.LogDensity), Mass: md.Mass})
-		}
-	case KindQuantiles:
-		p.Q = e.Q
-		p.Quantiles = make(map[string][]float64, d)
-		for j, n := range e.YNames {
-			col := make([]float64, len(s.Quantiles))
-			for i := range s.Quantiles {
-				col[i] = s.Quantiles[i][j]
+		w.Raw(`,"modes":[`)
+		for k, md := range s.Modes {
+			if k > 0 {
+				w.Byte(',')
 			}
-			p.Quantiles[n] = col
+			w.Raw(`{"y":`)
+			w.Object(yk, md.Y)
+			w.Raw(`,"log_density":`)
+			w.Float(md.LogDensity)
+			w.Raw(`,"density":`)
+			w.Float(math.Exp(md.LogDensity))
+			w.Raw(`,"mass":`)
+			w.Float(md.Mass)
+			w.Byte('}')
 		}
+		w.Byte(']')
+	case KindQuantiles:
+		w.Raw(`,"q":`)
+		w.Floats(e.Q)
+		w.Raw(`,"quantiles":{`)
+		for c, j := range yk.Order {
+			if c > 0 {
+				w.Byte(',')
+			}
+			w.Buf = append(w.Buf, yk.Key[j]...)
+			w.Byte('[')
+			for i := range s.Quantiles {
+				if i > 0 {
+					w.Byte(',')
+				}
+				w.Float(s.Quantiles[i][j])
+			}
+			w.Byte(']')
+		}
+		w.Byte('}')
 	case KindRegion:
-		p.Level = e.Level
-		cal := e.Calibration != nil
-		p.Calibrated = &cal
-		if cal {
-			p.CalRows = e.Calibration.Rows
+		w.Raw(`,"level":`)
+		w.Float(e.Level)
+		if e.Calibration == nil {
+			w.Raw(`,"calibrated":false`)
+		} else {
+			e.appendCalibrated(w)
 		}
 		if d == 1 {
-			ivs := make([][2]any, len(s.Region))
+			w.Raw(`,"region":{`)
+			w.Buf = append(w.Buf, yk.Key[0]...)
+			w.Byte('[')
 			for i, iv := range s.Region {
-				ivs[i] = [2]any{finiteOrNil(iv[0]), finiteOrNil(iv[1])}
+				if i > 0 {
+					w.Byte(',')
+				}
+				w.Byte('[')
+				w.FloatOrNull(iv[0])
+				w.Byte(',')
+				w.FloatOrNull(iv[1])
+				w.Byte(']')
 			}
-			p.Region = map[string]any{e.YNames[0]: ivs}
+			w.Raw("]}")
 		}
-		t := s.Threshold
-		p.Threshold = &t
+		w.Raw(`,"log_density_threshold":`)
+		w.Float(s.Threshold)
 	default: // interval
-		p.Level, p.Lower, p.Upper = e.Level, namedOrNil(e.YNames, s.Lower), namedOrNil(e.YNames, s.Upper)
-		if c := e.Calibration; c != nil {
-			cal := true
-			p.Calibrated, p.CalRows = &cal, c.Rows
+		w.Raw(`,"level":`)
+		w.Float(e.Level)
+		w.Raw(`,"lower":`)
+		if e.Calibration == nil {
+			w.Object(yk, s.Lower)
+			w.Raw(`,"upper":`)
+			w.Object(yk, s.Upper)
+			break
 		}
+		// A calibrated interval of mass 1 is unbounded: its ends are null.
+		w.ObjectOrNull(yk, s.Lower)
+		w.Raw(`,"upper":`)
+		w.ObjectOrNull(yk, s.Upper)
+		e.appendCalibrated(w)
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return buf, err
-	}
-	return append(append(buf, b...), '\n'), nil
+	w.Byte('}')
+}
+
+// appendCalibrated appends the fields a calibrated interval or region
+// has after its level or bounds: ,"calibrated":true,"calibration_rows":n.
+func (e *Encoder) appendCalibrated(w *JSON) {
+	w.Raw(`,"calibrated":true,"calibration_rows":`)
+	w.Int(e.Calibration.Rows)
 }
 
 // prefixed returns prefix+name for each name.

@@ -28,11 +28,20 @@ func Interval(m *mixture.Mixture, level float64) (lo, hi float64, err error) {
 	return lo, hi, nil
 }
 
+// MaxLevel is the largest level CheckLevel accepts, 1 − 2⁻⁵²: for any
+// larger level below 1, (1 + level)/2 rounds to 1 and the upper end of
+// the interval would be +Inf.
+const MaxLevel = 1 - 0x1p-52
+
 // CheckLevel returns an error unless level is a valid interval level for
-// Interval: a number in (0, 1).
+// Interval: a number in (0, 1) whose upper tail (1 + level)/2 is below 1
+// in float64 (level ≤ MaxLevel). Its messages start with "level ".
 func CheckLevel(level float64) error {
 	if math.IsNaN(level) || level <= 0 || level >= 1 {
 		return fmt.Errorf("level must be in (0, 1), got %v", level)
+	}
+	if level > MaxLevel {
+		return fmt.Errorf("level %v is too close to 1: (1 + level)/2 rounds to 1 and the upper end would be +Inf; at most %v", level, MaxLevel)
 	}
 	return nil
 }

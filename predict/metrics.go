@@ -99,8 +99,8 @@ type Evaluator struct {
 	se, ae []float64 // D
 	cover  [3][]int  // per level, D
 	pit    [][]float64
-	// scratch
-	mean []float64
+	// scratch: the row's E[y] and CRPS per response (checkSums)
+	mean, rowCRPS []float64
 }
 
 // NewEvaluator returns an Evaluator for mixtures with k components over the
@@ -111,14 +111,15 @@ func NewEvaluator(k int, yNames []string) (*Evaluator, error) {
 		return nil, fmt.Errorf("predict: evaluator: need k ≥ 1 and at least one response name, got k = %d and %d names", k, d)
 	}
 	e := &Evaluator{
-		k:      k,
-		names:  slices.Clone(yNames),
-		weight: make([]float64, k),
-		crps:   make([]float64, d),
-		se:     make([]float64, d),
-		ae:     make([]float64, d),
-		pit:    make([][]float64, d),
-		mean:   make([]float64, d),
+		k:       k,
+		names:   slices.Clone(yNames),
+		weight:  make([]float64, k),
+		crps:    make([]float64, d),
+		se:      make([]float64, d),
+		ae:      make([]float64, d),
+		pit:     make([][]float64, d),
+		mean:    make([]float64, d),
+		rowCRPS: make([]float64, d),
 	}
 	for l := range e.cover {
 		e.cover[l] = make([]int, d)
@@ -155,18 +156,20 @@ func (e *Evaluator) add(m *mixture.Mixture, y []float64) error {
 	if math.IsNaN(lp) || math.IsInf(lp, 0) {
 		return fmt.Errorf("log density of y = %v is %v", y, lp)
 	}
+	if err := e.checkSums(m, y, lp); err != nil {
+		return err
+	}
 	e.logp += lp
 	for k, lw := range m.LogWeights {
 		e.weight[k] += math.Exp(lw)
 	}
-	m.Mean(e.mean)
 	for j := range d {
 		mj := m
 		if d > 1 {
 			mj = m.Marginal(j)
 		}
 		yj := y[j]
-		e.crps[j] += mj.CRPS(yj)
+		e.crps[j] += e.rowCRPS[j]
 		r := yj - e.mean[j]
 		e.se[j] += r * r
 		e.ae[j] += math.Abs(r)
@@ -182,6 +185,41 @@ func (e *Evaluator) add(m *mixture.Mixture, y []float64) error {
 		e.pit[j] = append(e.pit[j], mj.CDF(yj))
 	}
 	e.n++
+	return nil
+}
+
+// checkSums computes the row's E[y] (e.mean) and CRPS per response
+// (e.rowCRPS) and returns an error, before anything is added, if the row
+// would make a sum of Metrics overflow float64 (a squared error of
+// 1e200², say), so that every metric of the rows added stays finite.
+func (e *Evaluator) checkSums(m *mixture.Mixture, y []float64, lp float64) error {
+	over := func(what string, v float64) error {
+		return fmt.Errorf("%s overflows float64 (%v)", what, v)
+	}
+	if v := e.logp + lp; math.IsInf(v, 0) {
+		return over("the sum of the log densities", v)
+	}
+	mean := m.Mean(e.mean)
+	for j, name := range e.names {
+		r := y[j] - mean[j]
+		switch {
+		case math.IsInf(r, 0) || math.IsInf(r*r, 0):
+			return over(fmt.Sprintf("the squared error of response %q, (y − E[y])²,", name), r*r)
+		case math.IsInf(e.se[j]+r*r, 0):
+			return over(fmt.Sprintf("the sum of squared errors of response %q", name), e.se[j]+r*r)
+		case math.IsInf(e.ae[j]+math.Abs(r), 0):
+			return over(fmt.Sprintf("the sum of absolute errors of response %q", name), e.ae[j]+math.Abs(r))
+		}
+		mj := m
+		if m.D > 1 {
+			mj = m.Marginal(j)
+		}
+		c := mj.CRPS(y[j])
+		if math.IsNaN(c) || math.IsInf(c, 0) || math.IsInf(e.crps[j]+c, 0) {
+			return over(fmt.Sprintf("the CRPS of response %q", name), e.crps[j]+c)
+		}
+		e.rowCRPS[j] = c
+	}
 	return nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 
 	"github.com/mdn-go/mdn/data"
@@ -35,13 +34,14 @@ const ChunkRows = 4096
 //
 // rd is an encode.Reader of m.Schema() (labels and missing cells encoded as
 // in training) or, for a model without labels, a data.Reader of its
-// columns. When rd can give each row's covariates as text (AppendText, as
-// encode.Reader does) and m has an encoding, the chunks keep it for
-// Chunk.AppendX.
+// columns. When rd can give each row's covariate fields (Fields, as
+// encode.Reader does) and m has an encoding, the chunks keep them for
+// Chunk.Given and Chunk.AppendX.
 func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	in := m.Spec.In
+	base := m.Predictor(ChunkRows) // the workers share its stacked weights
 	wrap := func() func(*Chunk) error {
-		p := m.Predictor(ChunkRows)
+		p := base.WithBatch(ChunkRows)
 		work := newWorker()
 		return func(c *Chunk) error {
 			var err error
@@ -51,11 +51,12 @@ func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker
 			return work(c)
 		}
 	}
-	var tx texter
-	if t, ok := rd.(texter); ok && m.Encoding != nil {
-		tx = t
+	var fd fielder
+	var sch *encode.Schema
+	if f, ok := rd.(fielder); ok && m.Encoding != nil {
+		fd, sch = f, m.Schema()
 	}
-	return streamRows(ctx, rd, tx, in, max(1, workers), wrap, w)
+	return streamRows(ctx, rd, fd, sch, in, max(1, workers), wrap, w)
 }
 
 // Rows is a source of encoded input rows for Stream: encode.Reader, or
@@ -70,9 +71,10 @@ type Rows interface {
 	Name() string
 }
 
-// texter is a Rows that gives the current row's covariates as CSV fields.
-type texter interface {
-	AppendText(buf []byte, x []float64) []byte
+// fielder is a Rows that gives the current row's covariate fields as the
+// input had them (trimmed).
+type fielder interface {
+	Fields() []string
 }
 
 var (
@@ -82,23 +84,39 @@ var (
 
 // AppendX appends row i's covariates as CSV fields to buf: as the input
 // had them for a model with labels (a label as its text, a missing cell as
-// its token), else the values of X formatted with 'g' -1.
+// its token; encode.Schema.AppendText), else the values of X formatted with
+// 'g' -1.
 func (c *Chunk) AppendX(buf []byte, i int) []byte {
-	if c.tend == nil {
-		in := len(c.X) / max(c.N, 1)
-		for j, v := range c.X[i*in : (i+1)*in] {
-			if j > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
-		}
-		return buf
+	in := len(c.X) / max(c.N, 1)
+	x := c.X[i*in : (i+1)*in]
+	if c.fend == nil {
+		return data.AppendFloats(buf, true, x...)
 	}
+	c.given = c.Given(i, c.given)
+	return c.sch.AppendText(buf, c.given, x)
+}
+
+// Given returns row i's covariate fields as the input had them (trimmed,
+// in the order of the model's columns), appended to dst[:0], for a model
+// with an encoding read through an encode.Reader; nil otherwise. The
+// strings stay valid after the chunk is reused.
+func (c *Chunk) Given(i int, dst []string) []string {
+	if c.fend == nil {
+		return nil
+	}
+	if len(c.fstr) != len(c.ftext) {
+		c.fstr = string(c.ftext) // one copy per chunk; the fields are its substrings
+	}
+	dst = dst[:0]
 	lo := 0
 	if i > 0 {
-		lo = c.tend[i-1]
+		lo = c.fend[i*c.nf-1]
 	}
-	return append(buf, c.text[lo:c.tend[i]]...)
+	for _, hi := range c.fend[i*c.nf : (i+1)*c.nf] {
+		dst = append(dst, c.fstr[lo:hi])
+		lo = hi
+	}
+	return dst
 }
 
 // predictChunk returns the mixtures of the rows of c, reusing c.Mix. If
@@ -130,11 +148,19 @@ type Chunk struct {
 	Lines []int     // physical line of each row in the input file
 	// Mix holds the predictive mixture of each row (len N), valid until
 	// the worker returns.
-	Mix  []mixture.Mixture
-	Out  []byte // the text to write for the chunk
-	err  error  // a read error, after the chunk's rows
-	text []byte // the covariates as CSV fields, row after row (see AppendX)
-	tend []int  // end of each row's fields in text; nil without text
+	Mix []mixture.Mixture
+	Out []byte // the text to write for the chunk
+	err error  // a read error, after the chunk's rows
+
+	// The covariate fields as the input had them (see Given), for a model
+	// with an encoding: their text one after the other, the end of each
+	// field in it (nil without fields), nf fields per row.
+	ftext []byte
+	fend  []int
+	nf    int
+	fstr  string         // ftext as a string, made by the first Given
+	sch   *encode.Schema // the schema of the fields
+	given []string       // AppendX's scratch
 }
 
 // streamRows reads the rows of rd (xdim values each) in chunks of ChunkRows,
@@ -144,7 +170,7 @@ type Chunk struct {
 // At most workers+2 chunks exist at once, so memory does not grow with the
 // input. It returns the first error: a read error (after writing the chunks
 // before it), a worker's error, a write error, or ctx's error.
-func streamRows(ctx context.Context, rd Rows, tx texter, xdim, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
+func streamRows(ctx context.Context, rd Rows, fd fielder, sch *encode.Schema, xdim, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	nbuf := workers + 2
@@ -167,9 +193,9 @@ func streamRows(ctx context.Context, rd Rows, tx texter, xdim, workers int, newW
 				return
 			}
 			c.Seq, c.Row0, c.N, c.err = seq, row, 0, nil
-			c.X, c.Lines, c.Out, c.text = c.X[:0], c.Lines[:0], c.Out[:0], c.text[:0]
-			if tx != nil {
-				c.tend = c.tend[:0]
+			c.X, c.Lines, c.Out, c.ftext, c.fstr = c.X[:0], c.Lines[:0], c.Out[:0], c.ftext[:0], ""
+			if fd != nil {
+				c.fend, c.sch, c.nf = c.fend[:0], sch, len(sch.Columns)
 			}
 			last := false
 			for c.N < ChunkRows {
@@ -183,9 +209,11 @@ func streamRows(ctx context.Context, rd Rows, tx texter, xdim, workers int, newW
 				}
 				c.X = append(c.X, vals...)
 				c.Lines = append(c.Lines, rd.Line())
-				if tx != nil {
-					c.text = tx.AppendText(c.text, vals)
-					c.tend = append(c.tend, len(c.text))
+				if fd != nil {
+					for _, f := range fd.Fields() {
+						c.ftext = append(c.ftext, f...)
+						c.fend = append(c.fend, len(c.ftext))
+					}
 				}
 				c.N++
 			}

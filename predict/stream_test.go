@@ -41,7 +41,7 @@ func TestStreamRows(t *testing.T) {
 	for _, n := range []int{1, ChunkRows - 1, ChunkRows, 2*ChunkRows + 1} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			var out bytes.Buffer
-			if err := streamRows(context.Background(), input(n), nil, 1, 3, echo, &out); err != nil {
+			if err := streamRows(context.Background(), input(n), nil, nil, 1, 3, echo, &out); err != nil {
 				t.Fatal(err)
 			}
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -65,7 +65,7 @@ func TestStreamRows(t *testing.T) {
 			}
 		}
 		var out bytes.Buffer
-		err := streamRows(context.Background(), input(3*ChunkRows), nil, 1, 2, fail, &out)
+		err := streamRows(context.Background(), input(3*ChunkRows), nil, nil, 1, 2, fail, &out)
 		if err == nil || err.Error() != "boom" {
 			t.Errorf("got %v, want boom", err)
 		}
@@ -77,7 +77,7 @@ func TestStreamRows(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		var out bytes.Buffer
-		if err := streamRows(ctx, input(10), nil, 1, 2, echo, &out); !errors.Is(err, context.Canceled) {
+		if err := streamRows(ctx, input(10), nil, nil, 1, 2, echo, &out); !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v, want context.Canceled", err)
 		}
 		if out.Len() != 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mdn-go/mdn/conformal"
@@ -90,7 +91,7 @@ type Summarizer struct {
 	Full bool
 	// Q are the probabilities of Quantiles, each in (0, 1).
 	Q []float64
-	// Level is the level of Interval, in (0, 1).
+	// Level is the level of Interval and Region, in (0, 1).
 	Level float64
 	// ModeOptions configures Modes.
 	ModeOptions mixture.ModeOptions
@@ -239,6 +240,131 @@ func (s *Summarizer) region(m *mixture.Mixture, dst *Summary) error {
 			return err
 		}
 		dst.Region = append(dst.Region, set...)
+	}
+	return nil
+}
+
+// CheckFinite returns an error naming the first value of dst, as filled by
+// Summarize, that is not finite (±Inf, NaN: a summary that overflows
+// float64, such as the variance of a mixture whose means are 1e200 apart),
+// by its CSV column of mdn predict (yNames are the response names), with
+// the component or mode for Params and Modes:
+//
+//	var_y is +Inf (beyond the float64 range)
+//	component 2: sigma_y is +Inf (beyond the float64 range)
+//
+// For Modes the density exp(log_density) is checked too. The ends of a
+// calibrated interval and of a region may be ±Inf (unbounded; null in
+// JSON), not NaN. mdn predict
+// refuses to write such a row rather than write text that reads as a
+// number.
+func (s *Summarizer) CheckFinite(dst *Summary, yNames []string) error {
+	bad := func(name string, v float64) error {
+		if math.IsNaN(v) {
+			return fmt.Errorf("%s is NaN (not a number)", name)
+		}
+		return fmt.Errorf("%s is %v (beyond the float64 range)", name, v)
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	vec := func(prefix string, v []float64) error {
+		for j, x := range v {
+			if !finite(x) {
+				return bad(prefix+yNames[j], x)
+			}
+		}
+		return nil
+	}
+	// cov checks the entries (i, j) of the D×D matrix c with j < i, or
+	// j ≤ i with diag.
+	cov := func(c []float64, diag bool) error {
+		d := len(yNames)
+		for i := range d {
+			for j := 0; j <= i; j++ {
+				if (j < i || diag) && !finite(c[i*d+j]) {
+					return bad("cov_"+yNames[i]+"_"+yNames[j], c[i*d+j])
+				}
+			}
+		}
+		return nil
+	}
+	switch s.Kind {
+	case KindParams:
+		for k, c := range dst.Components {
+			err := vec("mean_", c.Mean)
+			switch {
+			case !finite(c.Weight):
+				err = bad("weight", c.Weight)
+			case err != nil:
+			case c.Cov != nil:
+				err = cov(c.Cov, true)
+			default:
+				err = vec("sigma_", c.Sigma)
+			}
+			if err != nil {
+				return fmt.Errorf("component %d: %w", k, err)
+			}
+		}
+	case KindMean:
+		return vec("mean_", dst.Mean)
+	case KindVar:
+		if err := vec("var_", dst.Var); err != nil {
+			return err
+		}
+		return cov(dst.Cov, false)
+	case KindModes:
+		for i, md := range dst.Modes {
+			var err error
+			switch {
+			case !finite(md.LogDensity):
+				err = bad("log_density", md.LogDensity)
+			case !finite(math.Exp(md.LogDensity)):
+				err = bad("density", math.Exp(md.LogDensity))
+			case !finite(md.Mass):
+				err = bad("mass", md.Mass)
+			default:
+				err = vec("", md.Y)
+			}
+			if err != nil {
+				return fmt.Errorf("mode %d: %w", i, err)
+			}
+		}
+	case KindQuantiles:
+		for i, p := range s.Q {
+			if err := vec("q"+strconv.FormatFloat(p, 'g', -1, 64)+"_", dst.Quantiles[i]); err != nil {
+				return err
+			}
+		}
+	case KindInterval:
+		if s.Calibration != nil {
+			// A calibrated interval of mass 1 is unbounded: ±Inf ends
+			// are its answer (null in JSON), only NaN is refused.
+			for j := range dst.Lower {
+				if math.IsNaN(dst.Lower[j]) {
+					return bad("lower_"+yNames[j], dst.Lower[j])
+				}
+				if math.IsNaN(dst.Upper[j]) {
+					return bad("upper_"+yNames[j], dst.Upper[j])
+				}
+			}
+			return nil
+		}
+		if err := vec("lower_", dst.Lower); err != nil {
+			return err
+		}
+		return vec("upper_", dst.Upper)
+	case KindRegion:
+		// The region's ends may be ±Inf (an unbounded interval, null in
+		// JSON); the threshold is finite.
+		if !finite(dst.Threshold) {
+			return bad("log_density_threshold", dst.Threshold)
+		}
+		for i, iv := range dst.Region {
+			for e, end := range [2]string{"lower_", "upper_"} {
+				if math.IsNaN(iv[e]) {
+					return fmt.Errorf("interval %d: %w", i, bad(end+yNames[0], iv[e]))
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -1,8 +1,6 @@
 package serve
 
 import (
-	"math"
-
 	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -29,69 +27,6 @@ func calibrate(sz *predict.Summarizer, m *model.Model) error {
 	}
 	sz.Calibration = c
 	return nil
-}
-
-// floatOrNull appends v, or null for ±Inf (an unbounded end of a
-// calibrated interval or region), as predict.Encoder writes it.
-func (w *jsonWriter) floatOrNull(v float64) {
-	if math.IsInf(v, 0) {
-		w.raw("null")
-		return
-	}
-	w.float(v)
-}
-
-// objectOrNull is object with null for ±Inf values.
-func (w *jsonWriter) objectOrNull(n *names, v []float64) {
-	w.byte('{')
-	for i, j := range n.order {
-		if i > 0 {
-			w.byte(',')
-		}
-		w.bytes(n.keys[j])
-		w.floatOrNull(v[j])
-	}
-	w.byte('}')
-}
-
-// calibrated appends the fields a calibrated summary adds after the
-// interval's: ,"calibrated":true,"calibration_rows":n.
-func (f *summary) calibrated(out *jsonWriter) {
-	if c := f.sz.Calibration; c != nil {
-		out.raw(`,"calibrated":true,"calibration_rows":`)
-		out.int(c.Rows)
-	}
-}
-
-// region appends the fields of a region result, in predict.Encoder's
-// order: level, calibrated, calibration_rows, region (one response),
-// log_density_threshold.
-func (f *summary) region(out *jsonWriter, sum *predict.Summary) {
-	out.raw(`,"level":`)
-	out.float(f.sz.Level)
-	if f.sz.Calibration == nil {
-		out.raw(`,"calibrated":false`)
-	} else {
-		f.calibrated(out)
-	}
-	if len(f.st.yNames.keys) == 1 {
-		out.raw(`,"region":{`)
-		out.bytes(f.st.yNames.keys[0])
-		out.byte('[')
-		for i, iv := range sum.Region {
-			if i > 0 {
-				out.byte(',')
-			}
-			out.byte('[')
-			out.floatOrNull(iv[0])
-			out.byte(',')
-			out.floatOrNull(iv[1])
-			out.byte(']')
-		}
-		out.raw("]}")
-	}
-	out.raw(`,"log_density_threshold":`)
-	out.float(sum.Threshold)
 }
 
 // calibInfo is the "calibration" of GET /v1/model: how many rows the model

@@ -3,7 +3,6 @@ package serve
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strings"
 
@@ -35,13 +34,13 @@ const SampleChunk = 4096
 
 // predictRows runs the Predictor on the request's rows. If the network
 // fails on a row (a σ that overflows, say), the error names the row.
-func predictRows(wk *worker, x []float64, n, in int) ([]mixture.Mixture, error) {
+func predictRows(wk *worker, x []float64, n, in, row0 int) ([]mixture.Mixture, error) {
 	if n > wk.pn && wk.pn < SampleChunk {
 		b := wk.pn
 		for b < n && b < SampleChunk {
 			b *= 2
 		}
-		wk.p, wk.pn = wk.m.Predictor(min(b, SampleChunk)), min(b, SampleChunk)
+		wk.p, wk.pn = wk.p.WithBatch(min(b, SampleChunk)), min(b, SampleChunk) // the same weights
 	}
 	mix, err := wk.p.Predict(x, n, wk.mix)
 	if err == nil {
@@ -53,27 +52,27 @@ func predictRows(wk *worker, x []float64, n, in int) ([]mixture.Mixture, error) 
 			if inner := errors.Unwrap(e); inner != nil {
 				e = inner
 			}
-			return nil, badRequest("rows[%d]: model output: %v", i, e)
+			return nil, badRequest("rows[%d]: model output: %v", row0+i, e)
 		}
 	}
 	return nil, err
 }
 
 // begin starts a {"results":[ … ]} response in wk.out.
-func begin(wk *worker) *jsonWriter {
+func begin(wk *worker) *predict.JSON {
 	out := &wk.out
-	out.buf, out.bad = out.buf[:0], false
-	out.raw(`{"results":[`)
+	out.Reset()
+	out.Raw(`{"results":[`)
 	return out
 }
 
 // finish closes the response and writes it.
-func finish(w http.ResponseWriter, out *jsonWriter, rows int) (int, int) {
-	if out.bad {
-		return writeError(w, fmt.Errorf("%w (a model output overflowed)", errNonFinite)), 0
+func finish(w http.ResponseWriter, out *predict.JSON, rows int) (int, int) {
+	if out.Bad() {
+		return writeError(w, fmt.Errorf("%w (a model output overflowed)", predict.ErrNonFinite)), 0
 	}
-	out.raw("]}\n")
-	return writeBody(w, http.StatusOK, out.buf), rows
+	out.Raw("]}\n")
+	return writeBody(w, http.StatusOK, out.Buf), rows
 }
 
 func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int) {
@@ -90,23 +89,27 @@ func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st 
 				req.rows, len(req.q), s.opts.MaxDraws)}), 0
 	}
 	in := st.m.Spec.In
-	mix, err := predictRows(wk, req.x, req.rows, in)
-	if err != nil {
-		return writeError(w, err), 0
-	}
-	f := summary{st: st, sz: predict.Summarizer{Kind: predict.Kind(req.what), Full: st.m.Spec.Noise == arch.Full,
-		Q: req.q, Level: req.level}}
-	if err := calibrate(&f.sz, st.m); err != nil {
+	enc := resultWriter(wk, req)
+	enc.Summarizer = predict.Summarizer{Kind: predict.Kind(req.what), Full: st.m.Spec.Noise == arch.Full,
+		Q: req.q, Level: req.level}
+	if err := calibrate(&enc.Summarizer, st.m); err != nil {
 		return writeError(w, err), 0
 	}
 	out := begin(wk)
-	for i := range req.rows {
-		if i > 0 {
-			out.byte(',')
+	every := 64
+	if enc.Summarizer.Kind == predict.KindModes {
+		every = 1 // tens of milliseconds a row
+	}
+	err := s.eachRow(r.Context(), wk, st, every, func(i int, m *mixture.Mixture) error {
+		if err := enc.Summarize(m, &wk.sum); err != nil {
+			return badRequest("rows[%d]: %v", i, err)
 		}
-		if err := f.row(out, wk, req, i, &mix[i]); err != nil {
-			return writeError(w, badRequest("rows[%d]: %v", i, err)), 0
-		}
+		enc.Given = given(enc.Given, st, req, i)
+		enc.AppendRow(out, i, req.x[i*in:(i+1)*in], &wk.sum)
+		return nil
+	})
+	if err != nil {
+		return writeError(w, err), 0
 	}
 	return finish(w, out, req.rows)
 }
@@ -117,7 +120,7 @@ func checkPredict(req *request) error {
 		return badRequest("what: required, one of %s", strings.Join(Whats, ", "))
 	}
 	if !contains(Whats, req.what) {
-		return badRequest("what: must be one of %s, got %q", strings.Join(Whats, ", "), req.what)
+		return badRequest("what: must be one of %s, got %s", strings.Join(Whats, ", "), quoteClip(req.what))
 	}
 	if req.qSet && req.what != "quantiles" {
 		return badRequest("q: only used with \"what\": \"quantiles\"")
@@ -138,8 +141,8 @@ func checkPredict(req *request) error {
 		req.q = append(req.q[:0], DefaultQ...)
 	}
 	if req.levelSet {
-		if predict.CheckLevel(req.level) != nil {
-			return badRequest("level: must be in (0, 1), got %v", req.level)
+		if err := predict.CheckLevel(req.level); err != nil {
+			return badRequest("level: %s", strings.TrimPrefix(err.Error(), "level "))
 		}
 	} else {
 		req.level = DefaultLevel
@@ -166,21 +169,16 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 			Msg: fmt.Sprintf("rows × n_samples = %d × %d is more than %d draws (the server's draw limit)",
 				req.rows, req.nSamples, s.opts.MaxDraws)}), 0
 	}
-	m := st.m
-	in, d := m.Spec.In, m.Spec.Out
-	mix, err := predictRows(wk, req.x, req.rows, in)
-	if err != nil {
-		return writeError(w, err), 0
-	}
+	in, d := st.m.Spec.In, st.m.Spec.Out
+	enc := resultWriter(wk, req)
 	ns := req.nSamples
 	draws := growTo(&wk.v, ns*d)
 	y := growTo(&wk.v2, d)
 	out := begin(wk)
-	for i := range req.rows {
+	err := s.eachRow(r.Context(), wk, st, 64, func(i int, mi *mixture.Mixture) error {
 		if i%SampleChunk == 0 {
 			wk.pcg.Seed(req.seed, uint64(i/SampleChunk))
 		}
-		mi := &mix[i]
 		if req.temperature != 1 {
 			mi = mi.WithTemperature(req.temperature)
 		}
@@ -190,19 +188,21 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 				draws[j*ns+k] = y[j]
 			}
 		}
-		if i > 0 {
-			out.byte(',')
-		}
-		rowHead(out, st, req, i)
-		out.raw(`,"samples":{`)
-		for c, j := range st.yNames.order {
+		enc.Given = given(enc.Given, st, req, i)
+		enc.AppendHead(out, i, req.x[i*in:(i+1)*in])
+		out.Raw(`,"samples":{`)
+		for c, j := range st.yNames.Order {
 			if c > 0 {
-				out.byte(',')
+				out.Byte(',')
 			}
-			out.bytes(st.yNames.keys[j])
-			out.floats(draws[j*ns : (j+1)*ns])
+			out.Buf = append(out.Buf, st.yNames.Key[j]...)
+			out.Floats(draws[j*ns : (j+1)*ns])
 		}
-		out.raw("}}")
+		out.Raw("}}")
+		return nil
+	})
+	if err != nil {
+		return writeError(w, err), 0
 	}
 	return finish(w, out, req.rows)
 }
@@ -212,21 +212,18 @@ func (s *Server) logpdf(w http.ResponseWriter, r *http.Request, wk *worker, st *
 	if err := wk.dec.decode(wk.body, "logpdf", st.cols, s.opts.MaxRows, req); err != nil {
 		return writeError(w, err), 0
 	}
-	in, d := st.m.Spec.In, st.m.Spec.Out
-	mix, err := predictRows(wk, req.x, req.rows, in)
+	d := st.m.Spec.Out
+	out := begin(wk)
+	err := s.eachRow(r.Context(), wk, st, 64, func(i int, m *mixture.Mixture) error {
+		out.Raw(`{"row":`)
+		out.Int(i)
+		out.Raw(`,"log_density":`)
+		out.Float(m.LogProb(req.y[i*d : (i+1)*d]))
+		out.Byte('}')
+		return nil
+	})
 	if err != nil {
 		return writeError(w, err), 0
-	}
-	out := begin(wk)
-	for i := range req.rows {
-		if i > 0 {
-			out.byte(',')
-		}
-		out.raw(`{"row":`)
-		out.int(i)
-		out.raw(`,"log_density":`)
-		out.float(mix[i].LogProb(req.y[i*d : (i+1)*d]))
-		out.byte('}')
 	}
 	return finish(w, out, req.rows)
 }
@@ -240,113 +237,28 @@ func growTo(s *[]float64, n int) []float64 {
 	return *s
 }
 
-// rowHead appends {"row":i,"x":{…} of a result row (without the closing
-// brace): the network's inputs by name (the model's x_names), as mdn
-// predict --json prints them; for a model with an encoding these are the
-// encoded inputs (a label's one-hot "column=level" entries, an imputed
-// value and its "column:missing" indicator).
-func rowHead(out *jsonWriter, st *state, req *request, i int) {
-	out.raw(`{"row":`)
-	out.int(i)
-	out.raw(`,"x":`)
-	in := len(st.xNames.keys)
-	out.object(&st.xNames, req.x[i*in:(i+1)*in])
+// resultWriter returns the worker's writer of result rows (predict.Encoder,
+// the writer of mdn predict --json) set up for the request.
+func resultWriter(wk *worker, req *request) *predict.Encoder {
+	enc := &wk.enc
+	enc.Inputs = req.inputs
+	return enc
 }
 
-// summary writes the result row of /v1/predict: the object mdn predict
-// --json prints for that row (predict.Summarizer's numbers), with the same
-// fields in the same order, byte for byte.
-type summary struct {
-	sz predict.Summarizer
-	st *state
-}
-
-func (f *summary) row(out *jsonWriter, wk *worker, req *request, i int, m *mixture.Mixture) error {
-	st := f.st
-	d := m.D
-	sum := &wk.sum
-	if err := f.sz.Summarize(m, sum); err != nil {
-		return err
+// given returns row i's covariate cells as the fields the model's schema
+// reads (see cell.field), appended to dst[:0], so that the row's "x"
+// echoes them as given: a number, a label's text, null for a missing cell.
+// Without a schema (every covariate a number, read directly) it returns nil
+// and "x" is the numbers by name.
+func given(dst []string, st *state, req *request, i int) []string {
+	sch := st.cols.schema
+	if sch == nil {
+		return nil
 	}
-	rowHead(out, st, req, i)
-	switch f.sz.Kind {
-	case predict.KindParams:
-		out.raw(`,"components":[`)
-		for k, c := range sum.Components {
-			if k > 0 {
-				out.byte(',')
-			}
-			out.raw(`{"weight":`)
-			out.float(c.Weight)
-			out.raw(`,"mean":`)
-			out.object(&st.yNames, c.Mean)
-			if c.Cov != nil {
-				out.raw(`,"cov":`)
-				out.matrix(c.Cov, d)
-			} else {
-				out.raw(`,"sigma":`)
-				out.object(&st.yNames, c.Sigma)
-			}
-			out.byte('}')
-		}
-		out.byte(']')
-	case predict.KindMean:
-		out.raw(`,"mean":`)
-		out.object(&st.yNames, sum.Mean)
-	case predict.KindVar:
-		out.raw(`,"var":`)
-		out.object(&st.yNames, sum.Var)
-		if d > 1 {
-			out.raw(`,"cov":`)
-			out.matrix(sum.Cov, d)
-		}
-	case predict.KindModes:
-		out.raw(`,"modes":[`)
-		for k, md := range sum.Modes {
-			if k > 0 {
-				out.byte(',')
-			}
-			out.raw(`{"y":`)
-			out.object(&st.yNames, md.Y)
-			out.raw(`,"log_density":`)
-			out.float(md.LogDensity)
-			out.raw(`,"density":`)
-			out.float(math.Exp(md.LogDensity))
-			out.raw(`,"mass":`)
-			out.float(md.Mass)
-			out.byte('}')
-		}
-		out.byte(']')
-	case predict.KindQuantiles:
-		out.raw(`,"q":`)
-		out.floats(f.sz.Q)
-		out.raw(`,"quantiles":{`)
-		for c, j := range st.yNames.order {
-			if c > 0 {
-				out.byte(',')
-			}
-			out.bytes(st.yNames.keys[j])
-			out.byte('[')
-			for i := range sum.Quantiles {
-				if i > 0 {
-					out.byte(',')
-				}
-				out.float(sum.Quantiles[i][j])
-			}
-			out.byte(']')
-		}
-		out.byte('}')
-	case predict.KindRegion:
-		f.region(out, sum)
-	default: // interval
-		out.raw(`,"level":`)
-		out.float(f.sz.Level)
-		out.raw(`,"lower":`)
-		out.objectOrNull(&st.yNames, sum.Lower)
-		out.raw(`,"upper":`)
-		out.objectOrNull(&st.yNames, sum.Upper)
-		f.calibrated(out)
+	nc := len(st.cols.x)
+	dst = dst[:0]
+	for _, c := range req.cells[i*nc : (i+1)*nc] {
+		dst = append(dst, c.field(sch))
 	}
-	out.byte('}')
-	return nil
+	return dst
 }

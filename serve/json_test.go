@@ -2,49 +2,9 @@ package serve
 
 import (
 	"encoding/json"
-	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 )
-
-func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
-	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99999e-7, 1e-7, 1.5e-300, 5e-324, 1e20, 1e21,
-		-1e21, 123456789012345678901234.0, math.MaxFloat64, -math.SmallestNonzeroFloat64, 1.0 / 3, 2.5e-10, 7e22}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		vals = append(vals, math.Float64frombits(rng.Uint64()), rng.NormFloat64()*math.Pow(10, float64(rng.IntN(60)-30)))
-	}
-	for _, v := range vals {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			if _, ok := appendFloat(nil, v); ok {
-				t.Errorf("%v: accepted", v)
-			}
-			continue
-		}
-		want, _ := json.Marshal(v)
-		got, ok := appendFloat(nil, v)
-		if !ok || string(got) != string(want) {
-			t.Errorf("%v: got %s, want %s (json.Marshal)", v, got, want)
-		}
-	}
-}
-
-func TestNamesMatchEncodingJSON(t *testing.T) {
-	ns := []string{"b", "a<b>", "é", "A", "x\"y", "tab\t", "\u2028", "a&b"}
-	n := newNames(ns)
-	w := &jsonWriter{}
-	v := []float64{1, 2, 3, 4, 5, 6, 7, 8}
-	w.object(&n, v)
-	m := map[string]float64{}
-	for i, s := range ns {
-		m[s] = v[i]
-	}
-	want, _ := json.Marshal(m)
-	if string(w.buf) != string(want) {
-		t.Errorf("got %s, want %s", w.buf, want)
-	}
-}
 
 // decodeAny runs the /v1/logpdf decoder (covariate x, response y) on b.
 func decodeAny(b []byte) (*request, error) {

@@ -396,7 +396,7 @@ func (s *scanner) float() (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(tok), 64)
 	if err != nil && math.IsInf(v, 0) { // only ErrRange can happen after the grammar check
-		return 0, fmt.Errorf("%s is out of the float64 range", tok)
+		return 0, fmt.Errorf("%s is out of the float64 range", clip(string(tok)))
 	}
 	return v, nil // an underflow to 0 or a denormal is fine, as in data.ParseValue
 }

@@ -1,12 +1,12 @@
 package serve
 
 import (
-	"errors"
-
 	"fmt"
-	"github.com/mdn-go/mdn/encode"
 	"io"
+	"runtime"
 	"time"
+
+	"github.com/mdn-go/mdn/encode"
 )
 
 // Defaults of Options (and of the flags of mdn serve).
@@ -20,13 +20,21 @@ const (
 	DefaultWriteTimeout      = 60 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultDrainTimeout      = 10 * time.Second
+	DefaultMaxAnswerBytes    = 32 << 20  // 32 MiB
+	DefaultMaxMemoryBytes    = 384 << 20 // 384 MiB
+	DefaultQueueWait         = time.Second
 )
+
+// DefaultMaxInFlight is the default of Options.MaxInFlight: 2 × GOMAXPROCS
+// (the work is CPU-bound; more at once only holds more memory).
+func DefaultMaxInFlight() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // Options configure a Server and Run. The zero value of a field means its
 // default (Default*); negative values are errors.
 type Options struct {
-	// Model is the path of the model file (written by mdn train). Required.
-	// SIGHUP (Reload) reads it again.
+	// Model is the path of the model file (written by mdn train), required
+	// by New and Run. SIGHUP (Reload) reads it again. NewFromModel serves
+	// the model it is given, and reloads from Model only if it is set.
 	Model string
 	// Addr is the TCP address to listen on, host:port; port 0 picks a free
 	// port. Default DefaultAddr (loopback only).
@@ -49,6 +57,20 @@ type Options struct {
 	// stops accepting connections and waits this long for in-flight
 	// requests before it closes the rest. Default 10 s.
 	DrainTimeout time.Duration
+	// MaxInFlight bounds the requests computed at once (after their bodies
+	// are read). A request that finds them all busy waits up to QueueWait
+	// for one, then gets 503 with Retry-After: 1. Default
+	// DefaultMaxInFlight(), QueueWait default 1 s.
+	MaxInFlight int
+	QueueWait   time.Duration
+	// MaxAnswerBytes bounds the JSON answer of one request, in bytes; a
+	// request whose answer grows past it gets 413 (ask for fewer rows).
+	// Default 32 MiB.
+	MaxAnswerBytes int64
+	// MaxMemoryBytes bounds the request bodies and answers held by all
+	// requests in flight together, in bytes; a request that would take more
+	// gets 503 with Retry-After: 1. Default 384 MiB.
+	MaxMemoryBytes int64
 	// UnknownLevel and Missing, if not "", override the model's policies
 	// for a label unseen in training and a missing cell (as mdn predict's
 	// --unknown-level and --missing; see encode.Schema.WithPolicies). Under
@@ -67,9 +89,6 @@ type Options struct {
 // withDefaults returns o with every zero field set to its default, or an
 // error naming the first invalid field.
 func (o Options) withDefaults() (Options, error) {
-	if o.Model == "" {
-		return o, errors.New("serve: no model file given")
-	}
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}
@@ -82,6 +101,8 @@ func (o Options) withDefaults() (Options, error) {
 		def  int64
 	}{
 		{"max body bytes", &o.MaxBodyBytes, DefaultMaxBodyBytes},
+		{"max answer bytes", &o.MaxAnswerBytes, DefaultMaxAnswerBytes},
+		{"max memory bytes", &o.MaxMemoryBytes, DefaultMaxMemoryBytes},
 	} {
 		if *f.v < 0 {
 			return o, fmt.Errorf("serve: %s must be ≥ 0 (0 = default), got %d", f.name, *f.v)
@@ -97,6 +118,7 @@ func (o Options) withDefaults() (Options, error) {
 	}{
 		{"max rows", &o.MaxRows, DefaultMaxRows},
 		{"max draws", &o.MaxDraws, DefaultMaxDraws},
+		{"max in flight", &o.MaxInFlight, DefaultMaxInFlight()},
 	} {
 		if *f.v < 0 {
 			return o, fmt.Errorf("serve: %s must be ≥ 0 (0 = default), got %d", f.name, *f.v)
@@ -115,6 +137,7 @@ func (o Options) withDefaults() (Options, error) {
 		{"write timeout", &o.WriteTimeout, DefaultWriteTimeout},
 		{"idle timeout", &o.IdleTimeout, DefaultIdleTimeout},
 		{"drain timeout", &o.DrainTimeout, DefaultDrainTimeout},
+		{"queue wait", &o.QueueWait, DefaultQueueWait},
 	} {
 		if *f.v < 0 {
 			return o, fmt.Errorf("serve: %s must be ≥ 0 (0 = default), got %v", f.name, *f.v)

@@ -39,6 +39,7 @@ type request struct {
 	seed        uint64
 	temperature float64
 	tempSet     bool
+	inputs      bool // echo the encoded network inputs of each row
 
 	rows int       // number of rows
 	x    []float64 // (rows, network inputs) covariates, encoded
@@ -53,6 +54,22 @@ type request struct {
 type cell struct {
 	kind byte // 'n' number, 's' string, 'z' null
 	text string
+}
+
+// field returns the cell as the CSV field sch reads: a number's text, a
+// string trimmed, null as the schema's first missing-value token ("" when
+// it has none).
+func (c cell) field(sch *encode.Schema) string {
+	switch c.kind {
+	case 'z':
+		if len(sch.NAValues) == 0 {
+			return ""
+		}
+		return sch.NAValues[0]
+	case 's':
+		return strings.TrimSpace(c.text)
+	}
+	return c.text
 }
 
 // columns maps the names a row may carry to the slot they fill: slot
@@ -80,8 +97,8 @@ func newColumns(x, y []string, schema *encode.Schema) *columns {
 
 // endpointFields are the top-level fields each endpoint accepts.
 var endpointFields = map[string][]string{
-	"predict": {"what", "rows", "q", "level"},
-	"sample":  {"rows", "n_samples", "seed", "temperature"},
+	"predict": {"what", "rows", "q", "level", "inputs"},
+	"sample":  {"rows", "n_samples", "seed", "temperature", "inputs"},
 	"logpdf":  {"rows"},
 }
 
@@ -125,7 +142,7 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			return syntax(err)
 		}
 		if !contains(fields, key) {
-			return badRequest("unknown field %q; the fields of /v1/%s are %s", key, endpoint, strings.Join(fields, ", "))
+			return badRequest("unknown field %s; the fields of /v1/%s are %s", quoteClip(key), endpoint, strings.Join(fields, ", "))
 		}
 		if seen[key] {
 			return badRequest("field %q given twice", key)
@@ -174,6 +191,14 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 				return err
 			}
 			r.level = v
+		case "inputs":
+			switch c := s.peek(); { // peek skips the white space before the value
+			case c == 't' && s.literal("true"):
+				r.inputs = true
+			case c == 'f' && s.literal("false"):
+			default:
+				return badRequest("inputs: want true or false, got %s", s.kind())
+			}
 		case "temperature":
 			r.tempSet = true
 			v, err := d.number("temperature")
@@ -189,7 +214,7 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			}
 			n, err := strconv.ParseInt(string(tok), 10, 64)
 			if err != nil || n < 1 || n > math.MaxInt32 {
-				return badRequest("n_samples: want an integer ≥ 1, got %s", tok)
+				return badRequest("n_samples: want an integer ≥ 1, got %s", clip(string(tok)))
 			}
 			r.nSamples = int(n)
 		case "seed":
@@ -199,7 +224,7 @@ func (d *decoder) decode(body []byte, endpoint string, cols *columns, maxRows in
 			}
 			v, err := strconv.ParseUint(string(tok), 10, 64)
 			if err != nil {
-				return badRequest("seed: want an integer in [0, 2^64), got %s", tok)
+				return badRequest("seed: want an integer in [0, 2^64), got %s", clip(string(tok)))
 			}
 			r.seed = v
 		}
@@ -265,7 +290,7 @@ func (d *decoder) integer(field string) ([]byte, error) {
 	}
 	for _, c := range tok {
 		if c == '.' || c == 'e' || c == 'E' {
-			return nil, badRequest("%s: want an integer, got %s", field, tok)
+			return nil, badRequest("%s: want an integer, got %s", field, clip(string(tok)))
 		}
 	}
 	return tok, nil
@@ -418,26 +443,19 @@ func (d *decoder) cell(i int, name string) (cell, error) {
 func (d *decoder) encodeRow(i int, sch *encode.Schema, cells []cell, r *request) error {
 	d.fields = d.fields[:0]
 	for j, c := range cells {
-		switch c.kind {
-		case 'z':
-			if len(sch.NAValues) == 0 {
-				return badRequest("rows[%d].%s: null, but the model has no missing-value tokens (data.na_values)", i, sch.Columns[j].Name)
-			}
-			d.fields = append(d.fields, sch.NAValues[0])
-		case 's':
-			d.fields = append(d.fields, strings.TrimSpace(c.text))
-		default:
-			d.fields = append(d.fields, c.text)
+		if c.kind == 'z' && len(sch.NAValues) == 0 {
+			return badRequest("rows[%d].%s: null, but the model has no missing-value tokens (data.na_values)", i, sch.Columns[j].Name)
 		}
+		d.fields = append(d.fields, c.field(sch))
 	}
 	var err error
 	d.enc, err = sch.Encode(d.fields, d.enc)
 	if err != nil {
 		var de *data.Error
 		if errors.As(err, &de) && de.Column != "" {
-			return badRequest("rows[%d].%s: %v", i, de.Column, de.Err)
+			return badRequest("rows[%d].%s: %s", i, de.Column, clipFields(de.Err.Error(), d.fields))
 		}
-		return badRequest("rows[%d]: %v", i, err)
+		return badRequest("rows[%d]: %s", i, clipFields(err.Error(), d.fields))
 	}
 	r.x = append(r.x, d.enc...)
 	return nil
@@ -454,4 +472,15 @@ func grow(s []float64, n int) []float64 {
 		s = ns
 	}
 	return s[:len(s)+n]
+}
+
+// clipFields replaces each long field of a row that msg repeats by its
+// clipped form (see clip), so that a 7 MB label is not echoed whole.
+func clipFields(msg string, fields []string) string {
+	for _, f := range fields {
+		if len(f) > maxEcho && strings.Contains(msg, f) {
+			msg = strings.ReplaceAll(msg, f, clip(f))
+		}
+	}
+	return msg
 }

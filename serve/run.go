@@ -46,12 +46,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	fmt.Fprintf(o.Log, "listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Reloads run on their own goroutine, one at a time, so that however
+	// long one takes this loop still sees ctx (model.ReadFile never blocks
+	// and reads at most model.MaxFileBytes, so none takes long).
+	rctx, stopReloads := context.WithCancel(ctx)
+	defer stopReloads()
+	go func() {
+		for {
+			select {
+			case <-o.Reload:
+				s.Reload()
+			case <-rctx.Done():
+				return
+			}
+		}
+	}()
 	for {
 		select {
 		case err := <-errc:
 			return fmt.Errorf("serve: %w", err)
-		case <-o.Reload:
-			s.Reload()
 		case <-ctx.Done():
 			s.log.Printf("shutting down: draining requests in flight (up to %v)", o.DrainTimeout)
 			dctx, cancel := context.WithTimeout(context.Background(), o.DrainTimeout)

@@ -489,7 +489,7 @@ func TestBadRequests(t *testing.T) {
 		{"level with mean", "POST", "/v1/predict", "", `{"what":"mean","level":0.5,"rows":[]}`, 400,
 			`level: only used with "what": "interval" and "region"`},
 		{"unknown field", "POST", "/v1/predict", "", `{"what":"mean","quantile":[0.5],"rows":[]}`, 400,
-			`unknown field "quantile"; the fields of /v1/predict are what, rows, q, level`},
+			`unknown field "quantile"; the fields of /v1/predict are what, rows, q, level, inputs`},
 		{"field twice", "POST", "/v1/predict", "", `{"what":"mean","what":"var","rows":[]}`, 400,
 			`field "what" given twice`},
 		{"trailing comma", "POST", "/v1/predict", "", `{"what":"mean","rows":[{"x":1},]}`, 400,
@@ -499,7 +499,7 @@ func TestBadRequests(t *testing.T) {
 		{"not an object", "POST", "/v1/predict", "", `[1]`, 400,
 			`the body must be a JSON object, got an array`},
 		{"empty", "POST", "/v1/predict", "", ``, 400,
-			`empty body: want a JSON object with the fields what, rows, q, level`},
+			`empty body: want a JSON object with the fields what, rows, q, level, inputs`},
 		{"unterminated", "POST", "/v1/predict", "", `{"what":"mean","rows":[{"x":1`, 400,
 			`invalid JSON at byte 29: want ',' or '}', got end of input`},
 		{"NaN", "POST", "/v1/predict", "", `{"what":"mean","rows":[{"x":NaN}]}`, 400,
@@ -525,7 +525,7 @@ func TestBadRequests(t *testing.T) {
 		{"too many quantiles", "POST", "/v1/predict", "", `{"what":"quantiles","q":[0.1,0.2,0.3,0.4],"rows":[{"x":1},{"x":2},{"x":3}]}`, 413,
 			`rows × q = 3 × 4 is more than 10 values (the server's draw limit)`},
 		{"what on sample", "POST", "/v1/sample", "", `{"what":"mean","rows":[]}`, 400,
-			`unknown field "what"; the fields of /v1/sample are rows, n_samples, seed, temperature`},
+			`unknown field "what"; the fields of /v1/sample are rows, n_samples, seed, temperature, inputs`},
 		{"logpdf without y", "POST", "/v1/logpdf", "", `{"rows":[{"x":1}]}`, 400,
 			`rows[0]: missing response "y" (logpdf needs every covariate and response)`},
 		{"logpdf y string", "POST", "/v1/logpdf", "", `{"rows":[{"x":1,"y":"a"}]}`, 400,
@@ -719,9 +719,28 @@ func TestLabels(t *testing.T) {
 			t.Errorf("row %d: mean %v, want %v (inputs %v)", i, r.Mean["y0"], want, inputs[i])
 		}
 	}
-	// x is the network's inputs by name, as mdn predict --json prints it.
-	if !strings.Contains(string(b), `"x":{"c:missing":0,"c=a":1,"c=b":0,"x0":0.5,"x0:missing":1}`) {
-		t.Errorf("x of row 1: %s", b)
+	// x is the covariates as given (a label's text trimmed, as the schema
+	// reads it; a missing cell null, whether null or an NA token), as mdn
+	// predict --json prints it.
+	for i, want := range []string{`"x":{"c":"b","x0":1.5}`, `"x":{"c":"a","x0":null}`, `"x":{"c":null,"x0":2}`, `"x":{"c":null,"x0":-1}`} {
+		if !strings.Contains(string(b), `{"row":`+strconv.Itoa(i)+`,`+want+`,"mean":`) {
+			t.Errorf("x of row %d: want %s in %s", i, want, b)
+		}
+	}
+	// "inputs": true adds the network's inputs by name.
+	code, b = post(t, h, "/v1/predict", `{"what":"mean","inputs":true,"rows":[{"x0":null,"c":" a "}]}`)
+	if code != 200 || !strings.Contains(string(b), `"x":{"c":"a","x0":null},"inputs":{"c:missing":0,"c=a":1,"c=b":0,"x0":0.5,"x0:missing":1},"mean":`) {
+		t.Errorf("inputs: %d %s", code, b)
+	}
+	code, b = post(t, h, "/v1/sample", `{"inputs":true,"rows":[{"x0":2,"c":"b"}]}`)
+	if code != 200 || !strings.Contains(string(b), `"x":{"c":"b","x0":2},"inputs":{"c:missing":0,"c=a":0,"c=b":1,"x0":2,"x0:missing":0},"samples":`) {
+		t.Errorf("sample inputs: %d %s", code, b)
+	}
+	if code, b = post(t, h, "/v1/predict", `{"what":"mean","inputs": false ,"rows":[{"x0":2,"c":"b"}]}`); code != 200 || strings.Contains(string(b), `"inputs"`) {
+		t.Errorf("inputs false: %d %s", code, b)
+	}
+	if code, b = post(t, h, "/v1/predict", `{"what":"mean","inputs":1,"rows":[{"x0":2,"c":"b"}]}`); code != 400 || errorOf(t, b) != "inputs: want true or false, got a number" {
+		t.Errorf("inputs 1: %d %s", code, b)
 	}
 	for _, c := range []struct{ body, msg string }{
 		{`{"what":"mean","rows":[{"x0":1,"c":"a"},{"x0":1,"c":"z"}]}`,
@@ -730,6 +749,11 @@ func TestLabels(t *testing.T) {
 			`rows[0].x0: not a number "abc" (the model reads this column as numbers)`},
 		{`{"what":"mean","rows":[{"x0":1}]}`, `rows[0]: missing covariate "c"`},
 		{`{"what":"mean","rows":[{"x0":1,"c":[1]}]}`, `rows[0].c: want a number, a string or null, got an array`},
+		// A 7 MB label is cut, with its length, not echoed whole.
+		{`{"what":"mean","rows":[{"x0":1,"c":"` + strings.Repeat("z", 7<<20) + `"}]}`,
+			`rows[0].c: level "` + strings.Repeat("z", 64) + `… (7340032 bytes)" was not seen in training (level not seen in training; data.unknown_level: zero, or --unknown-level zero, encodes it as all zeros)`},
+		{`{"what":"mean","rows":[{"x0":"` + strings.Repeat("9a", 1<<20) + `","c":"a"}]}`,
+			`rows[0].x0: not a number "` + strings.Repeat("9a", 32) + `… (2097152 bytes)" (the model reads this column as numbers)`},
 	} {
 		code, b := post(t, h, "/v1/predict", c.body)
 		if code != 400 || errorOf(t, b) != c.msg {
@@ -740,7 +764,7 @@ func TestLabels(t *testing.T) {
 	// label as all zeros.
 	hz := newServer(t, Options{Model: path, UnknownLevel: encode.UnknownZero}).Handler()
 	code, b = post(t, hz, "/v1/predict", `{"what":"mean","rows":[{"x0":1,"c":"z"}]}`)
-	if code != 200 || !strings.Contains(string(b), `"x":{"c:missing":0,"c=a":0,"c=b":0,"x0":1,"x0:missing":0}`) {
+	if code != 200 || !strings.Contains(string(b), `"x":{"c":"z","x0":1}`) {
 		t.Errorf("unknown level zero: %d %s", code, b)
 	}
 	if _, err := New(Options{Model: path, Missing: "sometimes"}); err == nil || !strings.Contains(err.Error(), `missing policy: must be one of`) {

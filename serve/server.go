@@ -1,15 +1,15 @@
 package serve
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"log"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -32,14 +32,19 @@ type Server struct {
 	st   atomic.Pointer[state]
 	met  *metrics
 	mux  *http.ServeMux
+
+	mem    budget        // bytes of request bodies and answers in flight
+	slots  chan struct{} // one per request computing (MaxInFlight)
+	bodies sync.Pool     // *body
+	pieces sync.Pool     // *[bodyChunk]byte, what bodies are read into
+	reload sync.Mutex    // one Reload at a time
 }
 
 // state is one loaded model with its pool of workers.
 type state struct {
 	m      *model.Model
 	cols   *columns // covariates (and responses for logpdf)
-	xNames names
-	yNames names
+	yNames predict.Keys
 	info   []byte // the body of GET /v1/model
 	pool   sync.Pool
 }
@@ -61,12 +66,16 @@ type worker struct {
 	m    *model.Model
 	mix  []mixture.Mixture
 	body []byte
-	out  jsonWriter
-	pcg  *rand.PCG
-	rng  *rand.Rand
-	sum  predict.Summary
-	v    []float64 // scratch
-	v2   []float64
+	out  predict.JSON
+	enc  predict.Encoder // the result rows' writer; its keys are built once
+	ans  held            // the charge of out.Buf
+	// deadline is when the server's write timeout passes for the request.
+	deadline time.Time
+	pcg      *rand.PCG
+	rng      *rand.Rand
+	sum      predict.Summary
+	v        []float64 // scratch
+	v2       []float64
 }
 
 // maxKeep is the largest buffer a worker keeps for the next request; a
@@ -77,32 +86,83 @@ const maxKeep = 1 << 20
 // New loads the model file o.Model and returns a Server for it, with o's
 // limits (zero fields take their defaults).
 func New(o Options) (*Server, error) {
-	o, err := o.withDefaults()
+	if o.Model == "" {
+		return nil, errors.New("serve: no model file given")
+	}
+	s, err := newBare(o)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, log: log.New(o.Log, "", log.LstdFlags|log.LUTC), met: newMetrics()}
 	st, err := s.load()
 	if err != nil {
 		return nil, err
 	}
 	s.st.Store(st)
+	return s, nil
+}
+
+// NewFromModel returns a Server for m, with o's limits (zero fields take
+// their defaults). GET /v1/model reports the SHA-256 and spec of m's
+// encoding (Model.Encode) and o.Model as its path. Reload reads the file
+// o.Model if it is set, and fails otherwise.
+func NewFromModel(m *model.Model, o Options) (*Server, error) {
+	if m == nil {
+		return nil, errors.New("serve: no model given")
+	}
+	s, err := newBare(o)
+	if err != nil {
+		return nil, err
+	}
+	var raw bytes.Buffer
+	if err := m.Encode(&raw); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	st, err := s.build(o.Model, raw.Bytes(), m)
+	if err != nil {
+		return nil, err
+	}
+	s.st.Store(st)
+	return s, nil
+}
+
+// newBare is a Server without a model.
+func newBare(o Options) (*Server, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: o, log: log.New(o.Log, "", log.LstdFlags|log.LUTC), met: newMetrics(),
+		slots: make(chan struct{}, o.MaxInFlight)}
+	s.mem.limit = o.MaxMemoryBytes
+	s.bodies.New = func() any { return new(body) }
+	s.pieces.New = func() any { return new([bodyChunk]byte) }
 	s.routes()
 	return s, nil
 }
 
-// load reads and checks the model file and builds its state.
+// load reads the model file once (model.ReadFile: a regular file of at
+// most model.MaxFileBytes, checked before it is read, never blocking),
+// then decodes and hashes those bytes, and builds its state.
 func (s *Server) load() (*state, error) {
 	path := s.opts.Model
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("serve: model: %w", err)
+	if path == "" {
+		return nil, errors.New("serve: no model file to reload (the server was given a model, not a path)")
 	}
-	m, err := model.Load(path)
+	raw, err := model.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	m, err := model.Parse(path, raw)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return s.build(path, raw, m)
+}
+
+// build makes the state serving m, whose file is raw.
+func (s *Server) build(path string, raw []byte, m *model.Model) (*state, error) {
 	sch := m.Schema()
+	var err error
 	if s.opts.UnknownLevel != "" || s.opts.Missing != "" {
 		if sch, err = sch.WithPolicies(s.opts.UnknownLevel, s.opts.Missing); err != nil {
 			return nil, fmt.Errorf("serve: model: %s: %w", path, err)
@@ -112,12 +172,15 @@ func (s *Server) load() (*state, error) {
 		sch = nil // all numbers: the decoder reads them directly
 	}
 	cols := m.Columns()
-	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), xNames: newNames(m.XNames), yNames: newNames(m.YNames)}
+	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), yNames: predict.NewKeys(m.YNames)}
 	if st.info, err = s.modelInfo(path, raw, m); err != nil {
 		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
 	}
+	// The workers' Predictors share one copy of the stacked weights.
+	base := m.Predictor(predictorBatch)
 	st.pool.New = func() any {
-		w := &worker{m: m, p: m.Predictor(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0)}
+		w := &worker{m: m, p: base.WithBatch(predictorBatch), pn: predictorBatch, pcg: rand.NewPCG(0, 0),
+			enc: predict.Encoder{XNames: m.XNames, YNames: m.YNames, Schema: sch, JSON: true}}
 		w.rng = rand.New(w.pcg)
 		return w
 	}
@@ -161,7 +224,8 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 		Members: m.Members(), Comps: m.Components(),
 		Spec: file.Spec, Encoding: file.Encoding, Training: file.Training,
 		Limits: map[string]any{"max_body_bytes": s.opts.MaxBodyBytes, "max_rows": s.opts.MaxRows,
-			"max_draws": s.opts.MaxDraws, "max_q": maxQ},
+			"max_draws": s.opts.MaxDraws, "max_q": maxQ, "max_in_flight": s.opts.MaxInFlight,
+			"max_answer_bytes": s.opts.MaxAnswerBytes, "max_memory_bytes": s.opts.MaxMemoryBytes},
 		Calib: calibInfoOf(m),
 	}
 	b, err := json.MarshalIndent(info, "", "  ")
@@ -175,6 +239,8 @@ func (s *Server) modelInfo(path string, raw []byte, m *model.Model) ([]byte, err
 // not, the old model keeps serving and the error says why. Either way the
 // result is logged and counted.
 func (s *Server) Reload() error {
+	s.reload.Lock()
+	defer s.reload.Unlock()
 	st, err := s.load()
 	if err != nil {
 		s.met.reloads.WithLabelValues("error").Inc()
@@ -264,9 +330,15 @@ func get(h route) route {
 	}
 }
 
-// post allows POST with a JSON body only.
+// post allows POST with a JSON body only. It reads the body (charged to
+// the memory budget), waits for one of the MaxInFlight slots, and runs h
+// with a worker of the current model, whose deadline is when WriteTimeout
+// will have passed.
 func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int)) route {
 	return func(w http.ResponseWriter, r *http.Request) (int, int) {
+		// No answer can be written after WriteTimeout, which runs from the
+		// end of the headers (about now): eachRow stops then.
+		deadline := time.Now().Add(s.opts.WriteTimeout)
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
 			return writeError(w, &httpError{Status: http.StatusMethodNotAllowed,
@@ -274,32 +346,46 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 		}
 		if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
 			return writeError(w, &httpError{Status: http.StatusUnsupportedMediaType,
-				Msg: fmt.Sprintf("Content-Type %q is not supported; send application/json", ct)}), 0
+				Msg: fmt.Sprintf("Content-Type %s is not supported; send application/json", quoteClip(ct))}), 0
 		}
+		b := s.bodies.Get().(*body)
+		defer func() {
+			if cap(b.b) > bodyKeep {
+				b.b = nil
+			}
+			s.settle(&b.h)
+			s.bodies.Put(b)
+		}()
+		if err := s.readBody(w, r, b); err != nil {
+			return writeError(w, err), 0
+		}
+		if err := s.acquire(r.Context()); err != nil {
+			return writeError(w, err), 0
+		}
+		defer s.release()
 		st := s.st.Load()
 		wk := st.pool.Get().(*worker)
 		defer func() {
-			if cap(wk.body) > maxKeep {
-				wk.body = nil
+			wk.body = nil
+			if cap(wk.out.Buf) > maxKeep {
+				wk.out.Buf = nil
 			}
-			if cap(wk.out.buf) > maxKeep {
-				wk.out.buf = nil
-			}
+			s.settle(&wk.ans)
 			if cap(wk.req.x) > maxKeep/8 || cap(wk.req.y) > maxKeep/8 || cap(wk.mix) > 1024 {
 				wk.req.x, wk.req.y, wk.mix = nil, nil, nil
 			}
 			if wk.pn > 1024 { // about 64 KB of scratch per 8 inputs, 2×64 hidden
-				wk.p, wk.pn = wk.m.Predictor(predictorBatch), predictorBatch
+				wk.p, wk.pn = wk.p.WithBatch(predictorBatch), predictorBatch
 			}
 			st.pool.Put(wk)
 		}()
-		var err error
-		if wk.body, err = readBody(w, r, s.opts.MaxBodyBytes, wk.body[:0]); err != nil {
-			return writeError(w, err), 0
-		}
+		wk.body, wk.deadline = b.b, deadline
 		return h(w, r, wk, st)
 	}
 }
+
+// bodyKeep is the largest body buffer kept for the next request.
+const bodyKeep = 64 << 10
 
 // isJSON reports whether the Content-Type ct is application/json (with
 // any parameters, such as charset=utf-8).
@@ -332,36 +418,6 @@ func equalFold(a, b string) bool {
 	return true
 }
 
-// readBody reads the request body into buf, at most max bytes; past that
-// it returns a 413.
-func readBody(w http.ResponseWriter, r *http.Request, max int64, buf []byte) ([]byte, error) {
-	tooLarge := &httpError{Status: http.StatusRequestEntityTooLarge,
-		Msg: fmt.Sprintf("request body larger than %d bytes (the server's body limit)", max)}
-	if r.ContentLength > max {
-		return buf, tooLarge
-	}
-	if n := int(r.ContentLength); n > 0 && cap(buf) < n {
-		buf = make([]byte, 0, n)
-	}
-	body := http.MaxBytesReader(w, r.Body, max)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			if _, ok := err.(*http.MaxBytesError); ok {
-				return buf, tooLarge
-			}
-			return buf, badRequest("reading the request body: %v", err)
-		}
-	}
-}
-
 // writeBody writes a JSON response and returns code.
 func writeBody(w http.ResponseWriter, code int, body []byte) int {
 	h := w.Header()
@@ -379,10 +435,13 @@ func writeError(w http.ResponseWriter, err error) int {
 	if !ok {
 		he = &httpError{Status: http.StatusInternalServerError, Msg: err.Error()}
 	}
-	if he.Status == http.StatusRequestEntityTooLarge {
+	switch he.Status {
+	case http.StatusRequestEntityTooLarge:
 		w.Header().Set("Connection", "close") // the rest of the body is not read
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "1")
 	}
-	return writeBody(w, he.Status, errorBody(he.Msg))
+	return writeBody(w, he.Status, errorBody(boundMessage(he.Msg)))
 }
 
 func itoa(n int) string {

@@ -2,11 +2,22 @@ package train
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
+	"math"
 	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/infile"
 )
 
 // The files of a checkpoint directory (mdn train's --out after an
@@ -25,6 +36,125 @@ type ResumeInfo struct {
 	Seed   uint64 `json:"seed"`
 	Steps  int    `json:"steps"`
 	Epochs int    `json:"epochs"`
+	// Fingerprint is the run's effective config and data, which a resume
+	// must match (nil in the files of an mdn that did not write one).
+	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
+}
+
+// Fingerprint identifies what a run trains on: every config key after
+// defaults and overrides (config.Values, but train.threads, which does not
+// change the result) and a hash of the rows of each data file as read.
+type Fingerprint struct {
+	Config map[string]string `json:"config"`
+	Data   []DataPrint       `json:"data"`
+}
+
+// DataPrint is one data file's part of a Fingerprint: the config key that
+// names it, its path, and the rows read from it with their SHA-256 (of the
+// shape and every value's bits: any change that reaches training changes
+// it; other columns and formatting do not).
+type DataPrint struct {
+	Key    string `json:"key"`
+	Path   string `json:"path"`
+	Rows   int    `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// FingerprintOf returns the Fingerprint of a run of cfg on d, as LoadData
+// returned it (before training); with d nil, only the config's part (Check
+// then compares the config only).
+func FingerprintOf(cfg *config.Config, d *Data) *Fingerprint {
+	v := cfg.Values()
+	delete(v, "train.threads")
+	f := &Fingerprint{Config: v}
+	if d == nil {
+		return f
+	}
+	if cfg.Data.Validation != "" {
+		f.Data = []DataPrint{rowsPrint("data.train", cfg.Data.Train, d.Train), rowsPrint("data.validation", cfg.Data.Validation, d.Val)}
+	} else {
+		f.Data = []DataPrint{rowsPrint("data.train", cfg.Data.Train, d.Train, d.Val)}
+	}
+	return f
+}
+
+// rowsPrint hashes the rows of the datasets (nil ones skipped) in order.
+func rowsPrint(key, path string, ds ...*data.Dataset) DataPrint {
+	h := sha256.New()
+	var buf []byte
+	n := 0
+	for _, d := range ds {
+		if d == nil {
+			continue
+		}
+		n += d.N
+		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(d.N))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(d.XDim))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(d.YDim))
+		h.Write(buf)
+		for _, col := range [][]float64{d.X, d.Y} {
+			for i := 0; i < len(col); i += 4096 {
+				buf = buf[:0]
+				for _, v := range col[i:min(i+4096, len(col))] {
+					buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+				}
+				h.Write(buf)
+			}
+		}
+	}
+	return DataPrint{Key: key, Path: path, Rows: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+}
+
+// Check returns nil if now is the fingerprint of the same run as f, else
+// an error naming what changed: the config keys with their values then and
+// now, or the data file whose rows differ. The data are compared only when
+// now has them.
+func (f *Fingerprint) Check(now *Fingerprint) error {
+	var changed []string
+	keys := make([]string, 0, len(f.Config)+len(now.Config))
+	for k := range f.Config {
+		keys = append(keys, k)
+	}
+	for k := range now.Config {
+		if _, ok := f.Config[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		a, okA := f.Config[k]
+		b, okB := now.Config[k]
+		switch {
+		case !okA:
+			changed = append(changed, fmt.Sprintf("%s is new (%s)", k, b))
+		case !okB:
+			changed = append(changed, fmt.Sprintf("%s is gone (was %s)", k, a))
+		case a != b:
+			changed = append(changed, fmt.Sprintf("%s %s → %s", k, a, b))
+		}
+	}
+	if len(changed) > 0 {
+		if len(changed) > 8 {
+			changed = append(changed[:8], fmt.Sprintf("and %d more", len(changed)-8))
+		}
+		return fmt.Errorf("the config changed since the run was interrupted: %s", strings.Join(changed, ", "))
+	}
+	if now.Data == nil {
+		return nil
+	}
+	for i, p := range f.Data {
+		if i >= len(now.Data) || now.Data[i].Key != p.Key {
+			return fmt.Errorf("the data files changed since the run was interrupted")
+		}
+		q := now.Data[i]
+		switch {
+		case q.Rows != p.Rows:
+			return fmt.Errorf("%s %s changed since the run was interrupted (%d rows then, %d now)", p.Key, q.Path, p.Rows, q.Rows)
+		case q.SHA256 != p.SHA256:
+			return fmt.Errorf("%s %s changed since the run was interrupted (the same %d rows, other values)", p.Key, q.Path, p.Rows)
+		}
+	}
+	return nil
 }
 
 // Checkpoint is an interrupted run: ResumeInfo and State. Pass State to
@@ -41,25 +171,44 @@ func (c *Checkpoint) WriteInfo(w io.Writer) error { return json.NewEncoder(w).En
 // WriteState writes c.State as the content of CheckpointFile.
 func (c *Checkpoint) WriteState(w io.Writer) error { return WriteState(w, c.State) }
 
+// The largest files ReadCheckpoint reads, in bytes: ResumeFile holds a
+// path and a few numbers; CheckpointFile is one gob value, which gob
+// refuses to write or read at 8 GiB or more (plus room for the type
+// descriptions).
+const (
+	MaxResumeBytes     = 1 << 20
+	MaxCheckpointBytes = 8<<30 + 1<<20
+)
+
+var (
+	resumeLimit     = infile.Limit{Bytes: MaxResumeBytes, What: "a resume file", Name: "train.MaxResumeBytes"}
+	checkpointLimit = infile.Limit{Bytes: MaxCheckpointBytes, What: "a checkpoint", Name: "train.MaxCheckpointBytes"}
+)
+
 // ReadCheckpoint reads the checkpoint in dir (ResumeFile and
-// CheckpointFile). Errors name the file.
+// CheckpointFile). Each must be a regular file within its limit
+// (MaxResumeBytes, MaxCheckpointBytes), checked before it is read. Errors
+// name the file.
 func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	p := filepath.Join(dir, ResumeFile)
-	b, err := os.ReadFile(p)
+	b, err := infile.ReadFile(p, resumeLimit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: no interrupted run there (%w)", dir, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no interrupted run there (%w)", dir, err)
+		}
+		return nil, err
 	}
 	var c Checkpoint
 	if err := json.Unmarshal(b, &c.Info); err != nil || c.Info.Config == "" {
 		return nil, fmt.Errorf("%s is corrupt", p)
 	}
 	cp := filepath.Join(dir, CheckpointFile)
-	f, err := os.Open(cp)
+	f, r, err := infile.Open(cp, checkpointLimit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
 	defer f.Close()
-	if c.State, err = ReadState(bufio.NewReader(f)); err != nil {
+	if c.State, err = ReadState(bufio.NewReader(r)); err != nil {
 		return nil, fmt.Errorf("%s: %w", cp, err)
 	}
 	return &c, nil

@@ -179,3 +179,39 @@ func TestNoiseSelect(t *testing.T) {
 		t.Error("the chosen member 0 differs from the run without noise")
 	}
 }
+
+// TestEnsembleProgress: the progress of an ensemble under noise_select
+// counts its 2M networks: Finished rises to Networks, Step reaches Steps at
+// the end, the per-network LR and loss are NaN, and the best validation NLL
+// is the mean over the networks finished; the Result names what was kept.
+func TestEnsembleProgress(t *testing.T) {
+	cfg := smallConfig(t)
+	cfg.Train.Ensemble, cfg.Train.EnsembleMax = 2, 2
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last Progress
+	finished := 0
+	_, res, err := Fit(context.Background(), cfg, d, func(p Progress) {
+		if p.Finished < finished || p.Step > p.Steps {
+			t.Errorf("progress went back or past the end: %+v after %d finished", p, finished)
+		}
+		if !math.IsNaN(p.LR) || !math.IsNaN(p.Loss) {
+			t.Errorf("an ensemble's progress shows one network's lr %v and loss %v", p.LR, p.Loss)
+		}
+		finished, last = p.Finished, p
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Networks != 4 || last.Finished != 4 || last.Step != last.Steps {
+		t.Fatalf("last progress %+v, want 4 of 4 networks finished and every step done", last)
+	}
+	if res.Networks != 4 || res.Kept == "" {
+		t.Errorf("Result.Networks %d, Kept %q: want 4 and a description", res.Networks, res.Kept)
+	}
+	if math.IsNaN(last.BestValNLL) {
+		t.Errorf("no mean best validation NLL after all networks finished")
+	}
+}

@@ -186,6 +186,10 @@ func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progres
 // FitResume is Fit continuing from the state of an interrupted run of the
 // same config and data (nil: from the start).
 //
+// The run is that of cfg.Sized for the training rows: on a large table the
+// keys of the size rule that the config leaves at their defaults grow with
+// the data (config.SizedFrom).
+//
 // With train.ensemble = M > 1 it trains M members, in parallel on up to
 // train.threads (0: all) cores, and returns one model holding all of them
 // (model.Model.Ensemble). Member 0 is the network a single run would train;
@@ -203,6 +207,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	if _, err := PlanOf(cfg, d); err != nil {
 		return nil, nil, err
 	}
+	cfg, _ = cfg.Sized(d.Train.N)
 	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
 	M := EnsembleSize(cfg, d.Train.N)
 	if st != nil && !st.NoisePending && len(st.Ensemble) != M-1 {
@@ -233,20 +238,43 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		n = 2 * M
 	}
 	type job struct {
-		d   *Data
+		d   *member
 		opt Options
 		w   *graph.Weights
 		res *Result
 		err error
 	}
 	jobs := make([]job, n)
-	var mu sync.Mutex
-	done := make([]int, n)
+	// The ensemble's progress: steps done by each network (its planned
+	// steps once finished), how many finished and the sum of their best
+	// validation NLLs.
+	var (
+		mu       sync.Mutex
+		done     = make([]int, n)
+		finished int
+		bestSum  float64 // over the bestN finished networks with a best
+		bestN    int
+	)
 	start := time.Now()
+	report := func(p Progress) {
+		p.Step, p.Steps = 0, 0
+		for i, s := range done {
+			p.Step += s
+			p.Steps += jobs[i].opt.Steps
+		}
+		p.Networks, p.Finished = n, finished
+		p.BestValNLL = math.NaN()
+		if bestN > 0 {
+			p.BestValNLL = bestSum / float64(bestN)
+		}
+		p.LR, p.Loss, p.ValNLL = math.NaN(), math.NaN(), math.NaN()
+		p.Elapsed = time.Since(start)
+		progress(p)
+	}
 	for i := range jobs {
 		m := i % M // job M + m is member m without noise
 		seed := MemberSeed(cfg.Train.Seed, m)
-		md := d
+		var md *member
 		switch {
 		case i >= M:
 			md = jobs[m].d // the same hold-out and scaler
@@ -256,17 +284,20 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 			md = jobs[m-1].d
 		case m > 0:
 			md = memberData(cfg, d, seed)
+		default:
+			md = &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
+			md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
 		}
 		w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(seed, streamInit)))
 		if err != nil {
 			return nil, nil, err
 		}
-		opt := OptionsOf(cfg, md.Train.N)
+		opt := OptionsOf(cfg, md.train.n)
 		if opt.Warmup >= opt.Steps {
 			return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
 		}
 		opt.Seed = seed
-		opt.LogJacobian = md.Scaler.LogJacobian()
+		opt.LogJacobian = md.scaler.LogJacobian()
 		switch {
 		case st == nil:
 		case i == 0:
@@ -276,24 +307,21 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 		if progress != nil {
 			opt.Progress = func(p Progress) {
+				if n == 1 {
+					progress(p)
+					return
+				}
 				mu.Lock()
 				defer mu.Unlock()
 				done[i] = p.Step
-				if n > 1 {
-					p.Step, p.Steps = 0, p.Steps*n
-					for _, s := range done {
-						p.Step += s
-					}
-					p.Elapsed = time.Since(start)
-				}
-				progress(p)
+				report(p)
 			}
 		}
 		noise := c
 		if sel && i >= M {
 			noise = 0
 		}
-		opt.Noise = NoiseBandwidth(noise, md.Train.N, spec.In+spec.Out)
+		opt.Noise = NoiseBandwidth(noise, md.train.n, spec.In+spec.Out)
 		if d.Schema != nil {
 			opt.NoNoise = d.Schema.Binary()
 		}
@@ -317,8 +345,17 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 				// Run standardizes the rows as it copies them: the same
 				// values as Scaler.Apply, without a standardized copy.
 				opt := j.opt
-				opt.scale = &inputScale{&j.d.Scaler}
-				j.res, j.err = Run(ctx, j.w, j.d.Train, j.d.Val, opt)
+				opt.scale = &inputScale{&j.d.scaler}
+				j.res, j.err = run(ctx, j.w, j.d.train, j.d.val, opt)
+				if progress != nil && n > 1 && j.res != nil && j.res.Stopped != "interrupted" {
+					mu.Lock()
+					done[i], finished = j.opt.Steps, finished+1
+					if !math.IsNaN(j.res.BestValNLL) {
+						bestSum, bestN = bestSum+j.res.BestValNLL, bestN+1
+					}
+					report(Progress{})
+					mu.Unlock()
+				}
 			}
 		}()
 	}
@@ -337,20 +374,28 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 	}
 	all := jobs
+	kept := ""
+	if M > 1 {
+		kept = fmt.Sprintf("all %d networks", M)
+	}
 	noisy := M
 	if !sel && c == 0 {
 		noisy = 0
 	}
 	if sel {
-		keep, err := chooseNoise(spec, func(i int) (*Data, []arch.Array) { return jobs[i].d, jobs[i].res.Weights.Arrays() }, M)
+		keep, err := chooseNoise(spec, func(i int) (*member, []arch.Array) { return jobs[i].d, jobs[i].res.Weights.Arrays() }, M)
 		if err != nil {
 			return nil, nil, err
 		}
 		switch keep {
 		case keepNoise:
 			jobs = jobs[:M]
+			kept = networks(M) + " trained with noise"
 		case keepPlain:
 			jobs, noisy, c = jobs[M:], 0, 0
+			kept = networks(M) + " trained without noise"
+		default:
+			kept = fmt.Sprintf("all %d networks, with and without noise", 2*M)
 		}
 	}
 	var runErr error
@@ -374,6 +419,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		}
 	}
 	res.NoiseScale, res.NoiseMembers = c, noisy
+	res.Networks, res.Kept = n, kept
 	if sel && ctx.Err() != nil {
 		// Interrupted before the choice was final: the checkpoint holds
 		// every network of both candidates, the model the choice so far.
@@ -401,7 +447,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	ws := make([][]arch.Array, len(jobs))
 	scs := make([]data.Scaler, len(jobs))
 	for m, j := range jobs {
-		ws[m], scs[m] = j.res.Weights.Arrays(), j.d.Scaler
+		ws[m], scs[m] = j.res.Weights.Arrays(), j.d.scaler
 	}
 	mdl, err := model.NewEnsemble(spec, ws, d.Train.XNames, d.Train.YNames, scs, sum)
 	if err == nil && d.Schema != nil {
@@ -411,6 +457,14 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		return nil, nil, errors.Join(err, runErr)
 	}
 	return mdl, res, runErr
+}
+
+// networks is "the network" or "the M networks".
+func networks(M int) string {
+	if M == 1 {
+		return "the network"
+	}
+	return fmt.Sprintf("the %d networks", M)
 }
 
 // jobError is the error of one network of a run with several: "train:
@@ -451,7 +505,7 @@ const (
 // then plain); all 2M networks are a candidate only when their model fits
 // in a model file. A single network (M = 1) has no pair: S_noise and
 // S_plain are then its own validation NLLs, and both is no candidate.
-func chooseNoise(spec arch.Spec, net func(i int) (*Data, []arch.Array), M int) (int, error) {
+func chooseNoise(spec arch.Spec, net func(i int) (*member, []arch.Array), M int) (int, error) {
 	lp := func(i int) ([]float64, error) {
 		d, w := net(i)
 		return valLogProb(spec, d, w)
@@ -511,22 +565,30 @@ func chooseNoise(spec arch.Spec, net func(i int) (*Data, []arch.Array), M int) (
 
 // valLogProb is log p(y_i|x_i), original units, of the network with
 // weights w on each validation row of d.
-func valLogProb(spec arch.Spec, d *Data, w []arch.Array) ([]float64, error) {
-	v := d.Val
-	m, err := model.New(spec, w, v.XNames, v.YNames, d.Scaler, model.Summary{})
+func valLogProb(spec arch.Spec, d *member, w []arch.Array) ([]float64, error) {
+	v := d.val
+	m, err := model.New(spec, w, d.names.x, d.names.y, d.scaler, model.Summary{})
 	if err != nil {
 		return nil, fmt.Errorf("train: noise_select: %w", err)
 	}
 	p := m.Predictor(0)
-	out := make([]float64, v.N)
+	out := make([]float64, v.n)
 	var mix []mixture.Mixture
-	for lo := 0; lo < v.N; lo += model.DefaultBatch {
-		hi := min(v.N, lo+model.DefaultBatch)
-		if mix, err = p.Predict(v.X[lo*v.XDim:hi*v.XDim], hi-lo, mix); err != nil {
+	xdim := v.xdim()
+	xb := make([]float64, 0, min(v.n, model.DefaultBatch)*xdim)
+	for lo := 0; lo < v.n; lo += model.DefaultBatch {
+		hi := min(v.n, lo+model.DefaultBatch)
+		xb = xb[:0]
+		for k := lo; k < hi; k++ {
+			x, _ := v.row(k)
+			xb = append(xb, x...)
+		}
+		if mix, err = p.Predict(xb, hi-lo, mix); err != nil {
 			return nil, fmt.Errorf("train: noise_select: %w", err)
 		}
 		for i := range mix {
-			out[lo+i] = mix[i].LogProb(v.Y[(lo+i)*v.YDim : (lo+i+1)*v.YDim])
+			_, y := v.row(lo + i)
+			out[lo+i] = mix[i].LogProb(y)
 		}
 	}
 	return out, nil
@@ -592,26 +654,36 @@ func MemberSeed(s uint64, m int) uint64 {
 	return z ^ (z >> 31)
 }
 
+// member is the data of one network of a run: its training and validation
+// rows, read in place from the rows of the run's Data, and the scaler
+// fitted on its training rows.
+type member struct {
+	train, val *rowSet
+	scaler     data.Scaler
+	names      struct{ x, y []string }
+}
+
 // memberData is the data of an ensemble member with the given seed: its own
 // hold-out of the training file when the config holds validation rows out
-// (else the same rows as d), and a scaler fitted on its training rows.
-func memberData(cfg *config.Config, d *Data, seed uint64) *Data {
+// (else the same rows as d), and a scaler fitted on its training rows. The
+// member's rows are those d already holds, read in place (memberSplit): no
+// member copies the table.
+func memberData(cfg *config.Config, d *Data, seed uint64) *member {
+	md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
+	md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
 	if cfg.Data.Validation != "" || cfg.Data.ValidationFraction <= 0 || d.held == nil {
-		return d
+		return md
 	}
-	tr := d.File()
-	val, held := tr.SplitInPlace(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
-	sc := data.IdentityScaler(tr.XDim, tr.YDim)
+	md.train, md.val = memberSplit(d, cfg.Data.ValidationFraction, seed)
 	if cfg.Data.Standardize {
+		md.scaler = md.train.scaler()
 		if d.Schema != nil {
-			sc = d.Schema.FitScaler(tr)
-		} else {
-			sc = data.FitScaler(tr)
+			md.scaler = d.Schema.KeepBinary(md.scaler)
 		}
+	} else {
+		md.scaler = data.IdentityScaler(d.Train.XDim, d.Train.YDim)
 	}
-	md := *d
-	md.Train, md.Val, md.Scaler, md.held = tr, val, sc, held
-	return &md
+	return md
 }
 
 // EnsembleSize is the number of ensemble members for cfg and n training

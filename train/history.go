@@ -4,13 +4,14 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/mdn-go/mdn/data"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/infile"
 )
 
 // HistoryFile is the name of the history CSV that mdn train writes next to
@@ -85,7 +86,8 @@ func ReadHistory(r io.Reader, name string) ([]Record, error) {
 				v[c] = math.NaN()
 				continue
 			}
-			if v[c], err = strconv.ParseFloat(s, 64); err != nil || math.IsInf(v[c], 0) || math.IsNaN(v[c]) ||
+			// data.ParseValue: a plain decimal, finite (not Go's 0x1p3).
+			if v[c], err = data.ParseValue(s); err != nil ||
 				(c == 0 && (v[c] != math.Trunc(v[c]) || v[c] < 0 || v[c] > math.MaxInt32)) {
 				return nil, fmt.Errorf("history %s: line %d, column %q: not a finite number %q", name, line, historyColumns[c], s)
 			}
@@ -108,12 +110,14 @@ func historyError(name string, err error) error {
 	return fmt.Errorf("history %s: %w", name, err)
 }
 
-// ReadHistoryFile is ReadHistory of the file at path.
+// ReadHistoryFile is ReadHistory of the file at path, which must be a
+// regular file (a directory, /dev/zero or a FIFO is refused before it is
+// opened).
 func ReadHistoryFile(path string) ([]Record, error) {
-	f, err := os.Open(path)
+	f, r, err := infile.Open(path, infile.Limit{What: "a history file"})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	defer f.Close()
-	return ReadHistory(f, path)
+	return ReadHistory(r, path)
 }

@@ -35,6 +35,8 @@ func TestReadHistoryErrors(t *testing.T) {
 		{"no rows", "step,train_loss,val_nll\n", "history h.csv: no data rows"},
 		{"bad number", "step,train_loss,val_nll\n1,abc,\n", `history h.csv: line 2, column "train_loss": not a finite number "abc"`},
 		{"fractional step", "step,train_loss,val_nll\n1.5,1,\n", `history h.csv: line 2, column "step": not a finite number "1.5"`},
+		{"Go hexadecimal float", "step,train_loss,val_nll\n1,0x1p3,\n", `history h.csv: line 2, column "train_loss": not a finite number "0x1p3"`},
+		{"digit separators", "step,train_loss,val_nll\n1_000,1,\n", `history h.csv: line 2, column "step": not a finite number "1_000"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadHistory(strings.NewReader(tc.in), "h.csv")

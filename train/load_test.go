@@ -85,16 +85,32 @@ func TestLoadDataHoldOut(t *testing.T) {
 			t.Fatalf("%s: %d rows differ from the copying split's %d", what, got.N, want.N)
 		}
 	}
+	// gather copies the rows of a rowSet into a dataset, lines included.
+	gather := func(r *rowSet) *data.Dataset {
+		g := &data.Dataset{N: r.n, XDim: r.xdim(), YDim: r.ydim()}
+		for k := range r.n {
+			x, y := r.row(k)
+			g.X, g.Y = append(g.X, x...), append(g.Y, y...)
+			src, i := r.a, k
+			if r.idx != nil {
+				if i = int(r.idx[k]); i < 0 {
+					src, i = r.b, ^i
+				}
+			}
+			g.Lines = append(g.Lines, src.Lines[i])
+		}
+		return g
+	}
 	for m, seed := range []uint64{cfg.Train.Seed, MemberSeed(cfg.Train.Seed, 1)} {
-		md := d
+		md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
 		if m > 0 {
 			md = memberData(cfg, d, seed)
 		}
 		tr, val := file.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
-		same(fmt.Sprintf("member %d training rows", m), md.Train, tr)
-		same(fmt.Sprintf("member %d validation rows", m), md.Val, val)
-		if want := data.FitScaler(tr); !reflect.DeepEqual(md.Scaler, want) {
-			t.Errorf("member %d: scaler %+v, want %+v", m, md.Scaler, want)
+		same(fmt.Sprintf("member %d training rows", m), gather(md.train), tr)
+		same(fmt.Sprintf("member %d validation rows", m), gather(md.val), val)
+		if want := data.FitScaler(tr); !reflect.DeepEqual(md.scaler, want) {
+			t.Errorf("member %d: scaler %+v, want %+v", m, md.scaler, want)
 		}
 	}
 	if d.Val.N != 300 {

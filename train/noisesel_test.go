@@ -46,7 +46,7 @@ func TestChooseNoise(t *testing.T) {
 		t.Fatal(err)
 	}
 	broad, sharp := constNet(t, s, 1), constNet(t, s, 0.1)
-	rows := func(mixed bool) *Data {
+	rows := func(mixed bool) *member {
 		rng := rand.New(rand.NewPCG(1, 2))
 		n := 4000
 		v := &data.Dataset{XNames: []string{"x"}, YNames: []string{"y"}, X: make([]float64, n), Y: make([]float64, n),
@@ -58,12 +58,14 @@ func TestChooseNoise(t *testing.T) {
 				v.Y[i] *= 0.1
 			}
 		}
-		return &Data{Val: v, Scaler: data.IdentityScaler(1, 1)}
+		md := &member{val: allRows(v), scaler: data.IdentityScaler(1, 1)}
+		md.names.x, md.names.y = v.XNames, v.YNames
+		return md
 	}
 	normal, mixed := rows(false), rows(true)
 	for _, c := range []struct {
 		name         string
-		d            *Data
+		d            *member
 		noisy, plain []arch.Array
 		M, want      int
 	}{
@@ -74,7 +76,7 @@ func TestChooseNoise(t *testing.T) {
 		{"2M networks beyond a model file", mixed, broad, sharp, model.MaxMembers/2 + 1, keepNoise},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := chooseNoise(s, func(i int) (*Data, []arch.Array) {
+			got, err := chooseNoise(s, func(i int) (*member, []arch.Array) {
 				if i < c.M {
 					return c.d, c.noisy
 				}
@@ -92,16 +94,16 @@ func TestChooseNoise(t *testing.T) {
 	lp, _ := valLogProb(s, mixed, sharp)
 	lq, _ := valLogProb(s, mixed, broad)
 	ens, err := model.NewEnsemble(s, [][]arch.Array{sharp, broad}, []string{"x"}, []string{"y"},
-		[]data.Scaler{mixed.Scaler, mixed.Scaler}, model.Summary{})
+		[]data.Scaler{mixed.scaler, mixed.scaler}, model.Summary{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mix, err := ens.Predictor(0).Predict(mixed.Val.X, mixed.Val.N, nil)
+	mix, err := ens.Predictor(0).Predict(mixed.val.a.X, mixed.val.n, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range lp {
-		want := mix[i].LogProb(mixed.Val.Y[i : i+1])
+		want := mix[i].LogProb(mixed.val.a.Y[i : i+1])
 		hi, lo := max(lp[i], lq[i]), min(lp[i], lq[i])
 		if got := hi + math.Log1p(math.Exp(lo-hi)) - math.Ln2; math.Abs(got-want) > 1e-12 {
 			t.Fatalf("row %d: log ½(p+q) = %v, the ensemble gives %v", i, got, want)

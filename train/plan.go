@@ -43,6 +43,9 @@ type Plan struct {
 	// NoiseSelect says train.noise_select trains every member with and
 	// without noise (2·Members networks) and chooses which to keep.
 	NoiseSelect bool
+	// Sized says what the size rule changed for this table (config.Sized);
+	// "" when nothing.
+	Sized string
 }
 
 // PlanOf checks the run that cfg describes on d and returns its plan. It is
@@ -52,7 +55,8 @@ type Plan struct {
 // or covariate column and a train.batch_size other than the default that is
 // larger than the training set.
 func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
-	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: EnsembleSize(cfg, d.Train.N),
+	cfg, sized := cfg.Sized(d.Train.N)
+	p := &Plan{Sized: sized, TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: EnsembleSize(cfg, d.Train.N),
 		Asked:       max(1, cfg.Train.Ensemble),
 		NoiseSelect: cfg.Train.NoiseScale > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0}
 	for _, r := range []struct {
@@ -217,6 +221,9 @@ func (p *Plan) String() string {
 	}
 	if p.NoiseSelect {
 		s += fmt.Sprintf("; each trained with and without noise, %d networks in all, and the validation rows choose which to keep (train.noise_select)", 2*p.Members)
+	}
+	if p.Sized != "" {
+		s += "; " + p.Sized
 	}
 	return s
 }

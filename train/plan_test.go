@@ -95,3 +95,22 @@ func TestEnsembleSize(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanSized: on a table of SizedFrom rows or more, the plan is that of
+// the size rule (config.Sized): wider layers, and the line says so.
+func TestPlanSized(t *testing.T) {
+	cfg := bimodal8File(t, t.TempDir(), config.SizedFrom*12/10)
+	d, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PlanOf(cfg, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 → 2, K = 5, diagonal: trunks 8→128→128→5 and 8→128→128→20.
+	want := 2*((8+1)*128+(128+1)*128) + (128+1)*5 + (128+1)*20
+	if p.Params != want || !strings.Contains(p.String(), "hidden [128 128]") || !strings.Contains(p.String(), "no early stopping") {
+		t.Errorf("got %d parameters and %q; want %d and the size rule named", p.Params, p.String(), want)
+	}
+}

@@ -80,6 +80,16 @@ type Progress struct {
 	Loss        float64 // training batch NLL, nats per row, original units
 	ValNLL      float64 // last validation NLL (NaN before the first, or none)
 	Elapsed     time.Duration
+	// BestValNLL is the best validation NLL so far (NaN before the first,
+	// or none); for several networks (Fit), the mean of the best
+	// validation NLLs of those finished.
+	BestValNLL float64
+	// Networks is the number of networks of the run (1 for Run); Finished
+	// how many have stopped. With several networks, Step and Steps add up
+	// the steps of all of them, a finished network counting as its planned
+	// steps (it may have stopped early), and LR, Loss and ValNLL are NaN:
+	// they would jump from one network to the next.
+	Networks, Finished int
 }
 
 // Record is one row of the history: the state after Step steps.
@@ -115,6 +125,12 @@ type Result struct {
 	// Members are the results of every member of an ensemble (Fit with
 	// train.ensemble > 1), member 0 first; nil for a single network.
 	Members []*Result
+	// Networks is how many networks Fit trained (2M under
+	// train.noise_select), and Kept which of them the model holds, in
+	// words ("the 10 networks trained without noise"; "" for a single
+	// network).
+	Networks int
+	Kept     string
 }
 
 // Run trains w in place on train (already standardized, like val) and
@@ -122,26 +138,35 @@ type Result struct {
 // step when ctx is done, returning the result so far (with the best or last
 // good weights) together with ctx's error.
 func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Options) (*Result, error) {
+	if train == nil || train.N < 1 {
+		return nil, errors.New("train: no training rows")
+	}
+	return run(ctx, w, allRows(train), allRows(val), opt)
+}
+
+// run is Run over rows read in place (rowSet), as the members of an
+// ensemble read them.
+func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options) (*Result, error) {
 	s := w.Spec
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
-	if train == nil || train.N < 1 {
+	if train == nil || train.n < 1 {
 		return nil, errors.New("train: no training rows")
 	}
-	if train.XDim != s.In || train.YDim != s.Out {
+	if train.xdim() != s.In || train.ydim() != s.Out {
 		return nil, fmt.Errorf("train: data has %d covariates and %d responses, model wants %d and %d",
-			train.XDim, train.YDim, s.In, s.Out)
+			train.xdim(), train.ydim(), s.In, s.Out)
 	}
-	if val != nil && val.N == 0 {
+	if val != nil && val.n == 0 {
 		val = nil
 	}
 	if (opt.Patience > 0 || opt.RestoreBest) && val == nil {
 		opt.Patience, opt.RestoreBest = 0, false
 	}
 	batch := opt.BatchSize
-	if batch <= 0 || batch >= train.N {
-		batch = train.N
+	if batch <= 0 || batch >= train.n {
+		batch = train.n
 	}
 	threads := opt.Threads
 	if threads <= 0 {
@@ -160,7 +185,7 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 		defer ev.close()
 	}
 	opt2 := newAdam(w.Tensors())
-	bt := newBatcher(train, batch, opt.Seed)
+	bt := newSetBatcher(train, batch, opt.Seed)
 	bt.sc = opt.scale
 	bt.noise = opt.Noise
 	if slices.Contains(opt.NoNoise, true) {
@@ -202,12 +227,17 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 		}
 		res.BestValNLL, res.BestStep, res.Rollbacks = r.BestValNLL, r.BestStep, r.Rollbacks
 		res.History = append(res.History, r.History...)
-		if err := bt.restore(&r.Batch); err != nil {
-			return nil, err
-		}
-		goodBatch = batchState{Perm: append([]int(nil), r.GoodBatch.Perm...), Pos: r.GoodBatch.Pos,
-			RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
 		first, before = r.Step, r.Seconds
+		if r.Stopped == "completed" || r.Stopped == "early-stopped" {
+			// The run is over: no step is left, and no batch order kept.
+			first, res.Stopped = opt.Steps, r.Stopped
+		} else {
+			if err := bt.restore(&r.Batch); err != nil {
+				return nil, err
+			}
+			goodBatch = batchState{Perm: append([]int32(nil), r.GoodBatch.Perm...), Pos: r.GoodBatch.Pos,
+				RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
+		}
 		res.Steps = r.Step
 		if n := len(r.History); n > 0 {
 			res.FinalLoss = r.History[n-1].Loss
@@ -279,7 +309,8 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 		res.History = append(res.History, rec)
 		res.Steps = step + 1
 		if opt.Progress != nil {
-			opt.Progress(Progress{Step: step + 1, Steps: opt.Steps, LR: lr, Loss: rec.Loss, ValNLL: lastVal, Elapsed: time.Since(start)})
+			opt.Progress(Progress{Step: step + 1, Steps: opt.Steps, LR: lr, Loss: rec.Loss, ValNLL: lastVal,
+				Elapsed: time.Since(start), BestValNLL: res.BestValNLL, Networks: 1})
 		}
 		if ctx.Err() != nil {
 			res.Stopped = "interrupted"
@@ -299,8 +330,13 @@ func Run(ctx context.Context, w *graph.Weights, train, val *data.Dataset, opt Op
 	if best != nil {
 		res.State.Best = best.Arrays()
 	}
-	bt.save(&res.State.Batch)
-	res.State.GoodBatch = goodBatch
+	res.State.Stopped = res.Stopped
+	if res.Stopped == "interrupted" {
+		// Only a run that goes on needs its batch order: the permutations
+		// are a row index each, the largest part of a State on a big table.
+		bt.save(&res.State.Batch)
+		res.State.GoodBatch = goodBatch
+	}
 	if best != nil && (opt.RestoreBest || res.Stopped == "early-stopped") {
 		w.CopyFrom(best)
 		res.ValNLL = res.BestValNLL
@@ -359,13 +395,13 @@ func (o Options) validate() error {
 // (as the PyTorch reference does). With noise > 0 it adds N(0, noise²) to
 // every value it copies, from its own seeded stream.
 type batcher struct {
-	d          *data.Dataset
+	d          *rowSet
 	sc         *inputScale // applied to the rows as they are copied; nil: none
 	batch, pos int
-	perm       []int
+	perm       []int32
 	src        *rand.PCG
 	rng        *rand.Rand
-	idx        []int
+	idx        []int32
 	// loaded counts the full-batch shards copied so far, of fills.
 	loaded, fills int
 	noise         float64
@@ -379,24 +415,28 @@ type batcher struct {
 const streamNoise = 0x6d646e6e6f697365
 
 func newBatcher(d *data.Dataset, batch int, seed uint64) *batcher {
+	return newSetBatcher(allRows(d), batch, seed)
+}
+
+func newSetBatcher(d *rowSet, batch int, seed uint64) *batcher {
 	src := rand.NewPCG(seed, 0x6d646e62617463)
 	ns := rand.NewPCG(seed, streamNoise)
-	return &batcher{d: d, batch: batch, pos: d.N, src: src, rng: rand.New(src), fills: math.MaxInt,
+	return &batcher{d: d, batch: batch, pos: d.n, src: src, rng: rand.New(src), fills: math.MaxInt,
 		noiseSrc: ns, noiseRNG: rand.New(ns)}
 }
 
 // next chooses the rows of the next step.
 func (b *batcher) next() {
 	d := b.d
-	if b.batch == d.N {
+	if b.batch == d.n {
 		return
 	}
-	if b.pos+b.batch > d.N {
+	if b.pos+b.batch > d.n {
 		if b.perm == nil {
-			b.perm = make([]int, d.N)
+			b.perm = make([]int32, d.n)
 		}
 		for i := range b.perm {
-			b.perm[i] = i
+			b.perm[i] = int32(i)
 		}
 		b.rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
 		b.pos = 0
@@ -409,18 +449,15 @@ func (b *batcher) next() {
 // batches without noise are copied once.
 func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 	d := b.d
-	xs, ys := b.sc.x(), b.sc.y()
 	switch {
-	case b.batch == d.N && b.noise == 0:
+	case b.batch == d.n && b.noise == 0:
 		if b.loaded < b.fills {
 			b.loaded++
-			put(xt, d.X[lo*d.XDim:hi*d.XDim], xs)
-			put(yt, d.Y[lo*d.YDim:hi*d.YDim], ys)
+			b.putRange(xt, yt, lo, hi)
 		}
 		return
-	case b.batch == d.N:
-		put(xt, d.X[lo*d.XDim:hi*d.XDim], xs)
-		put(yt, d.Y[lo*d.YDim:hi*d.YDim], ys)
+	case b.batch == d.n:
+		b.putRange(xt, yt, lo, hi)
 	default:
 		b.touched += b.fillRows(xt, yt, lo, hi)
 	}
@@ -430,22 +467,67 @@ func (b *batcher) fillRange(xt, yt *tensor.Dense, lo, hi int) {
 	}
 }
 
+// putRange copies rows lo..hi of the set (a full batch) into xt and yt.
+func (b *batcher) putRange(xt, yt *tensor.Dense, lo, hi int) {
+	if x, y, ok := b.d.contiguous(lo, hi); ok {
+		put(xt, x, b.sc.x())
+		put(yt, y, b.sc.y())
+		return
+	}
+	putSet(xt, yt, b.d, lo, hi, nil, b.sc)
+}
+
 // fillRows copies rows lo..hi of the current step's random rows into xt
 // and yt, touching them first (touchRows, whose sum it returns). It only
 // reads b, so shards may call it concurrently.
 func (b *batcher) fillRows(xt, yt *tensor.Dense, lo, hi int) float64 {
 	d, idx := b.d, b.idx[lo:hi]
-	t := touchRows(d.X, d.XDim, idx) + touchRows(d.Y, d.YDim, idx)
-	putRows(xt, d.X, d.XDim, idx, b.sc.x())
-	putRows(yt, d.Y, d.YDim, idx, b.sc.y())
+	if d.idx != nil {
+		putSet(xt, yt, d, 0, len(idx), idx, b.sc)
+		return 0
+	}
+	t := touchRows(d.a.X, d.a.XDim, idx) + touchRows(d.a.Y, d.a.YDim, idx)
+	putRows(xt, d.a.X, d.a.XDim, idx, b.sc.x())
+	putRows(yt, d.a.Y, d.a.YDim, idx, b.sc.y())
 	return t
+}
+
+// putSet copies rows ks[lo..hi] of set d (ks nil: rows lo..hi) into xt and
+// yt, standardized by sc, with the formula and rounding of put.
+func putSet(xt, yt *tensor.Dense, d *rowSet, lo, hi int, ks []int32, sc *inputScale) {
+	// Data is called once per tensor: it allocates.
+	switch xv := xt.Data().(type) {
+	case []float32:
+		putSetT(xv, yt.Data().([]float32), d, lo, hi, ks, sc)
+	case []float64:
+		putSetT(xv, yt.Data().([]float64), d, lo, hi, ks, sc)
+	}
+}
+
+func putSetT[T float32 | float64](xv, yv []T, d *rowSet, lo, hi int, ks []int32, sc *inputScale) {
+	xs, ys := sc.x(), sc.y()
+	xdim, ydim := d.xdim(), d.ydim()
+	for r := lo; r < hi; r++ {
+		k := r
+		if ks != nil {
+			k = int(ks[r])
+		}
+		x, y := d.row(k)
+		o := r - lo
+		for j, v := range x {
+			xv[o*xdim+j] = T(xs.at(v, j))
+		}
+		for j, v := range y {
+			yv[o*ydim+j] = T(ys.at(v, j))
+		}
+	}
 }
 
 // concurrentFill reports whether the shards may copy their own rows, each
 // on its worker (fillRows): random rows without noise, whose values do not
 // depend on the order of the copies. Full batches are copied once, and
 // noise is drawn from one stream in shard order.
-func (b *batcher) concurrentFill() bool { return b.batch != b.d.N && b.noise == 0 }
+func (b *batcher) concurrentFill() bool { return b.batch != b.d.n && b.noise == 0 }
 
 // perturb adds N(0, noise²) to every value of t (row-major, len(skip)
 // columns when skip is not nil) except those of the columns skip marks.
@@ -519,18 +601,18 @@ func put(t *tensor.Dense, v []float64, c *colScale) {
 	}
 }
 
-func putRows(t *tensor.Dense, v []float64, dim int, idx []int, c *colScale) {
+func putRows(t *tensor.Dense, v []float64, dim int, idx []int32, c *colScale) {
 	switch d := t.Data().(type) {
 	case []float32:
 		for r, i := range idx {
 			for j := range dim {
-				d[r*dim+j] = float32(c.at(v[i*dim+j], j))
+				d[r*dim+j] = float32(c.at(v[int(i)*dim+j], j))
 			}
 		}
 	case []float64:
 		for r, i := range idx {
 			for j := range dim {
-				d[r*dim+j] = c.at(v[i*dim+j], j)
+				d[r*dim+j] = c.at(v[int(i)*dim+j], j)
 			}
 		}
 	}
@@ -541,10 +623,10 @@ func putRows(t *tensor.Dense, v []float64, dim int, idx []int, c *colScale) {
 // batch of random rows then overlap instead of coming one row after the
 // other in the copy, which finds the rows in cache (BenchmarkFill: a third
 // of the time on 200,000 rows).
-func touchRows(v []float64, dim int, idx []int) float64 {
+func touchRows(v []float64, dim int, idx []int32) float64 {
 	var s float64
 	for _, i := range idx {
-		s += v[i*dim]
+		s += v[int(i)*dim]
 	}
 	return s
 }
@@ -562,7 +644,7 @@ const evalChunk = 8192
 type evaluator struct {
 	parts []evalPart
 	n     int
-	val   *data.Dataset
+	val   *rowSet
 	sc    *inputScale
 }
 
@@ -573,9 +655,9 @@ type evalPart struct {
 	chunks int // chunks of n rows this graph runs
 }
 
-func newEvaluator(w *graph.Weights, val *data.Dataset, sc *inputScale) (*evaluator, error) {
-	e := &evaluator{n: val.N, val: val, sc: sc}
-	full, rest := val.N/evalChunk, val.N%evalChunk
+func newEvaluator(w *graph.Weights, val *rowSet, sc *inputScale) (*evaluator, error) {
+	e := &evaluator{n: val.n, val: val, sc: sc}
+	full, rest := val.n/evalChunk, val.n%evalChunk
 	for _, c := range []struct{ n, chunks int }{{evalChunk, full}, {rest, 1}} {
 		if c.n == 0 || c.chunks == 0 {
 			continue
@@ -605,9 +687,13 @@ func newEvaluator(w *graph.Weights, val *data.Dataset, sc *inputScale) (*evaluat
 
 // fill copies the n rows of p from row lo of the validation set.
 func (e *evaluator) fill(p evalPart, lo int) {
-	v, hi := e.val, lo+p.n
-	put(p.m.XT, v.X[lo*v.XDim:hi*v.XDim], e.sc.x())
-	put(p.m.YT, v.Y[lo*v.YDim:hi*v.YDim], e.sc.y())
+	hi := lo + p.n
+	if x, y, ok := e.val.contiguous(lo, hi); ok {
+		put(p.m.XT, x, e.sc.x())
+		put(p.m.YT, y, e.sc.y())
+		return
+	}
+	putSet(p.m.XT, p.m.YT, e.val, lo, hi, nil, e.sc)
 }
 
 // nll is the mean NLL over all validation rows, the chunks summed in row

@@ -192,7 +192,7 @@ func TestEarlyStoppingRestoresBest(t *testing.T) {
 		}
 	}
 	// The restored weights really give the best NLL.
-	ev, err := newEvaluator(w, val, nil)
+	ev, err := newEvaluator(w, allRows(val), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestEvaluatorChunks(t *testing.T) {
 		d := ex1d(t, n, 3)
 		spec := ex1dSpec(arch.Float64)
 		w := newW(t, spec, 5)
-		ev, err := newEvaluator(w, d, nil)
+		ev, err := newEvaluator(w, allRows(d), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,6 +29,10 @@ type State struct {
 	GoodBatch     batchState // and at the last good checkpoint
 	History       []Record
 	Seconds       float64
+	// Stopped is how the run stopped (Result.Stopped). A run that is over
+	// ("completed" or "early-stopped") takes no more steps when resumed,
+	// and its state keeps no batch order.
+	Stopped string
 	// NoiseScale is the train.noise_scale chosen for the run (Result.NoiseScale).
 	NoiseScale float64
 	// NoisePending says the run was interrupted before train.noise_select
@@ -42,7 +46,7 @@ type State struct {
 }
 
 // stateVersion changes whenever State does.
-const stateVersion = 2
+const stateVersion = 3
 
 // WriteState writes st to w.
 func WriteState(w io.Writer, st *State) error {
@@ -94,7 +98,7 @@ func (st *State) restore(w, good *graph.Weights) error {
 
 // batchState is the position in the shuffled batch order.
 type batchState struct {
-	Perm []int
+	Perm []int32
 	Pos  int
 	RNG  []byte // the PCG state
 	// Noise is the PCG state of the training noise.
@@ -112,8 +116,8 @@ func (b *batcher) save(st *batchState) {
 }
 
 func (b *batcher) restore(st *batchState) error {
-	if st.Perm != nil && len(st.Perm) != b.d.N {
-		return fmt.Errorf("train: resume: the checkpoint's batch order has %d rows, the data %d", len(st.Perm), b.d.N)
+	if st.Perm != nil && len(st.Perm) != b.d.n {
+		return fmt.Errorf("train: resume: the checkpoint's batch order has %d rows, the data %d", len(st.Perm), b.d.n)
 	}
 	if err := b.src.UnmarshalBinary(st.RNG); err != nil {
 		return fmt.Errorf("train: resume: batch order: %w", err)
@@ -123,7 +127,7 @@ func (b *batcher) restore(st *batchState) error {
 			return fmt.Errorf("train: resume: noise: %w", err)
 		}
 	}
-	b.perm, b.pos = append([]int(nil), st.Perm...), st.Pos
+	b.perm, b.pos = append([]int32(nil), st.Perm...), st.Pos
 	if st.Perm == nil {
 		b.perm = nil
 	}

@@ -133,6 +133,7 @@ func TestBadInput(t *testing.T) {
 	}
 	b.WriteString("abc\n")
 	badLate := writeFile(t, "late.csv", b.String()) // the bad value is on line 6002, in the second chunk
+	hexIn := writeFile(t, "hex.csv", "x\n1\n0x1p3\n")
 	missing := filepath.Join(in, "nope.json")
 	noDir := filepath.Join(in, "nodir", "o.csv")
 	for _, c := range []struct {
@@ -143,10 +144,16 @@ func TestBadInput(t *testing.T) {
 		{"missing model file", []string{"sample", "--model", missing, "--input", ex1dTrain, "--out", "OUT"},
 			"mdn: sample: model: " + missing + ": no such file or directory"},
 		{"model flag missing", []string{"sample", "--input", ex1dTrain}, "mdn: sample: --model is required"},
+		{"model is a device", []string{"predict", "--model", "/dev/zero", "--input", ex1dTrain, "--what", "mean", "--out", "OUT"},
+			"mdn: predict: model: /dev/zero: is a device, not a regular file; a model file is read whole and checked first"},
+		{"model is a directory", []string{"eval", "--model", in, "--data", ex1dTrain},
+			"mdn: eval: model: " + in + ": is a directory, not a model file"},
 		{"input lacks a column", []string{"sample", "--model", mp, "--input", noX, "--out", "OUT"},
 			`mdn: sample: data: read ` + noX + `: line 1, column "x": no such column; columns are "a", "b"`},
 		{"bad value in the second chunk", []string{"sample", "--model", mp, "--input", badLate, "--out", "OUT"},
 			`mdn: sample: data: read ` + badLate + `: line 6002, column "x": not a number "abc" (the model reads this column as numbers)`},
+		{"a number in Go's hexadecimal syntax", []string{"predict", "--model", mp, "--input", hexIn, "--what", "mean", "--out", "OUT"},
+			`mdn: predict: data: read ` + hexIn + `: line 3, column "x": not a number "0x1p3" (the model reads this column as numbers)`},
 		{"n-samples 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--n-samples", "0", "--out", "OUT"},
 			"mdn: sample: --n-samples must be ≥ 1, got 0"},
 		{"temperature 0", []string{"sample", "--model", mp, "--input", ex1dTrain, "--temperature", "0"},
@@ -165,6 +172,8 @@ func TestBadInput(t *testing.T) {
 			"mdn: plot: --data is not used with --kind history"},
 		{"bad range", []string{"plot", "--model", mp, "--data", ex1dTrain, "--xrange", "3,1", "--out", "OUT"},
 			`mdn: plot: --xrange: want min,max with min < max, got "3,1"`},
+		{"range wider than float64", []string{"plot", "--model", mp, "--data", ex1dTrain, "--kind", "quantiles", "--xrange", "-1e308,1e308", "--out", "OUT"},
+			`mdn: plot: --xrange: max − min overflows float64 (at most about 1.8e308), got "-1e308,1e308"`},
 		{"predict out with json", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "mean", "--json", "--out", "OUT"},
 			"mdn: predict: --out and --json are mutually exclusive: --json prints to standard output"},
 		{"predict q 2", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "quantiles", "--q", "0.5,2", "--out", "OUT"},

@@ -120,15 +120,27 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
-		_, err = fmt.Fprintln(io.out, string(b))
-		return err
+		if _, err = fmt.Fprintln(io.out, string(b)); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		return nil
 	}
 	if msg := rep.String(); msg != "" {
-		fmt.Fprintf(io.out, "input\t%s\n", msg)
+		if _, err := fmt.Fprintf(io.out, "input\t%s\n", msg); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
 	}
-	if err := met.WriteTable(io.out, m.Components()); err != nil || cm == nil {
-		return err
+	if err := met.WriteTable(io.out, m.Components()); err != nil {
+		return fmt.Errorf("eval: %w", err)
 	}
-	fmt.Fprintln(io.out)
-	return cm.WriteTable(io.out)
+	if cm == nil {
+		return nil
+	}
+	if _, err := fmt.Fprintln(io.out); err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	if err := cm.WriteTable(io.out); err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	return nil
 }

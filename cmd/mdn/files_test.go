@@ -24,6 +24,8 @@ func TestOutputsNeverLoseFiles(t *testing.T) {
 	link := filepath.Join(dir, "link.csv")
 	os.Symlink(in, link)
 	modelBytes, _ := os.ReadFile(mp)
+	ro := filepath.Join(dir, "ro.csv")
+	os.WriteFile(ro, []byte("protected"), 0o444)
 
 	for _, c := range []struct {
 		name string
@@ -41,6 +43,8 @@ func TestOutputsNeverLoseFiles(t *testing.T) {
 		{"gen into /dev/full", []string{"gen", "ex1d", "--out", "/dev/full"},
 			"mdn: gen: --out /dev/full: no space left on device"},
 		{"out is a directory", []string{"gen", "ex1d", "--out", dir}, "mdn: gen: --out " + dir + ": is a directory"},
+		{"out is read-only", []string{"predict", "--model", mp, "--input", in, "--what", "mean", "--out", ro},
+			"mdn: predict: --out " + ro + ": is read-only (mode -r--r--r--); make it writable (chmod u+w) to replace it, or write to another file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if strings.Contains(strings.Join(c.args, " "), "/dev/full") {
@@ -60,6 +64,9 @@ func TestOutputsNeverLoseFiles(t *testing.T) {
 			}
 			if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 				t.Errorf("the link was replaced")
+			}
+			if b, _ := os.ReadFile(ro); string(b) != "protected" {
+				t.Errorf("the read-only file changed to %q", b)
 			}
 		})
 	}

@@ -7,6 +7,10 @@
 //	mdn plot --model out/model.json --data ex1d.csv --out fit.png
 package main
 
-import "os"
+import (
+	"os"
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+	"github.com/mdn-go/mdn/internal/cli"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, cli.Stdout(), os.Stderr)) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	stdio "io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +14,6 @@ import (
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
-	"github.com/mdn-go/mdn/train"
 	"github.com/spf13/cobra"
 )
 
@@ -66,7 +66,7 @@ func newPlotCmd(io streams) *cobra.Command {
              observed next to one draw from p(y|x) per row. Needs ≥ 2 responses.
   pit        (600×400) histogram (10 bins) of the PIT values F(y_i|x_i) of
              one response's marginal; flat when calibrated.
-  quantiles  (600×450) the data, the predicted median, the central 50% and
+  quantiles  (720×450) the data, the predicted median, the central 50% and
              90% intervals and the modes of p(y|x) (those of mass ≥ 0.01)
              over 200 values of x.
   region     (720×450) for a model of one response, the region of --level
@@ -81,7 +81,9 @@ the response --y (default the first; its marginal for several responses); the
 other covariates are held at their mean over --data, labels at their most
 frequent level; --x must be numeric. density --by LABEL draws one panel per
 level of that categorical covariate (at most 24) on one colour scale, each with
-its rows as dots. The default figure has axes with ticks and labels; --bare
+its rows as dots and the density averaged over them (partial dependence: each
+row keeps its other covariates, --x set along the axis; at most 100 rows,
+evenly spaced), the red line the average of their means. The default figure has axes with ticks and labels; --bare
 draws the original's figure without them. --xrange and --yrange
 ("min,max") fix the axes; by default they come from the data (the default
 figure uses the original's window [−8, 8]×[−1, 1] when the data fill it).
@@ -215,6 +217,9 @@ func parseRange(flag, s string) (*plot.Range, error) {
 	if len(v) != 2 || !(v[0] < v[1]) {
 		return nil, fmt.Errorf("%s: want min,max with min < max, got %q", flag, s)
 	}
+	if math.IsInf(v[1]-v[0], 0) {
+		return nil, fmt.Errorf("%s: max − min overflows float64 (at most about 1.8e308), got %q", flag, s)
+	}
 	return &plot.Range{Min: v[0], Max: v[1]}, nil
 }
 
@@ -276,15 +281,11 @@ func plotHistory(o *plotOptions) error {
 		if o.model == "" {
 			return fmt.Errorf("plot: --kind history needs --history or --model (to find history.csv next to it)")
 		}
-		path = filepath.Join(filepath.Dir(o.model), train.HistoryFile)
+		path = filepath.Join(filepath.Dir(o.model), historyFile)
 	}
-	h, err := train.ReadHistoryFile(path)
+	step, tr, val, err := readHistory(path)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
-	}
-	step, tr, val := make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
-	for i, r := range h {
-		step[i], tr[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
 	}
 	if err := writePNG(o, func(w stdio.Writer) error {
 		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})

@@ -26,6 +26,7 @@ type predictOptions struct {
 	levelSet bool
 	out      string
 	json     bool
+	inputs   bool
 	schemaFlags
 }
 
@@ -79,9 +80,13 @@ one of:
              "in_region".
 
 row is the index of the input row, from 0. The CSV output (standard output
-unless --out) starts with the covariate columns. --json instead prints one JSON
-object per input row (JSON Lines) on standard output, with "row", "x" (column
-name → value) and: params "components" [{"weight", "mean", "sigma" or "cov"}];
+unless --out) starts with the covariate columns as the input gave them. --json
+instead prints one JSON object per input row (JSON Lines) on standard output,
+with "row", "x" (the covariates as the input gave them: column name → a number,
+a label's text as a string, or null for a missing cell), with --inputs
+"inputs" (the network's encoded inputs by name: a label's one-hot
+"column=level" entries, an imputed value and its "column:missing" indicator),
+and: params "components" [{"weight", "mean", "sigma" or "cov"}];
 mean "mean"; var "var" (and "cov", the D×D matrix, for D > 1); mode "modes"
 [{"y", "log_density", "density", "mass"}]; quantiles "q" and "quantiles"
 (response → one value per q); interval "level", "lower", "upper" (and for
@@ -110,6 +115,7 @@ The input is streamed in chunks of 4096 rows.`,
 	f.Float64Var(&o.level, "level", 0.9, "level in (0, 1) of --what interval or region (or of the calibrated region that --what logpdf tests)")
 	f.StringVar(&o.out, "out", "", "output CSV file (default: standard output)")
 	f.BoolVar(&o.json, "json", false, "print JSON Lines on standard output instead of CSV")
+	f.BoolVar(&o.inputs, "inputs", false, `with --json: add "inputs", the network's encoded inputs of each row`)
 	return c
 }
 
@@ -129,6 +135,9 @@ func kindList() string {
 func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err := required("predict", "--model", o.model, "--input", o.input, "--what", o.what); err != nil {
 		return err
+	}
+	if o.inputs && !o.json {
+		return fmt.Errorf("predict: --inputs is only used with --json")
 	}
 	if o.what == whatLogPDF {
 		return runLogPDF(io, o)
@@ -160,8 +169,8 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 			return fmt.Errorf("predict: --q: %v is given twice", p)
 		}
 	}
-	if predict.CheckLevel(o.level) != nil {
-		return fmt.Errorf("predict: --level must be in (0, 1), got %v", o.level)
+	if err := predict.CheckLevel(o.level); err != nil {
+		return fmt.Errorf("predict: --%v", err)
 	}
 	tgt, err := resolveOut(io, "predict", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
 	if err != nil {
@@ -181,7 +190,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	}
 	defer closeIn()
 	enc := &predict.Encoder{Summarizer: predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level},
-		XNames: m.XNames, YNames: m.YNames, JSON: o.json}
+		XNames: m.XNames, YNames: m.YNames, Schema: sch, JSON: o.json, Inputs: o.inputs}
 	if err := calibrateSummary(&enc.Summarizer, m, o.model); err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
@@ -192,11 +201,19 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return func(c *predict.Chunk) error {
 			buf := c.Out[:0]
 			for i := range c.N {
+				// A mode search can take tens of milliseconds a row: stop
+				// within a row, not a chunk, after an interrupt.
+				if kind == predict.KindModes && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if err := e.Summarize(&c.Mix[i], &sum); err != nil {
 					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
 				}
+				if err := e.CheckFinite(&sum, m.YNames); err != nil {
+					return fmt.Errorf("%s: line %d: %w", rd.Name(), c.Lines[i], err)
+				}
 				var err error
-				e.XText = c.AppendX(e.XText[:0], i)
+				e.Given = c.Given(i, e.Given)
 				if buf, err = e.Append(buf, c.Row0+i, c.X[i*in:(i+1)*in], &sum); err != nil {
 					return err
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -153,4 +154,27 @@ func TestPredict(t *testing.T) {
 			near(t, "mean", got.Mean["y"], mix[i].Mean(nil)[0])
 		}
 	})
+}
+
+// TestHugeCovariatesFinish: at x = ±1e300 the mixture's means are of order
+// 1e298 with σ of order 1e-3, far below the float spacing there; the mode
+// search used to loop for ever on them (mdn predict --what mode hung), and
+// so did mdn plot --kind quantiles over such a range.
+func TestHugeCovariatesFinish(t *testing.T) {
+	mp := trainEx1d(t)
+	in := writeFile(t, "huge.csv", "x\n1e300\n-1e300\n1e-300\n")
+	stdout, stderr, code := mdnRun(t, "", "predict", "--model", mp, "--input", in, "--what", "mode")
+	if code != 0 {
+		t.Fatalf("predict --what mode: exit %d: %s", code, stderr)
+	}
+	_, rows := readCSV(t, stdout)
+	if len(rows) < 3 {
+		t.Fatalf("got %d mode rows, want at least one per input row:\n%s", len(rows), stdout)
+	}
+	out := filepath.Join(t.TempDir(), "q.png")
+	if _, stderr, code := mdnRun(t, "", "plot", "--model", mp, "--data", ex1dTrain, "--kind", "quantiles",
+		"--xrange", "-1e300,1e300", "--out", out); code != 0 {
+		t.Fatalf("plot --kind quantiles over ±1e300: exit %d: %s", code, stderr)
+	}
+	checkPNG(t, out, 720, 450)
 }

@@ -28,6 +28,9 @@ func (e *exitError) Unwrap() error { return e.err }
 type streams struct {
 	in       io.Reader
 	out, err io.Writer
+	// grace is how long the command may take to stop after a signal (see
+	// cli.ExitWhenStuck); mdn serve extends it to its drain timeout.
+	grace *cli.Grace
 }
 
 // run executes the mdn command line args and returns the exit status. Every
@@ -47,8 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}()
 	finished := make(chan struct{})
 	defer close(finished)
-	go cli.ExitWhenStuck(ctx, finished, stderr)
-	io := streams{in: stdin, out: stdout, err: stderr}
+	grace := new(cli.Grace)
+	go cli.ExitWhenStuck(ctx, finished, stderr, grace)
+	io := streams{in: stdin, out: stdout, err: stderr, grace: grace}
 	root := newRootCmd(io)
 	root.SetArgs(args)
 	root.SetIn(stdin)

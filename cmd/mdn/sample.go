@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	stdio "io"
+	"math"
 	"math/rand/v2"
 
 	"github.com/mdn-go/mdn/data"
@@ -118,6 +119,12 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 				text = c.AppendX(text[:0], i)
 				for s := range o.nSamples {
 					mi.Sample(rng, y)
+					for j, v := range y {
+						if math.IsNaN(v) || math.IsInf(v, 0) {
+							return fmt.Errorf("%s: line %d: draw %d of %s is %v (beyond the float64 range)",
+								rd.Name(), c.Lines[i], s, m.YNames[j], v)
+						}
+					}
 					buf = append(buf, text...)
 					buf = data.AppendFloats(buf, false, y...)
 					buf = append(buf, '\n')

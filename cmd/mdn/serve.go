@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/serve"
 	"github.com/spf13/cobra"
 )
@@ -52,6 +54,10 @@ file that does not load keeps the old model serving and is logged.`,
 	f.StringVar(&unknown, "unknown-level", "", "a label unseen in training: error, or zero (all its inputs 0); default: the model's data.unknown_level")
 	f.StringVar(&missing, "missing", "", "a missing cell: error, or impute (models trained with it); default: the model's data.missing")
 	f.DurationVar(&o.DrainTimeout, "drain-timeout", serve.DefaultDrainTimeout, "on SIGTERM/SIGINT, how long requests in flight may finish")
+	f.IntVar(&o.MaxInFlight, "max-in-flight", serve.DefaultMaxInFlight(), "most requests computed at once (2 × GOMAXPROCS); others wait --queue-wait, then 503")
+	f.DurationVar(&o.QueueWait, "queue-wait", serve.DefaultQueueWait, "how long a request waits for a free slot before 503 with Retry-After")
+	f.Int64Var(&o.MaxAnswerBytes, "max-answer-bytes", serve.DefaultMaxAnswerBytes, "largest JSON answer of one request in bytes (larger: 413)")
+	f.Int64Var(&o.MaxMemoryBytes, "max-memory-bytes", serve.DefaultMaxMemoryBytes, "bytes of request bodies and answers all requests in flight may hold (more: 503)")
 	return c
 }
 
@@ -68,7 +74,9 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 		{"--max-body-bytes", o.MaxBodyBytes < 1}, {"--max-rows", o.MaxRows < 1}, {"--max-draws", o.MaxDraws < 1},
 		{"--read-header-timeout", o.ReadHeaderTimeout <= 0}, {"--read-timeout", o.ReadTimeout <= 0},
 		{"--write-timeout", o.WriteTimeout <= 0}, {"--idle-timeout", o.IdleTimeout <= 0},
-		{"--drain-timeout", o.DrainTimeout <= 0},
+		{"--drain-timeout", o.DrainTimeout <= 0}, {"--max-in-flight", o.MaxInFlight < 1},
+		{"--queue-wait", o.QueueWait <= 0}, {"--max-answer-bytes", o.MaxAnswerBytes < 1},
+		{"--max-memory-bytes", o.MaxMemoryBytes < 1},
 	} {
 		if v.bad {
 			return fmt.Errorf("serve: %s must be > 0", v.flag)
@@ -84,6 +92,9 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 			return fmt.Errorf("serve: --missing %w", err)
 		}
 	}
+	// The watchdog must not cut a drain short: it waits for the drain
+	// timeout and the margin to close what is left.
+	io.grace.AtLeast(o.DrainTimeout + cli.DrainMargin)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer func() { signal.Stop(hup); close(hup) }()
@@ -98,8 +109,24 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 		}
 	}()
 	o.Log, o.Reload = io.err, reload
+	setMemoryLimit(o)
 	if err := serve.Run(ctx, o); err != nil {
 		return err
 	}
 	return nil
+}
+
+// memorySlack is what the server's Go heap may hold beyond the bodies and
+// answers in flight (--max-memory-bytes): models, workers, mixtures of a
+// chunk of rows per request.
+const memorySlack = 128 << 20
+
+// setMemoryLimit gives the Go runtime a soft memory limit of
+// --max-memory-bytes plus memorySlack, so that the garbage collector runs
+// before the heap grows to twice what is live, unless GOMEMLIMIT is set.
+func setMemoryLimit(o serve.Options) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(o.MaxMemoryBytes + memorySlack)
 }

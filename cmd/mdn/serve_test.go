@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/mdn-go/mdn/internal/cli"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/serve"
 )
 
@@ -26,7 +28,16 @@ import (
 // can start the real command as a process and send it signals.
 func TestMain(m *testing.M) {
 	if os.Getenv("MDN_TEST_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		if at := os.Getenv("MDN_TEST_KILL_AFTER_RENAME"); at != "" {
+			// SIGKILL between two renames of a publication
+			// (TestTrainKilledWhilePublishing).
+			output.AfterRenameHook(func(target string) {
+				if filepath.Base(target) == at {
+					syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				}
+			})
+		}
+		os.Exit(run(os.Args[1:], os.Stdin, cli.Stdout(), os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -337,6 +348,41 @@ func TestServeDrainTimeout(t *testing.T) {
 	}
 }
 
+// TestServeLongDrain: a --drain-timeout longer than the CLI's 10 s
+// interrupt grace is honoured: a request still reading its body 11 s after
+// SIGTERM is answered and mdn exits 0 (the watchdog used to exit 130 at
+// 10 s and reset the client).
+func TestServeLongDrain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 11 s")
+	}
+	cmd, base, stderr := startServe(t, "--model", trainEx1d(t), "--drain-timeout", "14s")
+	body := `{"what":"mean","rows":[{"x":-1},{"x":2}]}`
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(body), body[:10])
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, stderr, "shutting down: draining requests in flight (up to 14s)")
+	time.Sleep(cli.InterruptGrace + time.Second)
+	conn.Write([]byte(body[10:]))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no response after %v: %v; stderr: %s", cli.InterruptGrace+time.Second, err, stderr.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("request in flight: %d", resp.StatusCode)
+	}
+	if code := waitExit(t, cmd, 10*time.Second); code != 0 {
+		t.Errorf("exit code %d after a clean drain, want 0; stderr: %s", code, stderr.String())
+	}
+}
+
 func TestServeBadFlags(t *testing.T) {
 	mp := trainEx1d(t)
 	for _, c := range []struct {
@@ -347,7 +393,7 @@ func TestServeBadFlags(t *testing.T) {
 		{[]string{"serve", "--model", mp, "--max-rows", "0"}, "mdn: serve: --max-rows must be > 0\n"},
 		{[]string{"serve", "--model", mp, "--drain-timeout", "-1s"}, "mdn: serve: --drain-timeout must be > 0\n"},
 		{[]string{"serve", "--model", mp, "--unknown-level", "bogus"}, "mdn: serve: --unknown-level must be one of error, zero; got \"bogus\"\n"},
-		{[]string{"serve", "--model", "nope.json"}, "mdn: serve: model: open nope.json: no such file or directory\n"},
+		{[]string{"serve", "--model", "nope.json"}, "mdn: serve: model: nope.json: no such file or directory\n"},
 		{[]string{"serve", "--model", mp, "--addr", "127.0.0.1:99999"},
 			"mdn: serve: listen: listen tcp: address 99999: invalid port\n"},
 	} {

@@ -9,6 +9,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/mdn-go/mdn/config"
@@ -100,7 +102,22 @@ type trainReport struct {
 
 func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	var st *train.State
+	var was *train.Fingerprint // the interrupted run's
+	var dir *output.Dir
+	published := false
+	defer func() {
+		if dir != nil {
+			dir.Close(published)
+		}
+	}()
 	if o.resume != "" {
+		if fi, err := os.Stat(o.resume); err == nil && fi.IsDir() {
+			// Locked and recovered before the checkpoint is read: a run
+			// killed while publishing it may have left it half replaced.
+			if dir, err = openRunDir(io, "--resume", o.resume, ""); err != nil {
+				return err
+			}
+		}
 		cp, err := train.ReadCheckpoint(o.resume)
 		if err != nil {
 			return fmt.Errorf("train: --resume: %w", err)
@@ -109,6 +126,18 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		o.config, st = info.Config, cp.State
 		o.seed, o.seedSet = info.Seed, true
 		o.steps, o.epochs = info.Steps, info.Epochs
+		was = info.Fingerprint
+	}
+	// changed refuses a resume whose config or data are not the
+	// interrupted run's.
+	changed := func(now *train.Fingerprint) error {
+		if was == nil {
+			return nil
+		}
+		if err := was.Check(now); err != nil {
+			return fmt.Errorf("train: --resume %s: %w; put it back as it was, or start a new run with --config and --force", o.resume, err)
+		}
+		return nil
 	}
 	cfg, err := config.Load(o.config)
 	if err != nil {
@@ -128,19 +157,21 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	if o.resume != "" {
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, o.epochs
+		if err := changed(train.FingerprintOf(cfg, nil)); err != nil {
+			return err
+		}
 	}
 	modelPath := filepath.Join(o.out, "model.json")
-	histPath := filepath.Join(o.out, train.HistoryFile)
+	histPath := filepath.Join(o.out, historyFile)
 	inputs := []output.Input{{Flag: "--config", Path: o.config}, {Flag: "data.train", Path: cfg.Data.Train},
 		{Flag: "data.validation", Path: cfg.Data.Validation}}
 	// The directory is made and locked before anything else is looked at
 	// in it, so two runs into one directory cannot both go ahead.
-	dir, err := output.OpenDir("--out", o.out)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
+	if dir == nil {
+		if dir, err = openRunDir(io, "--out", o.out, o.figure); err != nil {
+			return err
+		}
 	}
-	published := false
-	defer func() { dir.Close(published) }()
 	if !o.force {
 		if _, err := os.Stat(modelPath); err == nil {
 			return fmt.Errorf("train: %s exists; use --force to overwrite it or --out for another directory", modelPath)
@@ -179,6 +210,11 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(d)))
+	fp := train.FingerprintOf(cfg, d) // before training, which may reorder the rows
+	if err := changed(fp); err != nil {
+		return err
+	}
 	plan, err := train.PlanOf(cfg, d)
 	if err != nil {
 		return err
@@ -191,7 +227,10 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	fmt.Fprintf(io.err, "train: %s\n", plan)
 	prog := progress.New(io.err)
-	m, res, runErr := train.FitResume(ctx, cfg, d, st, prog.Update)
+	m, res, runErr := train.FitResume(ctx, cfg, d, st, func(s train.Progress) {
+		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
+			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})
+	})
 	prog.Finish()
 	if m == nil {
 		return runErr
@@ -201,7 +240,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 	// model.json, history.csv, the figure and the checkpoint are published
 	// together or not at all (output.Batch).
-	var batch output.Batch
+	batch := output.Batch{Journal: dir.Journal()}
 	defer batch.Abort()
 	add := func(p string, fill func(stdio.Writer) error) error {
 		if err := batch.Add(targets[p], fill); err != nil {
@@ -231,7 +270,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			return fmt.Errorf("train: checkpoint: %w", err)
 		}
 		cp := &train.Checkpoint{State: res.State,
-			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs}}
+			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs, Fingerprint: fp}}
 		if err := add(cpPath, cp.WriteState); err != nil {
 			return err
 		}
@@ -257,12 +296,24 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		if drawFig {
 			rep.Figure = o.figure
 		}
-		b, _ := json.Marshal(rep)
-		fmt.Fprintln(io.out, string(b))
+		b, err := json.Marshal(rep)
+		if err == nil {
+			_, err = fmt.Fprintln(io.out, string(b))
+		}
+		if err != nil {
+			// The model is published; only the report is lost.
+			return fmt.Errorf("train: --json: %w (%s and %s were written)", err, modelPath, histPath)
+		}
 	} else {
 		msg := fmt.Sprintf("trained %d steps in %.2fs: final loss %.4f", res.Steps, res.Seconds, res.FinalLoss)
 		if !math.IsNaN(res.ValNLL) {
 			msg += fmt.Sprintf(", validation NLL %.4f (best at step %d)", res.ValNLL, res.BestStep)
+		}
+		if res.Networks > 1 {
+			msg = fmt.Sprintf("trained %d networks in %.2fs; kept %s", res.Networks, res.Seconds, res.Kept)
+			if !math.IsNaN(res.ValNLL) {
+				msg += fmt.Sprintf(": validation NLL %.4f (mean over the kept networks, each on its own hold-out)", res.ValNLL)
+			}
 		}
 		fmt.Fprintf(io.err, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
 		if drawFig {
@@ -273,4 +324,78 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 	}
 	return runErr
+}
+
+// openRunDir makes and locks the run directory path (named by flag in
+// messages) and recovers it from a run killed there (output.Dir.Recover):
+// a publication cut between its renames is rolled back, with a warning,
+// and the hidden temporary files of model.json, history.csv, the
+// checkpoint and of the figure, when it is in the directory, are removed.
+func openRunDir(io streams, flag, path, figure string) (*output.Dir, error) {
+	dir, err := output.OpenDir(flag, path)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	names := []string{"model.json", train.HistoryFile, train.CheckpointFile, train.ResumeFile}
+	if figure != "" && samePlace(filepath.Dir(figure), path) {
+		names = append(names, filepath.Base(figure))
+	}
+	back, err := dir.Recover(names...)
+	if err != nil {
+		dir.Close(false)
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if len(back) > 0 {
+		fmt.Fprintf(io.err, "mdn: train: warning: a run killed while publishing left %s half replaced; restored as before it\n", strings.Join(back, ", "))
+	}
+	return dir, nil
+}
+
+// samePlace reports whether directories a and b are the same directory.
+func samePlace(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// historyFile is the name of the history CSV that mdn train writes next to
+// model.json.
+const historyFile = train.HistoryFile
+
+// readHistory reads a history CSV that mdn train wrote (train.ReadHistoryFile)
+// as the columns that plot --kind history draws: step, training loss and
+// validation NLL (NaN where not evaluated). It lives with mdn train, which
+// owns the file, so that plot.go reaches neither train nor Gorgonia.
+func readHistory(path string) (step, loss, val []float64, err error) {
+	h, err := train.ReadHistoryFile(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	step, loss, val = make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
+	for i, r := range h {
+		step[i], loss[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
+	}
+	return step, loss, val, nil
+}
+
+// gcHeadroom is the memory the collector may let garbage take above the
+// live heap during training (gcPercent).
+const gcHeadroom = 32 << 20
+
+// gcPercent is the GOGC of a training run on d. The table is held for the
+// whole run and is most of the live heap on a large file, while the garbage
+// of training (a network's graphs and evaluator, freed when it finishes)
+// is small: the default GOGC of 100 would let the heap grow to twice the
+// table before collecting. The percentage is that of gcHeadroom over the
+// table's bytes, between 20 and 100 (100 below 32 MB).
+func gcPercent(d *train.Data) int {
+	rows := d.Train.N
+	if d.Val != nil {
+		rows += d.Val.N
+	}
+	table := 8 * rows * (d.Train.XDim + d.Train.YDim + 1) // values and line numbers
+	if table <= gcHeadroom {
+		return 100
+	}
+	return max(20, 100*gcHeadroom/table)
 }

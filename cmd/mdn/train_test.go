@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -48,13 +49,39 @@ func TestTrainBadInput(t *testing.T) {
 	f32 := writeConfig(t, dir, "f32.yaml", "data: {train: big.csv, x: [x], y: [y]}\n")
 	nan := writeConfig(t, dir, "nan.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {lr: 1e6, on_nan: stop, steps: 50}\nmodel: {sigma_min: 0}\n")
 	missing := filepath.Join(dir, "nope.yaml")
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.yaml")
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, 1<<30); err != nil { // sparse: 1 GiB of zeros without the disk space
+		t.Fatal(err)
+	}
+	zeroRun := filepath.Join(dir, "zerorun")
+	os.Mkdir(zeroRun, 0o755)
+	if err := os.Symlink("/dev/zero", filepath.Join(zeroRun, train.ResumeFile)); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		args []string // OUT is replaced by a fresh directory
 		want string
 	}{
 		{"missing config", []string{"train", "--config", missing, "--out", "OUT"},
-			"mdn: train: config: open " + missing + ": no such file or directory"},
+			"mdn: train: config: " + missing + ": no such file or directory"},
+		{"config is /dev/zero", []string{"train", "--config", "/dev/zero", "--out", "OUT"},
+			"mdn: train: config: /dev/zero: is a character device, not a regular file (a config file is read whole)"},
+		{"config is a FIFO", []string{"train", "--config", fifo, "--out", "OUT"},
+			"mdn: train: config: " + fifo + ": is a named pipe, not a regular file (a config file is read whole)"},
+		{"config is a directory", []string{"train", "--config", dir, "--out", "OUT"},
+			"mdn: train: config: " + dir + ": is a directory, not a regular file (a config file is read whole)"},
+		{"config of 1 GiB", []string{"train", "--config", huge, "--out", "OUT"},
+			"mdn: train: config: " + huge + ": is 1073741824 bytes, too large: a config file may have at most 1 MiB (config.MaxBytes)"},
+		{"resume.json is /dev/zero", []string{"train", "--resume", zeroRun},
+			"mdn: train: --resume: " + filepath.Join(zeroRun, train.ResumeFile) + ": is a character device, not a regular file (a resume file is read whole)"},
 		{"no config flag", []string{"train", "--out", "OUT"}, `mdn: train: required flag "--config" not set`},
 		{"unknown key", []string{"train", "--config", unknown, "--out", "OUT"},
 			"mdn: train: config: " + unknown + `: line 2: field "trian" not found at top level`},
@@ -134,6 +161,18 @@ func TestTrainRefusesToOverwrite(t *testing.T) {
 			t.Fatalf("%v: model.json was changed", c.args)
 		}
 	}
+	// A model.json the user made read-only is not replaced, even with
+	// --force: chmod u+w is the consent.
+	os.Chmod(mp, 0o444)
+	_, stderr, code = mdnRun(t, "", "train", "--config", cfg, "--out", out, "--force")
+	want = "mdn: train: --out " + mp + ": is read-only (mode -r--r--r--); make it writable (chmod u+w) to replace it, or write to another file\n"
+	if code != 1 || stderr != want {
+		t.Errorf("read-only model.json: got exit %d, %q; want 1, %q", code, stderr, want)
+	}
+	if b, _ := os.ReadFile(mp); string(b) != "precious" {
+		t.Fatalf("read-only model.json was changed")
+	}
+	os.Chmod(mp, 0o644)
 	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", out, "--force"); code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, stderr)
 	}
@@ -198,7 +237,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr bytes.Buffer
-	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^step [0-9]+/[0-9]+ `), cancel: cancel}
+	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ `), cancel: cancel}
 	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: cw})
 	root.SetArgs([]string{"train", "--config", cfg, "--out", part})
 	err := root.ExecuteContext(ctx)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -22,13 +23,46 @@ import (
 // predict stop at the next chunk) before mdn exits by itself.
 const InterruptGrace = 10 * time.Second
 
+// Grace is how long the running command may take to stop after the first
+// SIGINT or SIGTERM: InterruptGrace, or longer for a command that says it
+// needs longer (mdn serve: its --drain-timeout and DrainMargin). It may be
+// used from any goroutine; a nil *Grace is InterruptGrace.
+type Grace struct{ d atomic.Int64 }
+
+// AtLeast makes the grace at least d.
+func (g *Grace) AtLeast(d time.Duration) {
+	if g == nil {
+		return
+	}
+	for {
+		cur := g.d.Load()
+		if int64(d) <= cur || g.d.CompareAndSwap(cur, int64(d)) {
+			return
+		}
+	}
+}
+
+// Duration is the grace: the longest asked for with AtLeast, and never
+// less than InterruptGrace.
+func (g *Grace) Duration() time.Duration {
+	if g == nil {
+		return InterruptGrace
+	}
+	return max(InterruptGrace, time.Duration(g.d.Load()))
+}
+
+// DrainMargin is what a draining server is given beyond its drain timeout
+// to close the connections left and exit by itself (status 0) before the
+// watchdog would.
+const DrainMargin = 5 * time.Second
+
 // ExitWhenStuck makes a signal stop every command: after the first SIGINT
-// or SIGTERM (ctx is done) the command has InterruptGrace to finish; at a
+// or SIGTERM (ctx is done) the command has grace.Duration() to finish; at a
 // second signal, or when the grace is over (a command such as plot that
 // cannot stop halfway), it removes the process's temporary files
 // (output.Abandon, which waits for a publication in progress) and exits
 // the process with status 130. It returns when finished is closed.
-func ExitWhenStuck(ctx context.Context, finished <-chan struct{}, stderr io.Writer) {
+func ExitWhenStuck(ctx context.Context, finished <-chan struct{}, stderr io.Writer, grace *Grace) {
 	select {
 	case <-ctx.Done():
 	case <-finished:
@@ -37,7 +71,7 @@ func ExitWhenStuck(ctx context.Context, finished <-chan struct{}, stderr io.Writ
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	t := time.NewTimer(InterruptGrace)
+	t := time.NewTimer(grace.Duration())
 	defer t.Stop()
 	select {
 	case <-finished:

@@ -25,16 +25,23 @@
 // also has AVX-512F a 12×16 float32 (12×8 float64) tile with one ZMM
 // accumulator a row and the A operand broadcast from memory, and 8×32 and
 // 12×32 float32 tiles with two ZMM accumulators a row, which need fewer
-// loads per FMA (about 1.3× the rate of the 12×16 tile). Every kernel sums
-// each element's kc products in order with fused multiply-adds, so the
-// choice of kernel does not change a result. Each call
-// picks the kernel and orientation (below) that pad the product least per
-// unit of speed. On other architectures a pure-Go 4×4 kernel is used; on
-// amd64 CPUs without AVX2 and FMA, where that kernel is slower than gonum's
-// SSE assembly, the product goes to gonum. Row-major A and column-major B are packed through
-// 4×4 XMM transposes on amd64. The CPU features are read once at
-// start-up; there is no other package state except a sync.Pool of packing
-// buffers, so that a call does not allocate in steady state.
+// loads per FMA (about 1.3× the rate of the 12×16 tile). The AVX2 and the
+// 8×32 AVX-512 kernels have edge tiles that read and write a partial tile
+// of C through lane masks, and pack row-major panels of B with masked
+// loads. On arm64 an 8×8 float32 tile in sixteen NEON accumulators
+// (VLD1R broadcasts of A, VFMLA) joins the pure-Go 4×4 kernel, which is
+// used alone on other architectures and for float64 on arm64. The assembly
+// kernels sum each element's kc products in order with fused
+// multiply-adds, so the choice among them does not change a result. Each
+// call picks the kernel and orientation (below) that pad the product least
+// per unit of speed. On amd64 CPUs without AVX2 and FMA, where the Go
+// kernel is slower than gonum's SSE assembly, the product goes to gonum.
+// Row-major A and column-major B are packed through 4×4 XMM and 8×8 YMM
+// transposes on amd64. The CPU features are read once at start-up from
+// golang.org/x/sys/cpu, which honours GODEBUG=cpu.avx512f=off (the AVX2
+// kernels only) and cpu.avx2=off (gonum); there is no other package state
+// except a sync.Pool of packing buffers, so that a call does not allocate
+// in steady state.
 //
 // When n is small and m large (for example 1024×128·128×10), a tile that is
 // wide along n wastes most of its lanes, so the package computes the

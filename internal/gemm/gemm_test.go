@@ -115,24 +115,63 @@ func to32(x []float64) []float32 {
 }
 
 // impl is one way to compute a product: the public function, or the
-// blocked product with one particular kernel (whichever the CPU would pick).
+// blocked product with one particular kernel of a tier (named
+// tier/kernelMRxNR), which skip, when not empty, says this CPU cannot run.
 type impl[T float] struct {
-	name string
-	f    func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+	name, skip string
+	f          func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
 }
 
-func implsOf[T float](public func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int), kernels []kernel[T]) []impl[T] {
-	is := []impl[T]{{"public", public}}
-	for _, kern := range kernels {
-		is = append(is, impl[T]{fmt.Sprintf("kernel%dx%d", kern.mr, kern.nr), func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-			run(&kern, new(buffers[T]), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		}})
+func implsOf[T float](public func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int), kernels func(kernelTier) []kernel[T]) []impl[T] {
+	is := []impl[T]{{name: "public", f: public}}
+	for _, kt := range kernelTiers() {
+		for _, kern := range kernels(kt) {
+			is = append(is, impl[T]{name: fmt.Sprintf("%s/kernel%dx%d", kt.name, kern.mr, kern.nr), skip: kt.skip(),
+				f: func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+					run(&kern, new(buffers[T]), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				}})
+		}
 	}
 	return is
 }
 
-func impls32() []impl[float32] { return implsOf(Sgemm, kernels32()) }
-func impls64() []impl[float64] { return implsOf(Dgemm, kernels64()) }
+func impls32() []impl[float32] {
+	return implsOf(Sgemm, func(kt kernelTier) []kernel[float32] { return kt.k32 })
+}
+func impls64() []impl[float64] {
+	return implsOf(Dgemm, func(kt kernelTier) []kernel[float64] { return kt.k64 })
+}
+
+// kernelTier is the kernels of one tier (AVX-512, AVX2, NEON, Go) and
+// whether this CPU runs them.
+type kernelTier struct {
+	name string
+	have bool
+	k32  []kernel[float32]
+	k64  []kernel[float64]
+}
+
+// skip is the reason a test of the tier's kernels is skipped, or "".
+func (kt kernelTier) skip() string {
+	if kt.have {
+		return ""
+	}
+	return fmt.Sprintf("no %s on this CPU (or GODEBUG turned it off)", kt.name)
+}
+
+// forKernelTiers runs f as a subtest named after each tier, and skips,
+// visibly, the tiers this CPU lacks.
+func forKernelTiers(t *testing.T, f func(t *testing.T, kt kernelTier)) {
+	t.Helper()
+	for _, kt := range kernelTiers() {
+		t.Run(kt.name, func(t *testing.T) {
+			if s := kt.skip(); s != "" {
+				t.Skip(s)
+			}
+			f(t, kt)
+		})
+	}
+}
 
 var transCases = []struct {
 	name   string
@@ -149,35 +188,44 @@ var transCases = []struct {
 func TestSgemmMatchesGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, impl := range impls32() {
-		for _, s := range testShapes {
-			for _, tc := range transCases {
-				t.Run(fmt.Sprintf("%s/%v/%s", impl.name, s, tc.name), func(t *testing.T) {
-					o := newOperands(rng, s, tc.tA, tc.tB)
-					a, b := to32(o.a), to32(o.b)
-					ap := o.absProduct(s)
-					for _, ab := range scales {
-						alpha, beta := float32(ab[0]), float32(ab[1])
-						want := to32(o.c)
-						gonumblas.Implementation{}.Sgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, want, o.ldc)
-						got := to32(o.c)
-						impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, got, o.ldc)
-						for i := range s.m {
-							for j := range o.ldc {
-								g, w := got[i*o.ldc+j], want[i*o.ldc+j]
-								if j >= s.n {
-									if g != float32(o.c[i*o.ldc+j]) {
-										t.Fatalf("alpha=%v beta=%v: padding C[%d,%d]: got %v, want %v (untouched)", alpha, beta, i, j, g, o.c[i*o.ldc+j])
-									}
-									continue
+		t.Run(impl.name, func(t *testing.T) {
+			if impl.skip != "" {
+				t.Skip(impl.skip)
+			}
+			testSgemm(t, rng, impl)
+		})
+	}
+}
+
+func testSgemm(t *testing.T, rng *rand.Rand, impl impl[float32]) {
+	for _, s := range testShapes {
+		for _, tc := range transCases {
+			t.Run(fmt.Sprintf("%v/%s", s, tc.name), func(t *testing.T) {
+				o := newOperands(rng, s, tc.tA, tc.tB)
+				a, b := to32(o.a), to32(o.b)
+				ap := o.absProduct(s)
+				for _, ab := range scales {
+					alpha, beta := float32(ab[0]), float32(ab[1])
+					want := to32(o.c)
+					gonumblas.Implementation{}.Sgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, want, o.ldc)
+					got := to32(o.c)
+					impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, a, o.lda, b, o.ldb, beta, got, o.ldc)
+					for i := range s.m {
+						for j := range o.ldc {
+							g, w := got[i*o.ldc+j], want[i*o.ldc+j]
+							if j >= s.n {
+								if g != float32(o.c[i*o.ldc+j]) {
+									t.Fatalf("alpha=%v beta=%v: padding C[%d,%d]: got %v, want %v (untouched)", alpha, beta, i, j, g, o.c[i*o.ldc+j])
 								}
-								if d, e := math.Abs(float64(g-w)), o.errScale(s, ap, ab[0], ab[1], i, j); d > 1e-5*e+1e-30 {
-									t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g > 1e-5·%g", alpha, beta, i, j, g, w, d, e)
-								}
+								continue
+							}
+							if d, e := math.Abs(float64(g-w)), o.errScale(s, ap, ab[0], ab[1], i, j); d > 1e-5*e+1e-30 {
+								t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g > 1e-5·%g", alpha, beta, i, j, g, w, d, e)
 							}
 						}
 					}
-				})
-			}
+				}
+			})
 		}
 	}
 }
@@ -188,34 +236,43 @@ func TestSgemmMatchesGonum(t *testing.T) {
 func TestDgemmMatchesGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, impl := range impls64() {
-		for _, s := range testShapes {
-			for _, tc := range transCases {
-				t.Run(fmt.Sprintf("%s/%v/%s", impl.name, s, tc.name), func(t *testing.T) {
-					o := newOperands(rng, s, tc.tA, tc.tB)
-					ap := o.absProduct(s)
-					for _, ab := range scales {
-						alpha, beta := ab[0], ab[1]
-						want := append([]float64(nil), o.c...)
-						gonumblas.Implementation{}.Dgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, want, o.ldc)
-						got := append([]float64(nil), o.c...)
-						impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
-						for i := range s.m {
-							for j := range o.ldc {
-								g, w := got[i*o.ldc+j], want[i*o.ldc+j]
-								if j >= s.n {
-									if g != o.c[i*o.ldc+j] {
-										t.Fatalf("alpha=%v beta=%v: padding C[%d,%d]: got %v, want %v (untouched)", alpha, beta, i, j, g, o.c[i*o.ldc+j])
-									}
-									continue
+		t.Run(impl.name, func(t *testing.T) {
+			if impl.skip != "" {
+				t.Skip(impl.skip)
+			}
+			testDgemm(t, rng, impl)
+		})
+	}
+}
+
+func testDgemm(t *testing.T, rng *rand.Rand, impl impl[float64]) {
+	for _, s := range testShapes {
+		for _, tc := range transCases {
+			t.Run(fmt.Sprintf("%v/%s", s, tc.name), func(t *testing.T) {
+				o := newOperands(rng, s, tc.tA, tc.tB)
+				ap := o.absProduct(s)
+				for _, ab := range scales {
+					alpha, beta := ab[0], ab[1]
+					want := append([]float64(nil), o.c...)
+					gonumblas.Implementation{}.Dgemm(trans(tc.tA), trans(tc.tB), s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, want, o.ldc)
+					got := append([]float64(nil), o.c...)
+					impl.f(tc.tA, tc.tB, s.m, s.n, s.k, alpha, o.a, o.lda, o.b, o.ldb, beta, got, o.ldc)
+					for i := range s.m {
+						for j := range o.ldc {
+							g, w := got[i*o.ldc+j], want[i*o.ldc+j]
+							if j >= s.n {
+								if g != o.c[i*o.ldc+j] {
+									t.Fatalf("alpha=%v beta=%v: padding C[%d,%d]: got %v, want %v (untouched)", alpha, beta, i, j, g, o.c[i*o.ldc+j])
 								}
-								if d := math.Abs(g - w); d > 1e-13*o.errScale(s, ap, alpha, beta, i, j)+1e-300 {
-									t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g", alpha, beta, i, j, g, w, d)
-								}
+								continue
+							}
+							if d := math.Abs(g - w); d > 1e-13*o.errScale(s, ap, alpha, beta, i, j)+1e-300 {
+								t.Fatalf("alpha=%v beta=%v: C[%d,%d]: got %v, want %v (gonum), |diff| %g", alpha, beta, i, j, g, w, d)
 							}
 						}
 					}
-				})
-			}
+				}
+			})
 		}
 	}
 }
@@ -397,6 +454,9 @@ func TestNoAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are not meaningful under the race detector")
 	}
+	if useGonum {
+		t.Skip("no AVX2 and FMA on this CPU (or GODEBUG turned them off): products go to gonum, which allocates")
+	}
 	for _, s := range []shape{{512, 50, 50}, {1024, 128, 10}, {7, 3, 5}} {
 		t.Run(s.String(), func(t *testing.T) {
 			a, b, c := make([]float32, s.m*s.k), make([]float32, s.k*s.n), make([]float32, s.m*s.n)
@@ -411,12 +471,15 @@ func TestNoAllocs(t *testing.T) {
 	}
 }
 
-// TestTranspose checks every kernel's packing transpose against the
-// definition dst[p*ld+j] = src[j*ss+p] on widths and lengths around the
-// 4×4 blocks, with the rest of dst left alone.
-func TestTranspose(t *testing.T) {
-	for ki, kern := range kernels32() {
-		for _, w := range []int{1, 3, 4, 5, 8, 11, 16} {
+// TestTranspose checks the packing transpose of every float32 kernel of
+// every tier this CPU has against the definition dst[p*ld+j] =
+// src[j*ss+p] on widths and lengths around the 4×4 and 8×8 blocks, with
+// the rest of dst left alone.
+func TestTranspose(t *testing.T) { forKernelTiers(t, testTranspose) }
+
+func testTranspose(t *testing.T, kt kernelTier) {
+	for ki, kern := range kt.k32 {
+		for _, w := range []int{1, 3, 4, 5, 6, 7, 8, 11, 12, 14, 16} {
 			for _, kc := range []int{1, 3, 4, 7, 8, 33} {
 				t.Run(fmt.Sprintf("kernel%d/w=%d/kc=%d", ki, w, kc), func(t *testing.T) {
 					ld, ss := w+2, kc+3

@@ -22,7 +22,7 @@ func hasAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 func hasAVX512() bool { return hasAVX2FMA() && cpu.X86.HasAVX512F }
 
 var (
-	avx2Kernel32   = kernel[float32]{mr: 6, nr: 16, speed: 4, tile: tileAVX2x32, transpose: transposeAVX}
+	avx2Kernel32   = kernel[float32]{mr: 6, nr: 16, speed: 4, tile: tileAVX2x32, edge: edgeAVX2x32, transpose: transposeAVX, packRows: packRows16}
 	avx2Kernel64   = kernel[float64]{mr: 6, nr: 8, speed: 4, tile: tileAVX2x64, transpose: transposeInto[float64]}
 	avx512Kernel32 = kernel[float32]{mr: 12, nr: 16, speed: 6, tile: tileAVX512x32, transpose: transposeAVX}
 	avx512Kernel64 = kernel[float64]{mr: 12, nr: 8, speed: 6, tile: tileAVX512x64, transpose: transposeInto[float64]}
@@ -62,6 +62,43 @@ func tileAVX2x32(kc int, a []float32, lda int, b []float32, ldb int, c []float32
 	_ = b[(kc-1)*ldb+15]
 	_ = c[5*ldc+15]
 	sgemm6x16AVX2(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
+}
+
+// sgemm6x16AVX2Edge is the assembly body of edgeAVX2x32: the 6×16 tile
+// read and written through lane masks of the first cols columns, for the
+// first rows rows.
+//
+//go:noescape
+func sgemm6x16AVX2Edge(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rows, cols int)
+
+func edgeAVX2x32(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	if rows < 1 || rows > 6 || cols < 1 || cols > 16 {
+		panic("gemm: edge tile out of range")
+	}
+	_ = a[(kc-1)*lda+5]
+	_ = b[(kc-1)*ldb+15]
+	_ = c[(rows-1)*ldc+cols-1]
+	sgemm6x16AVX2Edge(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols)
+}
+
+// laneMask32 is sixteen all-ones lanes, then sixteen zero lanes: the AVX2
+// edge tile and packRows16 load their column masks from it.
+var laneMask32 = [32]int32{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
+
+// packRows16AVX2 is the assembly body of packRows16.
+//
+//go:noescape
+func packRows16AVX2(dst *float32, src *float32, rs int, kc int, cols int)
+
+// packRows16 is packRows32 for 16-column panels (the AVX2 kernel's),
+// through masked YMM loads.
+func packRows16(dst []float32, src []float32, rs, kc, cols int) {
+	if kc < 1 || cols < 1 || cols > 16 {
+		panic("gemm: packRows16 out of range")
+	}
+	_ = dst[kc*16-1]
+	_ = src[(kc-1)*rs+cols-1]
+	packRows16AVX2(&dst[0], &src[0], rs, kc, cols)
 }
 
 // dgemm6x8AVX2 is the assembly body of tileAVX2x64 (mr = 6, nr = 8).

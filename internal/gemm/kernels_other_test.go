@@ -1,7 +1,8 @@
-//go:build !amd64
+//go:build !amd64 && !arm64
 
 package gemm
 
-// kernels32 and kernels64 list every kernel this CPU can run.
-func kernels32() []kernel[float32] { return []kernel[float32]{goKernel32} }
-func kernels64() []kernel[float64] { return []kernel[float64]{goKernel64} }
+// kernelTiers are the kernels of each tier: the portable ones.
+func kernelTiers() []kernelTier {
+	return []kernelTier{{"Go", true, []kernel[float32]{goKernel32}, []kernel[float64]{goKernel64}}}
+}

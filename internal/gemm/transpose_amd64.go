@@ -30,16 +30,27 @@ func transposeAVX(dst []float32, ld int, src []float32, ss, w, kc int) {
 	}
 }
 
-// transpose4 is transposeAVX with 4×4 blocks only.
+// transpose4 is transposeAVX with 4×4 blocks only. When w is not a
+// multiple of 4 but at least 4, the last lines go as the four lines that
+// end at w, overlapping the group before (whose values are written again,
+// the same): the 6-row panels of the AVX2 kernel take two blocks instead
+// of one block and two lines in Go.
 func transpose4(dst []float32, ld int, src []float32, ss, w, kc int) {
 	blocks := kc / 4
 	j := 0
-	if blocks > 0 {
+	block := func(j int) {
+		// Bounds of the block's last source and destination elements.
+		_ = src[(j+3)*ss+4*blocks-1]
+		_ = dst[(4*blocks-1)*ld+j+3]
+		transpose4x4s(&dst[j], ld, &src[j*ss], ss, blocks)
+	}
+	if blocks > 0 && w >= 4 {
 		for ; j+4 <= w; j += 4 {
-			// Bounds of the block's last source and destination elements.
-			_ = src[(j+3)*ss+4*blocks-1]
-			_ = dst[(4*blocks-1)*ld+j+3]
-			transpose4x4s(&dst[j], ld, &src[j*ss], ss, blocks)
+			block(j)
+		}
+		if j < w {
+			block(w - 4)
+			j = w
 		}
 	}
 	// The p ≥ 4·blocks remainder of the first j lines, then the last w-j lines.

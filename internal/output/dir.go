@@ -1,11 +1,13 @@
 package output
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Dir is an output directory held for one run: created if it was missing,
@@ -87,6 +89,70 @@ func (d *Dir) make() error {
 		d.created = append(d.created, missing[i])
 	}
 	return nil
+}
+
+// JournalFile is the name of a Batch's journal in a Dir (Dir.Journal).
+const JournalFile = ".mdn-publish.json"
+
+// Journal is the path of the journal for a Batch published into d.
+func (d *Dir) Journal() string { return filepath.Join(d.Path, JournalFile) }
+
+// Recover cleans up after a run killed in d (call it with the lock held,
+// before anything else is done in d): if a Batch's journal is there, the
+// publication was cut between its renames and is rolled back (every file
+// back as it was before it); then the hidden temporary and backup files
+// that this package makes for the given file names (".mdn-tmp.NAME.*",
+// ".mdn-old.NAME.*", and the ".NAME.tmp-*", ".NAME.old-*" of older
+// versions) are removed, and nothing else. It returns the files the
+// rollback restored or removed.
+func (d *Dir) Recover(names ...string) (rolledBack []string, err error) {
+	jp := d.Journal()
+	b, err := os.ReadFile(jp)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, d.errorf("journal %s: %w", JournalFile, cause(err))
+	default:
+		var entries []journalEntry
+		if err := json.Unmarshal(b, &entries); err != nil {
+			return nil, d.errorf("journal %s of an interrupted publication is corrupt (%v); remove it to go on", JournalFile, err)
+		}
+		rollBack(entries, func(j int) bool {
+			_, err := os.Lstat(entries[j].Temp)
+			return errors.Is(err, fs.ErrNotExist)
+		})
+		for _, e := range entries {
+			rolledBack = append(rolledBack, e.Target)
+		}
+		if err := os.Remove(jp); err != nil {
+			return rolledBack, d.errorf("journal %s: %w", JournalFile, cause(err))
+		}
+		syncDir(d.Path)
+	}
+	ents, err := os.ReadDir(d.Path)
+	if err != nil {
+		return rolledBack, d.errorf("%w", cause(err))
+	}
+	names = append(names[:len(names):len(names)], JournalFile)
+	for _, ent := range ents {
+		if ent.Type().IsRegular() && ours(ent.Name(), names) {
+			os.Remove(filepath.Join(d.Path, ent.Name()))
+		}
+	}
+	return rolledBack, nil
+}
+
+// ours reports whether name is a hidden temporary or backup file that this
+// package makes for one of names.
+func ours(name string, names []string) bool {
+	for _, n := range names {
+		for _, p := range []string{tempPrefix + n + ".", backupPrefix + n + ".", "." + n + ".tmp-", "." + n + ".old-"} {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // removeCreated removes the directories OpenDir made, innermost first,

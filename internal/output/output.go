@@ -12,6 +12,8 @@
 //   - an output that is the same file as one of the command's inputs
 //     (os.SameFile, or the same resolved path for one that does not exist yet)
 //     is refused before anything is written;
+//   - an existing regular file without the owner's write permission (chmod
+//     a-w) is refused, not replaced;
 //   - on failure only what the package created (its temporary files) is
 //     removed.
 //
@@ -73,6 +75,11 @@ func (e *Error) Unwrap() error { return e.Err }
 // inputs.
 var ErrSameFile = errors.New("is the same file as an input")
 
+// ErrReadOnly is wrapped by the error for an existing regular file without
+// the owner's write permission: the user protected it, so it is not
+// replaced (whoever runs mdn, root included, and whatever --force says).
+var ErrReadOnly = errors.New("is read-only")
+
 // Resolve checks the output path of flag before any work is done: symbolic
 // links are followed (up to 40), the target must not be a directory, and
 // for a regular or new file its directory must exist and accept a new file
@@ -83,11 +90,11 @@ func Resolve(flag, path string, inputs ...Input) (*Target, error) {
 	if err := t.resolve(); err != nil {
 		return nil, err
 	}
-	if err := t.checkInputs(); err != nil {
+	if err := t.check(); err != nil {
 		return nil, err
 	}
 	if !t.special {
-		f, err := os.CreateTemp(filepath.Dir(t.real), "."+filepath.Base(t.real)+".tmp-*")
+		f, err := os.CreateTemp(filepath.Dir(t.real), tempPrefix+filepath.Base(t.real)+".*")
 		if err != nil {
 			return nil, t.errorf("cannot create a file in %s: %w", filepath.Dir(t.real), cause(err))
 		}
@@ -168,6 +175,20 @@ func (t *Target) resolve() error {
 		return nil
 	}
 	return t.errorf("too many levels of symbolic links")
+}
+
+// check refuses a target that is an input or read-only.
+func (t *Target) check() error {
+	if err := t.checkInputs(); err != nil {
+		return err
+	}
+	if t.info != nil && !t.special && t.info.Mode().Perm()&0o200 == 0 {
+		// Replacing it by a rename would work (the directory's permission
+		// is what matters) and silently undo the user's protection.
+		return t.errorf("%w (mode %s); make it writable (chmod u+w) to replace it, or write to another file",
+			ErrReadOnly, t.info.Mode().Perm())
+	}
+	return nil
 }
 
 // checkInputs refuses a target that is the same file as an input. A
@@ -274,7 +295,7 @@ func (t *Target) Write(fill func(w io.Writer) error) error {
 	if err := t.resolve(); err != nil {
 		return err
 	}
-	if err := t.checkInputs(); err != nil {
+	if err := t.check(); err != nil {
 		return err
 	}
 	if t.special {
@@ -326,7 +347,7 @@ type staged struct {
 // with the existing file's permissions (0644 for a new file). On error the
 // temporary file is removed.
 func (t *Target) stage(fill func(w io.Writer) error) (s *staged, err error) {
-	f, err := os.CreateTemp(filepath.Dir(t.real), "."+filepath.Base(t.real)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(t.real), tempPrefix+filepath.Base(t.real)+".*")
 	if err != nil {
 		return nil, t.errorf("%w", cause(err))
 	}
@@ -367,6 +388,15 @@ func (t *Target) stage(fill func(w io.Writer) error) (s *staged, err error) {
 	}
 	return &staged{t: t, tmp: tmp}, nil
 }
+
+// The names of the hidden files the package makes next to a target NAME:
+// the new content ".mdn-tmp.NAME.<random>", the old file kept during a
+// Batch's renames ".mdn-old.NAME.<random>". Dir.Recover removes those of
+// a killed run by these prefixes.
+const (
+	tempPrefix   = ".mdn-tmp."
+	backupPrefix = ".mdn-old."
+)
 
 // rename is os.Rename; tests replace it to inject failures.
 var rename = os.Rename

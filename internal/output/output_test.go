@@ -217,6 +217,50 @@ func TestResolveRefusals(t *testing.T) {
 	}
 }
 
+// TestReadOnlyRefused: an existing regular file without the owner's write
+// bit is refused by Resolve, Write and Batch.Add, and left as it was (the
+// mode bits are checked, so this holds when the test runs as root too); a
+// file writable by its owner alone is replaced.
+func TestReadOnlyRefused(t *testing.T) {
+	dir := t.TempDir()
+	ro := filepath.Join(dir, "ro.csv")
+	os.WriteFile(ro, []byte("keep"), 0o444)
+	want := "--out " + ro + ": is read-only (mode -r--r--r--); make it writable (chmod u+w) to replace it, or write to another file"
+	if _, err := Resolve("--out", ro); err == nil || err.Error() != want || !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Resolve: got %v, want %q", err, want)
+	}
+	fill := func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }
+	if err := Write("--out", ro, nil, fill); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Write: got %v, want ErrReadOnly", err)
+	}
+	// Made read-only after Resolve: Batch.Add checks again.
+	ro2 := filepath.Join(dir, "ro2.csv")
+	os.WriteFile(ro2, []byte("keep"), 0o644)
+	tg, err := Resolve("--out", ro2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(ro2, 0o400)
+	var b Batch
+	if err := b.Add(tg, fill); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Batch.Add: got %v, want ErrReadOnly", err)
+	}
+	b.Abort()
+	for _, p := range []string{ro, ro2} {
+		if got := read(t, p); got != "keep" {
+			t.Errorf("%s: got %q, want it unchanged", p, got)
+		}
+	}
+	own := filepath.Join(dir, "own.csv")
+	os.WriteFile(own, []byte("old"), 0o600)
+	if err := Write("--out", own, nil, fill); err != nil || read(t, own) != "new" {
+		t.Errorf("a file writable by its owner: got %v, %q", err, read(t, own))
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
+		t.Errorf("directory holds %d files, want 3 (no temporary file left)", len(ents))
+	}
+}
+
 func TestSameFileAsStdin(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.csv")

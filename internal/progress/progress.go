@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/mdn-go/mdn/train"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -17,7 +16,46 @@ import (
 // terminal.
 const Every = 10 * time.Second
 
-// Printer draws the progress of a training run (train.Progress) as a bar
+// State is the state of a training run after a step, as the Printer shows
+// it (the command fills it from train.Progress).
+type State struct {
+	Step, Steps int     // steps done, planned
+	LR          float64 // learning rate of the last step
+	Loss        float64 // training batch NLL, nats per row
+	ValNLL      float64 // last validation NLL; NaN before the first, or without validation
+	Elapsed     time.Duration
+	// Networks is the number of networks the run trains (an ensemble, and
+	// each member with and without noise); Finished how many have
+	// stopped, and BestValNLL the mean of their best validation NLLs (NaN
+	// before the first). With Networks > 1, Step and Steps add up all
+	// networks' steps (a finished one counting as planned), and LR, Loss
+	// and ValNLL, which jump from one network to the next, are not shown.
+	Networks, Finished int
+	BestValNLL         float64
+}
+
+// left is the time the remaining steps would take at the rate so far: an
+// upper bound when networks stop early.
+func (s State) left() time.Duration {
+	if s.Step <= 0 {
+		return 0
+	}
+	return time.Duration(float64(s.Elapsed) * float64(s.Steps-s.Step) / float64(s.Step))
+}
+
+// ensembleLine describes the progress of a run of several networks.
+func (s State) ensembleLine() string {
+	line := fmt.Sprintf("networks %d/%d done", s.Finished, s.Networks)
+	if !math.IsNaN(s.BestValNLL) {
+		line += fmt.Sprintf("  best val_nll %.4f (mean of those done)", s.BestValNLL)
+	}
+	if s.Step < s.Steps {
+		line += fmt.Sprintf("  at most %s left", s.left().Round(time.Second))
+	}
+	return line
+}
+
+// Printer draws the progress of a training run (State) as a bar
 // on a terminal and as plain lines otherwise:
 // every 10% of the steps, and at least every 10 s.
 type Printer struct {
@@ -37,9 +75,8 @@ func New(w io.Writer) *Printer {
 	return p
 }
 
-// Update reports the state after a step; pass it as the Progress callback
-// of train.Options (or train.Fit).
-func (p *Printer) Update(s train.Progress) {
+// Update reports the state after a step.
+func (p *Printer) Update(s State) {
 	if p.tty {
 		if p.bar == nil {
 			p.bar = progressbar.NewOptions(s.Steps, progressbar.OptionSetWriter(p.w),
@@ -51,6 +88,12 @@ func (p *Printer) Update(s train.Progress) {
 		if !math.IsNaN(s.ValNLL) {
 			desc += fmt.Sprintf(" val %.4f", s.ValNLL)
 		}
+		if s.Networks > 1 {
+			desc = fmt.Sprintf("networks %d/%d done", s.Finished, s.Networks)
+			if !math.IsNaN(s.BestValNLL) {
+				desc += fmt.Sprintf(" best val %.4f", s.BestValNLL)
+			}
+		}
 		p.bar.Describe(desc)
 		p.bar.Set(s.Step)
 		return
@@ -61,6 +104,9 @@ func (p *Printer) Update(s train.Progress) {
 		line := fmt.Sprintf("step %d/%d  lr %.3g  loss %.4f", s.Step, s.Steps, s.LR, s.Loss)
 		if !math.IsNaN(s.ValNLL) {
 			line += fmt.Sprintf("  val_nll %.4f", s.ValNLL)
+		}
+		if s.Networks > 1 {
+			line = s.ensembleLine()
 		}
 		fmt.Fprintf(p.w, "%s  (%.1fs)\n", line, s.Elapsed.Seconds())
 	}

@@ -20,15 +20,23 @@ type AdamConsts struct {
 //	pᵢ ← float32( pᵢ·decay − (stepSize·mᵢ)/(√vᵢ/√bc₂ + ε) )
 //
 // in float64, each operation rounded as written (no fused multiply-adds),
-// so that the AVX-512 path and the Go one give the same bits. g, m and v
-// must be at least as long as p.
-func Adam32(p, g []float32, m, v []float64, c *AdamConsts) {
+// so that every path (AVX-512 for blocks of 8, AVX2 for blocks of 4, Go
+// for the rest and on other CPUs) gives the same bits. g, m and v must be
+// at least as long as p.
+func Adam32(p, g []float32, m, v []float64, c *AdamConsts) { adam32(cpuTier, p, g, m, v, c) }
+
+// adam32 is Adam32 as a CPU of tier t runs it.
+func adam32(t tier, p, g []float32, m, v []float64, c *AdamConsts) {
 	n := len(p)
 	g, m, v = g[:n], m[:n], v[:n]
 	i := 0
-	if useAVX512 && n >= 8 {
+	switch {
+	case t >= tierAVX512 && n >= 8:
 		i = n &^ 7
 		adam32AVX512(&p[0], &g[0], &m[0], &v[0], i, c)
+	case t >= tierAVX2 && n >= 4:
+		i = n &^ 3
+		adam32AVX2(&p[0], &g[0], &m[0], &v[0], i, c)
 	}
 	adamGo(p[i:], g[i:], m[i:], v[i:], c)
 }

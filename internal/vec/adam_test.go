@@ -17,11 +17,15 @@ func adamTestConsts(t int, lr, wd, gscale float64) *AdamConsts {
 		Decay: 1 - lr*wd, SqrtBC2: math.Sqrt(bc2), StepSize: lr / bc1, Eps: 1e-8}
 }
 
-// TestAdam32: Adam32 (AVX-512 where the CPU has it, with the Go tail) and
-// adamGo give the same parameters and moments bit for bit, over 50 steps
-// of every length up to 40, with gradients that include ±0, ±Inf, NaN,
-// subnormals and huge values, and with moments that start at zero.
-func TestAdam32(t *testing.T) {
+// TestAdam32: the AVX-512 and AVX2 tiers of Adam32 (SIMD blocks and the Go
+// tail) and adamGo (the Go tier, checked against the formula by
+// TestAdam32Formula) give the same parameters and moments bit for bit,
+// over 50 steps of every length up to 40, with gradients that include ±0,
+// ±Inf, NaN, subnormals and huge values, and with moments that start at
+// zero.
+func TestAdam32(t *testing.T) { forTiers(t, simdTiers, testAdam32) }
+
+func testAdam32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-45, -1e-40, 3e38}
 	for n := 0; n <= 40; n++ {
@@ -39,7 +43,7 @@ func TestAdam32(t *testing.T) {
 				}
 			}
 			c := adamTestConsts(step, 0.005, []float64{0, 0.01}[step%2], []float64{1, 0.3}[step%3/2])
-			Adam32(p1, g, m1, v1, c)
+			adam32(tr, p1, g, m1, v1, c)
 			adamGo(p2, g, m2, v2, c)
 			for i := range p1 {
 				if math.Float32bits(p1[i]) != math.Float32bits(p2[i]) && !(p1[i] != p1[i] && p2[i] != p2[i]) {
@@ -72,14 +76,16 @@ func TestAdam32Formula(t *testing.T) {
 		c := adamTestConsts(step, lr, wd, gs)
 		p, g := []float32{float32(rng.NormFloat64())}, []float32{float32(rng.NormFloat64())}
 		m, v := []float64{rng.NormFloat64() * 0.1}, []float64{rng.Float64() * 0.01}
-		// The formula as train/adam.go wrote it.
+		// The formula as train/adam.go wrote it, each product rounded
+		// before its sum (float64(·) forbids the fused multiply-add that
+		// the Go compiler forms on arm64, as the spec allows).
 		bc1 := 1 - math.Pow(beta1, float64(step))
 		bc2 := 1 - math.Pow(beta2, float64(step))
 		decay, sbc2, stepSize := 1-lr*wd, math.Sqrt(bc2), lr/bc1
 		gj := float64(g[0]) * gs
-		wm := beta1*m[0] + (1-beta1)*gj
-		wv := beta2*v[0] + (1-beta2)*gj*gj
-		wp := float32(float64(p[0])*decay - stepSize*wm/(math.Sqrt(wv)/sbc2+eps))
+		wm := float64(beta1*m[0]) + float64((1-beta1)*gj)
+		wv := float64(beta2*v[0]) + float64((1-beta2)*gj*gj)
+		wp := float32(float64(float64(p[0])*decay) - float64(stepSize*wm)/(math.Sqrt(wv)/sbc2+eps))
 		adamGo(p, g, m, v, c)
 		if math.Float32bits(p[0]) != math.Float32bits(wp) || m[0] != wm || v[0] != wv {
 			t.Fatalf("trial %d: got p %v m %v v %v, want %v %v %v", trial, p[0], m[0], v[0], wp, wm, wv)

@@ -10,9 +10,12 @@ import (
 
 // TestAxpy32: Scale32 and AddScaled32 give f·src[i] and dst[i] + f·src[i],
 // the product rounded before the sum, bit for bit (NaN for NaN), for every
-// length up to 150 (the AVX-512 blocks of 64 and 16 and the Go tail), with
-// special values in src, dst and f, and write nothing past len(src).
-func TestAxpy32(t *testing.T) {
+// length up to 150, with special values in src, dst and f, and write
+// nothing past len(src), on every tier (AVX-512 blocks of 64 and 16, AVX2
+// blocks of 32 and 8, and the Go tail).
+func TestAxpy32(t *testing.T) { forTiers(t, allTiers, testAxpy32) }
+
+func testAxpy32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for n := 0; n <= 150; n++ {
 		for _, f := range []float32{0.25, 1.0 / 3, -7, specials32[rng.IntN(len(specials32))]} {
@@ -29,11 +32,7 @@ func TestAxpy32(t *testing.T) {
 			dst[n] = 42
 			for _, add := range []bool{false, true} {
 				got := append([]float32(nil), dst...)
-				if add {
-					AddScaled32(got, src, f)
-				} else {
-					Scale32(got, src, f)
-				}
+				axpy32(tr, got, src, f, add)
 				for i, v := range src {
 					p := f * v
 					want := p
@@ -52,8 +51,9 @@ func TestAxpy32(t *testing.T) {
 	}
 }
 
-// BenchmarkAxpy32 is AddScaled32 and its Go loop on the large workload's
-// 36,393 parameters: one shard's share of the combined gradient.
+// BenchmarkAxpy32 is AddScaled32 (at the CPU's tier), its AVX2 tier and
+// its Go loop on the large workload's 36,393 parameters: one shard's share
+// of the combined gradient.
 func BenchmarkAxpy32(b *testing.B) {
 	const n = 36393
 	src, dst := make([]float32, n), make([]float32, n)
@@ -62,9 +62,14 @@ func BenchmarkAxpy32(b *testing.B) {
 	}
 	for _, impl := range []struct {
 		name string
+		need tier
 		f    func(dst, src []float32, f float32)
-	}{{"AddScaled32", AddScaled32}, {"go", func(d, s []float32, f float32) { axpy32Go(d, s, f, true) }}} {
+	}{{"AddScaled32", tierGo, AddScaled32}, {"go", tierGo, func(d, s []float32, f float32) { axpy32Go(d, s, f, true) }},
+		{"AVX2", tierAVX2, func(d, s []float32, f float32) { axpy32(tierAVX2, d, s, f, true) }}} {
 		b.Run(fmt.Sprintf("n=%d/%s", n, impl.name), func(b *testing.B) {
+			if impl.need > cpuTier {
+				b.Skipf("no %v on this CPU (or GODEBUG turned it off)", impl.need)
+			}
 			c0 := cputime.Now()
 			for b.Loop() {
 				impl.f(dst, src, 0.25)

@@ -4,15 +4,17 @@ package vec
 // j < cols: the bias and ReLU of a dense layer after its matrix product.
 // The maximum is Go's max(v, 0) bit for bit on every path: −0 gives +0,
 // NaN stays NaN.
-func BiasReLU32(z, b []float32, rows, cols int) { biasAct32(z, b, rows, cols, true) }
+func BiasReLU32(z, b []float32, rows, cols int) { biasAct32(cpuTier, z, b, rows, cols, true) }
 
 // AddBias32 sets z[r·cols+j] += b[j] for r < rows, j < cols.
-func AddBias32(z, b []float32, rows, cols int) { biasAct32(z, b, rows, cols, false) }
+func AddBias32(z, b []float32, rows, cols int) { biasAct32(cpuTier, z, b, rows, cols, false) }
 
-func biasAct32(z, b []float32, rows, cols int, relu bool) {
+// biasAct32 is BiasReLU32 (relu true) and AddBias32 as a CPU of tier t
+// runs them: AVX2 for the blocks of 8 columns, Go for the rest.
+func biasAct32(t tier, z, b []float32, rows, cols int, relu bool) {
 	z, b = z[:rows*cols], b[:cols]
 	c8 := 0
-	if useAVX2 && cols >= 8 && rows > 0 {
+	if t >= tierAVX2 && cols >= 8 && rows > 0 {
 		c8 = cols &^ 7
 		biasAct32AVX2(&z[0], &b[0], rows, c8, cols, relu)
 	}

@@ -8,7 +8,11 @@ import (
 	"github.com/mdn-go/mdn/internal/cputime"
 )
 
-func TestBiasAct32(t *testing.T) {
+// TestBiasAct32: BiasReLU32 and AddBias32 are z + b[j] and Go's max(·, 0)
+// of it, bit for bit, on every tier, and write nothing past the matrix.
+func TestBiasAct32(t *testing.T) { forTiers(t, allTiers, testBiasAct32) }
+
+func testBiasAct32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, sh := range [][2]int{{1, 1}, {2, 8}, {3, 7}, {5, 16}, {17, 50}, {256, 128}, {4, 130}} {
 		rows, cols := sh[0], sh[1]
@@ -28,11 +32,7 @@ func TestBiasAct32(t *testing.T) {
 		z[rows*cols] = 42
 		for _, relu := range []bool{false, true} {
 			got := append([]float32(nil), z...)
-			if relu {
-				BiasReLU32(got, b, rows, cols)
-			} else {
-				AddBias32(got, b, rows, cols)
-			}
+			biasAct32(tr, got, b, rows, cols, relu)
 			for r := range rows {
 				for j := range cols {
 					want := z[r*cols+j] + b[j]

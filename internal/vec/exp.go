@@ -15,7 +15,8 @@ const (
 
 // expPoly holds 1/k! for k = 13 down to 0: the Taylor polynomial of e^r,
 // whose truncation error on |r| ≤ ln2/2 is below r¹⁴/14! < 5·10⁻¹⁸, far
-// under half an ulp of the result. The AVX-512 kernel reads it too.
+// under half an ulp of the result. The AVX-512 kernel reads it too, the
+// AVX2 kernel expPoly4.
 var expPoly = [14]float64{
 	1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07,
 	2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889,
@@ -31,24 +32,40 @@ var expPoly = [14]float64{
 // overflows gives +Inf, −Inf and anything that underflows gives 0 (or a
 // subnormal, rounded once by the scaling 2ⁿ·p), and NaN gives NaN. It is
 // within 1 ulp of math.Exp (TestExpAccuracy measures the bound), not bit
-// for bit the same; every path (AVX-512 for blocks of 8, Go for the rest
-// and on other CPUs) gives the same bits for the same x, so a result does
-// not depend on where in a slice its argument sits.
-func Exp(dst, src []float64) { blocks8(dst, src, expAVX512, exp1) }
+// for bit the same; every path (AVX-512 for blocks of 8, AVX2 for blocks
+// of 4, Go for the rest and on other CPUs) gives the same bits for the same
+// x, so a result does not depend on where in a slice its argument sits or
+// on the CPU.
+func Exp(dst, src []float64) { blocks(cpuTier, dst, src, expAVX512, expAVX2, exp1) }
 
-// blocks8 sets dst[i] = one(src[i]) for i < len(src): the blocks of 8
-// through kernel on a CPU with AVX-512 (kernel gives one's bits), the rest
-// through one.
-func blocks8(dst, src []float64, kernel func(dst, src *float64, n int), one func(float64) float64) {
+// blocks sets dst[i] = one(src[i]) for i < len(src) as a CPU of tier t
+// does: the blocks of 8 through k512 with AVX-512, of 4 through k2 with
+// AVX2 (both give one's bits), the rest through one.
+func blocks(t tier, dst, src []float64, k512, k2 func(dst, src *float64, n int), one func(float64) float64) {
 	n := len(src)
 	dst = dst[:n]
 	i := 0
-	if useAVX512 && n >= 8 {
+	switch {
+	case t >= tierAVX512 && n >= 8:
 		i = n &^ 7
-		kernel(&dst[0], &src[0], i)
+		k512(&dst[0], &src[0], i)
+	case t >= tierAVX2 && n >= 4:
+		i = n &^ 3
+		k2(&dst[0], &src[0], i)
 	}
 	for ; i < n; i++ {
 		dst[i] = one(src[i])
+	}
+}
+
+// expPoly4 is expPoly with each coefficient repeated in the four lanes of a
+// YMM register, for the AVX2 kernel's memory operands.
+var expPoly4 = func() (r [len(expPoly)][4]float64) { lanes4(r[:], expPoly[:]...); return }()
+
+// lanes4 sets dst[i] to four copies of c[i].
+func lanes4(dst [][4]float64, c ...float64) {
+	for i, v := range c {
+		dst[i] = [4]float64{v, v, v, v}
 	}
 }
 

@@ -99,26 +99,39 @@ func expCases() []float64 {
 	return xs
 }
 
-// TestExpAccuracy: Exp is within 1 ulp of e^x (expRef) on every case of
-// expCases, and exactly right on the edges:
+// expAt is Exp as a CPU of tier tr runs it.
+func expAt(tr tier) func(dst, src []float64) {
+	return func(dst, src []float64) { blocks(tr, dst, src, expAVX512, expAVX2, exp1) }
+}
+
+// TestExpAccuracy: Exp, on every tier, is within 1 ulp of e^x (expRef) on
+// every case of expCases, and exactly right on the edges:
 // e^±0 = 1, e^+Inf = +Inf, e^−Inf = 0, NaN stays NaN, overflow gives
 // +Inf and arguments below −745.14 give +0.
 func TestExpAccuracy(t *testing.T) {
 	xs := expCases()
+	wants := make([]float64, len(xs))
+	for i, x := range xs {
+		wants[i] = expRef(x)
+		// A check of the reference: math.Exp is within 2 ulps of it where it
+		// does not overflow early (Go 1.26's amd64 math.Exp is 2 ulps off
+		// at −0.35252807364377103: Python's math.exp and a 50-digit
+		// decimal exp agree with expRef there).
+		if m := math.Exp(x); ulps(m, wants[i]) > 2 && x < 709.43 {
+			t.Errorf("math.Exp(%v) = %v, reference %v: the reference is wrong", x, m, wants[i])
+		}
+	}
+	forTiers(t, allTiers, func(t *testing.T, tr tier) { testExpAccuracy(t, expAt(tr), xs, wants) })
+}
+
+func testExpAccuracy(t *testing.T, Exp func(dst, src []float64), xs, wants []float64) {
 	got := make([]float64, len(xs))
 	Exp(got, xs)
 	var worst int64
 	var worstX float64
 	hist := map[int64]int{}
 	for i, x := range xs {
-		want := expRef(x)
-		// A check of the reference: math.Exp is within 2 ulps of it where it
-		// does not overflow early (Go 1.26's amd64 math.Exp is 2 ulps off
-		// at −0.35252807364377103: Python's math.exp and a 50-digit
-		// decimal exp agree with expRef there).
-		if m := math.Exp(x); ulps(m, want) > 2 && x < 709.43 {
-			t.Errorf("math.Exp(%v) = %v, reference %v: the reference is wrong", x, m, want)
-		}
+		want := wants[i]
 		d := ulps(got[i], want)
 		hist[d]++
 		if d > worst {
@@ -146,11 +159,15 @@ func TestExpAccuracy(t *testing.T) {
 	}
 }
 
-// TestExpPaths: the AVX-512 kernel (blocks of 8) and exp1 (the tail and
-// other CPUs) give the same bits for the same argument (any NaN for NaN),
-// at every position of slices of every length up to 40, and Exp writes
+// TestExpPaths: the AVX-512 kernel (blocks of 8), the AVX2 kernel (blocks
+// of 4) and exp1 (the tail and the Go tier, whose accuracy TestExpAccuracy
+// checks) give the same bits for the same argument (any NaN for NaN), at
+// every position of slices of every length up to 40, and Exp writes
 // nothing past len(src).
-func TestExpPaths(t *testing.T) { checkPaths(t, "Exp", Exp, exp1, expCases(), 97, true) }
+func TestExpPaths(t *testing.T) {
+	xs := expCases()
+	forTiers(t, simdTiers, func(t *testing.T, tr tier) { checkPaths(t, "Exp", expAt(tr), exp1, xs, 97, true) })
+}
 
 // checkPaths is TestExpPaths and TestLogPaths: f (name) on xs, and on
 // slices of xs of every length up to 40 at offsets 0, stride and

@@ -2,7 +2,15 @@ package vec
 
 import "golang.org/x/sys/cpu"
 
-var useAVX2 = cpu.X86.HasAVX2
+func detectTier() tier {
+	switch {
+	case !cpu.X86.HasAVX2 || !cpu.X86.HasFMA:
+		return tierGo
+	case !cpu.X86.HasAVX512F: // x/sys/cpu also checks that the OS saves the ZMM state
+		return tierAVX2
+	}
+	return tierAVX512
+}
 
 // reluGrad32AVX2 is ReLUGrad32 on n elements, n a positive multiple of 32.
 //
@@ -22,7 +30,31 @@ func reluGradColSum32AVX2(dz, grad, out, db *float32, rows, c8, stride int)
 //go:noescape
 func biasAct32AVX2(z, b *float32, rows, c8, stride int, relu bool)
 
-var useAVX512 = cpu.X86.HasAVX512F
+// adam32AVX2 is Adam32 on the first n elements, n a positive multiple of 4.
+//
+//go:noescape
+func adam32AVX2(p, grad *float32, m, v *float64, n int, c *AdamConsts)
+
+// expAVX2 is Exp on the first n elements, n a positive multiple of 4.
+//
+//go:noescape
+func expAVX2(dst, src *float64, n int)
+
+// axpy32AVX2 is axpy32 on the first n elements, n a positive multiple of 8.
+//
+//go:noescape
+func axpy32AVX2(dst, src *float32, n int, f float32, add bool)
+
+// logAVX2 is Log on the first n elements, n a positive multiple of 4.
+//
+//go:noescape
+func logAVX2(dst, src *float64, n int)
+
+// sumSquares32AVX2 sets part to the 32 partial sums of SumSquares32 over
+// x[:n], n a positive multiple of 32.
+//
+//go:noescape
+func sumSquares32AVX2(x *float32, n int, part *[32]float64)
 
 // adam32AVX512 is Adam32 on the first n elements, n a positive multiple of 8.
 //

@@ -65,23 +65,36 @@ func logCases() []float64 {
 	return xs
 }
 
-// TestLogAccuracy: Log is within 1 ulp of log x (logRef) on every case of
-// logCases, exact at 1 (0), and gives −Inf at ±0, +Inf at +Inf and NaN
-// below 0, at −Inf and at NaN.
+// logAt is Log as a CPU of tier tr runs it.
+func logAt(tr tier) func(dst, src []float64) {
+	return func(dst, src []float64) { blocks(tr, dst, src, logAVX512, logAVX2, log1) }
+}
+
+// TestLogAccuracy: Log, on every tier, is within 1 ulp of log x (logRef)
+// on every case of logCases, exact at 1 (0), and gives −Inf at ±0, +Inf
+// at +Inf and NaN below 0, at −Inf and at NaN.
 func TestLogAccuracy(t *testing.T) {
 	xs := logCases()
-	got := make([]float64, len(xs))
-	Log(got, xs)
-	hist := map[int64]int{}
+	wants := make([]float64, len(xs))
 	for i, x := range xs {
-		want := logRef(x)
+		wants[i] = logRef(x)
 		// A check of the reference against math.Log (within 1 ulp of log x
 		// for normal x; Go 1.26's amd64 math.Log is wrong for subnormals:
 		// −709.05 for 8e-310, whose log is −711.72, as Python's math.log
 		// says).
-		if m := math.Log(x); ulps(m, want) > 1 && math.Abs(x) >= 2.2250738585072014e-308 {
-			t.Errorf("math.Log(%v) = %v, reference %v: the reference is wrong", x, m, want)
+		if m := math.Log(x); ulps(m, wants[i]) > 1 && math.Abs(x) >= 2.2250738585072014e-308 {
+			t.Errorf("math.Log(%v) = %v, reference %v: the reference is wrong", x, m, wants[i])
 		}
+	}
+	forTiers(t, allTiers, func(t *testing.T, tr tier) { testLogAccuracy(t, logAt(tr), xs, wants) })
+}
+
+func testLogAccuracy(t *testing.T, Log func(dst, src []float64), xs, wants []float64) {
+	got := make([]float64, len(xs))
+	Log(got, xs)
+	hist := map[int64]int{}
+	for i, x := range xs {
+		want := wants[i]
 		d := ulps(got[i], want)
 		hist[d]++
 		if d > 1 {
@@ -105,10 +118,14 @@ func TestLogAccuracy(t *testing.T) {
 	}
 }
 
-// TestLogPaths: the AVX-512 kernel and log1 give the same bits (NaN as
+// TestLogPaths: the AVX-512 and AVX2 kernels and log1 (the tail and the Go
+// tier, whose accuracy TestLogAccuracy checks) give the same bits (NaN as
 // math.NaN()) at every position of slices of every length up to 40, and
 // Log writes nothing past len(src).
-func TestLogPaths(t *testing.T) { checkPaths(t, "Log", Log, log1, logCases(), 11, false) }
+func TestLogPaths(t *testing.T) {
+	xs := logCases()
+	forTiers(t, simdTiers, func(t *testing.T, tr tier) { checkPaths(t, "Log", logAt(tr), log1, xs, 11, false) })
+}
 
 // BenchmarkLog is Log, log1 and math.Log on 10 240 values in [1, 5] (the
 // sums of a logsumexp over K = 5 components).

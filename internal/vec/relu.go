@@ -7,11 +7,14 @@ import "math"
 // by 1 or 0 (not a select), so a negative g gives −0 and a NaN or infinite
 // g gives NaN where out ≤ 0, exactly as the scalar formula.
 // dz and g must be at least as long as out.
-func ReLUGrad32(dz, g, out []float32) {
+func ReLUGrad32(dz, g, out []float32) { reluGrad32(cpuTier, dz, g, out) }
+
+// reluGrad32 is ReLUGrad32 as a CPU of tier t runs it.
+func reluGrad32(t tier, dz, g, out []float32) {
 	n := len(out)
 	dz, g = dz[:n], g[:n]
 	i := 0
-	if useAVX2 && n >= 32 {
+	if t >= tierAVX2 && n >= 32 {
 		i = n &^ 31
 		reluGrad32AVX2(&dz[0], &g[0], &out[0], i)
 	}
@@ -49,6 +52,11 @@ func reluGradGo(dz, g, out []float32) {
 // order (r = 0, 1, …) from +0, so that db is what a separate column sum of
 // dz gives, bit for bit.
 func ReLUGradColSum32(dz, g, out, db []float32, rows, cols int) {
+	reluGradColSum32(cpuTier, dz, g, out, db, rows, cols)
+}
+
+// reluGradColSum32 is ReLUGradColSum32 as a CPU of tier t runs it.
+func reluGradColSum32(t tier, dz, g, out, db []float32, rows, cols int) {
 	n := rows * cols
 	dz, g, out, db = dz[:n], g[:n], out[:n], db[:cols]
 	clear(db)
@@ -57,12 +65,12 @@ func ReLUGradColSum32(dz, g, out, db []float32, rows, cols int) {
 	// AVX2's blocks of 32), AVX2 the blocks of 8 after them, Go the rest;
 	// each path forms the same products and sums.
 	c8, c64 := 0, 0
-	if useAVX512 && cols >= 64 && rows > 0 {
+	if t >= tierAVX512 && cols >= 64 && rows > 0 {
 		c64 = cols &^ 63
 		reluGradColSum32AVX512(&dz[0], &g[0], &out[0], &db[0], rows, c64, cols)
 		c8 = c64
 	}
-	if useAVX2 && cols-c64 >= 8 && rows > 0 {
+	if t >= tierAVX2 && cols-c64 >= 8 && rows > 0 {
 		c8 = cols &^ 7
 		reluGradColSum32AVX2(&dz[c64], &g[c64], &out[c64], &db[c64], rows, c8-c64, cols)
 	}

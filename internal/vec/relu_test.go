@@ -26,7 +26,11 @@ func same32(a, b float32) bool {
 	return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
 }
 
-func TestReLUGrad32(t *testing.T) {
+// TestReLUGrad32: ReLUGrad32 is the scalar formula bit for bit on every
+// tier, special values included, and writes nothing past len(out).
+func TestReLUGrad32(t *testing.T) { forTiers(t, allTiers, testReLUGrad32) }
+
+func testReLUGrad32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{0, 1, 7, 31, 32, 33, 64, 100, 1000} {
 		g := make([]float32, n)
@@ -43,7 +47,7 @@ func TestReLUGrad32(t *testing.T) {
 		}
 		dz := make([]float32, n+1)
 		dz[n] = 42
-		ReLUGrad32(dz, g, out)
+		reluGrad32(tr, dz, g, out)
 		for i := range n {
 			if want := scalar32(g[i], out[i]); !same32(dz[i], want) {
 				t.Fatalf("n=%d: dz[%d] = %v (bits %#x) for g %v, out %v; want %v (bits %#x)", n, i, dz[i],
@@ -62,7 +66,7 @@ func TestReLUGrad32(t *testing.T) {
 				for i := range n {
 					g[i], out[i] = gv, o
 				}
-				ReLUGrad32(dz, g, out)
+				reluGrad32(tr, dz, g, out)
 				if want := scalar32(gv, o); !same32(dz[n-1], want) {
 					t.Fatalf("n=%d, g %v, out %v: got %v (bits %#x), want %v (bits %#x)", n, gv, o, dz[n-1],
 						math.Float32bits(dz[n-1]), want, math.Float32bits(want))
@@ -125,9 +129,15 @@ func BenchmarkReLUGrad32(b *testing.B) {
 	}
 }
 
-func TestReLUGradColSum32(t *testing.T) {
+// TestReLUGradColSum32: dz is the scalar formula and db the column sums in
+// row order, bit for bit, on every tier (AVX-512 blocks of 64 columns, AVX2
+// blocks of 32 and 8, Go), for widths around the blocks; and the float64
+// version is its formula.
+func TestReLUGradColSum32(t *testing.T) { forTiers(t, allTiers, testReLUGradColSum32) }
+
+func testReLUGradColSum32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, sh := range [][2]int{{1, 1}, {1, 8}, {3, 7}, {5, 16}, {17, 50}, {256, 128}, {4, 130}, {6, 24}, {9, 88}, {3, 95}} {
+	for _, sh := range [][2]int{{1, 1}, {1, 8}, {3, 7}, {5, 16}, {17, 50}, {256, 128}, {4, 130}, {6, 24}, {9, 88}, {3, 95}, {4, 200}, {2, 64}} {
 		rows, cols := sh[0], sh[1]
 		n := rows * cols
 		g, out := make([]float32, n), make([]float32, n)
@@ -145,7 +155,7 @@ func TestReLUGradColSum32(t *testing.T) {
 		for i := range db {
 			db[i] = 9 // must be overwritten, and db[cols] left alone
 		}
-		ReLUGradColSum32(dz, g, out, db, rows, cols)
+		reluGradColSum32(tr, dz, g, out, db, rows, cols)
 		want := make([]float32, cols)
 		for r := range rows {
 			for j := range cols {

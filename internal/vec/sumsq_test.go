@@ -25,11 +25,13 @@ func sumSquaresRef(x []float32) float64 {
 	return s
 }
 
-// TestSumSquares32: SumSquares32 (AVX-512 where the CPU has it) and the
-// portable partial sums are the documented order bit for bit, for every
-// length up to 300, values of every magnitude and the special values (an
-// Inf or NaN makes the sum Inf or NaN); and within 1e-15 of Σx² in order.
-func TestSumSquares32(t *testing.T) {
+// TestSumSquares32: SumSquares32 on every tier (AVX-512, AVX2, Go) is the
+// documented order (sumSquaresRef) bit for bit, for every length up to
+// 300, values of every magnitude and the special values (an Inf or NaN
+// makes the sum Inf or NaN); and within 1e-15 of Σx² in order.
+func TestSumSquares32(t *testing.T) { forTiers(t, allTiers, testSumSquares32) }
+
+func testSumSquares32(t *testing.T, tr tier) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	for n := 0; n <= 300; n++ {
 		x := make([]float32, n)
@@ -41,32 +43,18 @@ func TestSumSquares32(t *testing.T) {
 			plain += float64(v) * float64(v)
 		}
 		want := sumSquaresRef(x)
-		got := SumSquares32(x)
+		got := sumSquares32(tr, x)
 		if math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("n=%d: SumSquares32 = %v, want %v (reference order)", n, got, want)
 		}
 		if math.Abs(got-plain) > 1e-15*n32f(n)*plain {
 			t.Fatalf("n=%d: SumSquares32 = %v, Σ in order %v", n, got, plain)
 		}
-		if n >= 32 {
-			var part [32]float64
-			sumSquares32Go(x[:n&^31], &part)
-			var s float64
-			for _, v := range part {
-				s += v
-			}
-			for _, v := range x[n&^31:] {
-				s += float64(v) * float64(v)
-			}
-			if math.Float64bits(s) != math.Float64bits(want) {
-				t.Fatalf("n=%d: the Go path gives %v, want %v", n, s, want)
-			}
-		}
 		if n > 0 {
 			for _, v := range []float32{float32(math.Inf(-1)), float32(math.NaN()), 3e38} {
 				y := append([]float32(nil), x...)
 				y[rng.IntN(n)] = v
-				g := SumSquares32(y)
+				g := sumSquares32(tr, y)
 				switch {
 				case math.IsInf(float64(v), 0) && !math.IsInf(g, 1),
 					v != v && g == g,

@@ -1,11 +1,40 @@
-package predict
+package figure
 
 import (
 	"math"
 	"testing"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/model"
 )
+
+// testModel is a small network with covariates xa, xb and responses ya,
+// yb, its weights 0.5·sin(7a + j) for entry j of array a.
+func testModel(t *testing.T) *model.Model {
+	t.Helper()
+	s := arch.Spec{In: 2, Out: 2, K: 3, Hidden: []int{6}, Activation: arch.Tanh, Noise: arch.Diagonal,
+		Transform: arch.Exp, SigmaMin: 0.01, Dtype: arch.Float64}
+	names, shapes := s.ParamShapes()
+	ws := make([]arch.Array, len(names))
+	for a, n := range names {
+		size := 1
+		for _, d := range shapes[a] {
+			size *= d
+		}
+		v := make([]float64, size)
+		for j := range v {
+			v[j] = 0.5 * math.Sin(float64(7*a+j))
+		}
+		ws[a] = arch.Array{Name: n, Shape: shapes[a], Data: v}
+	}
+	sc := data.Scaler{XMean: []float64{1, -1}, XStd: []float64{2, 0.5}, YMean: []float64{3, 0}, YStd: []float64{1.5, 0.2}}
+	m, err := model.New(s, ws, []string{"xa", "xb"}, []string{"ya", "yb"}, sc, model.Summary{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
 
 func TestGridAndBand(t *testing.T) {
 	m := testModel(t) // covariates xa, xb; responses ya, yb

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mdn-go/mdn/train"
+)
+
+// interruptRun runs mdn train --config cfg --out out and cancels it (as
+// SIGINT does) at its first progress line; it fails the test unless the run
+// stopped with status 130 and left a checkpoint.
+func interruptRun(t *testing.T, cfg, out string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr bytes.Buffer
+	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ `), cancel: cancel}
+	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: cw})
+	root.SetArgs([]string{"train", "--config", cfg, "--out", out})
+	err := root.ExecuteContext(ctx)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 130 {
+		t.Fatalf("interrupted run: got %v, want exit status 130; stderr %s", err, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, train.ResumeFile)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestResumeRefusesChanges: --resume compares the effective config and the
+// rows of the data with the interrupted run's and names what changed; put
+// back, the run resumes. A resume.json without a fingerprint (an older
+// mdn's) still resumes.
+func TestResumeRefusesChanges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains an interrupted run twice")
+	}
+	dir := t.TempDir()
+	csv, err := os.ReadFile(ex1dTrain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataPath := filepath.Join(dir, "d.csv")
+	os.WriteFile(dataPath, csv, 0o644)
+	body := "data: {train: d.csv, x: [x], y: [y]}\nmodel: {hidden: [8]}\ntrain: {steps: 400, lr: 0.01, ensemble: 1, threads: 1}\n"
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte(body), 0o644)
+	out := filepath.Join(dir, "out")
+	interruptRun(t, cfg, out)
+
+	resume := func() (string, int) {
+		_, stderr, code := mdnRun(t, "", "train", "--resume", out)
+		return withoutSummary(stderr), code
+	}
+	prefix := "mdn: train: --resume " + out + ": "
+	suffix := "; put it back as it was, or start a new run with --config and --force\n"
+	// A different lr and a new key with its default spelled out: only the
+	// changed value counts. train.threads does not change the result.
+	os.WriteFile(cfg, []byte(strings.Replace(body, "lr: 0.01, ensemble: 1, threads: 1", "lr: 0.02, ensemble: 1, threads: 2, on_nan: rollback", 1)), 0o644)
+	if stderr, code := resume(); code != 1 || stderr != prefix+"the config changed since the run was interrupted: train.lr 0.01 → 0.02"+suffix {
+		t.Errorf("edited lr: got exit %d, %q", code, stderr)
+	}
+	os.WriteFile(cfg, []byte(body), 0o644)
+	// One value of the data changed; then a row more.
+	edited := bytes.Replace(csv, []byte("\n"), []byte("\n0,0\n"), 1)
+	os.WriteFile(dataPath, edited, 0o644)
+	if stderr, code := resume(); code != 1 || stderr != prefix+"data.train "+dataPath+" changed since the run was interrupted (512 rows then, 513 now)"+suffix {
+		t.Errorf("a row more: got exit %d, %q", code, stderr)
+	}
+	lines := strings.SplitN(string(csv), "\n", 3)
+	lines[1] = "0,0"
+	os.WriteFile(dataPath, []byte(strings.Join(lines, "\n")), 0o644)
+	if stderr, code := resume(); code != 1 || stderr != prefix+"data.train "+dataPath+" changed since the run was interrupted (the same 512 rows, other values)"+suffix {
+		t.Errorf("a value changed: got exit %d, %q", code, stderr)
+	}
+	for _, f := range []string{train.CheckpointFile, train.ResumeFile} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Fatalf("a refused resume removed %s", f)
+		}
+	}
+	os.WriteFile(dataPath, csv, 0o644)
+	// As an older mdn wrote it: no fingerprint.
+	infoPath := filepath.Join(out, train.ResumeFile)
+	b, _ := os.ReadFile(infoPath)
+	var info map[string]any
+	if err := json.Unmarshal(b, &info); err != nil || info["fingerprint"] == nil {
+		t.Fatalf("resume.json %s: want a fingerprint (%v)", b, err)
+	}
+	delete(info, "fingerprint")
+	b, _ = json.Marshal(info)
+	os.WriteFile(infoPath, b, 0o644)
+	if stderr, code := resume(); code != 0 {
+		t.Fatalf("resume with the files put back: exit %d: %s", code, stderr)
+	}
+}

@@ -1,0 +1,70 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSized: below SizedFrom rows nothing changes; above, the defaults grow
+// as the rule in sized.go says; keys the file gives, and values set in code,
+// are kept.
+func TestSized(t *testing.T) {
+	def := Default()
+	small, note := def.Sized(SizedFrom - 1)
+	if note != "" || small.Train.BatchSize != DefaultBatchSize || small.Train.Steps != DefaultSteps ||
+		!slices.Equal(small.Model.Hidden, def.Model.Hidden) || small.Train.Ensemble != DefaultEnsemble {
+		t.Errorf("%d rows: got %+v, %q; want the defaults unchanged", SizedFrom-1, small.Train, note)
+	}
+
+	// 180,000 rows: r = 9, batch 256·2^round(log₂ 3) = 1024, steps
+	// ⌈20·180000/1024⌉ = 3516, eval_every ⌈3·20000/1024⌉ = 59 (20,000
+	// validation rows at fraction 0.1), members max(2, round(10/3)) = 3,
+	// no noise.
+	big, note := def.Sized(180_000)
+	if big.Train.BatchSize != 1024 || big.Train.Steps != 3516 || big.Train.EvalEvery != 59 ||
+		!slices.Equal(big.Model.Hidden, []int{SizedWidth, SizedWidth}) || big.Train.Ensemble != 3 || big.Train.EnsembleMax != 3 || big.Train.NoiseScale != 0 {
+		t.Errorf("180000 rows: got train %+v, hidden %v", big.Train, big.Model.Hidden)
+	}
+	if big.Train.Patience != 0 {
+		t.Errorf("180000 rows: patience %d, want 0 (the budget ends the run)", big.Train.Patience)
+	}
+	for _, want := range []string{"180000 training rows", "20 passes of 1024-row batches", "no early stopping", "no noise", "hidden [128 128]", "3 members"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q lacks %q", note, want)
+		}
+	}
+	if def.Train.BatchSize != DefaultBatchSize || def.Model.Hidden[0] != DefaultHiddenWidth {
+		t.Errorf("Sized changed its receiver: %+v %v", def.Train, def.Model.Hidden)
+	}
+	// The batch stops growing at SizedMaxBatch.
+	if huge, _ := def.Sized(100_000_000); huge.Train.BatchSize != SizedMaxBatch {
+		t.Errorf("10⁸ rows: batch %d, want %d", huge.Train.BatchSize, SizedMaxBatch)
+	}
+
+	// A file that gives a key keeps it.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Decode(strings.NewReader("data: {train: t.csv, x: [a], y: [b]}\ntrain: {batch_size: 256, ensemble: 10}\nmodel: {hidden: [64, 64]}\n"), "c.yaml", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := c.Sized(180_000)
+	if got.Train.BatchSize != 256 || got.Train.Ensemble != 10 || !slices.Equal(got.Model.Hidden, []int{64, 64}) {
+		t.Errorf("given keys: got batch %d, ensemble %d, hidden %v; want 256, 10, [64 64]", got.Train.BatchSize, got.Train.Ensemble, got.Model.Hidden)
+	}
+	// steps follows the given batch: ⌈20·180000/256⌉ = 14063.
+	if got.Train.Steps != 14063 {
+		t.Errorf("given batch 256: steps %d, want 14063", got.Train.Steps)
+	}
+	// A value set in code (not the default) is kept too.
+	code := Default()
+	code.Train.Steps = 100
+	if got, _ := code.Sized(180_000); got.Train.Steps != 100 {
+		t.Errorf("steps set in code: got %d, want 100", got.Train.Steps)
+	}
+}

@@ -1,0 +1,147 @@
+#include "textflag.h"
+
+// func rowTimesAVX2(o, w, xv *float64, off *int, n, nnz int)
+//
+// o[c] += Σ_{t<nnz} xv[t]·w[off[t]/8 + c] for c < n, in order of t with
+// VFMADD231PD, the accumulators loaded from o and stored back. SI: the
+// block's column of w; DX: xv; BX: off (bytes); R8: nnz; DI: the block's o.
+TEXT ·rowTimesAVX2(SB), NOSPLIT, $0-48
+	MOVQ o+0(FP), DI
+	MOVQ w+8(FP), SI
+	MOVQ xv+16(FP), DX
+	MOVQ off+24(FP), BX
+	MOVQ n+32(FP), CX
+	MOVQ nnz+40(FP), R8
+
+block32:
+	CMPQ CX, $32
+	JLT  block16
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VMOVUPD 128(DI), Y4
+	VMOVUPD 160(DI), Y5
+	VMOVUPD 192(DI), Y6
+	VMOVUPD 224(DI), Y7
+	XORQ R11, R11
+
+loop32:
+	CMPQ R11, R8
+	JGE  store32
+	MOVQ (BX)(R11*8), R10
+	ADDQ SI, R10
+	VBROADCASTSD (DX)(R11*8), Y8
+	VFMADD231PD  0(R10), Y8, Y0
+	VFMADD231PD  32(R10), Y8, Y1
+	VFMADD231PD  64(R10), Y8, Y2
+	VFMADD231PD  96(R10), Y8, Y3
+	VFMADD231PD  128(R10), Y8, Y4
+	VFMADD231PD  160(R10), Y8, Y5
+	VFMADD231PD  192(R10), Y8, Y6
+	VFMADD231PD  224(R10), Y8, Y7
+
+	INCQ R11
+	JMP  loop32
+
+store32:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	SUBQ    $32, CX
+	JMP     block32
+
+block16:
+	CMPQ CX, $16
+	JLT  block8
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	XORQ R11, R11
+
+loop16:
+	CMPQ R11, R8
+	JGE  store16
+	MOVQ (BX)(R11*8), R10
+	ADDQ SI, R10
+	VBROADCASTSD (DX)(R11*8), Y8
+	VFMADD231PD  0(R10), Y8, Y0
+	VFMADD231PD  32(R10), Y8, Y1
+	VFMADD231PD  64(R10), Y8, Y2
+	VFMADD231PD  96(R10), Y8, Y3
+
+	INCQ R11
+	JMP  loop16
+
+store16:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ    $128, DI
+	ADDQ    $128, SI
+	SUBQ    $16, CX
+	JMP     block16
+
+block8:
+	CMPQ CX, $8
+	JLT  block4
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	XORQ R11, R11
+
+loop8:
+	CMPQ R11, R8
+	JGE  store8
+	MOVQ (BX)(R11*8), R10
+	ADDQ SI, R10
+	VBROADCASTSD (DX)(R11*8), Y8
+	VFMADD231PD  0(R10), Y8, Y0
+	VFMADD231PD  32(R10), Y8, Y1
+
+	INCQ R11
+	JMP  loop8
+
+store8:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $8, CX
+	JMP     block8
+
+block4:
+	CMPQ CX, $4
+	JLT  done
+	VMOVUPD 0(DI), Y0
+	XORQ R11, R11
+
+loop4:
+	CMPQ R11, R8
+	JGE  store4
+	MOVQ (BX)(R11*8), R10
+	ADDQ SI, R10
+	VBROADCASTSD (DX)(R11*8), Y8
+	VFMADD231PD  0(R10), Y8, Y0
+
+	INCQ R11
+	JMP  loop4
+
+store4:
+	VMOVUPD Y0, 0(DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $4, CX
+	JMP     block4
+
+done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,100 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/infile"
+)
+
+// TestReadCheckpointBounded: a resume file or checkpoint that is not a
+// regular file (a link to /dev/zero, a directory) is refused before it is
+// read, naming the file; so is a history file that is /dev/zero.
+func TestReadCheckpointBounded(t *testing.T) {
+	dir := t.TempDir()
+	info := filepath.Join(dir, ResumeFile)
+	if err := os.Symlink("/dev/zero", info); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, err := ReadCheckpoint(dir)
+		want := info + ": is a character device, not a regular file (a resume file is read whole)"
+		if err == nil || err.Error() != want || !errors.Is(err, infile.ErrNotRegular) {
+			t.Errorf("resume.json → /dev/zero: got %v, want %q", err, want)
+		}
+		os.Remove(info)
+		os.WriteFile(info, []byte(`{"config":"/c.yaml","seed":3,"steps":10}`), 0o644)
+		cp := filepath.Join(dir, CheckpointFile)
+		os.Mkdir(cp, 0o755)
+		_, err = ReadCheckpoint(dir)
+		want = cp + ": is a directory, not a regular file (a checkpoint is read whole)"
+		if err == nil || err.Error() != want {
+			t.Errorf("checkpoint.gob a directory: got %v, want %q", err, want)
+		}
+		_, err = ReadHistoryFile("/dev/zero")
+		want = "history: /dev/zero: is a character device, not a regular file (a history file is read whole)"
+		if err == nil || err.Error() != want {
+			t.Errorf("history /dev/zero: got %v, want %q", err, want)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("ReadCheckpoint of /dev/zero did not return")
+	}
+}
+
+// TestFingerprintCheck: changed, new and removed keys are named with their
+// values, sorted, at most 8 then a count; the data are compared only when
+// the new fingerprint has them.
+func TestFingerprintCheck(t *testing.T) {
+	was := &Fingerprint{Config: map[string]string{"train.lr": "0.01", "model.hidden": "[8]", "train.gone": "1"},
+		Data: []DataPrint{{Key: "data.train", Path: "d.csv", Rows: 3, SHA256: "aa"}}}
+	now := &Fingerprint{Config: map[string]string{"train.lr": "0.02", "model.hidden": "[8]", "train.new": "true"}}
+	want := "the config changed since the run was interrupted: train.gone is gone (was 1), train.lr 0.01 → 0.02, train.new is new (true)"
+	if err := was.Check(now); err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	many := &Fingerprint{Config: map[string]string{}}
+	for i := range 10 {
+		many.Config[fmt.Sprintf("k%d", i)] = "1"
+	}
+	err := (&Fingerprint{Config: map[string]string{}}).Check(many)
+	if err == nil || !strings.HasSuffix(err.Error(), "k7 is new (1), and 2 more") {
+		t.Errorf("ten new keys: got %v", err)
+	}
+	same := &Fingerprint{Config: maps.Clone(was.Config)}
+	if err := was.Check(same); err != nil {
+		t.Errorf("same config, no data: got %v", err)
+	}
+	same.Data = []DataPrint{{Key: "data.train", Path: "d.csv", Rows: 3, SHA256: "bb"}}
+	if err := was.Check(same); err == nil || err.Error() != "data.train d.csv changed since the run was interrupted (the same 3 rows, other values)" {
+		t.Errorf("other values: got %v", err)
+	}
+}
+
+// BenchmarkFingerprintOf hashes the rows of a 1,000,000-row table with one
+// covariate and one response (16 MB of values), as mdn train does once
+// before training.
+func BenchmarkFingerprintOf(b *testing.B) {
+	const n = 1_000_000
+	d := &data.Dataset{N: n, XDim: 1, YDim: 1, X: make([]float64, n), Y: make([]float64, n)}
+	for i := range n {
+		d.X[i], d.Y[i] = float64(i), float64(n-i)
+	}
+	cfg := config.Default()
+	b.SetBytes(16 * n)
+	for b.Loop() {
+		FingerprintOf(&cfg, &Data{Train: d})
+	}
+}

@@ -405,7 +405,17 @@ func Read(path string, s *Schema, yCols []string) (*data.Dataset, Report, error)
 // leaves out a row whose response is missing. A label unseen in training is
 // an error naming line, column and label under UnknownError.
 func ReadFrom(r io.Reader, name string, s *Schema, yCols []string) (*data.Dataset, Report, error) {
-	return readFrom(r, name, s, yCols, adviceModel)
+	return readFrom(r, name, s, yCols, adviceModel, nil)
+}
+
+// ReadGivenFrom is ReadFrom that also returns each kept row's covariate
+// fields as the input had them (trimmed, in the order of s.ColumnNames()),
+// as Reader.Fields gives them to a stream: mdn predict --what logpdf,
+// which reads responses too, echoes the covariates as given.
+func ReadGivenFrom(r io.Reader, name string, s *Schema, yCols []string) (*data.Dataset, [][]string, Report, error) {
+	var given [][]string
+	d, rep, err := readFrom(r, name, s, yCols, adviceModel, &given)
+	return d, given, rep, err
 }
 
 // ReadValidation reads a validation CSV file of a training run (data.validation)
@@ -416,10 +426,12 @@ func ReadValidation(path string, s *Schema, yCols []string) (*data.Dataset, Repo
 		return nil, Report{}, &data.Error{File: path, Err: err}
 	}
 	defer f.Close()
-	return readFrom(f, path, s, yCols, adviceTrain)
+	return readFrom(f, path, s, yCols, adviceTrain, nil)
 }
 
-func readFrom(r io.Reader, name string, s *Schema, yCols []string, advice string) (*data.Dataset, Report, error) {
+// readFrom reads as ReadFrom does; with given not nil it appends each kept
+// row's covariate fields to *given.
+func readFrom(r io.Reader, name string, s *Schema, yCols []string, advice string, given *[][]string) (*data.Dataset, Report, error) {
 	var rep Report
 	if err := s.Validate(); err != nil {
 		return nil, rep, &data.Error{File: name, Err: err}
@@ -506,6 +518,9 @@ func readFrom(r io.Reader, name string, s *Schema, yCols []string, advice string
 		}
 		d.Lines = append(d.Lines, line)
 		d.N++
+		if given != nil {
+			*given = append(*given, slices.Clone(fields[:nx]))
+		}
 	}
 	if err := mc.err(s.NAValues, advice); err != nil {
 		return nil, rep, err

@@ -73,6 +73,12 @@ func (e *Encoder) Columns() []string {
 			return []string{"row", "intervals", "interval", "lower_" + ys[0], "upper_" + ys[0], "log_density_threshold"}
 		}
 		return []string{"log_density_threshold"}
+	case KindLogPDF:
+		cols := append(append([]string{"row"}, ys...), "log_density")
+		if e.Calibration != nil {
+			cols = append(cols, "in_region")
+		}
+		return cols
 	default: // interval
 		return append(prefixed("lower_", ys), prefixed("upper_", ys)...)
 	}
@@ -158,6 +164,16 @@ func (e *Encoder) Append(buf []byte, r int, x []float64, s *Summary) ([]byte, er
 		for i, iv := range s.Region {
 			line(float64(r), float64(len(s.Region)), float64(i), iv[0], iv[1], s.Threshold)
 		}
+	case KindLogPDF:
+		v = append(append(append(v, float64(r)), s.Y...), s.LogDensity)
+		if e.Calibration != nil {
+			in := 0.0
+			if s.InRegion {
+				in = 1
+			}
+			v = append(v, in)
+		}
+		line(v...)
 	default: // interval
 		line(append(append(v, s.Lower...), s.Upper...)...)
 	}
@@ -335,6 +351,24 @@ func (e *Encoder) AppendRow(w *JSON, r int, x []float64, s *Summary) {
 		}
 		w.Raw(`,"log_density_threshold":`)
 		w.Float(s.Threshold)
+	case KindLogPDF:
+		w.Raw(`,"y":`)
+		w.Object(yk, s.Y)
+		w.Raw(`,"log_density":`)
+		w.FloatOrNull(s.LogDensity) // null where the density underflows
+		if e.Calibration != nil {
+			w.Raw(`,"level":`)
+			w.Float(e.Level)
+			e.appendCalibrated(w)
+			w.Raw(`,"log_density_threshold":`)
+			w.Float(s.Threshold)
+			w.Raw(`,"in_region":`)
+			if s.InRegion {
+				w.Raw("true")
+			} else {
+				w.Raw("false")
+			}
+		}
 	default: // interval
 		w.Raw(`,"level":`)
 		w.Float(e.Level)

@@ -133,8 +133,29 @@ func encoderCases(t *testing.T) ([]encoderCase, []*mixture.Mixture, []*mixture.M
 			}
 		}
 	}
+	// The log density of a candidate y (mdn predict --what logpdf), with
+	// and without a calibration.
+	for _, c := range []struct {
+		name string
+		cal  *conformal.Calibration
+	}{{"", nil}, {" calibrated", cal}} {
+		sz := Summarizer{Kind: KindLogPDF, Level: 0.8, Calibration: c.cal}
+		for _, js := range []bool{false, true} {
+			format := map[bool]string{false: "csv", true: "json"}[js]
+			cases = append(cases, encoderCase{name: fmt.Sprintf("logpdf %s%s diagonal", format, c.name),
+				enc: Encoder{Summarizer: sz, XNames: []string{"xa", "x<b>"}, YNames: []string{"ya", "yb"}, JSON: js},
+				x:   [][]float64{{0.5, -3}}})
+			cases = append(cases, encoderCase{name: fmt.Sprintf("logpdf %s%s labels", format, c.name),
+				enc: Encoder{Summarizer: sz, XNames: lz.Names(), YNames: []string{"mass"}, Schema: lz, JSON: js, Inputs: js},
+				x:   labelX, given: given})
+		}
+	}
 	return cases, []*mixture.Mixture{diag, full}, []*mixture.Mixture{one}
 }
+
+// logpdfY is the candidate response of the logpdf cases: the first d of
+// (1.5, −0.25).
+func logpdfY(d int) []float64 { return []float64{1.5, -0.25}[:d] }
 
 // TestEncoderGolden writes every case's lines (a "# case" line, then for
 // CSV the header, then the lines) and compares them with
@@ -159,7 +180,12 @@ func TestEncoderGolden(t *testing.T) {
 			got.WriteString(strings.Join(append(append([]string{}, cols...), c.enc.Columns()...), ",") + "\n")
 		}
 		var s Summary
-		if err := c.enc.Summarize(mix, &s); err != nil {
+		if c.enc.Kind == KindLogPDF {
+			y := logpdfY(mix.D)
+			if err := c.enc.LogPDF(mix.LogProb(y), y, &s); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := c.enc.Summarize(mix, &s); err != nil {
 			t.Fatal(err)
 		}
 		e := c.enc
@@ -218,6 +244,9 @@ func checkJSONLine(t *testing.T, name string, line []byte, e *Encoder, x []float
 		Upper     map[string]*float64
 		Region    map[string][][2]*float64
 		Threshold *float64 `json:"log_density_threshold"`
+		Y         map[string]float64
+		LogDens   *float64 `json:"log_density"`
+		InRegion  *bool    `json:"in_region"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	if err := dec.Decode(&v); err != nil {
@@ -268,6 +297,19 @@ func checkJSONLine(t *testing.T, name string, line []byte, e *Encoder, x []float
 			if !sameEnd(v.Lower[n], s.Lower[j]) || !sameEnd(v.Upper[n], s.Upper[j]) {
 				t.Errorf("%s: interval[%q] = [%v, %v], want [%v, %v]", name, n, v.Lower[n], v.Upper[n], s.Lower[j], s.Upper[j])
 			}
+		}
+	}
+	if e.Kind == KindLogPDF {
+		for j, n := range e.YNames {
+			if v.Y[n] != s.Y[j] {
+				t.Errorf("%s: y[%q] = %v, want %v", name, n, v.Y[n], s.Y[j])
+			}
+		}
+		if !sameEnd(v.LogDens, s.LogDensity) {
+			t.Errorf("%s: log_density %v, want %v", name, v.LogDens, s.LogDensity)
+		}
+		if cal := e.Calibration != nil; cal != (v.InRegion != nil) || cal && (*v.InRegion != s.InRegion || *v.Threshold != s.Threshold) {
+			t.Errorf("%s: in_region %v, threshold %v; want %v, %v (calibrated %v)", name, v.InRegion, v.Threshold, s.InRegion, s.Threshold, cal)
 		}
 	}
 	if e.Kind == KindRegion {

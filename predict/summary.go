@@ -39,6 +39,11 @@ const (
 	// (conformal.HPDThreshold). For one response the region is also
 	// given as disjoint intervals (conformal.LevelSet).
 	KindRegion Kind = "region"
+	// KindLogPDF is log p(y|x) of a candidate response y and, with a
+	// Calibration, whether y is in the calibrated region of Level (mdn
+	// predict --what logpdf). It is not in Kinds and Summarize does not
+	// compute it: it needs the response, which LogPDF takes.
+	KindLogPDF Kind = "logpdf"
 )
 
 // Kinds lists the summaries in the order of mdn predict --help.
@@ -80,7 +85,10 @@ type Summary struct {
 	Lower      []float64      // Interval: F_j⁻¹((1 − Level)/2)
 	Upper      []float64      // Interval: F_j⁻¹((1 + Level)/2)
 	Region     [][2]float64   // Region, one response: the disjoint intervals
-	Threshold  float64        // Region: the log-density threshold t
+	Threshold  float64        // Region, LogPDF (calibrated): the log-density threshold t
+	Y          []float64      // LogPDF: the candidate response, len D
+	LogDensity float64        // LogPDF: log p(y|x)
+	InRegion   bool           // LogPDF (calibrated): LogDensity ≥ Threshold
 }
 
 // Summarizer computes one Kind of Summary per row.
@@ -197,6 +205,23 @@ func (s *Summarizer) Summarize(m *mixture.Mixture, dst *Summary) error {
 	return nil
 }
 
+// LogPDF writes the LogPDF summary of a candidate response y whose log
+// density is lp (LogDensities) into dst: y, lp and, with a Calibration,
+// the calibrated threshold of Level and whether lp reaches it.
+func (s *Summarizer) LogPDF(lp float64, y []float64, dst *Summary) error {
+	dst.Y = append(dst.Y[:0], y...)
+	dst.LogDensity, dst.Threshold, dst.InRegion = lp, 0, false
+	if s.Calibration == nil {
+		return nil
+	}
+	th, err := s.Calibration.RegionThreshold(s.Level)
+	if err != nil {
+		return err
+	}
+	dst.Threshold, dst.InRegion = th, lp >= th
+	return nil
+}
+
 // Marginals returns the 1-D marginal of each response of m (m itself for
 // D = 1).
 func Marginals(m *mixture.Mixture) []*mixture.Mixture {
@@ -255,7 +280,7 @@ func (s *Summarizer) region(m *mixture.Mixture, dst *Summary) error {
 //
 // For Modes the density exp(log_density) is checked too. The ends of a
 // calibrated interval and of a region may be ±Inf (unbounded; null in
-// JSON), not NaN. mdn predict
+// JSON), not NaN, and so may the log density of LogPDF. mdn predict
 // refuses to write such a row rather than write text that reads as a
 // number.
 func (s *Summarizer) CheckFinite(dst *Summary, yNames []string) error {
@@ -352,6 +377,12 @@ func (s *Summarizer) CheckFinite(dst *Summary, yNames []string) error {
 			return err
 		}
 		return vec("upper_", dst.Upper)
+	case KindLogPDF:
+		// An underflowed density is −Inf (null in JSON).
+		if math.IsNaN(dst.LogDensity) {
+			return bad("log_density", dst.LogDensity)
+		}
+		return vec("", dst.Y)
 	case KindRegion:
 		// The region's ends may be ±Inf (an unbounded interval, null in
 		// JSON); the threshold is finite.

@@ -118,11 +118,15 @@ func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
 	if msg := rep.String(); msg != "" {
 		fmt.Fprintf(io.err, "mdn: calibrate: %s: %s\n", o.data, msg)
 	}
-	return writeCalibrationSummary(io.out, c.Rows, o.out, func(l float64) (float64, float64) {
+	err = writeCalibrationSummary(io.out, c.Rows, o.out, func(l float64) (float64, float64) {
 		q, _ := c.IntervalQuantile(l)
 		t, _ := c.RegionThreshold(l)
 		return conformal.IntervalMass(q), t
 	}, c.Levels)
+	if err != nil {
+		return fmt.Errorf("calibrate: %w", err)
+	}
+	return nil
 }
 
 // writeCalibrationSummary prints what mdn calibrate did: one line per level

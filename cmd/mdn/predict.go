@@ -71,13 +71,12 @@ one of:
              responses (calibrated models only) the threshold t alone, which
              tests a candidate y: log_density_threshold.
   logpdf     log p(y|x) of candidate rows: the input needs the response
-             columns too and is read whole. Columns: the network's inputs
-             (x_names), row, <y>…, log_density, and for a calibrated model
-             in_region (1 if log p(y|x) ≥ the calibrated threshold of
-             --level, else 0). --json: "row", "x", "y", "log_density" (null
-             where the density underflows) and, calibrated, "level",
-             "calibrated", "calibration_rows", "log_density_threshold",
-             "in_region".
+             columns too and is read whole. Columns: x…, row, <y>…,
+             log_density, and for a calibrated model in_region (1 if
+             log p(y|x) ≥ the calibrated threshold of --level, else 0).
+             --json: "row", "x", "y", "log_density" (null where the density
+             underflows) and, calibrated, "level", "calibrated",
+             "calibration_rows", "log_density_threshold", "in_region".
 
 row is the index of the input row, from 0. The CSV output (standard output
 unless --out) starts with the covariate columns as the input gave them. --json
@@ -119,9 +118,9 @@ The input is streamed in chunks of 4096 rows.`,
 	return c
 }
 
-// whatLogPDF is --what logpdf, which reads responses too and so is not a
-// predict.Kind.
-const whatLogPDF = "logpdf"
+// whatLogPDF is --what logpdf, which reads responses too and so is not one
+// of predict.Kinds.
+const whatLogPDF = string(predict.KindLogPDF)
 
 // kindList is the values of --what, comma-separated.
 func kindList() string {

@@ -41,6 +41,7 @@ func TestClosedStdout(t *testing.T) {
 	}{
 		{"predict", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "mean"}},
 		{"predict json", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "mean", "--json"}},
+		{"predict logpdf", []string{"predict", "--model", mp, "--input", ex1dTrain, "--what", "logpdf"}},
 		{"sample", []string{"sample", "--model", mp, "--input", ex1dTrain}},
 		{"eval", []string{"eval", "--model", mp, "--data", ex1dTrain}},
 		{"eval json", []string{"eval", "--model", mp, "--data", ex1dTrain, "--json"}},

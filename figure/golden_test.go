@@ -73,6 +73,7 @@ func TestGolden(t *testing.T) {
 	ex1d, ex1dData := fixture(t, "v3-ex1d.json", "testdata/ex1d_test.csv")
 	peng, pengData := fixture(t, "v2-penguins.json", "testdata/penguins_test.csv")
 	ring, ringData := fixture(t, "v3-ring2d.json", "testdata/ring2d_test.csv")
+	cal, calData := fixture(t, "calibrated-model.json", "testdata/ex1d_test.csv")
 	flipper := peng.Schema().Offset(peng.Schema().Column("flipper_length_mm"))
 	for _, c := range []struct {
 		name string
@@ -87,6 +88,8 @@ func TestGolden(t *testing.T) {
 		{"scatter", func() (func(io.Writer) error, error) { return Scatter(ring, ringData, 0, 1, 0, nil, nil) }},
 		{"pit", func() (func(io.Writer) error, error) { return PIT(ex1d, ex1dData, 0) }},
 		{"quantiles", func() (func(io.Writer) error, error) { return Quantiles(ex1d, ex1dData, 0, 0, nil, nil) }},
+		{"region", func() (func(io.Writer) error, error) { return Region(ex1d, ex1dData, 0, 0.9, nil, nil) }},
+		{"region_calibrated", func() (func(io.Writer) error, error) { return Region(cal, calData, 0, 0.8, nil, nil) }},
 		{"history", func() (func(io.Writer) error, error) {
 			step, loss, val := readHistory(t)
 			return func(w io.Writer) error {

@@ -58,9 +58,17 @@ func TestGoldenJSON(t *testing.T) {
 		{"predict_quantiles_v2_csv", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "quantiles"}, true},
 		{"predict_params_v3_csv", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "params"}, true},
 		{"sample_v2_csv", penguins, []string{"sample", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--n-samples", "2", "--seed", "3"}, true},
+		{"predict_region_v3", ex1d, []string{"predict", "--model", fixtureModel("v3-ex1d.json"), "--input", "-", "--what", "region"}, false},
+		{"predict_interval_v4", ex1d, []string{"predict", "--model", fixtureModel("calibrated-model.json"), "--input", "-", "--what", "interval"}, false},
+		{"predict_region_v4", ex1d, []string{"predict", "--model", fixtureModel("calibrated-model.json"), "--input", "-", "--what", "region", "--level", "0.8"}, false},
+		{"predict_region_v4_csv", ex1d, []string{"predict", "--model", fixtureModel("calibrated-model.json"), "--input", "-", "--what", "region"}, true},
+		{"predict_logpdf_v4", ex1d, []string{"predict", "--model", fixtureModel("calibrated-model.json"), "--input", "-", "--what", "logpdf"}, false},
+		{"predict_logpdf_v2_csv", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "logpdf"}, true},
+		{"predict_logpdf_v2_inputs", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "logpdf", "--inputs"}, false},
 		{"eval_v1", "", []string{"eval", "--model", fixtureModel("seed-model.json"), "--data", "../../testdata/ex1d_test.csv"}, false},
 		{"eval_v2", "", []string{"eval", "--model", fixtureModel("v2-penguins.json"), "--data", "../../testdata/penguins_test.csv"}, false},
 		{"eval_v3", "", []string{"eval", "--model", fixtureModel("v3-ring2d.json"), "--data", "../../testdata/ring2d_test.csv"}, false},
+		{"eval_v4", "", []string{"eval", "--model", fixtureModel("calibrated-model.json"), "--data", "../../testdata/ex1d_test.csv"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args, ext := append(c.args, "--json"), ".golden.jsonl"

@@ -11,9 +11,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// smallConfig is a short run with the defaults on 300 rows of ex1d written
+// smallRecipe is a short run with the defaults on 300 rows of ex1d written
 // to a temporary CSV file.
-func smallConfig(t *testing.T) *Recipe {
+func smallRecipe(t *testing.T) *Recipe {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "ex1d.csv")
 	f, err := os.Create(p)
@@ -67,7 +67,7 @@ func sameArrays(a, b []arch.Array) bool {
 // the other members differ from it; and the ensemble does not depend on
 // the number of threads.
 func TestEnsembleMembers(t *testing.T) {
-	rec := smallConfig(t)
+	rec := smallRecipe(t)
 	rec.NoiseScale, rec.NoiseSelect = 0.3, false
 	_, single, rest := fit(t, rec)
 	if len(rest) != 0 {
@@ -160,7 +160,7 @@ func TestBatcherNoise(t *testing.T) {
 // deviations), so the selection must drop it, and member 0 is then the
 // network of a run without noise, bit for bit.
 func TestNoiseSelect(t *testing.T) {
-	rec := smallConfig(t)
+	rec := smallRecipe(t)
 	rec.Train.Steps = 200
 	rec.NoiseScale, rec.NoiseSelect = 0, false
 	_, plain, _ := fit(t, rec)
@@ -184,7 +184,7 @@ func TestNoiseSelect(t *testing.T) {
 // the end, the per-network LR and loss are NaN, and the best validation NLL
 // is the mean over the networks finished; the Result names what was kept.
 func TestEnsembleProgress(t *testing.T) {
-	rec := smallConfig(t)
+	rec := smallRecipe(t)
 	rec.Ensemble, rec.EnsembleMax = 2, 2
 	d, err := LoadData(*rec)
 	if err != nil {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math/rand/v2"
 
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/train"
 )
@@ -43,11 +45,16 @@ func ExamplePlanOf() {
 	// 461 training rows, 51 validation rows; 1 input, 1 response; 9551 parameters; 200 steps of 256 rows
 }
 
-// Fit trains the network a Recipe describes on the data LoadData read, and
-// returns the model (save it with Model.Save or Model.Encode).
+// Fit trains the network a Recipe describes on rows held in memory
+// (DataOf; LoadData reads them from files), and returns the model (save it
+// with Model.Save or Model.Encode).
 func ExampleFit() {
+	rows, err := data.Generate("ex1d", 512, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		log.Fatal(err)
+	}
 	r := recipe()
-	d, err := train.LoadData(r)
+	d, err := train.DataOf(r, rows, nil) // 10 % of the rows held out for validation
 	if err != nil {
 		log.Fatal(err)
 	}

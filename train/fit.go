@@ -73,6 +73,12 @@ func LoadData(r Recipe) (*Data, error) {
 		return nil, err
 	}
 	files, opt := r.Data, r.Data.Encode
+	switch {
+	case len(opt.X) == 0:
+		return nil, errors.New("train: Recipe.Data.Encode.X: no covariate column")
+	case len(opt.Y) == 0:
+		return nil, errors.New("train: Recipe.Data.Encode.Y: no response column")
+	}
 	numeric := len(opt.Categorical) == 0 && opt.Missing == encode.MissingError
 	var (
 		tr, val *data.Dataset
@@ -115,6 +121,48 @@ func LoadData(r Recipe) (*Data, error) {
 		// The training rows stay where they were read (no copy).
 		val, held = tr.SplitInPlace(files.ValidationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
 	}
+	return prepare(r, tr, val, held, s, rep, vrep, n)
+}
+
+// DataOf is the Data of a run of r on rows already in memory, as LoadData
+// makes it from files: tr holds the training rows in original units, whose
+// covariates are the network's inputs as they are (numbers); val holds the
+// validation rows, or is nil to hold out r.Data.ValidationFraction of tr,
+// seeded by r.Train.Seed as LoadData does (in place: tr keeps the training
+// rows, Data.Val gets the others, and each ensemble member holds out its
+// own). The scaler is fitted on the training rows when r.Data.Standardize.
+// r.Data's files and columns are not used: the columns are tr's.
+func DataOf(r Recipe, tr, val *data.Dataset) (*Data, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if tr == nil || tr.XDim < 1 || tr.YDim < 1 {
+		return nil, errors.New("train: DataOf: the training rows need at least one covariate and one response")
+	}
+	if val != nil && (val.XDim != tr.XDim || val.YDim != tr.YDim) {
+		return nil, fmt.Errorf("train: DataOf: the validation rows have %d covariates and %d responses, the training rows %d and %d",
+			val.XDim, val.YDim, tr.XDim, tr.YDim)
+	}
+	s := encode.Numeric(tr.XNames)
+	s.Unknown, s.NAValues = r.Data.Encode.Unknown, append([]string(nil), r.Data.Encode.NAValues...)
+	rep := encode.Report{Rows: tr.N, Used: tr.N}
+	var vrep encode.Report
+	n := tr.N * (tr.XDim + tr.YDim)
+	var held data.RowSet
+	switch {
+	case val != nil:
+		vrep = encode.Report{Rows: val.N, Used: val.N}
+	case r.Data.ValidationFraction > 0:
+		val, held = tr.SplitInPlace(r.Data.ValidationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
+	}
+	return prepare(r, tr, val, held, s, rep, vrep, n)
+}
+
+// prepare finishes the Data of LoadData and DataOf from the training rows
+// (after any hold-out), the validation rows, the held-out set, the schema
+// and reports, and n, the values of the training rows as read: it checks
+// that float32 holds them when the graph is float32 and fits the scaler.
+func prepare(r Recipe, tr, val *data.Dataset, held data.RowSet, s *encode.Schema, rep, vrep encode.Report, n int) (*Data, error) {
 	if r.Spec.Dtype == arch.Float32 {
 		for _, d := range []*data.Dataset{tr, val} {
 			if d == nil {
@@ -126,7 +174,7 @@ func LoadData(r Recipe) (*Data, error) {
 		}
 	}
 	sc := data.IdentityScaler(tr.XDim, tr.YDim)
-	if files.Standardize {
+	if r.Data.Standardize {
 		sc = s.FitScaler(tr)
 	}
 	if n >= bigData {

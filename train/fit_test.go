@@ -50,8 +50,7 @@ func labelled(t *testing.T, n int) string {
 }
 
 func TestFitWithLabels(t *testing.T) {
-	c := testRecipe()
-	rec := &c
+	rec := testRecipe()
 	rec.Data.Train = labelled(t, 600)
 	rec.Data.Encode.X, rec.Data.Encode.Y = []string{"g", "u"}, []string{"y"}
 	rec.Data.Encode.Categorical = []string{"g"}
@@ -60,7 +59,7 @@ func TestFitWithLabels(t *testing.T) {
 	if err := rec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := LoadData(*rec)
+	d, err := LoadData(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +71,7 @@ func TestFitWithLabels(t *testing.T) {
 	if strings.Join(d.Train.XNames, " ") != strings.Join(want, " ") {
 		t.Fatalf("inputs %v, want %v", d.Train.XNames, want)
 	}
-	m, _, err := Fit(context.Background(), *rec, d, nil)
+	m, _, err := Fit(context.Background(), rec, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,19 +151,18 @@ func TestFitWithSkip(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := testRecipe()
-	rec := &c
+	rec := testRecipe()
 	rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y = path, []string{"a", "b"}, []string{"y"}
 	rec.Spec.Skip, rec.Spec.Hidden = true, []int{8}
 	rec.Train.Steps, rec.Ensemble = 400, 2
 	if err := rec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := LoadData(*rec)
+	d, err := LoadData(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := Fit(context.Background(), *rec, d, nil)
+	m, _, err := Fit(context.Background(), rec, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,21 +203,20 @@ func TestResumeMemberCount(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := testRecipe()
-	rec := &c
+	rec := testRecipe()
 	rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y = path, []string{"a"}, []string{"y"}
 	rec.Ensemble, rec.EnsembleMax = 5, 10
-	d, err := LoadData(*rec)
+	d, err := LoadData(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := &State{Ensemble: make([]*State, 2)}
-	_, _, err = FitResume(context.Background(), *rec, d, st, nil)
+	_, _, err = FitResume(context.Background(), rec, d, st, nil)
 	if want := "train: resume: the checkpoint holds 3 ensemble members, this run has 10 (train.ensemble 5, grown on a table smaller than a batch; train.ensemble_max)"; err == nil || err.Error() != want {
 		t.Errorf("grown: got %v, want %q", err, want)
 	}
 	rec.Ensemble, rec.EnsembleMax = 2, 2
-	_, _, err = FitResume(context.Background(), *rec, d, st, nil)
+	_, _, err = FitResume(context.Background(), rec, d, st, nil)
 	if want := "train: resume: the checkpoint holds 3 ensemble members, train.ensemble is 2"; err == nil || err.Error() != want {
 		t.Errorf("exact: got %v, want %q", err, want)
 	}

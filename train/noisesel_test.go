@@ -116,7 +116,7 @@ func TestChooseNoise(t *testing.T) {
 // networks accordingly, and a run interrupted before the choice resumes to
 // the same model bit for bit.
 func TestNoiseSelectEnsembleResume(t *testing.T) {
-	rec := smallConfig(t)
+	rec := smallRecipe(t)
 	rec.Train.Steps = 120
 	rec.Ensemble, rec.EnsembleMax, rec.Train.Threads = 2, 2, 1
 	rec.NoiseScale, rec.NoiseSelect = 0.5, true

@@ -17,8 +17,7 @@ func planData(n int, y func(i int) float64) *Data {
 }
 
 func TestPlanOf(t *testing.T) {
-	def := testRecipe()
-	rec := &def
+	rec := testRecipe()
 	rec.Data.Encode.X, rec.Data.Encode.Y = []string{"x"}, []string{"y"}
 	rec.Data.ValidationFraction = 0
 	rec.Spec.Hidden = []int{4}
@@ -26,7 +25,7 @@ func TestPlanOf(t *testing.T) {
 	varying := func(i int) float64 { return float64(i % 3) }
 	rec.Ensemble = 5
 
-	p, err := PlanOf(*rec, planData(10, varying))
+	p, err := PlanOf(rec, planData(10, varying))
 	if err != nil || len(p.Warnings) != 0 {
 		t.Fatalf("got %v, %v, warnings %q", p, err, p.Warnings)
 	}
@@ -35,7 +34,7 @@ func TestPlanOf(t *testing.T) {
 		t.Fatalf("got %q, want %q", p.String(), want)
 	}
 
-	c := *rec
+	c := rec
 	c.Train.BatchSize = 50
 	p, err = PlanOf(c, planData(10, func(int) float64 { return 3 }))
 	if err != nil {
@@ -58,7 +57,7 @@ func TestPlanOf(t *testing.T) {
 		{func(c *Recipe) { c.Spec.Hidden = []int{1 << 20, 1 << 20} }, 10,
 			"model: the network would have 2.2e+12 parameters; at most 268435456 are supported"},
 	} {
-		c := *rec
+		c := rec
 		tc.edit(&c)
 		if _, err := PlanOf(c, planData(tc.n, varying)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("got %v, want %q", err, tc.want)
@@ -66,7 +65,7 @@ func TestPlanOf(t *testing.T) {
 	}
 
 	// A hold-out fraction of one row holds out nothing.
-	c = *rec
+	c = rec
 	c.Data.ValidationFraction = 0.1
 	if _, err := PlanOf(c, planData(1, varying)); err == nil || !strings.Contains(err.Error(), "data.validation_fraction: 0.1 of 1 row holds out no row") {
 		t.Errorf("got %v", err)

@@ -51,10 +51,11 @@ type Recipe struct {
 // are scaled.
 type DataOptions struct {
 	// Train is the training CSV file LoadData reads (the command's file
-	// name; PlanOf names it in notes).
+	// name; PlanOf names it in notes). DataOf, which takes the rows
+	// themselves, does not use it.
 	Train string
 	// Validation is the validation CSV file, or "" for none; with one,
-	// ValidationFraction is not used.
+	// ValidationFraction is not used. DataOf takes validation rows instead.
 	Validation string
 	// ValidationFraction in [0, 1) is the fraction of the training rows
 	// held out for validation (seeded by Train.Seed); 0: none.
@@ -95,9 +96,10 @@ func (r *Recipe) Steps(nTrain int) int {
 // Validate reports the problems of r that would stop a run or make it
 // meaningless, all of them, joined, each naming the Recipe field: the
 // network (its enums and sizes; In and Out are the data's), the hold-out,
-// the encoding options, and the training options. A recipe from a valid
-// config (package fitconfig) always passes. LoadData and PlanOf (and so
-// Fit) call it.
+// the encoding policies, and the training options. The columns are the
+// data's business (LoadData checks Data.Encode's). A recipe from a valid
+// config (package fitconfig) always passes. LoadData, DataOf and PlanOf
+// (and so Fit) call it.
 func (r *Recipe) Validate() error {
 	var errs []error
 	add := func(field, format string, args ...any) {
@@ -137,12 +139,6 @@ func (r *Recipe) Validate() error {
 	}
 	if !(s.SigmaMin >= 0) || math.IsInf(s.SigmaMin, 1) {
 		add("Spec.SigmaMin", "must be ≥ 0, got %v", s.SigmaMin)
-	}
-	if len(r.Data.Encode.X) == 0 {
-		add("Data.Encode.X", "no covariate column")
-	}
-	if len(r.Data.Encode.Y) == 0 {
-		add("Data.Encode.Y", "no response column")
 	}
 	if f := r.Data.ValidationFraction; !(f >= 0 && f < 1) {
 		add("Data.ValidationFraction", "must be in [0, 1), got %v", f)

@@ -1,9 +1,14 @@
 package train
 
 import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 )
 
@@ -70,7 +75,6 @@ func TestRecipeValidate(t *testing.T) {
 		{func(r *Recipe) { r.Spec.Noise = arch.Fixed }, "train: Recipe.Spec.FixedSigma: required with noise fixed"},
 		{func(r *Recipe) { r.Spec.Noise, r.Spec.FixedSigma = arch.Fixed, []float64{-1} }, "train: Recipe.Spec.FixedSigma[0]: must be > 0, got -1"},
 		{func(r *Recipe) { r.Init = "" }, "train: Recipe.Init: must be one of"},
-		{func(r *Recipe) { r.Data.Encode.X = nil }, "train: Recipe.Data.Encode.X: no covariate column"},
 		{func(r *Recipe) { r.Data.ValidationFraction = 1 }, "train: Recipe.Data.ValidationFraction: must be in [0, 1), got 1"},
 		{func(r *Recipe) { r.Train.Steps = 0 }, "train: Recipe.Train.Steps: must be ≥ 1 (or Epochs ≥ 1), got 0"},
 		{func(r *Recipe) { r.Train.LR = 0 }, "train: Recipe.Train.LR: must be > 0, got 0"},
@@ -90,5 +94,55 @@ func TestRecipeValidate(t *testing.T) {
 	r.Train.Steps, r.Epochs = 0, 2
 	if err := r.Validate(); err != nil {
 		t.Errorf("epochs without steps: %v", err)
+	}
+}
+
+// TestDataOfMatchesLoadData: the rows of a file given in memory (DataOf)
+// make the same Data as LoadData reading the file, and an ensemble of two
+// members trained on them, each with its own hold-out, the same model bit
+// for bit.
+func TestDataOfMatchesLoadData(t *testing.T) {
+	r := *smallRecipe(t)
+	r.Ensemble, r.EnsembleMax = 2, 2
+	fromFile, err := LoadData(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := data.Read(r.Data.Train, r.Data.Encode.X, r.Data.Encode.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMemory, err := DataOf(r, rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromFile.Train.X, inMemory.Train.X) || !reflect.DeepEqual(fromFile.Val.Y, inMemory.Val.Y) ||
+		!reflect.DeepEqual(fromFile.Scaler, inMemory.Scaler) || !reflect.DeepEqual(fromFile.held, inMemory.held) {
+		t.Fatal("DataOf's rows or scaler differ from LoadData's")
+	}
+	a, _, err := Fit(context.Background(), r, fromFile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Fit(context.Background(), r, inMemory, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Training.Seconds, b.Training.Seconds = 0, 0
+	var ea, eb bytes.Buffer
+	if err := a.Encode(&ea); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Encode(&eb); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ea.Bytes(), eb.Bytes()) {
+		t.Error("the models trained on DataOf's and LoadData's rows differ")
+	}
+
+	// A validation set of another width is refused.
+	wide := &data.Dataset{N: 1, XDim: 2, YDim: 1, X: []float64{1, 2}, Y: []float64{3}}
+	if _, err := DataOf(r, rows, wide); err == nil || !strings.Contains(err.Error(), "the validation rows have 2 covariates") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -21,8 +21,8 @@ import (
 // as with arch.Stop.
 const maxRollbacks = 8
 
-// Options are the settings of a run. Zero values are not defaults: the
-// config package fills them.
+// Options are the settings of a run. Zero values are not defaults: package
+// config has them (fitconfig.Recipe puts them in a Recipe's Train).
 type Options struct {
 	Steps     int     // optimizer steps, ≥ 1
 	BatchSize int     // rows per step; 0 or ≥ the training rows: full batch

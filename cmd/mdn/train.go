@@ -15,6 +15,7 @@ import (
 
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/figure"
+	"github.com/mdn-go/mdn/fitconfig"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/internal/progress"
 	"github.com/mdn-go/mdn/train"
@@ -157,7 +158,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	if o.resume != "" {
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, o.epochs
-		if err := changed(train.FingerprintOf(cfg, nil)); err != nil {
+		if err := changed(fitconfig.FingerprintOf(cfg, nil)); err != nil {
 			return err
 		}
 	}
@@ -205,20 +206,22 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			len(cfg.Data.X), len(cfg.Data.Y))
 	}
 	readStart := time.Now()
-	d, err := train.LoadData(cfg)
+	d, err := train.LoadData(fitconfig.Recipe(cfg))
 	if err != nil {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(d)))
-	fp := train.FingerprintOf(cfg, d) // before training, which may reorder the rows
+	fp := fitconfig.FingerprintOf(cfg, d) // before training, which may reorder the rows
 	if err := changed(fp); err != nil {
 		return err
 	}
-	plan, err := train.PlanOf(cfg, d)
+	recipe, sized := fitconfig.Sized(cfg, d.Train.N)
+	plan, err := train.PlanOf(recipe, d)
 	if err != nil {
 		return err
 	}
+	plan.Sized = sized
 	for _, n := range plan.Notes {
 		fmt.Fprintf(io.err, "mdn: train: %s\n", n)
 	}
@@ -227,7 +230,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	fmt.Fprintf(io.err, "train: %s\n", plan)
 	prog := progress.New(io.err)
-	m, res, runErr := train.FitResume(ctx, cfg, d, st, func(s train.Progress) {
+	m, res, runErr := train.FitResume(ctx, recipe, d, st, func(s train.Progress) {
 		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
 			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})
 	})

@@ -177,6 +177,7 @@ XGB_MEAN = dict(learning_rate=0.05, max_depth=6, subsample=0.8, colsample_bytree
                 reg_lambda=1.0, tree_method="hist", max_bin=256)
 XGB_VAR_DEPTH = 4
 XGB_TREES = 2000
+XGB_RECIPE = "v1"  # cache key: change with the recipe
 XGB_PATIENCE = 50
 XGB_FOLDS = 5
 LOG_CHI2_1_MEAN = -1.2703628454614782  # E log(chi^2_1) = -(euler_gamma + log 2)
@@ -338,6 +339,11 @@ def cmd_run(a):
     res = {"table": name, "source": src, "rows": len(df), "x": xcols, "y": ycols, "splits": a.splits,
            "seed": a.seed, "set": a.set or [], "mdn": [], "gp": [], "train_seconds": [], "wall_seconds": [], "noise_scale": [],
            "gp_max_rows": a.gp_max_rows, "gp_restarts": a.gp_restarts}
+    xcache, xgb_key = {}, f"{name}|n={len(df)}|seed={a.seed}|var={a.xgb_var}|jobs={a.xgb_jobs}|{XGB_RECIPE}"
+    if a.xgb_cache and os.path.exists(a.xgb_cache):
+        with open(a.xgb_cache) as fh:
+            xcache = json.load(fh)
+    xgb_vals = xcache.get(xgb_key, {})
     if a.xgb:
         res.update({"xgb": [], "xgb_seconds": [], "xgb_info": [], "xgb_var": a.xgb_var, "xgb_jobs": a.xgb_jobs})
     with tempfile.TemporaryDirectory(prefix="real-") as work:
@@ -362,9 +368,16 @@ def cmd_run(a):
                 res["gp"].append(gp_vals[str(s)])
                 line += f" gp {gp_vals[str(s)]:8.4f}"
             if a.xgb:
-                t0 = time.time()
-                nll, info = xgb_nll(X[tr], Y[tr], X[te], Y[te], a.seed + s, a.xgb_var, a.xgb_jobs)
-                secs = time.time() - t0
+                if str(s) not in xgb_vals:
+                    t0 = time.time()
+                    nll, info = xgb_nll(X[tr], Y[tr], X[te], Y[te], a.seed + s, a.xgb_var, a.xgb_jobs)
+                    xgb_vals[str(s)] = [nll, time.time() - t0, info]
+                    if a.xgb_cache:
+                        xcache[xgb_key] = xgb_vals
+                        with open(a.xgb_cache + ".tmp", "w") as fh:
+                            json.dump(xcache, fh)
+                        os.replace(a.xgb_cache + ".tmp", a.xgb_cache)
+                nll, secs, info = xgb_vals[str(s)]
                 res["xgb"].append(nll)
                 res["xgb_seconds"].append(secs)
                 res["xgb_info"].append(info)
@@ -495,6 +508,7 @@ def main():
     r.add_argument("--xgb-var", choices=["nll", "logr2"], default="nll",
                    help="XGB variance model: Gaussian NLL on log sd (default) or regression of log r^2")
     r.add_argument("--xgb-jobs", type=int, default=2, help="XGB threads (n_jobs)")
+    r.add_argument("--xgb-cache", help="JSON file caching XGB results across runs (seconds are the first run's)")
     r.add_argument("--json", help="write the run's results here")
     t = sub.add_parser("table")
     t.add_argument("files", nargs="+")

@@ -40,8 +40,11 @@ calibration.
     where the observed one, 2 r^2 exp(-2f), vanishes for small residuals);
     early stopping on the validation NLL. Chosen over regressing log r^2
     because it fits the quantity scored (no bias correction, and it is not
-    dominated by the heavy left tail of log chi^2_1, variance pi^2/2); on 3
-    splits of mcycle and quakes its mean NLL was 0.076 and 0.007 lower.
+    dominated by the heavy left tail of log chi^2_1, variance pi^2/2); over
+    20 splits it was lower by 0.030 +- 0.001 on diamonds and 0.12 on ames
+    (20/20 splits each), 0.26 on mcycle, 0.02 on sacramento, 0.01 on
+    diabetes, higher by 0.02 +- 0.03 on faithful and 0.004 on quakes
+    (bench/results/xgb/README.md).
     --xgb-var logr2: squared-error regression of log r^2, then
     log sd^2 = prediction + E log chi^2_1 (-1.2704) as the bias correction.
   - calibration: one global variance factor c chosen by NLL on the

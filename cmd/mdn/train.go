@@ -212,6 +212,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	readSeconds := time.Since(readStart).Seconds()
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(d)))
+	if limit := memoryLimit(d); limit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	}
 	fp := fitconfig.FingerprintOf(cfg, d) // before training, which may reorder the rows
 	if err := changed(fp); err != nil {
 		return err
@@ -385,6 +388,30 @@ func readHistory(path string) (step, loss, val []float64, err error) {
 // live heap during training (gcPercent).
 const gcHeadroom = 32 << 20
 
+// tableBytes is the memory of d's rows: float64 values and line numbers.
+func tableBytes(d *train.Data) int64 {
+	rows := d.Train.N
+	if d.Val != nil {
+		rows += d.Val.N
+	}
+	return 8 * int64(rows) * int64(d.Train.XDim+d.Train.YDim+1)
+}
+
+// memoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) of a
+// training run on d, 0 for none: on a table over gcHeadroom bytes, 1.5 times
+// the table plus 96 MB, so that the runtime also returns the freed memory
+// of finished networks (their graphs and evaluators) to the system instead
+// of keeping it resident. The live heap of a run is the table and the
+// graphs of the networks training at once (about 140 MB at 1,000,000 rows
+// of 10 columns); a GOMEMLIMIT in the environment takes precedence.
+func memoryLimit(d *train.Data) int64 {
+	t := tableBytes(d)
+	if t <= gcHeadroom {
+		return 0
+	}
+	return t + t/2 + 96<<20
+}
+
 // gcPercent is the GOGC of a training run on d. The table is held for the
 // whole run and is most of the live heap on a large file, while the garbage
 // of training (a network's graphs and evaluator, freed when it finishes)
@@ -392,13 +419,9 @@ const gcHeadroom = 32 << 20
 // table before collecting. The percentage is that of gcHeadroom over the
 // table's bytes, between 20 and 100 (100 below 32 MB).
 func gcPercent(d *train.Data) int {
-	rows := d.Train.N
-	if d.Val != nil {
-		rows += d.Val.N
-	}
-	table := 8 * rows * (d.Train.XDim + d.Train.YDim + 1) // values and line numbers
-	if table <= gcHeadroom {
+	t := tableBytes(d)
+	if t <= gcHeadroom {
 		return 100
 	}
-	return max(20, 100*gcHeadroom/table)
+	return int(max(20, 100*gcHeadroom/t))
 }

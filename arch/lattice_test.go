@@ -23,17 +23,18 @@ const module = "github.com/mdn-go/mdn"
 // A new package gets one line here and one in the doc.
 var lattice = map[string][]string{
 	// layer 5: the command and tools
-	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
+	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "fitconfig", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
 	"bench/truenll":   {"data"},
 	"bench/hostile":   {},
 	"bench/bareserve": {},
 
 	// layer 4
-	"figure": {"data", "encode", "mixture", "model", "plot", "predict"},
-	"serve":  {"arch", "conformal", "data", "encode", "mixture", "model", "predict", "github.com/prometheus/client_golang"},
+	"figure":    {"data", "encode", "mixture", "model", "plot", "predict"},
+	"serve":     {"arch", "conformal", "data", "encode", "mixture", "model", "predict", "github.com/prometheus/client_golang"},
+	"fitconfig": {"arch", "config", "encode", "train"},
 
 	// layer 3
-	"train":   {"arch", "config", "data", "encode", "graph", "internal/infile", "internal/vec", "mixture", "model", "gorgonia.org/"},
+	"train":   {"arch", "data", "encode", "graph", "internal/infile", "internal/vec", "mixture", "model", "gorgonia.org/"},
 	"predict": {"conformal", "data", "encode", "mixture", "model"},
 
 	// layer 2

@@ -124,7 +124,8 @@ type Model struct {
 // over a batch of B rows.
 type Train struct {
 	// Steps is the number of optimizer steps. Default 2000; ≥ 1. Zero when
-	// Epochs is used: the two are mutually exclusive (see Config.Steps).
+	// Epochs is used: the two are mutually exclusive (train.Recipe.Steps turns
+	// epochs into steps).
 	Steps int `yaml:"steps"`
 	// Epochs, when > 0, sets the run length in passes over the training
 	// rows instead of Steps. Default 0 (unused); ≥ 1 when given.
@@ -218,29 +219,4 @@ type Train struct {
 // validation file or a held-out fraction of the training rows.
 func (c *Config) HasValidation() bool {
 	return c.Data.Validation != "" || c.Data.ValidationFraction > 0
-}
-
-// Steps returns the number of optimizer steps of the run, given nTrain, the
-// number of training rows (after any validation hold-out). With Epochs = 0
-// it is Train.Steps. With Epochs > 0 it is
-//
-//	Epochs · ⌊nTrain / B⌋   when 0 < B < nTrain (B = BatchSize)
-//	Epochs                  when B = 0 (full batch) or B ≥ nTrain
-//
-// since each epoch draws a permutation of the rows and takes consecutive
-// batches of B rows, dropping the last incomplete one. It returns 0 with
-// Epochs > 0 and nTrain < 1.
-func (c *Config) Steps(nTrain int) int {
-	e := c.Train.Epochs
-	if e <= 0 {
-		return c.Train.Steps
-	}
-	if nTrain < 1 {
-		return 0
-	}
-	b := c.Train.BatchSize
-	if b <= 0 || b >= nTrain {
-		return e
-	}
-	return e * (nTrain / b)
 }

@@ -18,34 +18,6 @@ func TestDefaultFreshSlices(t *testing.T) {
 	}
 }
 
-func TestSteps(t *testing.T) {
-	tests := []struct {
-		name                 string
-		steps, epochs, batch int
-		nTrain               int
-		want                 int
-		source               string
-	}{
-		{"steps", 2000, 0, 0, 512, 2000, "train.steps as given"},
-		{"steps ignore batch", 300, 0, 64, 512, 300, "train.steps as given"},
-		{"full batch epochs", 0, 7, 0, 512, 7, "one step per epoch"},
-		{"batch divides", 0, 3, 128, 512, 12, "3 · 512/128"},
-		{"last batch dropped", 0, 3, 100, 512, 15, "3 · ⌊512/100⌋ = 3 · 5"},
-		{"batch = n", 0, 4, 512, 512, 4, "one batch per epoch"},
-		{"batch > n", 0, 4, 1000, 512, 4, "the whole set is one batch"},
-		{"no rows", 0, 4, 100, 0, 0, "documented: 0 without rows"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := Default()
-			c.Train.Steps, c.Train.Epochs, c.Train.BatchSize = tt.steps, tt.epochs, tt.batch
-			if got := c.Steps(tt.nTrain); got != tt.want {
-				t.Errorf("got %d, want %d (%s)", got, tt.want, tt.source)
-			}
-		})
-	}
-}
-
 // TestValidateGo checks Validate on configs built in Go, where a field counts
 // as given when it is non-zero.
 func TestValidateGo(t *testing.T) {

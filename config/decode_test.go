@@ -238,9 +238,6 @@ func TestDecodeMinimal(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
-	if n := got.Steps(512); n != 2000 {
-		t.Errorf("got Steps(512) = %d, want 2000 (train.steps)", n)
-	}
 }
 
 // TestDecodeDependentDefaults checks the two defaults that depend on other

@@ -44,13 +44,3 @@ func ExampleConfig_Validate() {
 	// model.components: must be ≥ 1, got 0
 	// train.batch_size: must be ≥ 0, got -1
 }
-
-// Epochs become steps once the number of training rows is known:
-// epochs·⌊n/B⌋ for batches of B < n rows.
-func ExampleConfig_Steps() {
-	c := config.Default()
-	c.Train.Steps, c.Train.Epochs, c.Train.BatchSize = 0, 3, 256
-	fmt.Println(c.Steps(1000))
-	// Output:
-	// 9
-}

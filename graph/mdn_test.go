@@ -217,7 +217,8 @@ func TestFusedMatchesComposed(t *testing.T) {
 					if dt == arch.Float32 {
 						tol = 1e-5
 					}
-					if math.Abs(lf-lc) > tol*math.Max(1, math.Abs(lc)) {
+					// !(… <= …) so that a NaN on either side fails too.
+					if !(math.Abs(lf-lc) <= tol*math.Max(1, math.Abs(lc))) {
 						t.Fatalf("loss: got %v, want %v (composed)", lf, lc)
 					}
 					gf, gc := fused.grads(), comp.grads()
@@ -225,7 +226,7 @@ func TestFusedMatchesComposed(t *testing.T) {
 						t.Fatalf("got %d gradients, want %d", len(gf), len(gc))
 					}
 					for i := range gf {
-						if math.Abs(gf[i]-gc[i]) > 10*tol*math.Max(1, math.Abs(gc[i])) {
+						if !(math.Abs(gf[i]-gc[i]) <= 10*tol*math.Max(1, math.Abs(gc[i]))) {
 							t.Fatalf("gradient %d: got %v, want %v (composed)", i, gf[i], gc[i])
 						}
 					}

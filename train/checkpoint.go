@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/internal/infile"
 )
@@ -44,6 +43,7 @@ type ResumeInfo struct {
 // Fingerprint identifies what a run trains on: every config key after
 // defaults and overrides (config.Values, but train.threads, which does not
 // change the result) and a hash of the rows of each data file as read.
+// fitconfig.FingerprintOf makes it from a config and its Data.
 type Fingerprint struct {
 	Config map[string]string `json:"config"`
 	Data   []DataPrint       `json:"data"`
@@ -60,26 +60,10 @@ type DataPrint struct {
 	SHA256 string `json:"sha256"`
 }
 
-// FingerprintOf returns the Fingerprint of a run of cfg on d, as LoadData
-// returned it (before training); with d nil, only the config's part (Check
-// then compares the config only).
-func FingerprintOf(cfg *config.Config, d *Data) *Fingerprint {
-	v := cfg.Values()
-	delete(v, "train.threads")
-	f := &Fingerprint{Config: v}
-	if d == nil {
-		return f
-	}
-	if cfg.Data.Validation != "" {
-		f.Data = []DataPrint{rowsPrint("data.train", cfg.Data.Train, d.Train), rowsPrint("data.validation", cfg.Data.Validation, d.Val)}
-	} else {
-		f.Data = []DataPrint{rowsPrint("data.train", cfg.Data.Train, d.Train, d.Val)}
-	}
-	return f
-}
-
-// rowsPrint hashes the rows of the datasets (nil ones skipped) in order.
-func rowsPrint(key, path string, ds ...*data.Dataset) DataPrint {
+// DataPrintOf is the DataPrint of the data file named by key (its config
+// key, say "data.train") at path, whose rows, as read, are those of the
+// datasets ds (nil ones skipped) in order.
+func DataPrintOf(key, path string, ds ...*data.Dataset) DataPrint {
 	h := sha256.New()
 	var buf []byte
 	n := 0

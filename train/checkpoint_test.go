@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/internal/infile"
 )
@@ -83,18 +82,17 @@ func TestFingerprintCheck(t *testing.T) {
 	}
 }
 
-// BenchmarkFingerprintOf hashes the rows of a 1,000,000-row table with one
+// BenchmarkDataPrintOf hashes the rows of a 1,000,000-row table with one
 // covariate and one response (16 MB of values), as mdn train does once
-// before training.
-func BenchmarkFingerprintOf(b *testing.B) {
+// before training (fitconfig.FingerprintOf).
+func BenchmarkDataPrintOf(b *testing.B) {
 	const n = 1_000_000
 	d := &data.Dataset{N: n, XDim: 1, YDim: 1, X: make([]float64, n), Y: make([]float64, n)}
 	for i := range n {
 		d.X[i], d.Y[i] = float64(i), float64(n-i)
 	}
-	cfg := config.Default()
 	b.SetBytes(16 * n)
 	for b.Loop() {
-		FingerprintOf(&cfg, &Data{Train: d})
+		DataPrintOf("data.train", "t.csv", d)
 	}
 }

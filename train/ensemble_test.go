@@ -8,13 +8,12 @@ import (
 	"testing"
 
 	"github.com/mdn-go/mdn/arch"
-	"github.com/mdn-go/mdn/config"
 	"gorgonia.org/tensor"
 )
 
-// smallConfig is a short run with the defaults on 300 rows of ex1d written
+// smallRecipe is a short run with the defaults on 300 rows of ex1d written
 // to a temporary CSV file.
-func smallConfig(t *testing.T) *config.Config {
+func smallRecipe(t *testing.T) *Recipe {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "ex1d.csv")
 	f, err := os.Create(p)
@@ -25,24 +24,24 @@ func smallConfig(t *testing.T) *config.Config {
 		t.Fatal(err)
 	}
 	f.Close()
-	cfg := config.Default()
-	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = p, []string{"x"}, []string{"y"}
-	cfg.Model.Hidden = []int{8, 8}
-	cfg.Train.Steps, cfg.Train.EvalEvery, cfg.Train.BatchSize = 60, 20, 64
-	cfg.Train.Ensemble = 1
-	return &cfg
+	rec := testRecipe()
+	rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y = p, []string{"x"}, []string{"y"}
+	rec.Spec.Hidden = []int{8, 8}
+	rec.Train.Steps, rec.Train.EvalEvery, rec.Train.BatchSize = 60, 20, 64
+	rec.Ensemble = 1
+	return &rec
 }
 
-func fit(t *testing.T, cfg *config.Config) (*Result, []arch.Array, [][]arch.Array) {
+func fit(t *testing.T, rec *Recipe) (*Result, []arch.Array, [][]arch.Array) {
 	t.Helper()
-	if err := cfg.Validate(); err != nil {
+	if err := rec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := LoadData(cfg)
+	d, err := LoadData(*rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, res, err := Fit(context.Background(), cfg, d, nil)
+	m, res, err := Fit(context.Background(), *rec, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,14 +67,14 @@ func sameArrays(a, b []arch.Array) bool {
 // the other members differ from it; and the ensemble does not depend on
 // the number of threads.
 func TestEnsembleMembers(t *testing.T) {
-	cfg := smallConfig(t)
-	cfg.Train.NoiseScale, cfg.Train.NoiseSelect = 0.3, false
-	_, single, rest := fit(t, cfg)
+	rec := smallRecipe(t)
+	rec.NoiseScale, rec.NoiseSelect = 0.3, false
+	_, single, rest := fit(t, rec)
 	if len(rest) != 0 {
 		t.Fatalf("single run has %d further members", len(rest))
 	}
-	cfg.Train.Ensemble, cfg.Train.Threads = 3, 1
-	res, first, rest1 := fit(t, cfg)
+	rec.Ensemble, rec.Train.Threads = 3, 1
+	res, first, rest1 := fit(t, rec)
 	if len(rest1) != 2 || len(res.Members) != 3 {
 		t.Fatalf("got %d further members and %d results, want 2 and 3", len(rest1), len(res.Members))
 	}
@@ -89,8 +88,8 @@ func TestEnsembleMembers(t *testing.T) {
 	if math.Abs(res.ValNLL-want) > 1e-12 {
 		t.Errorf("ensemble ValNLL %v, want the members' mean %v", res.ValNLL, want)
 	}
-	cfg.Train.Threads = 2
-	_, first2, rest2 := fit(t, cfg)
+	rec.Train.Threads = 2
+	_, first2, rest2 := fit(t, rec)
 	if !sameArrays(first2, first) || !sameArrays(rest2[0], rest1[0]) || !sameArrays(rest2[1], rest1[1]) {
 		t.Error("the ensemble depends on train.threads")
 	}
@@ -161,17 +160,17 @@ func TestBatcherNoise(t *testing.T) {
 // deviations), so the selection must drop it, and member 0 is then the
 // network of a run without noise, bit for bit.
 func TestNoiseSelect(t *testing.T) {
-	cfg := smallConfig(t)
-	cfg.Train.Steps = 200
-	cfg.Train.NoiseScale, cfg.Train.NoiseSelect = 0, false
-	_, plain, _ := fit(t, cfg)
-	cfg.Train.NoiseScale = 3
-	res, noisy, _ := fit(t, cfg)
+	rec := smallRecipe(t)
+	rec.Train.Steps = 200
+	rec.NoiseScale, rec.NoiseSelect = 0, false
+	_, plain, _ := fit(t, rec)
+	rec.NoiseScale = 3
+	res, noisy, _ := fit(t, rec)
 	if res.NoiseScale != 3 || sameArrays(noisy, plain) {
 		t.Fatalf("without selection: noise scale %v, want 3 and other weights", res.NoiseScale)
 	}
-	cfg.Train.NoiseSelect = true
-	res, chosen, _ := fit(t, cfg)
+	rec.NoiseSelect = true
+	res, chosen, _ := fit(t, rec)
 	if res.NoiseScale != 0 {
 		t.Fatalf("selection kept noise scale %v; want 0 (validation NLL with noise %v)", res.NoiseScale, res.ValNLL)
 	}
@@ -185,15 +184,15 @@ func TestNoiseSelect(t *testing.T) {
 // the end, the per-network LR and loss are NaN, and the best validation NLL
 // is the mean over the networks finished; the Result names what was kept.
 func TestEnsembleProgress(t *testing.T) {
-	cfg := smallConfig(t)
-	cfg.Train.Ensemble, cfg.Train.EnsembleMax = 2, 2
-	d, err := LoadData(cfg)
+	rec := smallRecipe(t)
+	rec.Ensemble, rec.EnsembleMax = 2, 2
+	d, err := LoadData(*rec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var last Progress
 	finished := 0
-	_, res, err := Fit(context.Background(), cfg, d, func(p Progress) {
+	_, res, err := Fit(context.Background(), *rec, d, func(p Progress) {
 		if p.Finished < finished || p.Step > p.Steps {
 			t.Errorf("progress went back or past the end: %+v after %d finished", p, finished)
 		}

@@ -4,72 +4,65 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"regexp"
-	"strings"
-	"testing"
+	"math/rand/v2"
 
-	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/arch"
+	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/train"
 )
 
-// ExampleFit is the README's library snippet: train the recommended ex1d
-// recipe, save the model and evaluate a predictive density. It runs from
-// the repository root (configs/ex_1d.yaml, model.json), so it is compiled
-// but not run by go test (no Output comment); TestREADMESnippet holds the
-// README to it.
-func ExampleFit() {
-	cfg, err := config.Load("configs/ex_1d.yaml")
-	if err != nil {
-		log.Fatal(err)
+// recipe is a run described in Go, without a config file: the defaults of
+// docs/config.md on the ex1d example, with one network of 200 steps.
+func recipe() train.Recipe {
+	return train.Recipe{
+		Spec: arch.Spec{K: 5, Hidden: []int{64, 64}, Activation: arch.ReLU, Noise: arch.Diagonal,
+			Transform: arch.Exp, SigmaMin: 1e-3, Dtype: arch.Float32},
+		Init: arch.Glorot,
+		Data: train.DataOptions{Train: "../testdata/ex1d_train.csv", ValidationFraction: 0.1, Standardize: true,
+			Encode: encode.Options{X: []string{"x"}, Y: []string{"y"}, Unknown: encode.UnknownError, Missing: encode.MissingError}},
+		Train: train.Options{Steps: 200, BatchSize: 256, LR: 0.005, Schedule: arch.Cosine, WeightDecay: 0.5,
+			EvalEvery: 50, RestoreBest: true, OnNaN: arch.Rollback},
+		Ensemble: 1,
 	}
-	d, err := train.LoadData(cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	m, res, err := train.Fit(context.Background(), cfg, d, nil) // *model.Model, *train.Result
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("%d steps, final loss %.3f\n", res.Steps, res.FinalLoss)
-	if err := m.Save("model.json"); err != nil {
-		log.Fatal(err)
-	}
-	x := []float64{0.5, -2} // two rows of the one covariate, original units
-	mix, err := m.Predictor(0).Predict(x, 2, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lp := mix[0].LogProb([]float64{0.1}) // also Sample, Mean, Cov, Marginal(j).Quantile, CRPS, Modes
-	fmt.Println(lp)
 }
 
-// TestREADMESnippet checks that the README's Go snippet is, line for line,
-// the body of ExampleFit, which go vet and go test compile.
-func TestREADMESnippet(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// PlanOf says what a run will do before it starts. 9551 parameters: the
+// mixing trunk 1→64→64→5 has 2·64 + 65·64 + 65·5 = 4613, the normal trunk
+// 1→64→64→10 (5 means, 5 σ) 2·64 + 65·64 + 65·10 = 4938.
+func ExamplePlanOf() {
+	r := recipe()
+	d, err := train.LoadData(r)
 	if err != nil {
-		t.Fatal(err)
+		log.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)## As a Go library\n\n```go\n(.*?)```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README.md: no ```go block under \"## As a Go library\"")
-	}
-	src, err := os.ReadFile("example_test.go")
+	p, err := train.PlanOf(r, d)
 	if err != nil {
-		t.Fatal(err)
+		log.Fatal(err)
 	}
-	body := regexp.MustCompile("(?s)\nfunc ExampleFit\\(\\) \\{\n(.*?)\n\\}\n").FindSubmatch(src)
-	if body == nil {
-		t.Fatal("example_test.go: no ExampleFit")
+	fmt.Println(p)
+	// Output:
+	// 461 training rows, 51 validation rows; 1 input, 1 response; 9551 parameters; 200 steps of 256 rows
+}
+
+// Fit trains the network a Recipe describes on rows held in memory
+// (DataOf; LoadData reads them from files), and returns the model (save it
+// with Model.Save or Model.Encode).
+func ExampleFit() {
+	rows, err := data.Generate("ex1d", 512, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		log.Fatal(err)
 	}
-	var want []string
-	for _, l := range strings.Split(string(body[1]), "\n") {
-		want = append(want, strings.TrimPrefix(l, "\t"))
+	r := recipe()
+	d, err := train.DataOf(r, rows, nil) // 10 % of the rows held out for validation
+	if err != nil {
+		log.Fatal(err)
 	}
-	got := strings.Split(strings.TrimSuffix(string(m[1]), "\n"), "\n")
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("README.md's snippet differs from ExampleFit's body:\n--- README\n%s\n--- ExampleFit\n%s",
-			strings.Join(got, "\n"), strings.Join(want, "\n"))
+	m, res, err := train.Fit(context.Background(), r, d, nil)
+	if err != nil {
+		log.Fatal(err)
 	}
+	fmt.Printf("%d steps, %s; %d network(s), %d component(s)\n", res.Steps, res.Stopped, len(m.Ensemble)+1, m.Components())
+	// Output:
+	// 200 steps, completed; 1 network(s), 5 component(s)
 }

@@ -9,13 +9,12 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/mdn-go/mdn/arch"
-
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/graph"
@@ -57,24 +56,30 @@ func (d *Data) File() *data.Dataset {
 	return data.Merge(d.Train, d.Val, d.held)
 }
 
-// encodeOptions are the data keys of cfg that say how to read a file.
-func encodeOptions(cfg *config.Config) encode.Options {
-	d := cfg.Data
-	return encode.Options{X: d.X, Y: d.Y, Categorical: d.Categorical, Unknown: d.UnknownLevel,
-		Missing: d.Missing, NAValues: d.NAValues}
-}
-
 // bigData is the number of values of a training file (8 MB of float64)
 // from which LoadData returns freed memory to the system.
 const bigData = 1 << 20
 
-// LoadData reads the files of cfg, encodes the covariates (data.categorical,
-// data.missing), holds out the validation fraction when there is no
-// validation file, and fits the scaler on the training rows (the 0/1 inputs
-// of labels and missing indicators are not scaled).
-func LoadData(cfg *config.Config) (*Data, error) {
-	opt := encodeOptions(cfg)
-	numeric := len(cfg.Data.Categorical) == 0 && cfg.Data.Missing == encode.MissingError
+// LoadData reads the files of r.Data, encodes the covariates
+// (r.Data.Encode: labels, missing cells), holds out the validation fraction
+// when there is no validation file (seeded by r.Train.Seed), checks that
+// float32 can hold the values when r.Spec.Dtype is float32, and fits the
+// scaler on the training rows when r.Data.Standardize (the 0/1 inputs of
+// labels and missing indicators are not scaled). The other fields of r are
+// only validated (Recipe.Validate): the recipe of a config before the size
+// rule will do.
+func LoadData(r Recipe) (*Data, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	files, opt := r.Data, r.Data.Encode
+	switch {
+	case len(opt.X) == 0:
+		return nil, errors.New("train: Recipe.Data.Encode.X: no covariate column")
+	case len(opt.Y) == 0:
+		return nil, errors.New("train: Recipe.Data.Encode.Y: no response column")
+	}
+	numeric := len(opt.Categorical) == 0 && opt.Missing == encode.MissingError
 	var (
 		tr, val *data.Dataset
 		s       *encode.Schema
@@ -85,38 +90,80 @@ func LoadData(cfg *config.Config) (*Data, error) {
 	if numeric {
 		// The plain reader is the fast path; on a bad value the encoding
 		// reader says why (a label, a missing cell and how many).
-		if tr, err = data.Read(cfg.Data.Train, cfg.Data.X, cfg.Data.Y); err != nil {
+		if tr, err = data.Read(files.Train, opt.X, opt.Y); err != nil {
 			return nil, explain(err, func() error {
-				_, _, _, e := encode.ReadTrain(cfg.Data.Train, opt)
+				_, _, _, e := encode.ReadTrain(files.Train, opt)
 				return e
 			})
 		}
-		s = encode.Numeric(cfg.Data.X)
-		s.Unknown, s.NAValues = cfg.Data.UnknownLevel, append([]string(nil), cfg.Data.NAValues...)
+		s = encode.Numeric(opt.X)
+		s.Unknown, s.NAValues = opt.Unknown, append([]string(nil), opt.NAValues...)
 		rep = encode.Report{Rows: tr.N, Used: tr.N}
-	} else if s, tr, rep, err = encode.ReadTrain(cfg.Data.Train, opt); err != nil {
+	} else if s, tr, rep, err = encode.ReadTrain(files.Train, opt); err != nil {
 		return nil, err
 	}
 	n := tr.N * (tr.XDim + tr.YDim)
 	var held data.RowSet
 	switch {
-	case cfg.Data.Validation != "" && numeric:
-		if val, err = data.Read(cfg.Data.Validation, cfg.Data.X, cfg.Data.Y); err != nil {
+	case files.Validation != "" && numeric:
+		if val, err = data.Read(files.Validation, opt.X, opt.Y); err != nil {
 			return nil, explain(err, func() error {
-				_, _, e := encode.ReadValidation(cfg.Data.Validation, s, cfg.Data.Y)
+				_, _, e := encode.ReadValidation(files.Validation, s, opt.Y)
 				return e
 			})
 		}
 		vrep = encode.Report{Rows: val.N, Used: val.N}
-	case cfg.Data.Validation != "":
-		if val, vrep, err = encode.ReadValidation(cfg.Data.Validation, s, cfg.Data.Y); err != nil {
+	case files.Validation != "":
+		if val, vrep, err = encode.ReadValidation(files.Validation, s, opt.Y); err != nil {
 			return nil, err
 		}
-	case cfg.Data.ValidationFraction > 0:
+	case files.ValidationFraction > 0:
 		// The training rows stay where they were read (no copy).
-		val, held = tr.SplitInPlace(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(cfg.Train.Seed, streamSplit)))
+		val, held = tr.SplitInPlace(files.ValidationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
 	}
-	if cfg.Model.DType == arch.Float32 {
+	return prepare(r, tr, val, held, s, rep, vrep, n)
+}
+
+// DataOf is the Data of a run of r on rows already in memory, as LoadData
+// makes it from files: tr holds the training rows in original units, whose
+// covariates are the network's inputs as they are (numbers); val holds the
+// validation rows, or is nil to hold out r.Data.ValidationFraction of tr,
+// seeded by r.Train.Seed as LoadData does (in place: tr keeps the training
+// rows, Data.Val gets the others, and each ensemble member holds out its
+// own). The scaler is fitted on the training rows when r.Data.Standardize.
+// r.Data's files and columns are not used: the columns are tr's.
+func DataOf(r Recipe, tr, val *data.Dataset) (*Data, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if tr == nil || tr.XDim < 1 || tr.YDim < 1 {
+		return nil, errors.New("train: DataOf: the training rows need at least one covariate and one response")
+	}
+	if val != nil && (val.XDim != tr.XDim || val.YDim != tr.YDim) {
+		return nil, fmt.Errorf("train: DataOf: the validation rows have %d covariates and %d responses, the training rows %d and %d",
+			val.XDim, val.YDim, tr.XDim, tr.YDim)
+	}
+	s := encode.Numeric(tr.XNames)
+	s.Unknown, s.NAValues = r.Data.Encode.Unknown, append([]string(nil), r.Data.Encode.NAValues...)
+	rep := encode.Report{Rows: tr.N, Used: tr.N}
+	var vrep encode.Report
+	n := tr.N * (tr.XDim + tr.YDim)
+	var held data.RowSet
+	switch {
+	case val != nil:
+		vrep = encode.Report{Rows: val.N, Used: val.N}
+	case r.Data.ValidationFraction > 0:
+		val, held = tr.SplitInPlace(r.Data.ValidationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
+	}
+	return prepare(r, tr, val, held, s, rep, vrep, n)
+}
+
+// prepare finishes the Data of LoadData and DataOf from the training rows
+// (after any hold-out), the validation rows, the held-out set, the schema
+// and reports, and n, the values of the training rows as read: it checks
+// that float32 holds them when the graph is float32 and fits the scaler.
+func prepare(r Recipe, tr, val *data.Dataset, held data.RowSet, s *encode.Schema, rep, vrep encode.Report, n int) (*Data, error) {
+	if r.Spec.Dtype == arch.Float32 {
 		for _, d := range []*data.Dataset{tr, val} {
 			if d == nil {
 				continue
@@ -127,7 +174,7 @@ func LoadData(cfg *config.Config) (*Data, error) {
 		}
 	}
 	sc := data.IdentityScaler(tr.XDim, tr.YDim)
-	if cfg.Data.Standardize {
+	if r.Data.Standardize {
 		sc = s.FitScaler(tr)
 	}
 	if n >= bigData {
@@ -152,71 +199,70 @@ func explain(err error, again func() error) error {
 	return err
 }
 
-// SpecOf is the arch.Spec that cfg describes for xdim covariates and ydim
-// responses.
-func SpecOf(cfg *config.Config, xdim, ydim int) arch.Spec {
-	m := cfg.Model
-	s := arch.Spec{In: xdim, Out: ydim, K: m.Components, Hidden: append([]int(nil), m.Hidden...),
-		Activation: m.Activation, Noise: m.Noise, Transform: m.Sigma, SigmaMin: m.SigmaMin, Dtype: m.DType, Skip: m.Skip}
-	if s.Noise == arch.Fixed {
-		s.FixedSigma = make([]float64, ydim)
-		for j := range s.FixedSigma {
-			s.FixedSigma[j] = m.FixedSigma
-		}
+// SpecOf is the arch.Spec of r for xdim covariates (network inputs) and
+// ydim responses: r.Spec with In and Out set, and for fixed noise one σ
+// per response (a single σ in r.Spec repeated).
+func SpecOf(r Recipe, xdim, ydim int) arch.Spec {
+	s := r.Spec.Clone()
+	s.In, s.Out = xdim, ydim
+	if s.Noise != arch.Fixed {
+		s.FixedSigma = nil
+	} else if len(s.FixedSigma) == 1 && ydim != 1 {
+		s.FixedSigma = slices.Repeat(s.FixedSigma, ydim)
 	}
 	return s
 }
 
-// OptionsOf is the Options that cfg describes for a training set of n rows.
-func OptionsOf(cfg *config.Config, n int) Options {
-	t := cfg.Train
-	return Options{Steps: cfg.Steps(n), BatchSize: t.BatchSize, LR: t.LR, Schedule: t.Schedule,
-		Warmup: t.Warmup, Seed: t.Seed, ClipNorm: t.ClipNorm, WeightDecay: t.WeightDecay,
-		EvalEvery: t.EvalEvery, Patience: t.Patience, RestoreBest: t.RestoreBest, OnNaN: t.OnNaN,
-		Threads: t.Threads}
+// OptionsOf is the Options of r for a training set of n rows: r.Train with
+// the step count r.Steps(n), and without the fields Fit sets for each
+// network (Noise, NoNoise, LogJacobian, Progress, Resume).
+func OptionsOf(r Recipe, n int) Options {
+	opt := r.Train
+	opt.Steps = r.Steps(n)
+	opt.Noise, opt.NoNoise, opt.LogJacobian, opt.Progress, opt.Resume = 0, nil, 0, nil, nil
+	return opt
 }
 
-// Fit trains the model that cfg describes on d. It returns the model, the
+// Fit trains the model that r describes on d. It returns the model, the
 // run's result and, when ctx was cancelled, the model so far together with
 // the error saying so.
-func Fit(ctx context.Context, cfg *config.Config, d *Data, progress func(Progress)) (*model.Model, *Result, error) {
-	return FitResume(ctx, cfg, d, nil, progress)
+func Fit(ctx context.Context, r Recipe, d *Data, progress func(Progress)) (*model.Model, *Result, error) {
+	return FitResume(ctx, r, d, nil, progress)
 }
 
 // FitResume is Fit continuing from the state of an interrupted run of the
-// same config and data (nil: from the start).
+// same recipe and data (nil: from the start).
 //
-// The run is that of cfg.Sized for the training rows: on a large table the
-// keys of the size rule that the config leaves at their defaults grow with
-// the data (config.SizedFrom).
+// The recipe is used as it is: a config's size rule for large tables
+// (config.Sized) is applied by the adapter, fitconfig.Recipe, given the
+// number of training rows.
 //
-// With train.ensemble = M > 1 it trains M members, in parallel on up to
-// train.threads (0: all) cores, and returns one model holding all of them
+// With r.Ensemble = M > 1 it trains M members, in parallel on up to
+// r.Train.Threads (0: all) cores, and returns one model holding all of them
 // (model.Model.Ensemble). Member 0 is the network a single run would train;
-// member m > 0 uses the seed MemberSeed(train.seed, m) for its initial
+// member m > 0 uses the seed MemberSeed(r.Train.Seed, m) for its initial
 // weights, its batches, its noise and, when the validation rows are held
 // out of the training file, its own hold-out (so that the members together
 // learn from every row), with its own scaler fitted on its training rows;
-// under train.noise_select member 2j+1 shares member 2j's hold-out, and
+// under r.NoiseSelect member 2j+1 shares member 2j's hold-out, and
 // every member is trained with and without noise (chooseNoise says which
 // networks the model keeps: M or all 2M).
 // The Result is member 0's with Members holding every member's; its
 // History, FinalLoss and ValNLL are the means over the members (each
 // member's validation NLL on its own validation rows).
-func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
-	if _, err := PlanOf(cfg, d); err != nil {
+func FitResume(ctx context.Context, r Recipe, d *Data, st *State, progress func(Progress)) (*model.Model, *Result, error) {
+	if _, err := PlanOf(r, d); err != nil {
 		return nil, nil, err
 	}
-	cfg, _ = cfg.Sized(d.Train.N)
-	spec := SpecOf(cfg, d.Train.XDim, d.Train.YDim)
-	M := EnsembleSize(cfg, d.Train.N)
+	spec := SpecOf(r, d.Train.XDim, d.Train.YDim)
+	M := EnsembleSize(r, d.Train.N)
 	if st != nil && !st.NoisePending && len(st.Ensemble) != M-1 {
-		if asked := max(1, cfg.Train.Ensemble); asked != M {
+		if asked := max(1, r.Ensemble); asked != M {
 			return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, this run has %d (train.ensemble %d, grown on a table smaller than a batch; train.ensemble_max)", len(st.Ensemble)+1, M, asked)
 		}
 		return nil, nil, fmt.Errorf("train: resume: the checkpoint holds %d ensemble members, train.ensemble is %d", len(st.Ensemble)+1, M)
 	}
-	threads := cfg.Train.Threads
+	threads := r.Train.Threads
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
@@ -224,8 +270,8 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	// (jobs 0 … M−1) and without (jobs M … 2M−1, same seeds and hold-outs),
 	// and chooseNoise keeps the candidate ensemble the validation rows
 	// prefer.
-	c := cfg.Train.NoiseScale
-	sel := st == nil && c > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0
+	c := r.NoiseScale
+	sel := st == nil && c > 0 && r.NoiseSelect && d.Val != nil && d.Val.N > 0
 	if st != nil {
 		c = st.NoiseScale
 		sel = st.NoisePending
@@ -273,7 +319,7 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 	}
 	for i := range jobs {
 		m := i % M // job M + m is member m without noise
-		seed := MemberSeed(cfg.Train.Seed, m)
+		seed := MemberSeed(r.Train.Seed, m)
 		var md *member
 		switch {
 		case i >= M:
@@ -283,16 +329,16 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 			// they share: member 2j+1 holds out member 2j's rows.
 			md = jobs[m-1].d
 		case m > 0:
-			md = memberData(cfg, d, seed)
+			md = memberData(r.Data, d, seed)
 		default:
 			md = &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
 			md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
 		}
-		w, err := graph.NewWeightsInit(spec, cfg.Model.Init, rand.New(rand.NewPCG(seed, streamInit)))
+		w, err := graph.NewWeightsInit(spec, r.Init, rand.New(rand.NewPCG(seed, streamInit)))
 		if err != nil {
 			return nil, nil, err
 		}
-		opt := OptionsOf(cfg, md.train.n)
+		opt := OptionsOf(r, md.train.n)
 		if opt.Warmup >= opt.Steps {
 			return nil, nil, fmt.Errorf("train.warmup: must be < the %d steps of the run, got %d", opt.Steps, opt.Warmup)
 		}
@@ -432,13 +478,13 @@ func FitResume(ctx context.Context, cfg *config.Config, d *Data, st *State, prog
 		res.State = &first
 	}
 	if res.State != nil {
-		res.State.NoiseScale = cfg.Train.NoiseScale
+		res.State.NoiseScale = r.NoiseScale
 		if !res.State.NoisePending {
 			res.State.NoiseScale = c
 		}
 		res.State.Seconds = res.Seconds
 	}
-	sum := model.Summary{Steps: res.Steps, Seconds: res.Seconds, Seed: cfg.Train.Seed,
+	sum := model.Summary{Steps: res.Steps, Seconds: res.Seconds, Seed: r.Train.Seed,
 		FinalTrainLoss: res.FinalLoss}
 	if !math.IsNaN(res.BestValNLL) {
 		v := res.BestValNLL
@@ -664,18 +710,18 @@ type member struct {
 }
 
 // memberData is the data of an ensemble member with the given seed: its own
-// hold-out of the training file when the config holds validation rows out
+// hold-out of the training file when the recipe holds validation rows out
 // (else the same rows as d), and a scaler fitted on its training rows. The
 // member's rows are those d already holds, read in place (memberSplit): no
 // member copies the table.
-func memberData(cfg *config.Config, d *Data, seed uint64) *member {
+func memberData(opt DataOptions, d *Data, seed uint64) *member {
 	md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
 	md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
-	if cfg.Data.Validation != "" || cfg.Data.ValidationFraction <= 0 || d.held == nil {
+	if opt.Validation != "" || opt.ValidationFraction <= 0 || d.held == nil {
 		return md
 	}
-	md.train, md.val = memberSplit(d, cfg.Data.ValidationFraction, seed)
-	if cfg.Data.Standardize {
+	md.train, md.val = memberSplit(d, opt.ValidationFraction, seed)
+	if opt.Standardize {
 		md.scaler = md.train.scaler()
 		if d.Schema != nil {
 			md.scaler = d.Schema.KeepBinary(md.scaler)
@@ -686,23 +732,24 @@ func memberData(cfg *config.Config, d *Data, seed uint64) *member {
 	return md
 }
 
-// EnsembleSize is the number of ensemble members for cfg and n training
-// rows: train.ensemble M, grown on a table with fewer rows than the batch
-// size B > 0 (where a step costs n rows, not B) to keep about the rows per
-// step of M members on full batches, up to train.ensemble_max:
+// EnsembleSize is the number of ensemble members for r and n training
+// rows: r.Ensemble M (train.ensemble), grown on a table with fewer rows than
+// the batch size B = r.Train.BatchSize > 0 (where a step costs n rows, not
+// B) to keep about the rows per step of M members on full batches, up to
+// r.EnsembleMax (train.ensemble_max):
 //
 //	M' = min(ensemble_max, max(M, ⌈M·B/n⌉))   for 0 < n < B,   M' = M otherwise.
 //
 // More members can only average out more of the networks' variance, which
 // on small tables is large (docs/results.md).
-func EnsembleSize(cfg *config.Config, n int) int {
-	m := max(1, cfg.Train.Ensemble)
-	b := cfg.Train.BatchSize
-	if n <= 0 || b <= 0 || n >= b || cfg.Train.EnsembleMax <= m {
+func EnsembleSize(r Recipe, n int) int {
+	m := max(1, r.Ensemble)
+	b := r.Train.BatchSize
+	if n <= 0 || b <= 0 || n >= b || r.EnsembleMax <= m {
 		return m
 	}
 	grown := (m*b + n - 1) / n
-	return min(cfg.Train.EnsembleMax, max(m, grown))
+	return min(r.EnsembleMax, max(m, grown))
 }
 
 // NoiseBandwidth is the standard deviation of the training noise for

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/mdn-go/mdn/arch"
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"gorgonia.org/tensor"
@@ -51,17 +50,16 @@ func labelled(t *testing.T, n int) string {
 }
 
 func TestFitWithLabels(t *testing.T) {
-	c := config.Default()
-	cfg := &c
-	cfg.Data.Train = labelled(t, 600)
-	cfg.Data.X, cfg.Data.Y = []string{"g", "u"}, []string{"y"}
-	cfg.Data.Categorical = []string{"g"}
-	cfg.Data.Missing = encode.MissingImpute
-	cfg.Train.Steps, cfg.Model.Hidden = 300, []int{16}
-	if err := cfg.Validate(); err != nil {
+	rec := testRecipe()
+	rec.Data.Train = labelled(t, 600)
+	rec.Data.Encode.X, rec.Data.Encode.Y = []string{"g", "u"}, []string{"y"}
+	rec.Data.Encode.Categorical = []string{"g"}
+	rec.Data.Encode.Missing = encode.MissingImpute
+	rec.Train.Steps, rec.Spec.Hidden = 300, []int{16}
+	if err := rec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := LoadData(cfg)
+	d, err := LoadData(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +71,7 @@ func TestFitWithLabels(t *testing.T) {
 	if strings.Join(d.Train.XNames, " ") != strings.Join(want, " ") {
 		t.Fatalf("inputs %v, want %v", d.Train.XNames, want)
 	}
-	m, _, err := Fit(context.Background(), cfg, d, nil)
+	m, _, err := Fit(context.Background(), rec, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,15 +103,15 @@ func TestFitWithLabels(t *testing.T) {
 func TestLoadDataExplains(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.csv")
 	os.WriteFile(path, []byte("species,y\nAdelie,1\nGentoo,2\n"), 0o644)
-	cfg := config.Default()
-	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"species"}, []string{"y"}
-	_, err := LoadData(&cfg)
+	rec := testRecipe()
+	rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y = path, []string{"species"}, []string{"y"}
+	_, err := LoadData(rec)
 	want := `column "species": not a number "Adelie" (list it in data.categorical to use labels)`
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("got %v, want …%s", err, want)
 	}
 	os.WriteFile(path, []byte("species,y\n1,1\nNA,2\n,3\n"), 0o644)
-	_, err = LoadData(&cfg)
+	_, err = LoadData(rec)
 	want = `line 3, column "species": missing value "NA" (2 missing cells in 2 rows;`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("got %v, want …%s…", err, want)
@@ -153,19 +151,18 @@ func TestFitWithSkip(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := config.Default()
-	cfg := &c
-	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"a", "b"}, []string{"y"}
-	cfg.Model.Skip, cfg.Model.Hidden = true, []int{8}
-	cfg.Train.Steps, cfg.Train.Ensemble = 400, 2
-	if err := cfg.Validate(); err != nil {
+	rec := testRecipe()
+	rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y = path, []string{"a", "b"}, []string{"y"}
+	rec.Spec.Skip, rec.Spec.Hidden = true, []int{8}
+	rec.Train.Steps, rec.Ensemble = 400, 2
+	if err := rec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := LoadData(cfg)
+	d, err := LoadData(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := Fit(context.Background(), cfg, d, nil)
+	m, _, err := Fit(context.Background(), rec, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,21 +203,20 @@ func TestResumeMemberCount(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := config.Default()
-	cfg := &c
-	cfg.Data.Train, cfg.Data.X, cfg.Data.Y = path, []string{"a"}, []string{"y"}
-	cfg.Train.Ensemble, cfg.Train.EnsembleMax = 5, 10
-	d, err := LoadData(cfg)
+	rec := testRecipe()
+	rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y = path, []string{"a"}, []string{"y"}
+	rec.Ensemble, rec.EnsembleMax = 5, 10
+	d, err := LoadData(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := &State{Ensemble: make([]*State, 2)}
-	_, _, err = FitResume(context.Background(), cfg, d, st, nil)
+	_, _, err = FitResume(context.Background(), rec, d, st, nil)
 	if want := "train: resume: the checkpoint holds 3 ensemble members, this run has 10 (train.ensemble 5, grown on a table smaller than a batch; train.ensemble_max)"; err == nil || err.Error() != want {
 		t.Errorf("grown: got %v, want %q", err, want)
 	}
-	cfg.Train.Ensemble, cfg.Train.EnsembleMax = 2, 2
-	_, _, err = FitResume(context.Background(), cfg, d, st, nil)
+	rec.Ensemble, rec.EnsembleMax = 2, 2
+	_, _, err = FitResume(context.Background(), rec, d, st, nil)
 	if want := "train: resume: the checkpoint holds 3 ensemble members, train.ensemble is 2"; err == nil || err.Error() != want {
 		t.Errorf("exact: got %v, want %q", err, want)
 	}

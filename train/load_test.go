@@ -9,7 +9,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/internal/cputime"
 )
@@ -17,7 +16,7 @@ import (
 // bimodal8File writes n rows of the bimodal8 table (8 covariates, 2
 // responses, shortest round-trip floats) to a file in dir and returns a
 // config that reads it with the default hold-out and standardization.
-func bimodal8File(tb testing.TB, dir string, n int) *config.Config {
+func bimodal8File(tb testing.TB, dir string, n int) *Recipe {
 	tb.Helper()
 	path := filepath.Join(dir, "b8.csv")
 	f, err := os.Create(path)
@@ -30,10 +29,10 @@ func bimodal8File(tb testing.TB, dir string, n int) *config.Config {
 	if err := f.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	c := config.Default()
+	c := testRecipe()
 	c.Data.Train = path
-	c.Data.X = []string{"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}
-	c.Data.Y = []string{"y1", "y2"}
+	c.Data.Encode.X = []string{"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}
+	c.Data.Encode.Y = []string{"y1", "y2"}
 	c.Data.Standardize = true
 	if err := c.Validate(); err != nil {
 		tb.Fatal(err)
@@ -47,15 +46,15 @@ func bimodal8File(tb testing.TB, dir string, n int) *config.Config {
 // steadier than ns/row on a shared machine.
 func BenchmarkLoadData(b *testing.B) {
 	const rows = 200_000
-	cfg := bimodal8File(b, b.TempDir(), rows)
-	st, err := os.Stat(cfg.Data.Train)
+	rec := bimodal8File(b, b.TempDir(), rows)
+	st, err := os.Stat(rec.Data.Train)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(st.Size())
 	c0 := cputime.Now()
 	for b.Loop() {
-		d, err := LoadData(cfg)
+		d, err := LoadData(*rec)
 		if err != nil || d.Train.N+d.Val.N != rows {
 			b.Fatalf("got %v, %v; want %d rows", d, err, rows)
 		}
@@ -69,13 +68,13 @@ func BenchmarkLoadData(b *testing.B) {
 // run's split stream), for the run and for an ensemble member, and File
 // rebuilds the file.
 func TestLoadDataHoldOut(t *testing.T) {
-	cfg := bimodal8File(t, t.TempDir(), 3000)
-	cfg.Train.Seed = 11
-	d, err := LoadData(cfg)
+	rec := bimodal8File(t, t.TempDir(), 3000)
+	rec.Train.Seed = 11
+	d, err := LoadData(*rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := data.Read(cfg.Data.Train, cfg.Data.X, cfg.Data.Y)
+	file, err := data.Read(rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +100,12 @@ func TestLoadDataHoldOut(t *testing.T) {
 		}
 		return g
 	}
-	for m, seed := range []uint64{cfg.Train.Seed, MemberSeed(cfg.Train.Seed, 1)} {
+	for m, seed := range []uint64{rec.Train.Seed, MemberSeed(rec.Train.Seed, 1)} {
 		md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
 		if m > 0 {
-			md = memberData(cfg, d, seed)
+			md = memberData(rec.Data, d, seed)
 		}
-		tr, val := file.Split(cfg.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
+		tr, val := file.Split(rec.Data.ValidationFraction, rand.New(rand.NewPCG(seed, streamSplit)))
 		same(fmt.Sprintf("member %d training rows", m), gather(md.train), tr)
 		same(fmt.Sprintf("member %d validation rows", m), gather(md.val), val)
 		if want := data.FitScaler(tr); !reflect.DeepEqual(md.scaler, want) {

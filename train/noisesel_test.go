@@ -116,11 +116,11 @@ func TestChooseNoise(t *testing.T) {
 // networks accordingly, and a run interrupted before the choice resumes to
 // the same model bit for bit.
 func TestNoiseSelectEnsembleResume(t *testing.T) {
-	cfg := smallConfig(t)
-	cfg.Train.Steps = 120
-	cfg.Train.Ensemble, cfg.Train.EnsembleMax, cfg.Train.Threads = 2, 2, 1
-	cfg.Train.NoiseScale, cfg.Train.NoiseSelect = 0.5, true
-	res, first, rest := fit(t, cfg)
+	rec := smallRecipe(t)
+	rec.Train.Steps = 120
+	rec.Ensemble, rec.EnsembleMax, rec.Train.Threads = 2, 2, 1
+	rec.NoiseScale, rec.NoiseSelect = 0.5, true
+	res, first, rest := fit(t, rec)
 	members := 1 + len(rest)
 	switch {
 	case members == 4 && res.NoiseMembers == 2 && res.NoiseScale == 0.5:
@@ -128,12 +128,12 @@ func TestNoiseSelectEnsembleResume(t *testing.T) {
 	default:
 		t.Fatalf("%d networks, %d with noise of scale %v", members, res.NoiseMembers, res.NoiseScale)
 	}
-	d, err := LoadData(cfg)
+	d, err := LoadData(*rec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	_, part, err := Fit(ctx, cfg, d, func(p Progress) {
+	_, part, err := Fit(ctx, *rec, d, func(p Progress) {
 		if p.Step >= 150 { // into job 1 of 4 (120 steps each, one thread)
 			cancel()
 		}
@@ -141,7 +141,7 @@ func TestNoiseSelectEnsembleResume(t *testing.T) {
 	if err == nil || part == nil || part.State == nil || !part.State.NoisePending || len(part.State.Ensemble) != 3 {
 		t.Fatalf("interrupted run: err %v, state %+v", err, part)
 	}
-	m, res2, err := FitResume(context.Background(), cfg, d, part.State, nil)
+	m, res2, err := FitResume(context.Background(), *rec, d, part.State, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestNoiseSelectEnsembleResume(t *testing.T) {
 	}
 	bad := *part.State
 	bad.Ensemble = bad.Ensemble[:1]
-	if _, _, err := FitResume(context.Background(), cfg, d, &bad, nil); err == nil {
+	if _, _, err := FitResume(context.Background(), *rec, d, &bad, nil); err == nil {
 		t.Error("a pending checkpoint with the wrong number of networks was accepted")
 	}
 }

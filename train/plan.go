@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 )
@@ -34,7 +33,7 @@ type Plan struct {
 	// (data.missing), one per file, as "train.csv: dropped 3 of 200 rows
 	// with a missing response".
 	Notes []string
-	// Members is the ensemble's size (EnsembleSize: train.ensemble, grown
+	// Members is the ensemble's size (EnsembleSize: Recipe.Ensemble, grown
 	// on a table smaller than a batch), the networks trained (each with Params
 	// parameters and Steps steps).
 	Members int
@@ -44,33 +43,42 @@ type Plan struct {
 	// without noise (2·Members networks) and chooses which to keep.
 	NoiseSelect bool
 	// Sized says what the size rule changed for this table (config.Sized);
-	// "" when nothing.
+	// "" when nothing. PlanOf leaves it empty: the caller that applied the
+	// rule (mdn train, with fitconfig.Recipe) fills it in.
 	Sized string
 }
 
-// PlanOf checks the run that cfg describes on d and returns its plan. It is
-// an error when the run cannot go ahead as configured: a hold-out fraction
-// that leaves no validation or no training row, more steps than MaxSteps,
-// or a network beyond arch.MaxParams. Warnings are for a constant response
-// or covariate column and a train.batch_size other than the default that is
-// larger than the training set.
-func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
-	cfg, sized := cfg.Sized(d.Train.N)
-	p := &Plan{Sized: sized, TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: EnsembleSize(cfg, d.Train.N),
-		Asked:       max(1, cfg.Train.Ensemble),
-		NoiseSelect: cfg.Train.NoiseScale > 0 && cfg.Train.NoiseSelect && d.Val != nil && d.Val.N > 0}
-	for _, r := range []struct {
+// DefaultBatchSize is the batch size of the default recipe (the config's
+// train.batch_size default): on a table smaller than it, full batch is what
+// it means, and PlanOf does not warn.
+const DefaultBatchSize = 256
+
+// PlanOf checks the run that r describes on d and returns its plan. It is
+// an error when r is not valid (Recipe.Validate) or the run cannot go ahead
+// as described: a hold-out fraction that leaves no validation or no
+// training row, more steps than MaxSteps, or a network beyond
+// arch.MaxParams. Warnings are for a constant response or covariate column
+// and a batch size other than DefaultBatchSize that is larger than the
+// training set.
+func PlanOf(r Recipe, d *Data) (*Plan, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Plan{TrainRows: d.Train.N, Inputs: d.Train.XDim, Outputs: d.Train.YDim, Members: EnsembleSize(r, d.Train.N),
+		Asked:       max(1, r.Ensemble),
+		NoiseSelect: r.NoiseScale > 0 && r.NoiseSelect && d.Val != nil && d.Val.N > 0}
+	for _, f := range []struct {
 		file string
 		rep  encode.Report
-	}{{cfg.Data.Train, d.Report}, {cfg.Data.Validation, d.ValReport}} {
-		if msg := r.rep.String(); msg != "" {
-			p.Notes = append(p.Notes, filepath.Base(r.file)+": "+msg)
+	}{{r.Data.Train, d.Report}, {r.Data.Validation, d.ValReport}} {
+		if msg := f.rep.String(); msg != "" {
+			p.Notes = append(p.Notes, filepath.Base(f.file)+": "+msg)
 		}
 	}
 	if d.Val != nil {
 		p.ValRows = d.Val.N
 	}
-	if f := cfg.Data.ValidationFraction; cfg.Data.Validation == "" && f > 0 {
+	if f := r.Data.ValidationFraction; r.Data.Validation == "" && f > 0 {
 		n := p.TrainRows + p.ValRows
 		switch {
 		case p.ValRows == 0:
@@ -82,12 +90,12 @@ func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
 	if p.TrainRows == 0 {
 		return nil, fmt.Errorf("data.train: no training rows")
 	}
-	steps, err := stepsOf(cfg, p.TrainRows)
+	steps, err := stepsOf(r, p.TrainRows)
 	if err != nil {
 		return nil, err
 	}
 	p.Steps = steps
-	spec := SpecOf(cfg, p.Inputs, p.Outputs)
+	spec := SpecOf(r, p.Inputs, p.Outputs)
 	if err := spec.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -96,13 +104,13 @@ func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
 			p.Params += (s[i] + 1) * s[i+1]
 		}
 	}
-	b := cfg.Train.BatchSize
+	b := r.Train.BatchSize
 	switch {
 	case b == 0 || b == p.TrainRows:
 		p.Batch = p.TrainRows
 	case b > p.TrainRows:
 		p.Batch = p.TrainRows
-		if b == config.DefaultBatchSize {
+		if b == DefaultBatchSize {
 			break // the default on a small file: full batch is what it means
 		}
 		p.Warnings = append(p.Warnings, fmt.Sprintf("train.batch_size %d is more than the %d training rows: every step uses all of them (full batch)", b, p.TrainRows))
@@ -114,24 +122,24 @@ func PlanOf(cfg *config.Config, d *Data) (*Plan, error) {
 	return p, nil
 }
 
-// stepsOf is cfg.Steps(n), refused beyond MaxSteps (computed without
-// overflow for any train.epochs).
-func stepsOf(cfg *config.Config, n int) (int, error) {
-	t := cfg.Train
-	if t.Epochs > 0 {
+// stepsOf is r.Steps(n), refused beyond MaxSteps (computed without
+// overflow for any r.Epochs).
+func stepsOf(r Recipe, n int) (int, error) {
+	t := r.Train
+	if e := r.Epochs; e > 0 {
 		per := 1
 		if b := t.BatchSize; b > 0 && b < n {
 			per = n / b
 		}
-		if float64(t.Epochs)*float64(per) > MaxSteps {
+		if float64(e)*float64(per) > MaxSteps {
 			return 0, fmt.Errorf("train.epochs: %d epochs of %d steps are %.3g steps; at most %d are supported (the history keeps %d bytes per step: %s)",
-				t.Epochs, per, float64(t.Epochs)*float64(per), MaxSteps, recordBytes, bytesString(float64(t.Epochs)*float64(per)*recordBytes))
+				e, per, float64(e)*float64(per), MaxSteps, recordBytes, bytesString(float64(e)*float64(per)*recordBytes))
 		}
 	} else if t.Steps > MaxSteps {
 		return 0, fmt.Errorf("train.steps: at most %d are supported, got %d (the history keeps %d bytes per step: %s)",
 			MaxSteps, t.Steps, recordBytes, bytesString(float64(t.Steps)*recordBytes))
 	}
-	return cfg.Steps(n), nil
+	return r.Steps(n), nil
 }
 
 // constantColumns warns about each column of d (responses when y, else

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/data"
 )
 
@@ -18,16 +17,15 @@ func planData(n int, y func(i int) float64) *Data {
 }
 
 func TestPlanOf(t *testing.T) {
-	def := config.Default()
-	cfg := &def
-	cfg.Data.X, cfg.Data.Y = []string{"x"}, []string{"y"}
-	cfg.Data.ValidationFraction = 0
-	cfg.Model.Hidden = []int{4}
-	cfg.Model.Components = 2
+	rec := testRecipe()
+	rec.Data.Encode.X, rec.Data.Encode.Y = []string{"x"}, []string{"y"}
+	rec.Data.ValidationFraction = 0
+	rec.Spec.Hidden = []int{4}
+	rec.Spec.K = 2
 	varying := func(i int) float64 { return float64(i % 3) }
-	cfg.Train.Ensemble = 5
+	rec.Ensemble = 5
 
-	p, err := PlanOf(cfg, planData(10, varying))
+	p, err := PlanOf(rec, planData(10, varying))
 	if err != nil || len(p.Warnings) != 0 {
 		t.Fatalf("got %v, %v, warnings %q", p, err, p.Warnings)
 	}
@@ -36,9 +34,9 @@ func TestPlanOf(t *testing.T) {
 		t.Fatalf("got %q, want %q", p.String(), want)
 	}
 
-	c := *cfg
+	c := rec
 	c.Train.BatchSize = 50
-	p, err = PlanOf(&c, planData(10, func(int) float64 { return 3 }))
+	p, err = PlanOf(c, planData(10, func(int) float64 { return 3 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,34 +46,34 @@ func TestPlanOf(t *testing.T) {
 	}
 
 	for _, tc := range []struct {
-		edit func(c *config.Config)
+		edit func(c *Recipe)
 		n    int
 		want string
 	}{
-		{func(c *config.Config) { c.Train.Steps = 10_000_000_000 }, 10,
+		{func(c *Recipe) { c.Train.Steps = 10_000_000_000 }, 10,
 			"train.steps: at most 100000000 are supported, got 10000000000 (the history keeps 32 bytes per step: 320 GB)"},
-		{func(c *config.Config) { c.Train.Steps, c.Train.Epochs, c.Train.BatchSize = 0, 1<<62, 1 }, 10,
+		{func(c *Recipe) { c.Train.Steps, c.Epochs, c.Train.BatchSize = 0, 1<<62, 1 }, 10,
 			"train.epochs: 4611686018427387904 epochs of 10 steps are 4.61e+19 steps"},
-		{func(c *config.Config) { c.Model.Hidden = []int{1 << 20, 1 << 20} }, 10,
+		{func(c *Recipe) { c.Spec.Hidden = []int{1 << 20, 1 << 20} }, 10,
 			"model: the network would have 2.2e+12 parameters; at most 268435456 are supported"},
 	} {
-		c := *cfg
+		c := rec
 		tc.edit(&c)
-		if _, err := PlanOf(&c, planData(tc.n, varying)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+		if _, err := PlanOf(c, planData(tc.n, varying)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("got %v, want %q", err, tc.want)
 		}
 	}
 
 	// A hold-out fraction of one row holds out nothing.
-	c = *cfg
+	c = rec
 	c.Data.ValidationFraction = 0.1
-	if _, err := PlanOf(&c, planData(1, varying)); err == nil || !strings.Contains(err.Error(), "data.validation_fraction: 0.1 of 1 row holds out no row") {
+	if _, err := PlanOf(c, planData(1, varying)); err == nil || !strings.Contains(err.Error(), "data.validation_fraction: 0.1 of 1 row holds out no row") {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestEnsembleSize(t *testing.T) {
-	c := config.Default() // batch 256
+	c := testRecipe() // batch 256
 	for _, tc := range []struct {
 		n, batch, m, max, want int
 	}{
@@ -89,28 +87,9 @@ func TestEnsembleSize(t *testing.T) {
 		{100, 256, 1, 10, 3},  // ⌈2.56⌉
 		{0, 256, 5, 10, 5},    // no rows (checked elsewhere)
 	} {
-		c.Train.BatchSize, c.Train.Ensemble, c.Train.EnsembleMax = tc.batch, tc.m, tc.max
-		if got := EnsembleSize(&c, tc.n); got != tc.want {
+		c.Train.BatchSize, c.Ensemble, c.EnsembleMax = tc.batch, tc.m, tc.max
+		if got := EnsembleSize(c, tc.n); got != tc.want {
 			t.Errorf("n %d, batch %d, ensemble %d, max %d: got %d, want %d", tc.n, tc.batch, tc.m, tc.max, got, tc.want)
 		}
-	}
-}
-
-// TestPlanSized: on a table of SizedFrom rows or more, the plan is that of
-// the size rule (config.Sized): wider layers, and the line says so.
-func TestPlanSized(t *testing.T) {
-	cfg := bimodal8File(t, t.TempDir(), config.SizedFrom*12/10)
-	d, err := LoadData(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := PlanOf(cfg, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// 8 → 2, K = 5, diagonal: trunks 8→128→128→5 and 8→128→128→20.
-	want := 2*((8+1)*128+(128+1)*128) + (128+1)*5 + (128+1)*20
-	if p.Params != want || !strings.Contains(p.String(), "hidden [128 128]") || !strings.Contains(p.String(), "no early stopping") {
-		t.Errorf("got %d parameters and %q; want %d and the size rule named", p.Params, p.String(), want)
 	}
 }

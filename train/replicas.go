@@ -185,7 +185,7 @@ func combine[T float32 | float64](r *replicas, dst []T, gi int) {
 			continue
 		}
 		for j, v := range src {
-			dst[j] += f * v
+			dst[j] += T(f * v) // rounded before the sum: no fused multiply-add on arm64
 		}
 	}
 }

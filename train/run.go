@@ -21,8 +21,8 @@ import (
 // as with arch.Stop.
 const maxRollbacks = 8
 
-// Options are the settings of a run. Zero values are not defaults: the
-// config package fills them.
+// Options are the settings of a run. Zero values are not defaults: package
+// config has them (fitconfig.Recipe puts them in a Recipe's Train).
 type Options struct {
 	Steps     int     // optimizer steps, ≥ 1
 	BatchSize int     // rows per step; 0 or ≥ the training rows: full batch
@@ -632,8 +632,10 @@ func touchRows(v []float64, dim int, idx []int32) float64 {
 }
 
 // evalChunk is the most rows one validation graph holds, so that a large
-// validation set does not need activations for all its rows at once.
-const evalChunk = 8192
+// validation set does not need activations for all its rows at once. 2048
+// rows of hidden [128, 128] hold about 8 MB (activations and the NLL's
+// float64 scratch), per network being trained.
+const evalChunk = 2048
 
 // evaluator computes the validation NLL with forward-only graphs that share
 // the training weights, chunk by chunk of at most evalChunk rows: one graph

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/figure"
+	"github.com/mdn-go/mdn/fitconfig"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/internal/progress"
 	"github.com/mdn-go/mdn/train"
@@ -157,7 +158,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	if o.resume != "" {
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, o.epochs
-		if err := changed(train.FingerprintOf(cfg, nil)); err != nil {
+		if err := changed(fitconfig.FingerprintOf(cfg, nil)); err != nil {
 			return err
 		}
 	}
@@ -205,20 +206,25 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 			len(cfg.Data.X), len(cfg.Data.Y))
 	}
 	readStart := time.Now()
-	d, err := train.LoadData(cfg)
+	d, err := train.LoadData(fitconfig.Recipe(cfg))
 	if err != nil {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(d)))
-	fp := train.FingerprintOf(cfg, d) // before training, which may reorder the rows
+	if limit := memoryLimit(d); limit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	}
+	fp := fitconfig.FingerprintOf(cfg, d) // before training, which may reorder the rows
 	if err := changed(fp); err != nil {
 		return err
 	}
-	plan, err := train.PlanOf(cfg, d)
+	recipe, sized := fitconfig.Sized(cfg, d.Train.N)
+	plan, err := train.PlanOf(recipe, d)
 	if err != nil {
 		return err
 	}
+	plan.Sized = sized
 	for _, n := range plan.Notes {
 		fmt.Fprintf(io.err, "mdn: train: %s\n", n)
 	}
@@ -227,7 +233,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	fmt.Fprintf(io.err, "train: %s\n", plan)
 	prog := progress.New(io.err)
-	m, res, runErr := train.FitResume(ctx, cfg, d, st, func(s train.Progress) {
+	m, res, runErr := train.FitResume(ctx, recipe, d, st, func(s train.Progress) {
 		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
 			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})
 	})
@@ -382,6 +388,30 @@ func readHistory(path string) (step, loss, val []float64, err error) {
 // live heap during training (gcPercent).
 const gcHeadroom = 32 << 20
 
+// tableBytes is the memory of d's rows: float64 values and line numbers.
+func tableBytes(d *train.Data) int64 {
+	rows := d.Train.N
+	if d.Val != nil {
+		rows += d.Val.N
+	}
+	return 8 * int64(rows) * int64(d.Train.XDim+d.Train.YDim+1)
+}
+
+// memoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) of a
+// training run on d, 0 for none: on a table over gcHeadroom bytes, 1.5 times
+// the table plus 96 MB, so that the runtime also returns the freed memory
+// of finished networks (their graphs and evaluators) to the system instead
+// of keeping it resident. The live heap of a run is the table and the
+// graphs of the networks training at once (about 140 MB at 1,000,000 rows
+// of 10 columns); a GOMEMLIMIT in the environment takes precedence.
+func memoryLimit(d *train.Data) int64 {
+	t := tableBytes(d)
+	if t <= gcHeadroom {
+		return 0
+	}
+	return t + t/2 + 96<<20
+}
+
 // gcPercent is the GOGC of a training run on d. The table is held for the
 // whole run and is most of the live heap on a large file, while the garbage
 // of training (a network's graphs and evaluator, freed when it finishes)
@@ -389,13 +419,9 @@ const gcHeadroom = 32 << 20
 // table before collecting. The percentage is that of gcHeadroom over the
 // table's bytes, between 20 and 100 (100 below 32 MB).
 func gcPercent(d *train.Data) int {
-	rows := d.Train.N
-	if d.Val != nil {
-		rows += d.Val.N
-	}
-	table := 8 * rows * (d.Train.XDim + d.Train.YDim + 1) // values and line numbers
-	if table <= gcHeadroom {
+	t := tableBytes(d)
+	if t <= gcHeadroom {
 		return 100
 	}
-	return max(20, 100*gcHeadroom/table)
+	return int(max(20, 100*gcHeadroom/t))
 }

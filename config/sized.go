@@ -11,7 +11,8 @@ import (
 // r = n / SizedFrom:
 //
 //	batch_size  = 256 · 2^round(log₂ √r), at most SizedMaxBatch
-//	steps       = max(train.steps, ⌈SizedPasses · n / batch_size⌉)
+//	steps       = max(SizedMinSteps, ⌈SizedPasses · n / batch_size⌉)
+//	weight_decay = train.weight_decay / r · 2000 / steps
 //	eval_every  = max(train.eval_every, ⌈3 · n_val / batch_size⌉)
 //	patience    = 0 (the budget ends the run)
 //	noise_scale = 0
@@ -37,6 +38,8 @@ const (
 	SizedWidth = 128
 	// SizedMinMembers is the fewest ensemble members the rule keeps.
 	SizedMinMembers = 2
+	// SizedMinSteps is the fewest steps of the rule's budget.
+	SizedMinSteps = 6000
 )
 
 // Given reports whether the config file gave the key at path (a dotted
@@ -64,9 +67,14 @@ func (c *Config) Sized(n int) (*Config, string) {
 		s.Train.BatchSize = b
 	}
 	if b > 0 && s.Train.Epochs == 0 && auto("train.steps", s.Train.Steps == DefaultSteps) && auto("train.epochs", true) {
-		if steps := (SizedPasses*n + b - 1) / b; steps > s.Train.Steps {
-			s.Train.Steps = steps
-		}
+		s.Train.Steps = max(SizedMinSteps, (SizedPasses*n+b-1)/b)
+	}
+	if auto("train.weight_decay", s.Train.WeightDecay == DefaultWeightDecay) && s.Train.Steps > 0 {
+		// The decay shrinks the weights by about exp(−λ·Σ_t lr_t), a sum
+		// that grows with the steps: λ keeps the default's total shrinkage
+		// over DefaultSteps steps, divided by r.
+		s.Train.WeightDecay = DefaultWeightDecay / r * DefaultSteps / float64(s.Train.Steps)
+		did = append(did, fmt.Sprintf("weight decay %.2g", s.Train.WeightDecay))
 	}
 	if b > 0 && auto("train.eval_every", s.Train.EvalEvery == DefaultEvalEvery) && s.Data.ValidationFraction > 0 && s.Data.Validation == "" {
 		nv := int(math.Round(float64(n) * s.Data.ValidationFraction / (1 - s.Data.ValidationFraction)))

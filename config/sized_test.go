@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,18 +21,20 @@ func TestSized(t *testing.T) {
 	}
 
 	// 180,000 rows: r = 9, batch 256·2^round(log₂ 3) = 1024, steps
-	// ⌈20·180000/1024⌉ = 3516, eval_every ⌈3·20000/1024⌉ = 59 (20,000
+	// max(6000, ⌈20·180000/1024⌉ = 3516) = 6000, weight decay
+	// 0.5/9·2000/6000, eval_every ⌈3·20000/1024⌉ = 59 (20,000
 	// validation rows at fraction 0.1), members max(2, round(10/3)) = 3,
 	// no noise.
 	big, note := def.Sized(180_000)
-	if big.Train.BatchSize != 1024 || big.Train.Steps != 3516 || big.Train.EvalEvery != 59 ||
+	if big.Train.BatchSize != 1024 || big.Train.Steps != 6000 || big.Train.EvalEvery != 59 ||
+		math.Abs(big.Train.WeightDecay-0.5/9*2000/6000) > 1e-15 ||
 		!slices.Equal(big.Model.Hidden, []int{SizedWidth, SizedWidth}) || big.Train.Ensemble != 3 || big.Train.EnsembleMax != 3 || big.Train.NoiseScale != 0 {
 		t.Errorf("180000 rows: got train %+v, hidden %v", big.Train, big.Model.Hidden)
 	}
 	if big.Train.Patience != 0 {
 		t.Errorf("180000 rows: patience %d, want 0 (the budget ends the run)", big.Train.Patience)
 	}
-	for _, want := range []string{"180000 training rows", "20 passes of 1024-row batches", "no early stopping", "no noise", "hidden [128 128]", "3 members"} {
+	for _, want := range []string{"180000 training rows", "34.1 passes of 1024-row batches", "weight decay 0.019", "no early stopping", "no noise", "hidden [128 128]", "3 members"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("note %q lacks %q", note, want)
 		}

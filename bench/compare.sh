@@ -13,6 +13,9 @@
 # The two sides are interleaved (torch, mdn, torch, mdn, ...) so that drift of a shared machine
 # hits both, and every ratio is computed from this one run.
 #
+# TORCH_CORETYPE (say Zen or Haswell) pins the torch side to that OpenBLAS kernel set instead: with
+# GODEBUG=cpu.avx512f=off for mdn it emulates an AVX2-only machine on an AVX-512 one (both sides AVX2).
+#
 # Usage: bench/compare.sh [SEEDS [ROUNDS]]
 #   SEEDS   ex1d seeds (default 3); ROUNDS rounds of the 200k-row workload (default 2).
 #   BIG_STEPS (default 2000), CSV_ROWS (default 1000000), CSV_STEPS (default 100) override sizes.
@@ -55,7 +58,11 @@ with open("/proc/self/maps") as f:
 print(json.dumps(res))
 PY
 torch() {
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$work/torch_run.py" "$TORCH_REF" "$BLAS_LIB" "$@" > "$work/torch.json"
+  if [ -n "${TORCH_CORETYPE:-}" ]; then
+    env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$TORCH_CORETYPE" "$PY" "$work/torch_run.py" "$TORCH_REF" "$BLAS_LIB" "$@" > "$work/torch.json"
+  else
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$work/torch_run.py" "$TORCH_REF" "$BLAS_LIB" "$@" > "$work/torch.json"
+  fi
   core=$(json openblas_core < "$work/torch.json")
   echo "  torch run: OpenBLAS core $core ($(json blas_mapped < "$work/torch.json"))" >&2
   [ "$core" != Haswell ] || echo "  WARNING: OpenBLAS is pinned to Haswell in the torch run" >&2

@@ -331,8 +331,7 @@ func FitResume(ctx context.Context, r Recipe, d *Data, st *State, progress func(
 		case m > 0:
 			md = memberData(r.Data, d, seed)
 		default:
-			md = &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
-			md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
+			md = baseMember(d)
 		}
 		w, err := graph.NewWeightsInit(spec, r.Init, rand.New(rand.NewPCG(seed, streamInit)))
 		if err != nil {
@@ -613,7 +612,7 @@ func chooseNoise(spec arch.Spec, net func(i int) (*member, []arch.Array), M int)
 // weights w on each validation row of d.
 func valLogProb(spec arch.Spec, d *member, w []arch.Array) ([]float64, error) {
 	v := d.val
-	m, err := model.New(spec, w, d.names.x, d.names.y, d.scaler, model.Summary{})
+	m, err := model.New(spec, w, v.a.XNames, v.a.YNames, d.scaler, model.Summary{})
 	if err != nil {
 		return nil, fmt.Errorf("train: noise_select: %w", err)
 	}
@@ -706,7 +705,11 @@ func MemberSeed(s uint64, m int) uint64 {
 type member struct {
 	train, val *rowSet
 	scaler     data.Scaler
-	names      struct{ x, y []string }
+}
+
+// baseMember is member 0's data: the rows and scaler of d.
+func baseMember(d *Data) *member {
+	return &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
 }
 
 // memberData is the data of an ensemble member with the given seed: its own
@@ -715,8 +718,7 @@ type member struct {
 // member's rows are those d already holds, read in place (memberSplit): no
 // member copies the table.
 func memberData(opt DataOptions, d *Data, seed uint64) *member {
-	md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
-	md.names.x, md.names.y = d.Train.XNames, d.Train.YNames
+	md := baseMember(d)
 	if opt.Validation != "" || opt.ValidationFraction <= 0 || d.held == nil {
 		return md
 	}

@@ -101,7 +101,7 @@ func TestLoadDataHoldOut(t *testing.T) {
 		return g
 	}
 	for m, seed := range []uint64{rec.Train.Seed, MemberSeed(rec.Train.Seed, 1)} {
-		md := &member{train: allRows(d.Train), val: allRows(d.Val), scaler: d.Scaler}
+		md := baseMember(d)
 		if m > 0 {
 			md = memberData(rec.Data, d, seed)
 		}

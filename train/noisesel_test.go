@@ -58,9 +58,7 @@ func TestChooseNoise(t *testing.T) {
 				v.Y[i] *= 0.1
 			}
 		}
-		md := &member{val: allRows(v), scaler: data.IdentityScaler(1, 1)}
-		md.names.x, md.names.y = v.XNames, v.YNames
-		return md
+		return &member{val: allRows(v), scaler: data.IdentityScaler(1, 1)}
 	}
 	normal, mixed := rows(false), rows(true)
 	for _, c := range []struct {

@@ -74,11 +74,7 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 	p.X.Label.Text = orDefault(opt.XLabel, "x")
 	p.Y.Label.Text = orDefault(opt.YLabel, "y")
 	// The legend goes right of the data area, never over the bands.
-	leg := plot.NewLegend()
-	leg.TextStyle = p.Legend.TextStyle
-	leg.Top, leg.Left = true, true
-	leg.Padding = vg.Points(4)
-	leg.TextStyle.Font.Size = p.X.Tick.Label.Font.Size + 1
+	leg := stripLegend(p)
 
 	// Bands from the widest level to the narrowest.
 	order := make([]int, len(levels))
@@ -127,16 +123,7 @@ func Quantiles(w io.Writer, obsX, obsY []float64, grid []float64, lower, upper [
 		leg.Add("modes", modes)
 	}
 	setRange(p, xr, yr)
-	c := newCanvas(width, height)
-	dc := draw.New(c)
-	legW := leg.Rectangle(dc).Max.X - leg.Rectangle(dc).Min.X + 0.25*vg.Inch
-	main := draw.Crop(dc, 0, -legW, 0, 0)
-	p.Draw(main)
-	da := p.DataCanvas(main)
-	strip := draw.Crop(dc, width-legW+0.12*vg.Inch, 0, 0, 0)
-	strip.Max.Y = da.Max.Y
-	leg.Draw(strip)
-	if err := writePNG(w, c); err != nil {
+	if err := drawWithLegend(w, p, leg, width, height); err != nil {
 		return fmt.Errorf("plot: quantiles: %w", err)
 	}
 	return nil
@@ -199,4 +186,31 @@ func checkQuantiles(obsX, obsY, grid []float64, lower, upper [][]float64, median
 		return fmt.Errorf("nothing to draw: no bands, median, observed points or modes")
 	}
 	return nil
+}
+
+// stripLegend is the legend of a figure that draws it in a strip right of
+// the data area (drawWithLegend), never over the data.
+func stripLegend(p *plot.Plot) *plot.Legend {
+	leg := plot.NewLegend()
+	leg.TextStyle = p.Legend.TextStyle
+	leg.Top, leg.Left = true, true
+	leg.Padding = vg.Points(4)
+	leg.TextStyle.Font.Size = p.X.Tick.Label.Font.Size + 1
+	return &leg
+}
+
+// drawWithLegend draws p on a width × height canvas with leg in a strip to
+// its right, the strip's top level with the data area's, and writes the PNG
+// to w.
+func drawWithLegend(w io.Writer, p *plot.Plot, leg *plot.Legend, width, height vg.Length) error {
+	c := newCanvas(width, height)
+	dc := draw.New(c)
+	legW := leg.Rectangle(dc).Max.X - leg.Rectangle(dc).Min.X + 0.25*vg.Inch
+	main := draw.Crop(dc, 0, -legW, 0, 0)
+	p.Draw(main)
+	da := p.DataCanvas(main)
+	strip := draw.Crop(dc, width-legW+0.12*vg.Inch, 0, 0, 0)
+	strip.Max.Y = da.Max.Y
+	leg.Draw(strip)
+	return writePNG(w, c)
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -71,11 +70,7 @@ func Region(w io.Writer, obsX, obsY, grid []float64, region [][][2]float64, lowe
 	p.Title.Text = opt.Title
 	p.X.Label.Text = orDefault(opt.XLabel, "x")
 	p.Y.Label.Text = orDefault(opt.YLabel, "y")
-	leg := plot.NewLegend()
-	leg.TextStyle = p.Legend.TextStyle
-	leg.Top, leg.Left = true, true
-	leg.Padding = vg.Points(4)
-	leg.TextStyle.Font.Size = p.X.Tick.Label.Font.Size + 1
+	leg := stripLegend(p)
 
 	var first *plotter.Polygon
 	for g, ivs := range region {
@@ -136,16 +131,7 @@ func Region(w io.Writer, obsX, obsY, grid []float64, region [][][2]float64, lowe
 		}
 	}
 	setRange(p, xr, yr)
-	c := newCanvas(width, height)
-	dc := draw.New(c)
-	legW := leg.Rectangle(dc).Max.X - leg.Rectangle(dc).Min.X + 0.25*vg.Inch
-	main := draw.Crop(dc, 0, -legW, 0, 0)
-	p.Draw(main)
-	da := p.DataCanvas(main)
-	strip := draw.Crop(dc, width-legW+0.12*vg.Inch, 0, 0, 0)
-	strip.Max.Y = da.Max.Y
-	leg.Draw(strip)
-	if err := writePNG(w, c); err != nil {
+	if err := drawWithLegend(w, p, leg, width, height); err != nil {
 		return fmt.Errorf("plot: region: %w", err)
 	}
 	return nil

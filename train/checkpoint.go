@@ -2,6 +2,7 @@ package train
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -144,6 +145,11 @@ func (f *Fingerprint) Check(now *Fingerprint) error {
 // Checkpoint is an interrupted run: ResumeInfo and State. Pass State to
 // FitResume (with the config at Info.Config, its train.seed, train.steps
 // and train.epochs set from Info) to finish the run as if uninterrupted.
+//
+// Its two parts are written to and read from any io.Writer and io.Reader
+// (WriteInfo and ReadInfo, WriteState and ReadState), so a program can keep
+// a checkpoint in memory; ReadCheckpoint reads the two files mdn train
+// writes into its directory (ResumeFile, CheckpointFile).
 type Checkpoint struct {
 	Info  ResumeInfo
 	State *State
@@ -158,7 +164,7 @@ func (c *Checkpoint) WriteState(w io.Writer) error { return WriteState(w, c.Stat
 // The largest files ReadCheckpoint reads, in bytes: ResumeFile holds a
 // path and a few numbers; CheckpointFile is one gob value, which gob
 // refuses to write or read at 8 GiB or more (plus room for the type
-// descriptions).
+// descriptions). ReadInfo reads at most MaxResumeBytes too.
 const (
 	MaxResumeBytes     = 1 << 20
 	MaxCheckpointBytes = 8<<30 + 1<<20
@@ -169,10 +175,30 @@ var (
 	checkpointLimit = infile.Limit{Bytes: MaxCheckpointBytes, What: "a checkpoint", Name: "train.MaxCheckpointBytes"}
 )
 
-// ReadCheckpoint reads the checkpoint in dir (ResumeFile and
-// CheckpointFile). Each must be a regular file within its limit
-// (MaxResumeBytes, MaxCheckpointBytes), checked before it is read. Errors
-// name the file.
+// ReadInfo reads a ResumeInfo as WriteInfo writes it: one JSON object of at
+// most MaxResumeBytes with a non-empty "config".
+func ReadInfo(r io.Reader) (ResumeInfo, error) {
+	var info ResumeInfo
+	b, err := io.ReadAll(io.LimitReader(r, MaxResumeBytes+1))
+	switch {
+	case err != nil:
+		return info, err
+	case len(b) > MaxResumeBytes:
+		return info, fmt.Errorf("resume info: more than %d bytes (train.MaxResumeBytes)", MaxResumeBytes)
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		return ResumeInfo{}, fmt.Errorf("resume info: %w", err)
+	}
+	if info.Config == "" {
+		return ResumeInfo{}, errors.New(`resume info: no "config"`)
+	}
+	return info, nil
+}
+
+// ReadCheckpoint reads the checkpoint in dir (ResumeFile with ReadInfo,
+// then CheckpointFile with ReadState). Each must be a regular file within
+// its limit (MaxResumeBytes, MaxCheckpointBytes), checked before it is
+// read. Errors name the file.
 func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	p := filepath.Join(dir, ResumeFile)
 	b, err := infile.ReadFile(p, resumeLimit)
@@ -183,7 +209,7 @@ func ReadCheckpoint(dir string) (*Checkpoint, error) {
 		return nil, err
 	}
 	var c Checkpoint
-	if err := json.Unmarshal(b, &c.Info); err != nil || c.Info.Config == "" {
+	if c.Info, err = ReadInfo(bytes.NewReader(b)); err != nil {
 		return nil, fmt.Errorf("%s is corrupt", p)
 	}
 	cp := filepath.Join(dir, CheckpointFile)

@@ -1,15 +1,19 @@
 package train
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/internal/infile"
 )
@@ -94,5 +98,51 @@ func BenchmarkDataPrintOf(b *testing.B) {
 	b.SetBytes(16 * n)
 	for b.Loop() {
 		DataPrintOf("data.train", "t.csv", d)
+	}
+}
+
+// TestCheckpointInMemory: a Checkpoint's two parts go through any writer
+// and reader: WriteInfo → ReadInfo and WriteState → ReadState give back
+// what was written, with no file; ReadInfo refuses what WriteInfo cannot
+// have written.
+func TestCheckpointInMemory(t *testing.T) {
+	c := &Checkpoint{
+		Info: ResumeInfo{Config: "/runs/c.yaml", Seed: 7, Steps: 300, Epochs: 2, Fingerprint: &Fingerprint{
+			Config: map[string]string{"train.lr": "0.01"}, Data: []DataPrint{{Key: "data.train", Path: "d.csv", Rows: 3, SHA256: "ab"}}}},
+		State: &State{Planned: 300, Step: 41, Weights: []arch.Array{{Name: "pi.0.weight", Shape: []int{1, 2}, Data: []float64{0.5, -1}}},
+			BestValNLL: math.NaN(), History: []Record{{Step: 1, LR: 0.01, Loss: 1.5, ValNLL: math.NaN()}}, Stopped: ""},
+	}
+	var info, state bytes.Buffer
+	if err := c.WriteInfo(&info); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteState(&state); err != nil {
+		t.Fatal(err)
+	}
+	gotInfo, err := ReadInfo(&info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotInfo, c.Info) {
+		t.Errorf("info: got %+v, want %+v", gotInfo, c.Info)
+	}
+	st, err := ReadState(&state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Planned != 300 || st.Step != 41 || !reflect.DeepEqual(st.Weights, c.State.Weights) || !math.IsNaN(st.BestValNLL) ||
+		len(st.History) != 1 || st.History[0].Loss != 1.5 || !math.IsNaN(st.History[0].ValNLL) {
+		t.Errorf("state: got %+v", st)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"{", "resume info: unexpected end of JSON input"},
+		{`{"seed": 3}`, `resume info: no "config"`},
+		{`{"config": "c.yaml", "seed": -1}`, "resume info: json: cannot unmarshal number -1 into Go struct field ResumeInfo.seed of type uint64"},
+		{`{"config": "` + strings.Repeat("a", MaxResumeBytes) + `"}`, "resume info: more than 1048576 bytes (train.MaxResumeBytes)"},
+	} {
+		_, err := ReadInfo(strings.NewReader(tc.in))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%.40q: got %v, want %q", tc.in, err, tc.want)
+		}
 	}
 }

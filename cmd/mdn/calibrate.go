@@ -3,17 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
-	stdio "io"
+	"io"
 	"math"
 	"strings"
 
 	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
 )
 
+// calibrateOptions are mdn calibrate's flags.
 type calibrateOptions struct {
 	model  string
 	data   string
@@ -22,7 +24,9 @@ type calibrateOptions struct {
 	schemaFlags
 }
 
-func newCalibrateCmd(io streams) *cobra.Command {
+// newCalibrateCmd is mdn calibrate; runF, when not nil, gets the checked
+// options instead of runCalibrate.
+func newCalibrateCmd(ios *cli.IOStreams, runF func(*calibrateOptions) error) *cobra.Command {
 	o := &calibrateOptions{}
 	c := &cobra.Command{
 		Use:   "calibrate --model FILE --data CSV --out FILE",
@@ -54,7 +58,13 @@ its calibration (and says so on standard error).`,
   mdn calibrate --model out/model.json --data cal.csv --out out/calibrated.json --level 0.9 --level 0.99`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runCalibrate(c.Context(), io, o)
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runCalibrate(c.Context(), o, ios)
 		},
 	}
 	o.schemaFlags.add(c)
@@ -67,7 +77,8 @@ its calibration (and says so on standard error).`,
 	return c
 }
 
-func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
+// check checks the flags by themselves, before anything is read or written.
+func (o *calibrateOptions) check() error {
 	if err := required("calibrate", "--model", o.model, "--data", o.data, "--out", o.out); err != nil {
 		return err
 	}
@@ -76,7 +87,13 @@ func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
 			return fmt.Errorf("calibrate: --level %v is not in (0, 1)", l)
 		}
 	}
-	tgt, err := resolveOut(io, "calibrate", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--data", o.data))
+	return nil
+}
+
+// runCalibrate writes o.model calibrated on o.data to o.out and prints a
+// summary on ios.Out.
+func runCalibrate(_ context.Context, o *calibrateOptions, ios *cli.IOStreams) error {
+	tgt, err := resolveOut(ios, "calibrate", "--out", o.out, inputOf(ios, "--model", o.model), inputOf(ios, "--data", o.data))
 	if err != nil {
 		return err
 	}
@@ -106,7 +123,7 @@ func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
 		return fmt.Errorf("calibrate: %w", err)
 	}
 	if old := m.Calibration; old != nil {
-		fmt.Fprintf(io.err, "mdn: calibrate: %s was calibrated on %d rows (levels %s); the new calibration replaces it\n",
+		fmt.Fprintf(ios.ErrOut, "mdn: calibrate: %s was calibrated on %d rows (levels %s); the new calibration replaces it\n",
 			o.model, old.Rows, levelList(old.Levels))
 	}
 	if err := m.SetCalibration(c); err != nil {
@@ -116,9 +133,9 @@ func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
 		return fmt.Errorf("calibrate: %w", err)
 	}
 	if msg := rep.String(); msg != "" {
-		fmt.Fprintf(io.err, "mdn: calibrate: %s: %s\n", o.data, msg)
+		fmt.Fprintf(ios.ErrOut, "mdn: calibrate: %s: %s\n", o.data, msg)
 	}
-	err = writeCalibrationSummary(io.out, c.Rows, o.out, func(l float64) (float64, float64) {
+	err = writeCalibrationSummary(ios.Out, c.Rows, o.out, func(l float64) (float64, float64) {
 		q, _ := c.IntervalQuantile(l)
 		t, _ := c.RegionThreshold(l)
 		return conformal.IntervalMass(q), t
@@ -131,7 +148,7 @@ func runCalibrate(_ context.Context, io streams, o *calibrateOptions) error {
 
 // writeCalibrationSummary prints what mdn calibrate did: one line per level
 // with the interval's mass q̂ and the region's log-density threshold.
-func writeCalibrationSummary(w stdio.Writer, rows int, out string, at func(float64) (float64, float64), levels []float64) error {
+func writeCalibrationSummary(w io.Writer, rows int, out string, at func(float64) (float64, float64), levels []float64) error {
 	fmt.Fprintf(w, "calibrated on %d rows\n", rows)
 	for _, l := range levels {
 		q, t := at(l)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/csv"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 )
@@ -19,11 +18,13 @@ import (
 // directory (cmd/mdn).
 const ex1dTrain = "../../testdata/ex1d_train.csv"
 
-// mdnRun runs the mdn command line in-process.
+// mdnRun runs the mdn command line in-process on buffers (cli.Test), with
+// stdin as its standard input.
 func mdnRun(t testing.TB, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var o, e bytes.Buffer
-	code = run(args, strings.NewReader(stdin), &o, &e)
+	ios, in, o, e := cli.Test()
+	in.WriteString(stdin)
+	code = run(args, ios)
 	return o.String(), e.String(), code
 }
 
@@ -213,7 +214,8 @@ func TestBadInput(t *testing.T) {
 // their mdn part; those reading standard input from another mdn are skipped.
 func TestExamples(t *testing.T) {
 	mp := trainEx1d(t)
-	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: io.Discard})
+	ios, _, _, _ := cli.Test()
+	root := newRootCmd(ios)
 	for _, name := range []string{"sample", "predict", "eval", "plot"} {
 		c, _, err := root.Find([]string{name})
 		if err != nil || c.Example == "" {

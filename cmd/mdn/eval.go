@@ -6,11 +6,13 @@ import (
 	"fmt"
 
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
 )
 
+// evalOptions are mdn eval's flags.
 type evalOptions struct {
 	model string
 	data  string
@@ -19,7 +21,9 @@ type evalOptions struct {
 	schemaFlags
 }
 
-func newEvalCmd(io streams) *cobra.Command {
+// newEvalCmd is mdn eval; runF, when not nil, gets the checked options
+// instead of runEval.
+func newEvalCmd(ios *cli.IOStreams, runF func(*evalOptions) error) *cobra.Command {
 	o := &evalOptions{}
 	c := &cobra.Command{
 		Use:   "eval --model FILE --data CSV",
@@ -73,7 +77,13 @@ data.categorical, data.unknown_level, data.missing); --unknown-level and
   mdn eval --model out/model.json --data testdata/ex1d_test.csv --json | jq .nll`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runEval(c.Context(), io, o)
+			if err := required("eval", "--model", o.model, "--data", o.data); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runEval(c.Context(), o, ios)
 		},
 	}
 	o.schemaFlags.add(c)
@@ -85,10 +95,8 @@ data.categorical, data.unknown_level, data.missing); --unknown-level and
 	return c
 }
 
-func runEval(_ context.Context, io streams, o *evalOptions) error {
-	if err := required("eval", "--model", o.model, "--data", o.data); err != nil {
-		return err
-	}
+// runEval prints the scores of the model o.model on o.data to ios.Out.
+func runEval(_ context.Context, o *evalOptions, ios *cli.IOStreams) error {
 	m, err := model.Load(o.model)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
@@ -120,26 +128,26 @@ func runEval(_ context.Context, io streams, o *evalOptions) error {
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
-		if _, err = fmt.Fprintln(io.out, string(b)); err != nil {
+		if _, err = fmt.Fprintln(ios.Out, string(b)); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 		return nil
 	}
 	if msg := rep.String(); msg != "" {
-		if _, err := fmt.Fprintf(io.out, "input\t%s\n", msg); err != nil {
+		if _, err := fmt.Fprintf(ios.Out, "input\t%s\n", msg); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}
-	if err := met.WriteTable(io.out, m.Components()); err != nil {
+	if err := met.WriteTable(ios.Out, m.Components()); err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
 	if cm == nil {
 		return nil
 	}
-	if _, err := fmt.Fprintln(io.out); err != nil {
+	if _, err := fmt.Fprintln(ios.Out); err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	if err := cm.WriteTable(io.out); err != nil {
+	if err := cm.WriteTable(ios.Out); err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/model"
 	"github.com/spf13/cobra"
@@ -35,8 +36,8 @@ func workers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // openInput opens the CSV file path ("-" for standard input) and a reader
 // of the covariate columns of schema s, encoded. The caller closes the file.
-func openInput(st streams, flag, path string, s *encode.Schema) (*encode.Reader, func(), error) {
-	r := st.in
+func openInput(ios *cli.IOStreams, flag, path string, s *encode.Schema) (*encode.Reader, func(), error) {
+	r := ios.In
 	name := path
 	closeFn := func() {}
 	if path == "-" {
@@ -58,9 +59,9 @@ func openInput(st streams, flag, path string, s *encode.Schema) (*encode.Reader,
 
 // inputOf is the output.Input of a file flag; "-" is the command's
 // standard input.
-func inputOf(st streams, flag, path string) output.Input {
+func inputOf(ios *cli.IOStreams, flag, path string) output.Input {
 	in := output.Input{Flag: flag, Path: path}
-	if f, ok := st.in.(*os.File); ok {
+	if f, ok := ios.In.(*os.File); ok {
 		in.File = f
 	}
 	return in
@@ -71,9 +72,9 @@ func inputOf(st streams, flag, path string) output.Input {
 // directory and not the same file as any of inputs. For path "" (standard
 // output) it returns nil, after checking that standard output is not one of
 // the inputs either.
-func resolveOut(st streams, cmd, flag, path string, inputs ...output.Input) (*output.Target, error) {
+func resolveOut(ios *cli.IOStreams, cmd, flag, path string, inputs ...output.Input) (*output.Target, error) {
 	if path == "" || path == "-" { // "-" is standard output, as --input - is standard input
-		if err := output.CheckStdout(st.out, inputs...); err != nil {
+		if err := output.CheckStdout(ios.Out, inputs...); err != nil {
 			return nil, fmt.Errorf("%s: %w", cmd, err)
 		}
 		return nil, nil
@@ -87,9 +88,9 @@ func resolveOut(st streams, cmd, flag, path string, inputs ...output.Input) (*ou
 
 // writeStream writes with fill to t (see package internal/output), or
 // buffered to standard output when t is nil.
-func writeStream(st streams, t *output.Target, fill func(w io.Writer) error) error {
+func writeStream(ios *cli.IOStreams, t *output.Target, fill func(w io.Writer) error) error {
 	if t == nil {
-		bw := bufio.NewWriterSize(st.out, 1<<16)
+		bw := bufio.NewWriterSize(ios.Out, 1<<16)
 		if err := fill(bw); err != nil {
 			bw.Flush()
 			return err

@@ -3,15 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
-	stdio "io"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/spf13/cobra"
 )
 
+// genOptions are mdn gen's argument and flags.
 type genOptions struct {
 	name string
 	n    int
@@ -19,7 +21,9 @@ type genOptions struct {
 	out  string
 }
 
-func newGenCmd(io streams) *cobra.Command {
+// newGenCmd is mdn gen; runF, when not nil, gets the checked options
+// instead of runGen.
+func newGenCmd(ios *cli.IOStreams, runF func(*genOptions) error) *cobra.Command {
 	o := &genOptions{}
 	c := &cobra.Command{
 		Use:   "gen NAME",
@@ -36,7 +40,13 @@ sex, flipper) is known (package data, WriteTable); see configs/penguins.yaml.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.name = args[0]
-			return runGen(c.Context(), io, o)
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runGen(c.Context(), o, ios)
 		},
 	}
 	c.Flags().IntVar(&o.n, "n", 512, "number of rows")
@@ -45,17 +55,23 @@ sex, flipper) is known (package data, WriteTable); see configs/penguins.yaml.`,
 	return c
 }
 
-func runGen(_ context.Context, io streams, o *genOptions) error {
+// check checks the flags by themselves, before anything is read or written.
+func (o *genOptions) check() error {
 	if o.n < 1 {
 		return fmt.Errorf("gen: --n must be ≥ 1, got %d", o.n)
 	}
-	tgt, err := resolveOut(io, "gen", "--out", o.out)
+	return nil
+}
+
+// runGen writes the dataset o names to o.out or ios.Out.
+func runGen(_ context.Context, o *genOptions, ios *cli.IOStreams) error {
+	tgt, err := resolveOut(ios, "gen", "--out", o.out)
 	if err != nil {
 		return err
 	}
 	if slices.Contains(data.TableNames(), o.name) {
 		rng := rand.New(rand.NewPCG(o.seed, 0))
-		if err := writeStream(io, tgt, func(w stdio.Writer) error { return data.WriteTable(w, o.name, o.n, rng) }); err != nil {
+		if err := writeStream(ios, tgt, func(w io.Writer) error { return data.WriteTable(w, o.name, o.n, rng) }); err != nil {
 			return fmt.Errorf("gen: %w", err)
 		}
 		return nil
@@ -64,7 +80,7 @@ func runGen(_ context.Context, io streams, o *genOptions) error {
 		return fmt.Errorf("gen: %w", err) // an unknown name, before any file is touched
 	}
 	rng := rand.New(rand.NewPCG(o.seed, 0))
-	if err := writeStream(io, tgt, func(w stdio.Writer) error { return data.WriteGenerated(w, o.name, o.n, rng) }); err != nil {
+	if err := writeStream(ios, tgt, func(w io.Writer) error { return data.WriteGenerated(w, o.name, o.n, rng) }); err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
 	return nil

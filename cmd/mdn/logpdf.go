@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	stdio "io"
+	"io"
 	"os"
 
 	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 )
@@ -15,18 +16,10 @@ import (
 // (covariates and responses), and for a calibrated model whether each y is
 // in the calibrated region of --level. The input is read whole (not
 // streamed); the lines are written by predict.Encoder, as the other
-// --what are, the covariates echoed as given.
-func runLogPDF(io streams, o *predictOptions) error {
-	if o.qSet {
-		return fmt.Errorf("predict: --q is only used with --what quantiles")
-	}
-	if o.out != "" && o.json {
-		return fmt.Errorf("predict: --out and --json are mutually exclusive: --json prints to standard output")
-	}
-	if err := predict.CheckLevel(o.level); err != nil {
-		return fmt.Errorf("predict: --%v", err)
-	}
-	tgt, err := resolveOut(io, "predict", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
+// --what are, the covariates echoed as given. The flags are checked by
+// predictOptions.check.
+func runLogPDF(o *predictOptions, ios *cli.IOStreams) error {
+	tgt, err := resolveOut(ios, "predict", "--out", o.out, inputOf(ios, "--model", o.model), inputOf(ios, "--input", o.input))
 	if err != nil {
 		return err
 	}
@@ -51,7 +44,7 @@ func runLogPDF(io streams, o *predictOptions) error {
 	var d *data.Dataset
 	var given [][]string
 	name := o.input
-	var r stdio.Reader = io.in
+	var r io.Reader = ios.In
 	if o.input == "-" {
 		name = "<stdin>"
 	} else {
@@ -72,7 +65,7 @@ func runLogPDF(io streams, o *predictOptions) error {
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	return writeStream(io, tgt, func(w stdio.Writer) error {
+	return writeStream(ios, tgt, func(w io.Writer) error {
 		if !o.json {
 			if _, err := w.Write(data.CSVHeader(m.Columns(), enc.Columns())); err != nil {
 				return err

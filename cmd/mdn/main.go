@@ -13,4 +13,4 @@ import (
 	"github.com/mdn-go/mdn/internal/cli"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, cli.Stdout(), os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], cli.System())) }

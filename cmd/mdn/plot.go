@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	stdio "io"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/figure"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/plot"
@@ -31,6 +32,7 @@ var plotFlags = map[string][]string{
 	"region":    {"data", "x", "xrange", "yrange", "level"},
 }
 
+// plotOptions are mdn plot's flags.
 type plotOptions struct {
 	model, data, out string
 	kind             string
@@ -39,14 +41,15 @@ type plotOptions struct {
 	x, y, by         string
 	bare             bool
 	xrange, yrange   string
+	xr, yr           *plot.Range // --xrange and --yrange parsed by check; nil when not given
 	level            float64
-	changed          func(name string) bool
-	target           *output.Target // resolved --out; nil for "-"
-	stdout           streams        // for --out -
+	changed          func(name string) bool // whether a flag was given
 	schemaFlags
 }
 
-func newPlotCmd(io streams) *cobra.Command {
+// newPlotCmd is mdn plot; runF, when not nil, gets the checked options
+// instead of runPlot.
+func newPlotCmd(ios *cli.IOStreams, runF func(*plotOptions) error) *cobra.Command {
 	o := &plotOptions{}
 	c := &cobra.Command{
 		Use:   "plot --model FILE --data CSV --out PNG",
@@ -96,7 +99,13 @@ scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.changed = c.Flags().Changed
-			return runPlot(c.Context(), io, o)
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runPlot(c.Context(), o, ios)
 		},
 	}
 	f := c.Flags()
@@ -117,7 +126,9 @@ scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 	return c
 }
 
-func runPlot(_ context.Context, io streams, o *plotOptions) error {
+// check checks the flags by themselves, before anything is read or
+// written, and parses --xrange and --yrange.
+func (o *plotOptions) check() error {
 	if err := required("plot", "--out", o.out); err != nil {
 		return err
 	}
@@ -133,22 +144,25 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 			return fmt.Errorf("plot: --%s is not used with --kind %s", fl, o.kind)
 		}
 	}
-	xr, err := parseRange("--xrange", o.xrange)
-	if err != nil {
+	var err error
+	if o.xr, err = parseRange("--xrange", o.xrange); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	yr, err := parseRange("--yrange", o.yrange)
-	if err != nil {
+	if o.yr, err = parseRange("--yrange", o.yrange); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	o.stdout = io
-	o.target, err = resolveOut(io, "plot", "--out", o.out, inputOf(io, "--model", o.model),
-		inputOf(io, "--data", o.data), inputOf(io, "--history", o.history))
+	return nil
+}
+
+// runPlot draws the figure o.kind to o.out ("-": ios.Out).
+func runPlot(_ context.Context, o *plotOptions, ios *cli.IOStreams) error {
+	tgt, err := resolveOut(ios, "plot", "--out", o.out, inputOf(ios, "--model", o.model),
+		inputOf(ios, "--data", o.data), inputOf(ios, "--history", o.history))
 	if err != nil {
 		return err
 	}
 	if o.kind == "history" {
-		return plotHistory(o)
+		return plotHistory(o, ios, tgt)
 	}
 	if o.model == "" || o.data == "" {
 		return fmt.Errorf("plot: --kind %s needs --model and --data", o.kind)
@@ -165,7 +179,7 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	var draw func(stdio.Writer) error
+	var draw func(io.Writer) error
 	xi, yi, a, b := 0, 0, 0, 1
 	switch o.kind {
 	case "density", "quantiles", "region":
@@ -180,24 +194,24 @@ func runPlot(_ context.Context, io streams, o *plotOptions) error {
 	if err == nil {
 		switch o.kind {
 		case "default":
-			draw, err = figure.Default(m, d, o.seed, xr, yr, o.bare)
+			draw, err = figure.Default(m, d, o.seed, o.xr, o.yr, o.bare)
 		case "density":
-			draw, err = figure.Density(m, d, xi, yi, o.by, xr, yr)
+			draw, err = figure.Density(m, d, xi, yi, o.by, o.xr, o.yr)
 		case "scatter":
-			draw, err = figure.Scatter(m, d, a, b, o.seed, xr, yr)
+			draw, err = figure.Scatter(m, d, a, b, o.seed, o.xr, o.yr)
 		case "pit":
 			draw, err = figure.PIT(m, d, yi)
 		case "quantiles":
-			draw, err = figure.Quantiles(m, d, xi, yi, xr, yr)
+			draw, err = figure.Quantiles(m, d, xi, yi, o.xr, o.yr)
 		case "region":
 			if !(o.level > 0 && o.level < 1) {
 				return fmt.Errorf("plot: --level must be in (0, 1), got %v", o.level)
 			}
-			draw, err = figure.Region(m, d, xi, o.level, xr, yr)
+			draw, err = figure.Region(m, d, xi, o.level, o.xr, o.yr)
 		}
 	}
 	if err == nil {
-		err = writePNG(o, draw)
+		err = writeStream(ios, tgt, draw)
 	}
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
@@ -221,12 +235,6 @@ func parseRange(flag, s string) (*plot.Range, error) {
 		return nil, fmt.Errorf("%s: max − min overflows float64 (at most about 1.8e308), got %q", flag, s)
 	}
 	return &plot.Range{Min: v[0], Max: v[1]}, nil
-}
-
-// writePNG writes a figure to --out (see package internal/output), or to
-// standard output for "-".
-func writePNG(o *plotOptions, draw func(w stdio.Writer) error) error {
-	return writeStream(o.stdout, o.target, draw)
 }
 
 // axes resolves --x and --y for density and quantiles to a numeric
@@ -274,8 +282,9 @@ func scatterAxes(o *plotOptions, m *model.Model) (a, b int, err error) {
 	return a, b, err
 }
 
-// plotHistory draws the history CSV written by mdn train.
-func plotHistory(o *plotOptions) error {
+// plotHistory draws the history CSV written by mdn train to tgt (nil:
+// ios.Out).
+func plotHistory(o *plotOptions, ios *cli.IOStreams, tgt *output.Target) error {
 	path := o.history
 	if path == "" {
 		if o.model == "" {
@@ -287,7 +296,7 @@ func plotHistory(o *plotOptions) error {
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	if err := writePNG(o, func(w stdio.Writer) error {
+	if err := writeStream(ios, tgt, func(w io.Writer) error {
 		return plot.History(w, step, tr, val, plot.HistoryOptions{Title: "training history"})
 	}); err != nil {
 		return fmt.Errorf("plot: %w", err)

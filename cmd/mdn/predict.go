@@ -4,23 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	stdio "io"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
 	"github.com/spf13/cobra"
 )
 
+// predictOptions are mdn predict's flags.
 type predictOptions struct {
 	model    string
 	input    string
 	what     string
 	q        string
+	qs       []float64 // q parsed, by check (not for --what logpdf)
 	qSet     bool
 	level    float64
 	levelSet bool
@@ -30,7 +33,9 @@ type predictOptions struct {
 	schemaFlags
 }
 
-func newPredictCmd(io streams) *cobra.Command {
+// newPredictCmd is mdn predict; runF, when not nil, gets the checked
+// options instead of runPredict.
+func newPredictCmd(ios *cli.IOStreams, runF func(*predictOptions) error) *cobra.Command {
 	o := &predictOptions{}
 	c := &cobra.Command{
 		Use:   "predict --model FILE --input CSV --what WHAT",
@@ -102,7 +107,13 @@ The input is streamed in chunks of 4096 rows.`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.qSet = c.Flags().Changed("q")
 			o.levelSet = c.Flags().Changed("level")
-			return runPredict(c.Context(), io, o)
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runPredict(c.Context(), o, ios)
 		},
 	}
 	o.schemaFlags.add(c)
@@ -131,7 +142,9 @@ func kindList() string {
 	return strings.Join(append(ks, whatLogPDF), ", ")
 }
 
-func runPredict(ctx context.Context, io streams, o *predictOptions) error {
+// check checks the flags by themselves, before anything is read or
+// written, and parses --q.
+func (o *predictOptions) check() error {
 	if err := required("predict", "--model", o.model, "--input", o.input, "--what", o.what); err != nil {
 		return err
 	}
@@ -139,7 +152,16 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return fmt.Errorf("predict: --inputs is only used with --json")
 	}
 	if o.what == whatLogPDF {
-		return runLogPDF(io, o)
+		if o.qSet {
+			return fmt.Errorf("predict: --q is only used with --what quantiles")
+		}
+		if o.out != "" && o.json {
+			return fmt.Errorf("predict: --out and --json are mutually exclusive: --json prints to standard output")
+		}
+		if err := predict.CheckLevel(o.level); err != nil {
+			return fmt.Errorf("predict: --%v", err)
+		}
+		return nil
 	}
 	kind := predict.Kind(o.what)
 	if kind.Validate() != nil {
@@ -171,7 +193,18 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err := predict.CheckLevel(o.level); err != nil {
 		return fmt.Errorf("predict: --%v", err)
 	}
-	tgt, err := resolveOut(io, "predict", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
+	o.qs = q
+	return nil
+}
+
+// runPredict writes the summary o.what of every row of o.input to o.out or
+// ios.Out.
+func runPredict(ctx context.Context, o *predictOptions, ios *cli.IOStreams) error {
+	if o.what == whatLogPDF {
+		return runLogPDF(o, ios)
+	}
+	kind := predict.Kind(o.what)
+	tgt, err := resolveOut(ios, "predict", "--out", o.out, inputOf(ios, "--model", o.model), inputOf(ios, "--input", o.input))
 	if err != nil {
 		return err
 	}
@@ -183,12 +216,12 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	rd, closeIn, err := openInput(io, "--input", o.input, sch)
+	rd, closeIn, err := openInput(ios, "--input", o.input, sch)
 	if err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
 	defer closeIn()
-	enc := &predict.Encoder{Summarizer: predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: q, Level: o.level},
+	enc := &predict.Encoder{Summarizer: predict.Summarizer{Kind: kind, Full: m.Spec.Noise == arch.Full, Q: o.qs, Level: o.level},
 		XNames: m.XNames, YNames: m.YNames, Schema: sch, JSON: o.json, Inputs: o.inputs}
 	if err := calibrateSummary(&enc.Summarizer, m, o.model); err != nil {
 		return fmt.Errorf("predict: %w", err)
@@ -221,7 +254,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 			return nil
 		}
 	}
-	err = writeStream(io, tgt, func(w stdio.Writer) error {
+	err = writeStream(ios, tgt, func(w io.Writer) error {
 		if !o.json {
 			if _, err := w.Write(data.CSVHeader(m.Columns(), enc.Columns())); err != nil {
 				return err
@@ -230,7 +263,7 @@ func runPredict(ctx context.Context, io streams, o *predictOptions) error {
 		return predict.Stream(ctx, m, rd, workers(), newWorker, w)
 	})
 	if n := rd.Dropped(); n > 0 && err == nil {
-		fmt.Fprintf(io.err, "mdn: predict: left out %d input rows with a missing cell (missing: drop)\n", n)
+		fmt.Fprintf(ios.ErrOut, "mdn: predict: left out %d input rows with a missing cell (missing: drop)\n", n)
 	}
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("predict: interrupted: %w", err)}

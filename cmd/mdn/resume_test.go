@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/train"
 )
 
@@ -24,7 +24,9 @@ func interruptRun(t *testing.T, cfg, out string) {
 	defer cancel()
 	var stderr bytes.Buffer
 	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ `), cancel: cancel}
-	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: cw})
+	ios, _, _, _ := cli.Test()
+	ios.ErrOut = cw
+	root := newRootCmd(ios)
 	root.SetArgs([]string{"train", "--config", cfg, "--out", out})
 	err := root.ExecuteContext(ctx)
 	var ee *exitError

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -24,18 +23,11 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// streams are the command's standard streams.
-type streams struct {
-	in       io.Reader
-	out, err io.Writer
-	// grace is how long the command may take to stop after a signal (see
-	// cli.ExitWhenStuck); mdn serve extends it to its drain timeout.
-	grace *cli.Grace
-}
-
-// run executes the mdn command line args and returns the exit status. Every
-// error is printed as one line "mdn: …" on stderr, without usage or a stack.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+// run executes the mdn command line args on the streams ios and returns the
+// exit status. Every error is printed as one line "mdn: …" on ios.ErrOut,
+// without usage or a stack.
+func run(args []string, ios *cli.IOStreams) (code int) {
+	stderr := ios.ErrOut
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	defer func() {
@@ -50,13 +42,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}()
 	finished := make(chan struct{})
 	defer close(finished)
-	grace := new(cli.Grace)
-	go cli.ExitWhenStuck(ctx, finished, stderr, grace)
-	io := streams{in: stdin, out: stdout, err: stderr, grace: grace}
-	root := newRootCmd(io)
+	if ios.Grace == nil {
+		s := *ios
+		s.Grace = new(cli.Grace)
+		ios = &s
+	}
+	go cli.ExitWhenStuck(ctx, finished, stderr, ios.Grace)
+	root := newRootCmd(ios)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
 	root.SetErr(stderr)
 	if cmd, err := root.ExecuteContextC(ctx); err != nil {
 		msg := cli.OneLine(err)
@@ -74,7 +69,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return 0
 }
 
-func newRootCmd(io streams) *cobra.Command {
+// newRootCmd is the mdn command with its subcommands on the streams ios.
+// Each subcommand is made by its newXxxCmd(ios, runF): RunE fills the
+// command's options from the flags and checks them, then calls runF, when
+// a test gives one, or runXxx(ctx, options, ios), which does the work.
+func newRootCmd(ios *cli.IOStreams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "mdn",
 		Short: "Mixture Density Networks: train, sample, evaluate and plot",
@@ -96,7 +95,8 @@ p(y|x) over the response columns y given the covariate columns x.`,
 		}
 		return fmt.Errorf("%s: %w (see '%s --help')", strings.TrimPrefix(c.CommandPath(), "mdn "), err, c.CommandPath())
 	})
-	root.AddCommand(newTrainCmd(io), newGenCmd(io), newSampleCmd(io), newPredictCmd(io), newEvalCmd(io), newCalibrateCmd(io), newPlotCmd(io), newServeCmd(io))
+	root.AddCommand(newTrainCmd(ios, nil), newGenCmd(ios, nil), newSampleCmd(ios, nil), newPredictCmd(ios, nil),
+		newEvalCmd(ios, nil), newCalibrateCmd(ios, nil), newPlotCmd(ios, nil), newServeCmd(ios, nil))
 	return root
 }
 

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	stdio "io"
+	"io"
 	"math"
 	"math/rand/v2"
 
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/mixture"
 	"github.com/mdn-go/mdn/model"
 	"github.com/mdn-go/mdn/predict"
@@ -22,6 +23,7 @@ import (
 // only so that a test can compare both paths.)
 var directSamples = 64
 
+// sampleOptions are mdn sample's flags.
 type sampleOptions struct {
 	model       string
 	input       string
@@ -32,7 +34,9 @@ type sampleOptions struct {
 	schemaFlags
 }
 
-func newSampleCmd(io streams) *cobra.Command {
+// newSampleCmd is mdn sample; runF, when not nil, gets the checked options
+// instead of runSample.
+func newSampleCmd(ios *cli.IOStreams, runF func(*sampleOptions) error) *cobra.Command {
 	o := &sampleOptions{}
 	c := &cobra.Command{
 		Use:   "sample --model FILE --input CSV",
@@ -57,7 +61,13 @@ flattens the weights and widens the components.`,
   mdn gen ex1d --n 1000 | mdn sample --model out/model.json --input - --temperature 0.5`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runSample(c.Context(), io, o)
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runSample(c.Context(), o, ios)
 		},
 	}
 	o.schemaFlags.add(c)
@@ -71,7 +81,8 @@ flattens the weights and widens the components.`,
 	return c
 }
 
-func runSample(ctx context.Context, io streams, o *sampleOptions) error {
+// check checks the flags by themselves, before anything is read or written.
+func (o *sampleOptions) check() error {
 	if err := required("sample", "--model", o.model, "--input", o.input); err != nil {
 		return err
 	}
@@ -81,7 +92,13 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	if mixture.CheckTemperature(o.temperature) != nil {
 		return fmt.Errorf("sample: --temperature must be finite and > 0, got %v", o.temperature)
 	}
-	tgt, err := resolveOut(io, "sample", "--out", o.out, inputOf(io, "--model", o.model), inputOf(io, "--input", o.input))
+	return nil
+}
+
+// runSample writes o.nSamples draws for every row of o.input to o.out or
+// ios.Out.
+func runSample(ctx context.Context, o *sampleOptions, ios *cli.IOStreams) error {
+	tgt, err := resolveOut(ios, "sample", "--out", o.out, inputOf(ios, "--model", o.model), inputOf(ios, "--input", o.input))
 	if err != nil {
 		return err
 	}
@@ -93,7 +110,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}
-	rd, closeIn, err := openInput(io, "--input", o.input, sch)
+	rd, closeIn, err := openInput(ios, "--input", o.input, sch)
 	if err != nil {
 		return fmt.Errorf("sample: %w", err)
 	}
@@ -102,7 +119,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 	// direct is the writer that a worker writes its lines to itself, for
 	// many draws per row: then one worker formats the chunks in order and
 	// streams them out, instead of holding ChunkRows·n-samples lines.
-	var direct stdio.Writer
+	var direct io.Writer
 	newWorker := func() func(*predict.Chunk) error {
 		y := make([]float64, out)
 		var text []byte
@@ -143,7 +160,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 			return nil
 		}
 	}
-	err = writeStream(io, tgt, func(w stdio.Writer) error {
+	err = writeStream(ios, tgt, func(w io.Writer) error {
 		if _, err := w.Write(data.CSVHeader(m.Columns(), m.YNames)); err != nil {
 			return err
 		}
@@ -154,7 +171,7 @@ func runSample(ctx context.Context, io streams, o *sampleOptions) error {
 		return predict.Stream(ctx, m, rd, nw, newWorker, w)
 	})
 	if n := rd.Dropped(); n > 0 && err == nil {
-		fmt.Fprintf(io.err, "mdn: sample: left out %d input rows with a missing cell (missing: drop)\n", n)
+		fmt.Fprintf(ios.ErrOut, "mdn: sample: left out %d input rows with a missing cell (missing: drop)\n", n)
 	}
 	if errors.Is(err, context.Canceled) {
 		return &exitError{code: 130, err: fmt.Errorf("sample: interrupted: %w", err)}

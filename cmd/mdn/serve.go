@@ -14,9 +14,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newServeCmd(io streams) *cobra.Command {
-	o := serve.Options{}
-	var unknown, missing string
+// serveOptions are mdn serve's flags: the server's options and the
+// policies as given (--unknown-level, --missing), which RunE converts.
+type serveOptions struct {
+	serve.Options
+	unknown, missing string
+}
+
+// newServeCmd is mdn serve; runF, when not nil, gets the checked options
+// instead of runServe.
+func newServeCmd(ios *cli.IOStreams, runF func(*serveOptions) error) *cobra.Command {
+	o := &serveOptions{}
 	c := &cobra.Command{
 		Use:   "serve --model FILE [--addr HOST:PORT]",
 		Short: "Serve the model over HTTP: predict, sample, logpdf, metrics",
@@ -37,8 +45,14 @@ file that does not load keeps the old model serving and is logged.`,
   mdn serve --model out/model.json --addr 127.0.0.1:0 --max-rows 10000`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			o.UnknownLevel, o.Missing = encode.Unknown(unknown), encode.Missing(missing)
-			return runServe(c.Context(), io, o)
+			o.UnknownLevel, o.Missing = encode.Unknown(o.unknown), encode.Missing(o.missing)
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return runServe(c.Context(), o, ios)
 		},
 	}
 	f := c.Flags()
@@ -51,8 +65,8 @@ file that does not load keeps the old model serving and is logged.`,
 	f.DurationVar(&o.ReadTimeout, "read-timeout", serve.DefaultReadTimeout, "time to read a whole request")
 	f.DurationVar(&o.WriteTimeout, "write-timeout", serve.DefaultWriteTimeout, "time from a request's headers to the end of its response")
 	f.DurationVar(&o.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
-	f.StringVar(&unknown, "unknown-level", "", "a label unseen in training: error, or zero (all its inputs 0); default: the model's data.unknown_level")
-	f.StringVar(&missing, "missing", "", "a missing cell: error, or impute (models trained with it); default: the model's data.missing")
+	f.StringVar(&o.unknown, "unknown-level", "", "a label unseen in training: error, or zero (all its inputs 0); default: the model's data.unknown_level")
+	f.StringVar(&o.missing, "missing", "", "a missing cell: error, or impute (models trained with it); default: the model's data.missing")
 	f.DurationVar(&o.DrainTimeout, "drain-timeout", serve.DefaultDrainTimeout, "on SIGTERM/SIGINT, how long requests in flight may finish")
 	f.IntVar(&o.MaxInFlight, "max-in-flight", serve.DefaultMaxInFlight(), "most requests computed at once (2 × GOMAXPROCS); others wait --queue-wait, then 503")
 	f.DurationVar(&o.QueueWait, "queue-wait", serve.DefaultQueueWait, "how long a request waits for a free slot before 503 with Retry-After")
@@ -61,9 +75,8 @@ file that does not load keeps the old model serving and is logged.`,
 	return c
 }
 
-// runServe serves until ctx (SIGINT/SIGTERM, see run) is done; SIGHUP
-// reloads the model.
-func runServe(ctx context.Context, io streams, o serve.Options) error {
+// check checks the flags by themselves, before anything is read.
+func (o *serveOptions) check() error {
 	if err := required("serve", "--model", o.Model); err != nil {
 		return err
 	}
@@ -92,9 +105,16 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 			return fmt.Errorf("serve: --missing %w", err)
 		}
 	}
+	return nil
+}
+
+// runServe serves o.Model, logging to ios.ErrOut, until ctx (SIGINT/SIGTERM,
+// see run) is done; SIGHUP reloads the model.
+func runServe(ctx context.Context, o *serveOptions, ios *cli.IOStreams) error {
+	opts := o.Options // a copy, given the log and the reload channel
 	// The watchdog must not cut a drain short: it waits for the drain
 	// timeout and the margin to close what is left.
-	io.grace.AtLeast(o.DrainTimeout + cli.DrainMargin)
+	ios.Grace.AtLeast(opts.DrainTimeout + cli.DrainMargin)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer func() { signal.Stop(hup); close(hup) }()
@@ -108,9 +128,9 @@ func runServe(ctx context.Context, io streams, o serve.Options) error {
 			}
 		}
 	}()
-	o.Log, o.Reload = io.err, reload
-	setMemoryLimit(o)
-	if err := serve.Run(ctx, o); err != nil {
+	opts.Log, opts.Reload = ios.ErrOut, reload
+	setMemoryLimit(opts)
+	if err := serve.Run(ctx, opts); err != nil {
 		return err
 	}
 	return nil

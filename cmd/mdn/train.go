@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	stdio "io"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,12 +16,16 @@ import (
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/figure"
 	"github.com/mdn-go/mdn/fitconfig"
+	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/internal/output"
 	"github.com/mdn-go/mdn/internal/progress"
 	"github.com/mdn-go/mdn/train"
 	"github.com/spf13/cobra"
 )
 
+// trainOptions are mdn train's flags. With --resume, out is the resumed
+// directory and force is set; runTrain fills config, seed, steps and
+// epochs from its checkpoint.
 type trainOptions struct {
 	config   string
 	out      string
@@ -36,7 +40,9 @@ type trainOptions struct {
 	epochs   int // from a checkpoint
 }
 
-func newTrainCmd(io streams) *cobra.Command {
+// newTrainCmd is mdn train; runF, when not nil, gets the checked options
+// instead of runTrain.
+func newTrainCmd(ios *cli.IOStreams, runF func(*trainOptions) error) *cobra.Command {
 	o := &trainOptions{}
 	c := &cobra.Command{
 		Use:   "train --config FILE",
@@ -68,7 +74,10 @@ as an uninterrupted run.`,
 			} else if o.config == "" {
 				return errors.New(`train: required flag "--config" not set`)
 			}
-			return runTrain(c.Context(), io, o)
+			if runF != nil {
+				return runF(o)
+			}
+			return runTrain(c.Context(), o, ios)
 		},
 	}
 	f := c.Flags()
@@ -101,7 +110,9 @@ type trainReport struct {
 	Figure       string   `json:"figure,omitempty"`
 }
 
-func runTrain(ctx context.Context, io streams, o *trainOptions) error {
+// runTrain trains as o says, writing the run directory and reporting on
+// ios.
+func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	var st *train.State
 	var was *train.Fingerprint // the interrupted run's
 	var dir *output.Dir
@@ -115,7 +126,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		if fi, err := os.Stat(o.resume); err == nil && fi.IsDir() {
 			// Locked and recovered before the checkpoint is read: a run
 			// killed while publishing it may have left it half replaced.
-			if dir, err = openRunDir(io, "--resume", o.resume, ""); err != nil {
+			if dir, err = openRunDir(ios, "--resume", o.resume, ""); err != nil {
 				return err
 			}
 		}
@@ -169,7 +180,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	// The directory is made and locked before anything else is looked at
 	// in it, so two runs into one directory cannot both go ahead.
 	if dir == nil {
-		if dir, err = openRunDir(io, "--out", o.out, o.figure); err != nil {
+		if dir, err = openRunDir(ios, "--out", o.out, o.figure); err != nil {
 			return err
 		}
 	}
@@ -226,13 +237,13 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	}
 	plan.Sized = sized
 	for _, n := range plan.Notes {
-		fmt.Fprintf(io.err, "mdn: train: %s\n", n)
+		fmt.Fprintf(ios.ErrOut, "mdn: train: %s\n", n)
 	}
 	for _, w := range plan.Warnings {
-		fmt.Fprintf(io.err, "mdn: train: warning: %s\n", w)
+		fmt.Fprintf(ios.ErrOut, "mdn: train: warning: %s\n", w)
 	}
-	fmt.Fprintf(io.err, "train: %s\n", plan)
-	prog := progress.New(io.err)
+	fmt.Fprintf(ios.ErrOut, "train: %s\n", plan)
+	prog := progress.New(ios.ErrOut)
 	m, res, runErr := train.FitResume(ctx, recipe, d, st, func(s train.Progress) {
 		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
 			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})
@@ -248,7 +259,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	// together or not at all (output.Batch).
 	batch := output.Batch{Journal: dir.Journal()}
 	defer batch.Abort()
-	add := func(p string, fill func(stdio.Writer) error) error {
+	add := func(p string, fill func(io.Writer) error) error {
 		if err := batch.Add(targets[p], fill); err != nil {
 			return fmt.Errorf("train: %w", err)
 		}
@@ -257,7 +268,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 	if err := add(modelPath, m.Encode); err != nil {
 		return err
 	}
-	if err := add(histPath, func(w stdio.Writer) error { return train.WriteHistory(w, res.History) }); err != nil {
+	if err := add(histPath, func(w io.Writer) error { return train.WriteHistory(w, res.History) }); err != nil {
 		return err
 	}
 	drawFig := o.figure != "" && runErr == nil
@@ -304,7 +315,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 		}
 		b, err := json.Marshal(rep)
 		if err == nil {
-			_, err = fmt.Fprintln(io.out, string(b))
+			_, err = fmt.Fprintln(ios.Out, string(b))
 		}
 		if err != nil {
 			// The model is published; only the report is lost.
@@ -321,9 +332,9 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 				msg += fmt.Sprintf(": validation NLL %.4f (mean over the kept networks, each on its own hold-out)", res.ValNLL)
 			}
 		}
-		fmt.Fprintf(io.err, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
+		fmt.Fprintf(ios.ErrOut, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
 		if drawFig {
-			fmt.Fprintf(io.err, "wrote %s\n", o.figure)
+			fmt.Fprintf(ios.ErrOut, "wrote %s\n", o.figure)
 		}
 	}
 	if interrupted {
@@ -337,7 +348,7 @@ func runTrain(ctx context.Context, io streams, o *trainOptions) error {
 // a publication cut between its renames is rolled back, with a warning,
 // and the hidden temporary files of model.json, history.csv, the
 // checkpoint and of the figure, when it is in the directory, are removed.
-func openRunDir(io streams, flag, path, figure string) (*output.Dir, error) {
+func openRunDir(ios *cli.IOStreams, flag, path, figure string) (*output.Dir, error) {
 	dir, err := output.OpenDir(flag, path)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -352,7 +363,7 @@ func openRunDir(io streams, flag, path, figure string) (*output.Dir, error) {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	if len(back) > 0 {
-		fmt.Fprintf(io.err, "mdn: train: warning: a run killed while publishing left %s half replaced; restored as before it\n", strings.Join(back, ", "))
+		fmt.Fprintf(ios.ErrOut, "mdn: train: warning: a run killed while publishing left %s half replaced; restored as before it\n", strings.Join(back, ", "))
 	}
 	return dir, nil
 }

@@ -5,15 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/mdn-go/mdn/train"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/mdn-go/mdn/internal/cli"
+	"github.com/mdn-go/mdn/train"
 )
 
 // writeConfig writes a config with the given body into dir and returns its
@@ -238,7 +239,9 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	defer cancel()
 	var stderr bytes.Buffer
 	cw := &cancelWriter{w: &stderr, at: regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ `), cancel: cancel}
-	root := newRootCmd(streams{in: strings.NewReader(""), out: io.Discard, err: cw})
+	ios, _, _, _ := cli.Test()
+	ios.ErrOut = cw
+	root := newRootCmd(ios)
 	root.SetArgs([]string{"train", "--config", cfg, "--out", part})
 	err := root.ExecuteContext(ctx)
 	var ee *exitError
@@ -276,8 +279,9 @@ func TestTrainInterruptAndResume(t *testing.T) {
 
 // TestRunRecoversPanics: an unexpected panic becomes one line and exit 2.
 func TestRunRecoversPanics(t *testing.T) {
-	var stderr bytes.Buffer
-	code := run([]string{"gen", "ex1d", "--n", "3"}, strings.NewReader(""), panicWriter{}, &stderr)
+	ios, _, _, stderr := cli.Test()
+	ios.Out = panicWriter{}
+	code := run([]string{"gen", "ex1d", "--n", "3"}, ios)
 	want := "mdn: internal error: boom (please report it with the command line; MDN_TRACE=1 shows the stack)\n"
 	if code != 2 || stderr.String() != want {
 		t.Fatalf("got exit %d, %q; want 2, %q", code, stderr.String(), want)

@@ -1,6 +1,7 @@
 // Package cli holds the process-level behaviour of the mdn command that is
-// not a subcommand: how long a signalled command may take to stop, and how
-// long an error message may be. It keeps cmd/mdn to wiring.
+// not a subcommand: the streams the commands read and write (IOStreams),
+// how long a signalled command may take to stop, and how long an error
+// message may be. It keeps cmd/mdn to wiring.
 package cli
 
 import (

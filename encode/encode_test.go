@@ -31,7 +31,7 @@ func trainOpts(missing Missing) Options {
 
 func TestMissingError(t *testing.T) {
 	_, _, _, err := ReadTrainFrom(strings.NewReader(penguins), "p.csv", trainOpts(""))
-	want := `data: read p.csv: line 4, column "bill": missing value "NA" (3 missing cells in 3 rows; data.na_values is ["", "NA", "N/A", "NaN", "nan", "null"]; set data.missing: drop to leave such rows out, or impute to fill them)`
+	want := `data: read p.csv: line 4, column "bill": missing value "NA" (3 missing cells in 3 rows; data.na_values is "", "NA", "N/A", "NaN", "nan", "null"; set data.missing: drop to leave such rows out, or impute to fill them)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
 	}

@@ -111,7 +111,7 @@ func (m *missingCounter) err(na []string, advice string) error {
 		return nil
 	}
 	m.first.Err = fmt.Errorf("%w (%d missing cells in %d rows; data.na_values is %s; %s)",
-		m.first.Err, m.cells, m.rows, quoteList(na), advice)
+		m.first.Err, m.cells, m.rows, data.QuoteList(na), advice)
 	return m.first
 }
 
@@ -121,17 +121,6 @@ const (
 	adviceTrain = "set data.missing: drop to leave such rows out, or impute to fill them"
 	adviceModel = "--missing drop leaves such rows out; to impute them, train with data.missing: impute"
 )
-
-func quoteList(v []string) string {
-	q := "["
-	for i, s := range v {
-		if i > 0 {
-			q += ", "
-		}
-		q += strconv.Quote(s)
-	}
-	return q + "]"
-}
 
 // ReadTrain reads the training CSV file at path with the options o and
 // returns the schema fitted to it and its rows encoded by that schema. See

@@ -24,7 +24,7 @@ const module = "github.com/mdn-go/mdn"
 var lattice = map[string][]string{
 	// layer 5: the command and tools
 	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "fitconfig", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
-	"bench/truenll":   {"data"},
+	"bench/truenll":   {"data", "encode"},
 	"bench/hostile":   {},
 	"bench/bareserve": {},
 

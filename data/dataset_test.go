@@ -238,7 +238,7 @@ func TestCheckFloat32(t *testing.T) {
 	}
 	// Through Read: the same number in a file.
 	path := writeFile(t, "big.csv", "x,y\n1,2\n3,4e38\n")
-	d, err := Read(path, []string{"x"}, []string{"y"})
+	d, err := readFile(path, []string{"x"}, []string{"y"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if err := d.WriteCSV(&b); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadFrom(strings.NewReader(b.String()), "rt.csv", d.XNames, d.YNames)
+	got, err := readFrom(strings.NewReader(b.String()), "rt.csv", d.XNames, d.YNames)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,12 +13,17 @@
 //
 // # CSV files
 //
-// [Read] and [ReadFrom] load a CSV file with a header row and pick the x and y
-// columns by name; [Reader] streams the selected columns of a file row by row
-// without holding it, for predicting on millions of rows. Every value must be
-// a finite number: an empty field, a word, NaN or ±Inf is an error that names
-// the file, the 1-based physical line (the header is line 1) and the column,
-// as an [*Error]:
+// [Reader] is the one CSV reader of the module: it reads the header row,
+// picks columns by name, and streams a file row by row without holding it,
+// owning line numbers, quoting, the line limit and the place of every error.
+// [Reader.Next] parses the selected fields as numbers, [Reader.ReadAll]
+// reads the rest of a file into a [Dataset] that way, and
+// [Reader.NextFields] gives them as text. Package encode reads every data
+// file through it (encode.Read, encode.ReadTrain, encode.NewReader), turning
+// labels and missing cells into network inputs. To [Reader.Next] every value
+// must be a finite number: an empty field, a word, NaN or ±Inf is an error
+// that names the file, the 1-based physical line (the header is line 1) and
+// the column, as an [*Error]:
 //
 //	data: read train.csv: line 17, column "y": not a number "abc"
 //

@@ -11,11 +11,16 @@ import (
 	"github.com/mdn-go/mdn/data"
 )
 
-// A CSV table in memory: the covariate and response columns are picked by
-// name, in the order asked for.
-func ExampleReadFrom() {
+// A CSV table in memory: the columns are picked by name, in the order
+// asked for; ReadAll takes the first one as the covariate. (Package encode's
+// Read and ReadFrom read a file this way when every column is a number.)
+func ExampleReader_ReadAll() {
 	table := "y,x,note\n1.5,10,a\n2.5,20,b\n3.5,30,c\n"
-	d, err := data.ReadFrom(strings.NewReader(table), "t.csv", []string{"x"}, []string{"y"})
+	rd, err := data.NewReader(strings.NewReader(table), "t.csv", []string{"x", "y"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	d, err := rd.ReadAll(1, 0)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -28,9 +33,15 @@ func ExampleReadFrom() {
 }
 
 // A bad cell is an *Error naming the file, the line and the column.
-func ExampleReadFrom_error() {
+func ExampleReader_Next_error() {
 	table := "x,y\n1,2\n3,abc\n"
-	_, err := data.ReadFrom(strings.NewReader(table), "t.csv", []string{"x"}, []string{"y"})
+	rd, err := data.NewReader(strings.NewReader(table), "t.csv", []string{"x", "y"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for err == nil {
+		_, err = rd.Next(nil)
+	}
 	var de *data.Error
 	fmt.Println(errors.As(err, &de), de.Line)
 	fmt.Println(err)

@@ -18,7 +18,7 @@ func FuzzReadFrom(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		d, err := ReadFrom(bytes.NewReader(b), "fuzz.csv", []string{"x"}, []string{"y"})
+		d, err := readFrom(bytes.NewReader(b), "fuzz.csv", []string{"x"}, []string{"y"})
 		if err != nil {
 			return
 		}

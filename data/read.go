@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -527,22 +526,6 @@ func ParseValue(field string) (float64, error) {
 	return v, nil
 }
 
-// Read reads the CSV file at path and returns the columns xCols as the
-// covariates and yCols as the responses, in the order given. yCols may be
-// empty for a file of inputs only. See ReadFrom for the rules.
-func Read(path string, xCols, yCols []string) (*Dataset, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &Error{File: path, Err: err}
-	}
-	defer f.Close()
-	var size int64
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		size = st.Size()
-	}
-	return readFrom(f, path, xCols, yCols, size)
-}
-
 // CheckColumns checks a request of covariate and response columns as
 // ReadFrom does: at least one x column, no column twice, none as both x and
 // y. name is the file name used in the *Error.
@@ -566,43 +549,34 @@ func CheckColumns(name string, xCols, yCols []string) error {
 	return nil
 }
 
-// ReadFrom reads a whole CSV stream into a Dataset; name is used in error
-// messages. At least one x column is required; no column may be requested
-// twice or as both x and y. Every selected field of every row must be a
-// finite number (see Reader.Next); Lines records the physical line of each
-// row. The returned Dataset's Path is name.
-func ReadFrom(r io.Reader, name string, xCols, yCols []string) (*Dataset, error) {
-	return readFrom(r, name, xCols, yCols, 0)
-}
-
-// sizeProbe is the number of rows after which readFrom estimates the number
-// of rows of a file from its size and the bytes per row so far.
+// sizeProbe is the number of rows after which ReadAll estimates the number
+// of rows of a stream from its size and the bytes per row so far.
 const sizeProbe = 1024
 
-// readFrom is ReadFrom; size > 0 is the stream's length in bytes, from which
-// the row count is estimated once sizeProbe rows are read, so that the
-// columns are allocated about once instead of growing by copies (which cost
-// more time than parsing, and memory).
-func readFrom(r io.Reader, name string, xCols, yCols []string, size int64) (*Dataset, error) {
-	if err := CheckColumns(name, xCols, yCols); err != nil {
-		return nil, err
-	}
-	cols := make([]string, 0, len(xCols)+len(yCols))
-	cols = append(append(cols, xCols...), yCols...)
-	rd, err := NewReader(r, name, cols)
-	if err != nil {
-		return nil, err
+// ReadAll reads the remaining rows with Next into a Dataset: the first xDim
+// requested columns are its covariates X, the others its responses Y, with
+// the names requested; Lines records the physical line of each row and
+// Path is the Reader's name. It stops at the first error Next returns.
+// size > 0 is the length of the stream in bytes: once sizeProbe rows are
+// read, the number of rows is estimated from it so that the columns are
+// allocated about once instead of growing by copies (which cost more time
+// than parsing, and memory). Package encode reads files through it when
+// every column is a number.
+func (r *Reader) ReadAll(xDim int, size int64) (*Dataset, error) {
+	if xDim < 0 || xDim > len(r.cols) {
+		panic(fmt.Sprintf("data: ReadAll: %d covariates of %d columns", xDim, len(r.cols)))
 	}
 	d := &Dataset{
-		Path:   name,
-		XNames: append([]string(nil), xCols...),
-		YNames: append([]string(nil), yCols...),
-		XDim:   len(xCols),
-		YDim:   len(yCols),
+		Path:   r.name,
+		XNames: append([]string(nil), r.cols[:xDim]...),
+		YNames: append([]string(nil), r.cols[xDim:]...),
+		XDim:   xDim,
+		YDim:   len(r.cols) - xDim,
 	}
-	row := make([]float64, 0, len(cols))
+	row := make([]float64, 0, len(r.cols))
 	for {
-		row, err = rd.Next(row)
+		var err error
+		row, err = r.Next(row)
 		if err == io.EOF {
 			break
 		}
@@ -611,12 +585,12 @@ func readFrom(r io.Reader, name string, xCols, yCols []string, size int64) (*Dat
 		}
 		d.X = append(d.X, row[:d.XDim]...)
 		d.Y = append(d.Y, row[d.XDim:]...)
-		d.Lines = append(d.Lines, rd.Line())
+		d.Lines = append(d.Lines, r.Line())
 		d.N++
-		if d.N == sizeProbe && size > 0 && rd.bytes > 0 {
+		if d.N == sizeProbe && size > 0 && r.bytes > 0 {
 			// Rows of the rest of the file at the bytes per row so far,
 			// plus 5%: at most size/2 rows (a row takes two bytes or more).
-			est := float64(size) / (float64(rd.bytes) / float64(d.N)) * 1.05
+			est := float64(size) / (float64(r.bytes) / float64(d.N)) * 1.05
 			rows := int(min(est, float64(size)/2)) + 1
 			if rows > d.N {
 				// Not slices.Grow, which clears the new capacity: memory

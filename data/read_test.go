@@ -98,7 +98,7 @@ func TestReadValid(t *testing.T) {
 			if path == "" {
 				path = writeFile(t, "f.csv", tc.content)
 			}
-			d, err := Read(path, tc.xCols, tc.yCols)
+			d, err := readFile(path, tc.xCols, tc.yCols)
 			if err != nil {
 				t.Fatalf("got error %v, want nil", err)
 			}
@@ -226,7 +226,7 @@ func TestReadErrors(t *testing.T) {
 			} else {
 				path = writeFile(t, "bad.csv", tc.content)
 			}
-			d, err := Read(path, tc.xCols, tc.yCols)
+			d, err := readFile(path, tc.xCols, tc.yCols)
 			if err == nil {
 				t.Fatalf("got dataset with N=%d and no error, want error", d.N)
 			}
@@ -383,7 +383,7 @@ func BenchmarkRead(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
 	for b.Loop() {
-		d, err := ReadFrom(bytes.NewReader(text), "bench.csv", []string{"x1", "x2"}, []string{"y"})
+		d, err := readFrom(bytes.NewReader(text), "bench.csv", []string{"x1", "x2"}, []string{"y"})
 		if err != nil || d.N != rows {
 			b.Fatalf("got N=%v err=%v, want %d rows", d, err, rows)
 		}
@@ -488,11 +488,11 @@ func TestLineLimit(t *testing.T) {
 // TestDuplicateUnusedColumn: a name that occurs twice is fine when it is not
 // requested, and an error naming both fields when it is.
 func TestDuplicateUnusedColumn(t *testing.T) {
-	d, err := ReadFrom(strings.NewReader("x,note,y,note\n1,a,2,b\n"), "in.csv", []string{"x"}, []string{"y"})
+	d, err := readFrom(strings.NewReader("x,note,y,note\n1,a,2,b\n"), "in.csv", []string{"x"}, []string{"y"})
 	if err != nil || d.N != 1 || d.X[0] != 1 || d.Y[0] != 2 {
 		t.Fatalf("got %v, %v", d, err)
 	}
-	_, err = ReadFrom(strings.NewReader("x,y,y\n1,2,3\n"), "in.csv", []string{"x"}, []string{"y"})
+	_, err = readFrom(strings.NewReader("x,y,y\n1,2,3\n"), "in.csv", []string{"x"}, []string{"y"})
 	if want := `data: read in.csv: line 1, column "y": duplicate column (fields 2 and 3)`; err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
@@ -509,7 +509,7 @@ func TestQuoteListBounded(t *testing.T) {
 		b.WriteString(",1")
 	}
 	b.WriteString("\n")
-	_, err := ReadFrom(strings.NewReader(b.String()), "in.csv", []string{"x"}, nil)
+	_, err := readFrom(strings.NewReader(b.String()), "in.csv", []string{"x"}, nil)
 	if err == nil || len(err.Error()) > 600 || !strings.HasSuffix(err.Error(), "and 99993 more") {
 		t.Fatalf("got a %d-byte message: %.300v", len(fmt.Sprint(err)), err)
 	}

@@ -7,12 +7,13 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/mdn-go/mdn/data"
 )
 
 const penguins = `species,island,bill,mass
@@ -367,21 +368,73 @@ func TestSchemaValidate(t *testing.T) {
 	}
 }
 
-func TestNumericMatchesDataRead(t *testing.T) {
+// TestNumbersFastPath: a file of numbers is read without encoding each row
+// (readNumbers), and gives what the general reader of a stream gives: the
+// same rows, schema and report, and for a bad cell the general reader's
+// message (a missing cell counted, a label named as such).
+func TestNumbersFastPath(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	opts := Options{X: []string{"z", "x"}, Y: []string{"y"}}
 	in := "x,y,z\n1.5,2,3\n-4,5e3,6\n"
-	s, d, _, err := ReadTrainFrom(strings.NewReader(in), "n.csv", Options{X: []string{"z", "x"}, Y: []string{"y"}})
+	path := write("n.csv", in)
+	s, d, rep, err := ReadTrain(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := data.ReadFrom(strings.NewReader(in), "n.csv", []string{"z", "x"}, []string{"y"})
+	rs, rd, rrep, err := ReadTrainFrom(strings.NewReader(in), path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(d.X, ref.X) || !slices.Equal(d.Y, ref.Y) || !slices.Equal(d.Lines, ref.Lines) || !slices.Equal(d.XNames, ref.XNames) {
-		t.Errorf("got %+v, want %+v", d, ref)
+	if got, want := mustJSON(t, s), mustJSON(t, rs); got != want {
+		t.Errorf("schema %s, want %s", got, want)
 	}
-	if !s.Trivial() {
+	if !reflect.DeepEqual(d, rd) || rep != rrep {
+		t.Errorf("got %+v %+v, want %+v %+v", d, rep, rd, rrep)
+	}
+	if !s.Trivial() || !s.numbers() {
 		t.Error("numeric schema not trivial")
+	}
+	vd, vrep, err := Read(path, s, []string{"y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(vd, rd) || vrep != rrep {
+		t.Errorf("Read: got %+v %+v, want %+v %+v", vd, vrep, rd, rrep)
+	}
+
+	for _, tc := range []struct{ name, content, want string }{
+		{"missing", "x,y,z\n1,2,NA\n3,,5\n", `data: read PATH: line 2, column "z": missing value "NA" (2 missing cells in 2 rows; data.na_values is "", "NA", "N/A", "NaN", "nan", "null"; set data.missing: drop to leave such rows out, or impute to fill them)`},
+		{"label", "x,y,z\n1,2,a\n", `data: read PATH: line 2, column "z": not a number "a" (list it in data.categorical to use labels)`},
+		{"response", "x,y,z\n1,b,3\n", `data: read PATH: line 2, column "y": not a number "b"`},
+	} {
+		p := write(tc.name+".csv", tc.content)
+		_, _, _, err := ReadTrain(p, opts)
+		if want := strings.ReplaceAll(tc.want, "PATH", p); err == nil || err.Error() != want {
+			t.Errorf("%s: got %v\nwant %s", tc.name, err, want)
+		}
+		_, _, _, serr := ReadTrainFrom(strings.NewReader(tc.content), p, opts)
+		if fmt.Sprint(serr) != fmt.Sprint(err) {
+			t.Errorf("%s: the stream says %v", tc.name, serr)
+		}
+	}
+
+	// An NA token that reads as a number is not read as one.
+	s9 := Numeric([]string{"x"})
+	s9.NAValues = []string{"-999"}
+	if s9.numbers() {
+		t.Error("numbers() with the NA token -999")
+	}
+	o9 := Options{X: []string{"x"}, Y: []string{"y"}, NAValues: []string{"-999"}}
+	_, _, _, err = ReadTrain(write("na.csv", "x,y\n-999,1\n2,3\n"), o9)
+	if !errors.Is(err, ErrMissing) {
+		t.Errorf("-999 as an NA token: got %v, want a missing value", err)
 	}
 }
 

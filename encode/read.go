@@ -83,17 +83,9 @@ func checkOptions(o Options) (Options, error) {
 	if err := o.Missing.Validate(); err != nil {
 		return o, fmt.Errorf("data.missing: %w", err)
 	}
-	if len(o.X) == 0 {
-		return o, errors.New("no x columns requested")
-	}
 	for i, c := range o.Categorical {
 		if !slices.Contains(o.X, c) {
 			return o, fmt.Errorf("data.categorical[%d]: %q is not a column of data.x (responses are numbers)", i, c)
-		}
-	}
-	for _, y := range o.Y {
-		if slices.Contains(o.X, y) {
-			return o, &data.Error{Column: y, Err: errors.New("requested as both x and y")}
 		}
 	}
 	return o, nil
@@ -124,14 +116,104 @@ const (
 
 // ReadTrain reads the training CSV file at path with the options o and
 // returns the schema fitted to it and its rows encoded by that schema. See
-// ReadTrainFrom.
+// ReadTrainFrom. When every covariate is a number and a missing cell is an
+// error, the file is read as numbers (data.Reader.ReadAll), and read again
+// by ReadTrainFrom only if a cell is not a finite number, to say why.
 func ReadTrain(path string, o Options) (*Schema, *data.Dataset, Report, error) {
-	f, err := os.Open(path)
+	oc, err := checkOptions(o)
 	if err != nil {
 		return nil, nil, Report{}, &data.Error{File: path, Err: err}
 	}
+	if len(oc.Categorical) == 0 && oc.Missing == MissingError {
+		s := Numeric(oc.X)
+		s.Unknown, s.NAValues = oc.Unknown, slices.Clone(oc.NAValues)
+		if s.numbers() {
+			d, rep, err := readNumbers(path, s, oc.Y)
+			switch {
+			case err == nil:
+				return s, d, rep, nil
+			case !isValueError(err):
+				return nil, nil, rep, err
+			}
+		}
+	}
+	return readTrainFile(path, o)
+}
+
+// readTrainFile is ReadTrainFrom of the file at path.
+func readTrainFile(path string, o Options) (*Schema, *data.Dataset, Report, error) {
+	f, _, err := open(path)
+	if err != nil {
+		return nil, nil, Report{}, err
+	}
 	defer f.Close()
 	return ReadTrainFrom(f, path, o)
+}
+
+// open opens the CSV file at path for reading; size is its length when it
+// is a regular file, else 0. The error is a *data.Error naming the file.
+func open(path string) (f *os.File, size int64, err error) {
+	if f, err = os.Open(path); err != nil {
+		return nil, 0, &data.Error{File: path, Err: err}
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return f, size, nil
+}
+
+// numbers reports whether s reads every covariate as a number as it is
+// written: no labels, no imputation, a missing cell an error, and no
+// NAValues token that reads as a number (which data.ParseValue would
+// take). A file is then read by readNumbers.
+func (s *Schema) numbers() bool {
+	if s.Missing != MissingError {
+		return false
+	}
+	for _, c := range s.Columns {
+		if c.Kind != Number || c.Indicator || c.Mean != nil {
+			return false
+		}
+	}
+	for _, v := range s.NAValues {
+		if _, err := data.ParseValue(v); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// readNumbers reads the file at path with the covariates of s (for which
+// s.numbers() holds) and the responses yCols as numbers, without encoding
+// each row: the Reader's own parse, the columns allocated once from the
+// file's size. A cell that is not a finite number is an error for which
+// isValueError holds; the caller reads the file again with the general
+// reader to say what the cell is (a label, a missing value and how many).
+func readNumbers(path string, s *Schema, yCols []string) (*data.Dataset, Report, error) {
+	f, size, err := open(path)
+	if err != nil {
+		return nil, Report{}, err
+	}
+	defer f.Close()
+	xCols := s.ColumnNames()
+	if err := data.CheckColumns(path, xCols, yCols); err != nil {
+		return nil, Report{}, err
+	}
+	rd, err := data.NewReader(f, path, append(slices.Clone(xCols), yCols...))
+	if err != nil {
+		return nil, Report{}, err
+	}
+	d, err := rd.ReadAll(len(xCols), size)
+	if err != nil {
+		return nil, Report{}, err
+	}
+	return d, Report{Rows: d.N, Used: d.N}, nil
+}
+
+// isValueError reports whether err is about a cell that is not a finite
+// number.
+func isValueError(err error) bool {
+	return errors.Is(err, data.ErrNotNumber) || errors.Is(err, data.ErrNotFinite)
 }
 
 // ReadTrainFrom reads a training CSV stream (name is used in messages),
@@ -376,14 +458,11 @@ func checkSize(name string, n, w int) error {
 
 // Read reads the CSV file at path with the covariates of s and the
 // responses yCols (none for a file of inputs only), encoded by s. See
-// ReadFrom.
+// ReadFrom. A file of numbers (no labels, a missing cell an error) is read
+// without encoding each row, and read again as ReadFrom does only if a
+// cell is not a finite number, to say why.
 func Read(path string, s *Schema, yCols []string) (*data.Dataset, Report, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, Report{}, &data.Error{File: path, Err: err}
-	}
-	defer f.Close()
-	return ReadFrom(f, path, s, yCols)
+	return readPath(path, s, yCols, adviceModel)
 }
 
 // ReadFrom reads a CSV stream with the covariates of s and the responses
@@ -410,12 +489,26 @@ func ReadGivenFrom(r io.Reader, name string, s *Schema, yCols []string) (*data.D
 // ReadValidation reads a validation CSV file of a training run (data.validation)
 // as Read does; its messages name the training keys.
 func ReadValidation(path string, s *Schema, yCols []string) (*data.Dataset, Report, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	return readPath(path, s, yCols, adviceTrain)
+}
+
+// readPath is Read with the advice of a missing-cell error.
+func readPath(path string, s *Schema, yCols []string, advice string) (*data.Dataset, Report, error) {
+	if err := s.Validate(); err != nil {
 		return nil, Report{}, &data.Error{File: path, Err: err}
 	}
+	if s.numbers() {
+		d, rep, err := readNumbers(path, s, yCols)
+		if err == nil || !isValueError(err) {
+			return d, rep, err
+		}
+	}
+	f, _, err := open(path)
+	if err != nil {
+		return nil, Report{}, err
+	}
 	defer f.Close()
-	return readFrom(f, path, s, yCols, adviceTrain, nil)
+	return readFrom(f, path, s, yCols, advice, nil)
 }
 
 // readFrom reads as ReadFrom does; with given not nil it appends each kept

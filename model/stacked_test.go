@@ -375,11 +375,11 @@ func TestOldFilesSameNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := data.Read("testdata/ensemble3-skip-rows.csv", m.XNames, nil)
+	rows, _, err := encode.Read("testdata/ensemble3-skip-rows.csv", encode.Numeric(m.XNames), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden, err := data.Read("testdata/ensemble3-skip-params.csv", []string{"row", "component", "weight", "mean_y1", "mean_y2", "sigma_y1", "sigma_y2"}, nil)
+	golden, _, err := encode.Read("testdata/ensemble3-skip-params.csv", encode.Numeric([]string{"row", "component", "weight", "mean_y1", "mean_y2", "sigma_y1", "sigma_y2"}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

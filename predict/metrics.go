@@ -309,7 +309,7 @@ func KSUniform(u []float64) float64 {
 
 // Evaluate returns the Metrics of model m on the rows of d, which must have
 // the model's covariate and response columns in the model's order (as
-// data.Read(path, m.XNames, m.YNames) gives). Rows are predicted in chunks of
+// encode.Read(path, m.Schema(), m.YNames) gives). Rows are predicted in chunks of
 // model.DefaultBatch. An error about a row names its line in d.Path when d
 // has Lines, otherwise its 1-based row.
 func Evaluate(m *model.Model, d *data.Dataset) (*Metrics, error) {

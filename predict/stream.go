@@ -33,10 +33,10 @@ const ChunkRows = 4096
 // chunks before it), a worker's error, a write error, or ctx's error.
 //
 // rd is an encode.Reader of m.Schema() (labels and missing cells encoded as
-// in training) or, for a model without labels, a data.Reader of its
-// columns. When rd can give each row's covariate fields (Fields, as
-// encode.Reader does) and m has an encoding, the chunks keep them for
-// Chunk.Given and Chunk.AppendX.
+// in training; encode.Numeric of the columns for a model without labels).
+// When rd can give each row's covariate fields (Fields, as encode.Reader
+// does) and m has an encoding, the chunks keep them for Chunk.Given and
+// Chunk.AppendX.
 func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	in := m.Spec.In
 	base := m.Predictor(ChunkRows) // the workers share its stacked weights
@@ -59,8 +59,7 @@ func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker
 	return streamRows(ctx, rd, fd, sch, in, max(1, workers), wrap, w)
 }
 
-// Rows is a source of encoded input rows for Stream: encode.Reader, or
-// data.Reader for a model without an encoding.
+// Rows is a source of encoded input rows for Stream: encode.Reader.
 type Rows interface {
 	// Next returns the next row's network inputs appended to dst[:0], or
 	// io.EOF at the end.
@@ -77,10 +76,7 @@ type fielder interface {
 	Fields() []string
 }
 
-var (
-	_ Rows = (*data.Reader)(nil)
-	_ Rows = (*encode.Reader)(nil)
-)
+var _ Rows = (*encode.Reader)(nil)
 
 // AppendX appends row i's covariates as CSV fields to buf: as the input
 // had them for a model with labels (a label as its text, a missing cell as

@@ -9,18 +9,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 )
 
 func TestStreamRows(t *testing.T) {
 	// rows 0..n-1 in one column; each worker writes "row0+i\n" per row.
-	input := func(n int) *data.Reader {
+	input := func(n int) *encode.Reader {
 		var b strings.Builder
 		b.WriteString("v\n")
 		for i := range n {
 			b.WriteString(strconv.Itoa(i) + "\n")
 		}
-		rd, err := data.NewReader(strings.NewReader(b.String()), "in.csv", []string{"v"})
+		rd, err := encode.NewReader(strings.NewReader(b.String()), "in.csv", encode.Numeric([]string{"v"}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -79,40 +79,17 @@ func LoadData(r Recipe) (*Data, error) {
 	case len(opt.Y) == 0:
 		return nil, errors.New("train: Recipe.Data.Encode.Y: no response column")
 	}
-	numeric := len(opt.Categorical) == 0 && opt.Missing == encode.MissingError
 	var (
 		tr, val *data.Dataset
-		s       *encode.Schema
-		rep     encode.Report
 		vrep    encode.Report
-		err     error
 	)
-	if numeric {
-		// The plain reader is the fast path; on a bad value the encoding
-		// reader says why (a label, a missing cell and how many).
-		if tr, err = data.Read(files.Train, opt.X, opt.Y); err != nil {
-			return nil, explain(err, func() error {
-				_, _, _, e := encode.ReadTrain(files.Train, opt)
-				return e
-			})
-		}
-		s = encode.Numeric(opt.X)
-		s.Unknown, s.NAValues = opt.Unknown, append([]string(nil), opt.NAValues...)
-		rep = encode.Report{Rows: tr.N, Used: tr.N}
-	} else if s, tr, rep, err = encode.ReadTrain(files.Train, opt); err != nil {
+	s, tr, rep, err := encode.ReadTrain(files.Train, opt)
+	if err != nil {
 		return nil, err
 	}
 	n := tr.N * (tr.XDim + tr.YDim)
 	var held data.RowSet
 	switch {
-	case files.Validation != "" && numeric:
-		if val, err = data.Read(files.Validation, opt.X, opt.Y); err != nil {
-			return nil, explain(err, func() error {
-				_, _, e := encode.ReadValidation(files.Validation, s, opt.Y)
-				return e
-			})
-		}
-		vrep = encode.Report{Rows: val.N, Used: val.N}
 	case files.Validation != "":
 		if val, vrep, err = encode.ReadValidation(files.Validation, s, opt.Y); err != nil {
 			return nil, err
@@ -185,18 +162,6 @@ func prepare(r Recipe, tr, val *data.Dataset, held data.RowSet, s *encode.Schema
 		debug.FreeOSMemory()
 	}
 	return &Data{Train: tr, Val: val, Scaler: sc, Schema: s, Report: rep, ValReport: vrep, held: held}, nil
-}
-
-// explain returns the error of the encoding reader (which names a label or
-// counts the missing cells) for a value the plain reader rejected, else err.
-func explain(err error, again func() error) error {
-	if !errors.Is(err, data.ErrNotNumber) && !errors.Is(err, data.ErrNotFinite) {
-		return err
-	}
-	if e := again(); e != nil {
-		return e
-	}
-	return err
 }
 
 // SpecOf is the arch.Spec of r for xdim covariates (network inputs) and

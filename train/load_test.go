@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/cputime"
 )
 
@@ -74,7 +75,7 @@ func TestLoadDataHoldOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := data.Read(rec.Data.Train, rec.Data.Encode.X, rec.Data.Encode.Y)
+	file, _, err := encode.Read(rec.Data.Train, encode.Numeric(rec.Data.Encode.X), rec.Data.Encode.Y)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func TestDataOfMatchesLoadData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := data.Read(r.Data.Train, r.Data.Encode.X, r.Data.Encode.Y)
+	rows, _, err := encode.Read(r.Data.Train, encode.Numeric(r.Data.Encode.X), r.Data.Encode.Y)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,11 @@ import (
 	"os"
 
 	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 )
 
 func main() {
-	d, err := data.Read(os.Args[1], []string{"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}, []string{"y1", "y2"})
+	d, _, err := encode.Read(os.Args[1], encode.Numeric([]string{"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"}), []string{"y1", "y2"})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

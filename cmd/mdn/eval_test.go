@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mdn-go/mdn/data"
+	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/model"
 )
 
@@ -59,7 +59,7 @@ func TestEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := data.Read(test, m.XNames, m.YNames)
+	d, _, err := encode.Read(test, encode.Numeric(m.XNames), m.YNames)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -446,3 +446,21 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestColumnRequest: the request of columns is checked once, by
+// data.CheckColumns, with its messages.
+func TestColumnRequest(t *testing.T) {
+	for _, tc := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{X: []string{"a"}, Y: []string{"a"}, Categorical: []string{"a"}}, `data: read t.csv: column "a": requested as both x and y`},
+		{Options{X: []string{"a", "a"}, Y: []string{"b"}}, `data: read t.csv: column "a": requested twice`},
+		{Options{Y: []string{"b"}}, `data: read t.csv: no x columns requested`},
+	} {
+		_, _, _, err := ReadTrainFrom(strings.NewReader("a,b\nx,1\n"), "t.csv", tc.o)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%+v: got %v, want %s", tc.o, err, tc.want)
+		}
+	}
+}

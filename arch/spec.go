@@ -15,21 +15,27 @@ import (
 // The normal trunk's output channels are, per row, the K·Out means in
 // component-major order (μ_k[j] at k·Out+j), then the scale channels of the
 // noise model (see ScaleChannels).
+//
+// The JSON keys are those of the "spec" object of the model file
+// (docs/model-format.md): Spec is its one shape, written and read by
+// package model as it is.
 type Spec struct {
-	In, Out, K int
+	In  int `json:"dim_in"`
+	Out int `json:"dim_out"`
+	K   int `json:"components"`
 	// Hidden sizes of each trunk; default [50 50] in the original.
-	Hidden     []int
-	Activation Activation
-	Noise      Noise
+	Hidden     []int      `json:"hidden"`
+	Activation Activation `json:"activation"`
+	Noise      Noise      `json:"noise"`
 	// FixedSigma is s_j for Fixed noise, one per response dimension, in the
 	// units the network sees (standardized units when standardizing).
-	FixedSigma []float64
-	Transform  Transform
+	FixedSigma []float64 `json:"fixed_sigma,omitempty"`
+	Transform  Transform `json:"sigma"`
 	// SigmaMin is the floor σ_min added to every learned scale (and to the
 	// diagonal of L for Full), in the units the network sees.
-	SigmaMin float64
+	SigmaMin float64 `json:"sigma_min"`
 	// Dtype is the type of the training graph.
-	Dtype DType
+	Dtype DType `json:"dtype"`
 	// Skip adds a linear path from the covariates to the normal trunk's
 	// output, a weight S (In, NormalChannels) without bias:
 	//
@@ -38,7 +44,7 @@ type Spec struct {
 	// so that means and raw scales linear in x need no hidden units. A
 	// Gaussian linear regression is the network with K = 1 whose MLP part
 	// gives constant outputs. S starts at zero.
-	Skip bool
+	Skip bool `json:"skip,omitempty"`
 }
 
 // ScaleChannels is the number of scale channels of the normal trunk:

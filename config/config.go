@@ -1,6 +1,8 @@
 package config
 
 import (
+	"slices"
+
 	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/encode"
 )
@@ -75,6 +77,10 @@ type Data struct {
 //	p(y|x) = Σ_k π_k(x) N(y; μ_k(x), Σ_k(x))
 //
 // with π: (batch, K), μ: (batch, K, dim_out) and Σ_k given by Noise.
+//
+// Model is the YAML view of arch.Spec, the model description, with the
+// defaults of a config and two keys of its own (init, and fixed_sigma as one
+// number); Spec is the one conversion.
 type Model struct {
 	// Components is the number K of mixture components. Default 5; ≥ 1.
 	Components int `yaml:"components"`
@@ -114,6 +120,20 @@ type Model struct {
 	// (arch.Spec.Skip): means and raw scales are MLP(x) + x·S, S starting
 	// at zero. Default false.
 	Skip bool `yaml:"skip"`
+}
+
+// Spec is the arch.Spec that m describes, without the dimensions (In and
+// Out come from the data): K from components, Transform from sigma, and
+// for noise fixed the one FixedSigma, which the training repeats per
+// response (train.SpecOf). Init is not part of the spec. The slices are
+// copies.
+func (m *Model) Spec() arch.Spec {
+	s := arch.Spec{K: m.Components, Hidden: slices.Clone(m.Hidden), Activation: m.Activation,
+		Noise: m.Noise, Transform: m.Sigma, SigmaMin: m.SigmaMin, Dtype: m.DType, Skip: m.Skip}
+	if m.Noise == arch.Fixed {
+		s.FixedSigma = []float64{m.FixedSigma}
+	}
+	return s
 }
 
 // Train is the train section: Adam (AdamW with WeightDecay) on the mean

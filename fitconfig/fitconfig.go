@@ -3,7 +3,6 @@ package fitconfig
 import (
 	"slices"
 
-	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/train"
@@ -15,13 +14,8 @@ import (
 // empty: encode.Options.NAValues tells them apart).
 func Recipe(cfg *config.Config) train.Recipe {
 	d, m, t := &cfg.Data, &cfg.Model, &cfg.Train
-	spec := arch.Spec{K: m.Components, Hidden: slices.Clone(m.Hidden), Activation: m.Activation,
-		Noise: m.Noise, Transform: m.Sigma, SigmaMin: m.SigmaMin, Dtype: m.DType, Skip: m.Skip}
-	if m.Noise == arch.Fixed {
-		spec.FixedSigma = []float64{m.FixedSigma}
-	}
 	return train.Recipe{
-		Spec: spec,
+		Spec: m.Spec(),
 		Init: m.Init,
 		Data: train.DataOptions{
 			Train: d.Train, Validation: d.Validation, ValidationFraction: d.ValidationFraction, Standardize: d.Standardize,

@@ -23,7 +23,7 @@ import (
 type fileJSON struct {
 	Format   string         `json:"format"`
 	Version  int            `json:"version"`
-	Spec     specJSON       `json:"spec"`
+	Spec     arch.Spec      `json:"spec"`
 	XNames   []string       `json:"x_names"`
 	YNames   []string       `json:"y_names"`
 	Scaler   data.Scaler    `json:"scaler"`
@@ -32,22 +32,6 @@ type fileJSON struct {
 	Encoding *encode.Schema `json:"encoding,omitempty"`
 	Ensemble []Member       `json:"ensemble,omitempty"`
 	Calib    *calibOut      `json:"calibration,omitempty"`
-}
-
-// specJSON is arch.Spec with the keys of the training config's model
-// section and the dtype as a string.
-type specJSON struct {
-	In         int       `json:"dim_in"`
-	Out        int       `json:"dim_out"`
-	K          int       `json:"components"`
-	Hidden     []int     `json:"hidden"`
-	Activation string    `json:"activation"`
-	Noise      string    `json:"noise"`
-	FixedSigma []float64 `json:"fixed_sigma,omitempty"`
-	Sigma      string    `json:"sigma"`
-	SigmaMin   float64   `json:"sigma_min"`
-	Dtype      string    `json:"dtype"`
-	Skip       bool      `json:"skip,omitempty"`
 }
 
 // The read side keeps every float array raw, so that a null or a string
@@ -72,18 +56,11 @@ type memberIn struct {
 	Weights []arrayIn `json:"weights"`
 }
 
+// specIn reads the spec as arch.Spec, its one shape, but for fixed_sigma,
+// kept raw like the other float arrays.
 type specIn struct {
-	In         int             `json:"dim_in"`
-	Out        int             `json:"dim_out"`
-	K          int             `json:"components"`
-	Hidden     []int           `json:"hidden"`
-	Activation string          `json:"activation"`
-	Noise      string          `json:"noise"`
+	arch.Spec
 	FixedSigma json.RawMessage `json:"fixed_sigma"`
-	Sigma      string          `json:"sigma"`
-	SigmaMin   float64         `json:"sigma_min"`
-	Dtype      string          `json:"dtype"`
-	Skip       bool            `json:"skip"`
 }
 
 type scalerIn struct {
@@ -119,15 +96,10 @@ func (m *Model) Encode(w io.Writer) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("model: %w", err)
 	}
-	s := m.Spec
 	f := fileJSON{
-		Format:  m.Format,
-		Version: m.Version,
-		Spec: specJSON{
-			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
-			Activation: string(s.Activation), Noise: string(s.Noise), FixedSigma: s.FixedSigma,
-			Sigma: string(s.Transform), SigmaMin: s.SigmaMin, Dtype: string(s.Dtype), Skip: s.Skip,
-		},
+		Format:   m.Format,
+		Version:  m.Version,
+		Spec:     m.Spec,
 		XNames:   m.XNames,
 		YNames:   m.YNames,
 		Scaler:   m.Scaler,
@@ -464,14 +436,9 @@ func parse(b []byte) (*Model, error) {
 func (in *fileIn) model() (*Model, error) {
 	s := in.Spec
 	m := &Model{
-		Format:  in.Format,
-		Version: in.Version,
-		Spec: arch.Spec{
-			In: s.In, Out: s.Out, K: s.K, Hidden: s.Hidden,
-			Activation: arch.Activation(s.Activation), Noise: arch.Noise(s.Noise),
-			Transform: arch.Transform(s.Sigma), SigmaMin: s.SigmaMin, Dtype: arch.DType(s.Dtype),
-			Skip: s.Skip,
-		},
+		Format:   in.Format,
+		Version:  in.Version,
+		Spec:     s.Spec,
 		XNames:   in.XNames,
 		YNames:   in.YNames,
 		Training: in.Training,

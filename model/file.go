@@ -36,11 +36,12 @@ type fileJSON struct {
 
 // The read side keeps every float array raw, so that a null or a string
 // such as "NaN" (JSON has no NaN or Inf) is reported with its place rather
-// than silently read as 0.
+// than silently read as 0; spec.fixed_sigma is checked so before the spec
+// is decoded as arch.Spec (parse).
 type fileIn struct {
 	Format   string         `json:"format"`
 	Version  int            `json:"version"`
-	Spec     specIn         `json:"spec"`
+	Spec     arch.Spec      `json:"spec"`
 	XNames   []string       `json:"x_names"`
 	YNames   []string       `json:"y_names"`
 	Scaler   scalerIn       `json:"scaler"`
@@ -54,13 +55,6 @@ type fileIn struct {
 type memberIn struct {
 	Scaler  scalerIn  `json:"scaler"`
 	Weights []arrayIn `json:"weights"`
-}
-
-// specIn reads the spec as arch.Spec, its one shape, but for fixed_sigma,
-// kept raw like the other float arrays.
-type specIn struct {
-	arch.Spec
-	FixedSigma json.RawMessage `json:"fixed_sigma"`
 }
 
 type scalerIn struct {
@@ -405,7 +399,8 @@ func parse(b []byte) (*Model, error) {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
 		Spec    struct {
-			Hidden json.RawMessage `json:"hidden"`
+			Hidden     json.RawMessage `json:"hidden"`
+			FixedSigma json.RawMessage `json:"fixed_sigma"`
 		} `json:"spec"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
@@ -424,6 +419,14 @@ func parse(b []byte) (*Model, error) {
 	if head.Version < MinFormatVersion || head.Version > CalibratedVersion {
 		return nil, fmt.Errorf("unsupported format version %d (this mdn reads %d to %d)", head.Version, MinFormatVersion, CalibratedVersion)
 	}
+	// spec.fixed_sigma is decoded as arch.Spec's []float64 below, where a
+	// null element would read as 0: checked here as the other float
+	// arrays are.
+	if fs := head.Spec.FixedSigma; len(fs) > 0 && string(fs) != "null" {
+		if _, err := numbers("spec.fixed_sigma", fs); err != nil {
+			return nil, err
+		}
+	}
 	var in fileIn
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -434,11 +437,10 @@ func parse(b []byte) (*Model, error) {
 }
 
 func (in *fileIn) model() (*Model, error) {
-	s := in.Spec
 	m := &Model{
 		Format:   in.Format,
 		Version:  in.Version,
-		Spec:     s.Spec,
+		Spec:     in.Spec,
 		XNames:   in.XNames,
 		YNames:   in.YNames,
 		Training: in.Training,
@@ -448,11 +450,6 @@ func (in *fileIn) model() (*Model, error) {
 		return nil, fmt.Errorf("spec.dtype: %w", err)
 	}
 	var err error
-	if len(s.FixedSigma) > 0 && string(s.FixedSigma) != "null" {
-		if m.Spec.FixedSigma, err = numbers("spec.fixed_sigma", s.FixedSigma); err != nil {
-			return nil, err
-		}
-	}
 	// The declared shapes first, before any array is decoded.
 	if err := m.Spec.Validate(); err != nil {
 		return nil, fmt.Errorf("spec: %w", err)

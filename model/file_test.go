@@ -276,6 +276,19 @@ func TestLoadErrors(t *testing.T) {
 			"spec: components must be ≥ 1, got 0"},
 		{"bad noise", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["noise"] = "spherical" })),
 			`spec: noise: must be one of full, diagonal, isotropic, isotropic_across_clusters, fixed; got "spherical"`},
+		// The spec is decoded as arch.Spec: a type error names the key
+		// under "spec", and fixed_sigma is checked as the other float
+		// arrays are.
+		{"spec key of the wrong type", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["hidden"] = []any{3, 1.5} })),
+			"line 25, column 9: spec.hidden: want an integer, got a JSON number 1.5"},
+		{"fixed sigma null", ptr(edit(func(f map[string]any) {
+			f["spec"].(map[string]any)["noise"] = "fixed"
+			f["spec"].(map[string]any)["fixed_sigma"] = []any{nil}
+		})), "spec.fixed_sigma: value 0 is null, not a number"},
+		{"fixed sigma NaN", ptr(edit(func(f map[string]any) {
+			f["spec"].(map[string]any)["noise"] = "fixed"
+			f["spec"].(map[string]any)["fixed_sigma"] = []any{"NaN"}
+		})), `spec.fixed_sigma: value 0 is the string "NaN", not a number (a model file holds finite numbers only)`},
 		{"bad created", ptr(edit(func(f map[string]any) { f["training"].(map[string]any)["created"] = "yesterday" })),
 			`training.created: want an RFC 3339 time, got "yesterday"`},
 	} {

@@ -141,14 +141,6 @@ const MaxLineBytes = 8 << 20
 // ErrLineTooLong: a physical line is longer than MaxLineBytes.
 var ErrLineTooLong = fmt.Errorf("line longer than %d bytes (8 MiB, the limit of the CSV reader)", MaxLineBytes)
 
-// LimitLines returns a reader of r that fails, with an *Error wrapping
-// ErrLineTooLong and naming the line (but no file), on the first physical
-// line longer than MaxLineBytes: the guard of the CSV reader, for other
-// line-oriented readers (the history file).
-func LimitLines(r io.Reader) io.Reader {
-	return &lineLimiter{r: r, line: 1, limit: MaxLineBytes}
-}
-
 // lineLimiter passes bytes through, counting physical lines, and fails on
 // the first line longer than MaxLineBytes.
 type lineLimiter struct {

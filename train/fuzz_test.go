@@ -20,7 +20,7 @@ func FuzzReadHistory(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := ReadHistory(bytes.NewReader(b), "fuzz.csv")
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "history fuzz.csv: ") {
+			if !strings.HasPrefix(err.Error(), "data: read fuzz.csv: ") {
 				t.Fatalf("error does not name the file: %v", err)
 			}
 			return

@@ -1,8 +1,6 @@
 package train
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -45,69 +43,66 @@ func WriteHistory(w io.Writer, h []Record) error {
 	return nil
 }
 
-// ReadHistory reads a history CSV as WriteHistory writes it. The columns
-// step, train_loss and val_nll are required (in any order; others, such as
-// lr, are optional, missing ones NaN); an empty train_loss, val_nll or lr
-// is NaN. Errors name the file (name), the line and the column.
+// ReadHistory reads a history CSV as WriteHistory writes it, through
+// data.Reader, the CSV reader of every data file: its header, quoting, line
+// limit and messages. The columns step, train_loss and val_nll are required
+// (in any order; others, such as lr, are optional, missing ones NaN); an
+// empty train_loss, val_nll or lr is NaN, and step is a whole number from 0
+// to math.MaxInt32. Errors are *data.Error values naming the file (name),
+// the line and the column.
 func ReadHistory(r io.Reader, name string) ([]Record, error) {
-	cr := csv.NewReader(data.LimitLines(r)) // a line beyond data.MaxLineBytes is an error
-	head, err := cr.Read()
+	rd, err := data.NewReader(r, name, historyRequired)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			err = errors.New("empty file")
-		}
-		return nil, historyError(name, err)
+		return nil, err
 	}
-	idx := make([]int, len(historyColumns))
-	for c, col := range historyColumns {
-		idx[c] = slices.Index(head, col)
-		if idx[c] < 0 && col != "lr" {
-			return nil, fmt.Errorf("history %s: line 1: no column %q", name, col)
-		}
-	}
-	var h []Record
+	lr := slices.Index(rd.Header(), "lr")
+	var (
+		h      []Record
+		fields []string
+	)
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
+		fields, err = rd.NextFields(fields)
+		if err == io.EOF {
+			return h, nil
 		}
 		if err != nil {
-			return nil, historyError(name, err)
+			return nil, err
 		}
-		line, _ := cr.FieldPos(0)
-		var v [4]float64
-		for c, i := range idx {
-			if i < 0 {
-				v[c] = math.NaN()
-				continue
-			}
-			s := strings.TrimSpace(rec[i])
-			if s == "" && c > 0 {
-				v[c] = math.NaN()
-				continue
-			}
-			// data.ParseValue: a plain decimal, finite (not Go's 0x1p3).
-			if v[c], err = data.ParseValue(s); err != nil ||
-				(c == 0 && (v[c] != math.Trunc(v[c]) || v[c] < 0 || v[c] > math.MaxInt32)) {
-				return nil, fmt.Errorf("history %s: line %d, column %q: not a finite number %q", name, line, historyColumns[c], s)
+		var v [3]float64
+		for c, f := range fields {
+			if v[c], err = historyValue(f, c == 0); err != nil {
+				return nil, rd.Fail(&data.Error{File: name, Line: rd.Line(), Column: historyRequired[c], Err: err})
 			}
 		}
-		h = append(h, Record{Step: int(v[0]), LR: v[1], Loss: v[2], ValNLL: v[3]})
+		rec := Record{Step: int(v[0]), LR: math.NaN(), Loss: v[1], ValNLL: v[2]}
+		if lr >= 0 {
+			if rec.LR, err = historyValue(strings.TrimSpace(rd.Record()[lr]), false); err != nil {
+				return nil, rd.Fail(&data.Error{File: name, Line: rd.Line(), Column: "lr", Err: err})
+			}
+		}
+		h = append(h, rec)
 	}
-	if len(h) == 0 {
-		return nil, fmt.Errorf("history %s: no data rows", name)
-	}
-	return h, nil
 }
 
-// historyError names the file of a read error (and the line, for one beyond
-// data.MaxLineBytes).
-func historyError(name string, err error) error {
-	var le *data.Error
-	if errors.As(err, &le) && errors.Is(err, data.ErrLineTooLong) {
-		return fmt.Errorf("history %s: line %d: %w", name, le.Line, data.ErrLineTooLong)
+// historyRequired are the columns ReadHistory needs, in the order it reads
+// them.
+var historyRequired = []string{"step", "train_loss", "val_nll"}
+
+// historyValue parses one trimmed cell of a history (data.ParseValue: a
+// plain decimal, finite); an empty cell is NaN but for a step, which must
+// be a whole number from 0 to math.MaxInt32.
+func historyValue(f string, step bool) (float64, error) {
+	if f == "" && !step {
+		return math.NaN(), nil
 	}
-	return fmt.Errorf("history %s: %w", name, err)
+	v, err := data.ParseValue(f)
+	if err != nil {
+		return 0, err
+	}
+	if step && (v != math.Trunc(v) || v < 0 || v > math.MaxInt32) {
+		return 0, fmt.Errorf("not a step number %q (a whole number from 0 to %d)", f, math.MaxInt32)
+	}
+	return v, nil
 }
 
 // ReadHistoryFile is ReadHistory of the file at path, which must be a

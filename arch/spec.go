@@ -78,54 +78,90 @@ func (s Spec) Clone() Spec {
 	return s
 }
 
-// Validate reports the first problem with s, naming the field.
+// Validate reports the first problem with s: a dimension below 1, one of
+// Problems as "key: what" (the key of the model file, as in
+// "components: must be ≥ 1, got 0"), fixed noise without Out sigmas, or
+// more parameters than MaxParams.
 func (s Spec) Validate() error {
 	switch {
 	case s.In < 1:
 		return fmt.Errorf("input dimension must be ≥ 1, got %d", s.In)
 	case s.Out < 1:
 		return fmt.Errorf("output dimension must be ≥ 1, got %d", s.Out)
-	case s.K < 1:
-		return fmt.Errorf("components must be ≥ 1, got %d", s.K)
-	case len(s.Hidden) == 0:
-		return errors.New("hidden must have at least one layer")
-	case len(s.Hidden) > MaxLayers:
-		return fmt.Errorf("hidden has %d layers; at most %d are supported", len(s.Hidden), MaxLayers)
 	}
-	for i, h := range s.Hidden {
-		if h < 1 {
-			return fmt.Errorf("hidden[%d] must be ≥ 1, got %d", i, h)
-		}
+	if ps := s.Problems(); len(ps) > 0 {
+		return errors.New(ps[0].Key + ": " + ps[0].Msg)
 	}
-	if err := s.Activation.Validate(); err != nil {
-		return fmt.Errorf("activation: %w", err)
-	}
-	if err := s.Transform.Validate(); err != nil {
-		return fmt.Errorf("sigma transform: %w", err)
-	}
-	if !(s.SigmaMin >= 0) || math.IsInf(s.SigmaMin, 0) {
-		return fmt.Errorf("sigma_min must be finite and ≥ 0, got %v", s.SigmaMin)
-	}
-	if err := s.Noise.Validate(); err != nil {
-		return fmt.Errorf("noise: %w", err)
-	}
-	if s.Noise == Fixed {
-		if len(s.FixedSigma) != s.Out {
-			return fmt.Errorf("fixed noise needs %d sigmas, got %d", s.Out, len(s.FixedSigma))
-		}
-		for j, v := range s.FixedSigma {
-			if !(v > 0) || math.IsInf(v, 0) {
-				return fmt.Errorf("fixed sigma[%d] must be finite and > 0, got %v", j, v)
-			}
-		}
+	if n := len(s.FixedSigma); s.Noise == Fixed && n != s.Out {
+		return fmt.Errorf("fixed_sigma: has %d values, want %d (one per response)", n, s.Out)
 	}
 	if n := s.params(); n > MaxParams {
 		return fmt.Errorf("the network would have %.3g parameters; at most %d are supported", n, MaxParams)
 	}
-	if err := s.Dtype.Validate(); err != nil {
-		return fmt.Errorf("dtype: %w", err)
-	}
 	return nil
+}
+
+// Problem is one problem of a field of a Spec: Field is its Go name
+// ("Hidden[1]"), Key its key in the model file's spec and in a config's
+// model section ("hidden[1]"), Msg what is wrong ("must be ≥ 1, got 0").
+type Problem struct {
+	Field, Key, Msg string
+}
+
+// Problems lists every problem of the fields that describe the network,
+// in field order: K, Hidden (at least one layer, at most MaxLayers, each
+// ≥ 1), the enums (each its own Validate), FixedSigma with Fixed noise (at
+// least one value, each finite and > 0; Validate wants Out of them) and
+// SigmaMin (finite, ≥ 0). These are the one set of rules that Validate, a
+// config's model section (package config) and a training recipe (package
+// train) check, each naming the field its own way. In and Out, which come
+// from the data, and the parameter count are Validate's.
+func (s Spec) Problems() []Problem {
+	var ps []Problem
+	add := func(field, key, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Key: key, Msg: fmt.Sprintf(format, args...)})
+	}
+	if s.K < 1 {
+		add("K", "components", "must be ≥ 1, got %d", s.K)
+	}
+	switch {
+	case len(s.Hidden) == 0:
+		add("Hidden", "hidden", "must have at least one layer")
+	case len(s.Hidden) > MaxLayers:
+		add("Hidden", "hidden", "has %d layers; at most %d are supported", len(s.Hidden), MaxLayers)
+	default:
+		for i, h := range s.Hidden {
+			if h < 1 {
+				add(fmt.Sprintf("Hidden[%d]", i), fmt.Sprintf("hidden[%d]", i), "must be ≥ 1, got %d", h)
+			}
+		}
+	}
+	if err := s.Activation.Validate(); err != nil {
+		add("Activation", "activation", "%v", err)
+	}
+	switch err := s.Noise.Validate(); {
+	case err != nil:
+		add("Noise", "noise", "%v", err)
+	case s.Noise == Fixed:
+		if len(s.FixedSigma) == 0 {
+			add("FixedSigma", "fixed_sigma", "required with noise fixed")
+		}
+		for j, v := range s.FixedSigma {
+			if !(v > 0) || math.IsInf(v, 0) {
+				add(fmt.Sprintf("FixedSigma[%d]", j), fmt.Sprintf("fixed_sigma[%d]", j), "must be > 0, got %v", v)
+			}
+		}
+	}
+	if err := s.Transform.Validate(); err != nil {
+		add("Transform", "sigma", "%v", err)
+	}
+	if !(s.SigmaMin >= 0) || math.IsInf(s.SigmaMin, 0) {
+		add("SigmaMin", "sigma_min", "must be ≥ 0, got %v", s.SigmaMin)
+	}
+	if err := s.Dtype.Validate(); err != nil {
+		add("Dtype", "dtype", "%v", err)
+	}
+	return ps
 }
 
 // SigmaGrad is the σ transform f(r) = σ_min + t(r) of a raw output r and

@@ -108,45 +108,23 @@ func (c *Config) check(given func(path string) bool) []error {
 		add("data.missing", "%v", err)
 	}
 
-	// model
+	// model: the rules of arch.Spec (Problems) under the config's keys,
+	// but fixed_sigma, one number here, given or not.
 	m := &c.Model
-	if m.Components < 1 {
-		add("model.components", "must be ≥ 1, got %d", m.Components)
-	}
-	if len(m.Hidden) == 0 {
-		add("model.hidden", "must have at least one layer")
-	}
-	for i, h := range m.Hidden {
-		if h < 1 {
-			add(fmt.Sprintf("model.hidden[%d]", i), "must be ≥ 1, got %d", h)
+	for _, p := range m.Spec().Problems() {
+		if !strings.HasPrefix(p.Field, "FixedSigma") {
+			add("model."+p.Key, "%s", p.Msg)
 		}
 	}
-	if err := m.Activation.Validate(); err != nil {
-		add("model.activation", "%v", err)
-	}
-	switch err := m.Noise.Validate(); {
-	case err != nil:
-		add("model.noise", "%v", err)
-	case m.Noise == arch.Fixed:
-		switch {
-		case !given("model.fixed_sigma"):
+	if m.Noise.Validate() == nil {
+		switch fixed := m.Noise == arch.Fixed; {
+		case fixed && !given("model.fixed_sigma"):
 			add("model.fixed_sigma", "required (> 0) with noise: fixed")
-		case !positive(m.FixedSigma):
+		case fixed && !positive(m.FixedSigma):
 			add("model.fixed_sigma", "must be > 0, got %v", m.FixedSigma)
-		}
-	default:
-		if given("model.fixed_sigma") {
+		case !fixed && given("model.fixed_sigma"):
 			add("model.fixed_sigma", "only used with noise: fixed")
 		}
-	}
-	if err := m.Sigma.Validate(); err != nil {
-		add("model.sigma", "%v", err)
-	}
-	if !nonNegative(m.SigmaMin) {
-		add("model.sigma_min", "must be ≥ 0, got %v", m.SigmaMin)
-	}
-	if err := m.DType.Validate(); err != nil {
-		add("model.dtype", "%v", err)
 	}
 	if err := m.Init.Validate(); err != nil {
 		add("model.init", "%v", err)

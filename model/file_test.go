@@ -273,7 +273,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad dtype", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["dtype"] = "float16" })),
 			`spec.dtype: must be one of float32, float64; got "float16"`},
 		{"bad spec", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["components"] = 0 })),
-			"spec: components must be ≥ 1, got 0"},
+			"spec: components: must be ≥ 1, got 0"},
 		{"bad noise", ptr(edit(func(f map[string]any) { f["spec"].(map[string]any)["noise"] = "spherical" })),
 			`spec: noise: must be one of full, diagonal, isotropic, isotropic_across_clusters, fixed; got "spherical"`},
 		// The spec is decoded as arch.Spec: a type error names the key

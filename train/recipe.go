@@ -105,40 +105,17 @@ func (r *Recipe) Validate() error {
 	add := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("train: Recipe.%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	s := &r.Spec
-	if s.K < 1 {
-		add("Spec.K", "must be ≥ 1, got %d", s.K)
-	}
-	if len(s.Hidden) == 0 {
-		add("Spec.Hidden", "must have at least one layer")
-	}
-	for i, h := range s.Hidden {
-		if h < 1 {
-			add(fmt.Sprintf("Spec.Hidden[%d]", i), "must be ≥ 1, got %d", h)
-		}
+	for _, p := range r.Spec.Problems() {
+		add("Spec."+p.Field, "%s", p.Msg)
 	}
 	for _, e := range []struct {
 		field string
 		v     interface{ Validate() error }
-	}{{"Spec.Activation", s.Activation}, {"Spec.Noise", s.Noise}, {"Spec.Transform", s.Transform},
-		{"Spec.Dtype", s.Dtype}, {"Init", r.Init}, {"Train.Schedule", r.Train.Schedule}, {"Train.OnNaN", r.Train.OnNaN},
+	}{{"Init", r.Init}, {"Train.Schedule", r.Train.Schedule}, {"Train.OnNaN", r.Train.OnNaN},
 		{"Data.Encode.Unknown", r.Data.Encode.Unknown}, {"Data.Encode.Missing", r.Data.Encode.Missing}} {
 		if err := e.v.Validate(); err != nil {
 			add(e.field, "%v", err)
 		}
-	}
-	if s.Noise == arch.Fixed {
-		if len(s.FixedSigma) == 0 {
-			add("Spec.FixedSigma", "required with noise fixed")
-		}
-		for i, v := range s.FixedSigma {
-			if !(v > 0) || math.IsInf(v, 1) {
-				add(fmt.Sprintf("Spec.FixedSigma[%d]", i), "must be > 0, got %v", v)
-			}
-		}
-	}
-	if !(s.SigmaMin >= 0) || math.IsInf(s.SigmaMin, 1) {
-		add("Spec.SigmaMin", "must be ≥ 0, got %v", s.SigmaMin)
 	}
 	if f := r.Data.ValidationFraction; !(f >= 0 && f < 1) {
 		add("Data.ValidationFraction", "must be in [0, 1), got %v", f)

@@ -100,6 +100,7 @@ func TestDecodeBad(t *testing.T) {
 		{"empty hidden", minimal + "model:\n  hidden: []\n", `config: ex.yaml: model.hidden: must have at least one layer`},
 		{"null hidden", minimal + "model:\n  hidden:\n", `config: ex.yaml: model.hidden: must have at least one layer`},
 		{"zero hidden size", minimal + "model:\n  hidden: [64, 0]\n", `config: ex.yaml: model.hidden[1]: must be ≥ 1, got 0`},
+		{"too many layers", minimal + "model:\n  hidden: [" + strings.Repeat("1, ", 1000) + "1]\n", `config: ex.yaml: model.hidden: has 1001 layers; at most 1000 are supported`},
 		{"bad activation", minimal + "model:\n  activation: sigmoid\n",
 			`config: ex.yaml: model.activation: must be one of relu, tanh, elu, silu; got "sigmoid"`},
 		{"bad noise", minimal + "model:\n  noise: diag\n",

@@ -71,6 +71,8 @@ func TestRecipeValidate(t *testing.T) {
 		{func(r *Recipe) { r.Spec.K = 0 }, "train: Recipe.Spec.K: must be ≥ 1, got 0"},
 		{func(r *Recipe) { r.Spec.Hidden = nil }, "train: Recipe.Spec.Hidden: must have at least one layer"},
 		{func(r *Recipe) { r.Spec.Hidden = []int{4, 0} }, "train: Recipe.Spec.Hidden[1]: must be ≥ 1, got 0"},
+		{func(r *Recipe) { r.Spec.Hidden = make([]int, arch.MaxLayers+1) }, "train: Recipe.Spec.Hidden: has 1001 layers; at most 1000 are supported"},
+		{func(r *Recipe) { r.Spec.SigmaMin = -1 }, "train: Recipe.Spec.SigmaMin: must be ≥ 0, got -1"},
 		{func(r *Recipe) { r.Spec.Activation = "" }, `train: Recipe.Spec.Activation: must be one of`},
 		{func(r *Recipe) { r.Spec.Noise = arch.Fixed }, "train: Recipe.Spec.FixedSigma: required with noise fixed"},
 		{func(r *Recipe) { r.Spec.Noise, r.Spec.FixedSigma = arch.Fixed, []float64{-1} }, "train: Recipe.Spec.FixedSigma[0]: must be > 0, got -1"},

@@ -464,3 +464,25 @@ func TestColumnRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingFirstInColumnOrder: training and reading with a schema apply
+// the policy in one place (missingCells), so they name the same first
+// missing cell, the row's first in column order, and count the same.
+func TestMissingFirstInColumnOrder(t *testing.T) {
+	in := "y,x\n1,2\nNA,NA\n3,\n"
+	tail := `(3 missing cells in 2 rows; data.na_values is "", "NA", "N/A", "NaN", "nan", "null"; `
+	_, _, _, err := ReadTrainFrom(strings.NewReader(in), "m.csv", Options{X: []string{"x"}, Y: []string{"y"}})
+	if want := `data: read m.csv: line 3, column "x": missing value "NA" ` + tail + adviceTrain + ")"; err == nil || err.Error() != want {
+		t.Errorf("ReadTrainFrom: got %v\nwant %s", err, want)
+	}
+	_, _, err = ReadFrom(strings.NewReader(in), "m.csv", Numeric([]string{"x"}), []string{"y"})
+	if want := `data: read m.csv: line 3, column "x": missing value "NA" ` + tail + adviceModel + ")"; err == nil || err.Error() != want {
+		t.Errorf("ReadFrom: got %v\nwant %s", err, want)
+	}
+	s := Numeric([]string{"x"})
+	s.Missing = MissingDrop
+	_, rep, err := ReadFrom(strings.NewReader(in), "m.csv", s, []string{"y"})
+	if err != nil || rep != (Report{Rows: 3, Used: 1, DroppedResponse: 1, DroppedMissing: 1}) {
+		t.Errorf("drop: got %+v, %v", rep, err)
+	}
+}

@@ -91,14 +91,62 @@ func checkOptions(o Options) (Options, error) {
 	return o, nil
 }
 
-// missingCounter counts the missing cells of a file under MissingError, so
-// that the error for the first can say how many there are.
-type missingCounter struct {
+// missingCells applies a missing-cell policy to the rows of a file, the
+// one place of ReadTrainFrom and ReadFrom that does: under MissingError it
+// notes the first missing cell and counts them all, so that the error can
+// say how many there are; under MissingDrop and MissingImpute it counts in
+// a Report the rows it leaves out and the cells imputed.
+type missingCells struct {
+	policy      Missing
+	isNA        func(field string) bool
 	first       *data.Error
 	cells, rows int
 }
 
-func (m *missingCounter) err(na []string, advice string) error {
+// keep notes the missing cells of one row, fields being its nx covariates
+// and then its responses, named by cols (file name, line line), and reports
+// whether the row is kept: not from the first missing cell on under
+// MissingError, not with a missing response (never imputed), not with a
+// missing covariate under MissingDrop. It counts dropped rows and imputed
+// cells in rep.
+func (m *missingCells) keep(rep *Report, name string, line int, cols, fields []string, nx int) bool {
+	missX, missY := 0, false
+	for j, f := range fields {
+		if !m.isNA(f) {
+			continue
+		}
+		if j < nx {
+			missX++
+		} else {
+			missY = true
+		}
+		if m.policy == MissingError {
+			if m.first == nil {
+				m.first = &data.Error{File: name, Line: line, Column: cols[j], Err: fmt.Errorf("%w %s", ErrMissing, strconv.Quote(f))}
+			}
+			m.cells++
+		}
+	}
+	switch {
+	case m.policy == MissingError:
+		if missX > 0 || missY {
+			m.rows++
+		}
+		return m.first == nil
+	case missY:
+		rep.DroppedResponse++
+		return false
+	case missX > 0 && m.policy == MissingDrop:
+		rep.DroppedMissing++
+		return false
+	}
+	rep.Imputed += missX
+	return true
+}
+
+// err is the error of the first missing cell under MissingError, with the
+// count of them all, the NA tokens na and advice; nil if none.
+func (m *missingCells) err(na []string, advice string) error {
 	if m.first == nil {
 		return nil
 	}
@@ -263,7 +311,7 @@ func ReadTrainFrom(r io.Reader, name string, o Options) (*Schema, *data.Dataset,
 		}
 	}
 	var lines []int
-	var mc missingCounter
+	mc := missingCells{policy: o.Missing, isNA: func(f string) bool { return na[f] }}
 	anyMissing := make([]bool, nx)
 	var fields []string
 	n := 0
@@ -277,36 +325,9 @@ func ReadTrainFrom(r io.Reader, name string, o Options) (*Schema, *data.Dataset,
 		}
 		rep.Rows++
 		line := rd.Line()
-		// Missing cells first: they decide whether the row is kept.
-		missX, missY := false, false
-		for j, f := range fields {
-			if !na[f] {
-				continue
-			}
-			if j < nx {
-				missX = true
-			} else {
-				missY = true
-			}
-			if o.Missing == MissingError {
-				if mc.first == nil {
-					mc.first = &data.Error{File: name, Line: line, Column: cols[j], Err: fmt.Errorf("%w %s", ErrMissing, strconv.Quote(f))}
-				}
-				mc.cells++
-			}
-		}
-		if o.Missing == MissingError && (missX || missY) {
-			mc.rows++
-		}
-		switch {
-		case mc.first != nil:
-			// Go on counting only; check the values all the same.
-		case missY && o.Missing != MissingError:
-			rep.DroppedResponse++
-		case missX && o.Missing == MissingDrop:
-			rep.DroppedMissing++
-		}
-		keep := mc.first == nil && !(missY || (missX && o.Missing == MissingDrop))
+		// Missing cells first: they decide whether the row is kept. After
+		// the first under MissingError the values are still checked.
+		keep := mc.keep(&rep, name, line, cols, fields, nx)
 		for j, f := range fields {
 			if na[f] {
 				if keep {
@@ -317,7 +338,6 @@ func ReadTrainFrom(r io.Reader, name string, o Options) (*Schema, *data.Dataset,
 					}
 					if j < nx {
 						anyMissing[j] = true
-						rep.Imputed++
 					}
 				}
 				continue
@@ -522,7 +542,8 @@ func readFrom(r io.Reader, name string, s *Schema, yCols []string, advice string
 	if err := data.CheckColumns(name, xCols, yCols); err != nil {
 		return nil, rep, err
 	}
-	rd, err := data.NewReader(r, name, append(slices.Clone(xCols), yCols...))
+	cols := append(slices.Clone(xCols), yCols...)
+	rd, err := data.NewReader(r, name, cols)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -530,7 +551,7 @@ func readFrom(r io.Reader, name string, s *Schema, yCols []string, advice string
 	d := &data.Dataset{Path: name, XNames: s.Names(), YNames: slices.Clone(yCols), XDim: w, YDim: len(yCols)}
 	var fields []string
 	var x []float64
-	var mc missingCounter
+	mc := missingCells{policy: s.Missing, isNA: s.IsNA}
 	for {
 		fields, err = rd.NextFields(fields)
 		if err == io.EOF {
@@ -541,47 +562,7 @@ func readFrom(r io.Reader, name string, s *Schema, yCols []string, advice string
 		}
 		rep.Rows++
 		line := rd.Line()
-		missY, missX := false, false
-		for k, f := range fields[nx:] {
-			if !s.IsNA(f) {
-				continue
-			}
-			missY = true
-			if s.Missing == MissingError {
-				if mc.first == nil {
-					mc.first = &data.Error{File: name, Line: line, Column: yCols[k], Err: fmt.Errorf("%w %s", ErrMissing, strconv.Quote(f))}
-				}
-				mc.cells++
-			}
-		}
-		for j, f := range fields[:nx] {
-			if s.IsNA(f) {
-				missX = true
-				switch s.Missing {
-				case MissingError:
-					if mc.first == nil {
-						mc.first = &data.Error{File: name, Line: line, Column: xCols[j], Err: fmt.Errorf("%w %s", ErrMissing, strconv.Quote(f))}
-					}
-					mc.cells++
-				case MissingImpute:
-					if !missY {
-						rep.Imputed++
-					}
-				}
-			}
-		}
-		if s.Missing == MissingError && (missX || missY) {
-			mc.rows++
-		}
-		if mc.first != nil {
-			continue
-		}
-		if missY {
-			rep.DroppedResponse++
-			continue
-		}
-		if missX && s.Missing == MissingDrop {
-			rep.DroppedMissing++
+		if !mc.keep(&rep, name, line, cols, fields, nx) {
 			continue
 		}
 		if x, err = s.Encode(fields[:nx], x); err != nil {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/internal/output"
@@ -121,11 +122,7 @@ func columnIndex(flag, name string, names []string, what string) (int, error) {
 			return i, nil
 		}
 	}
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
-	}
-	return 0, fmt.Errorf("%s: %q is not a %s column of the model; they are %s", flag, name, what, strings.Join(q, ", "))
+	return 0, fmt.Errorf("%s: %q is not a %s column of the model; they are %s", flag, name, what, data.QuoteList(names))
 }
 
 // schemaFlags are the --unknown-level and --missing flags of the commands

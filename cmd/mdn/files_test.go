@@ -298,3 +298,17 @@ func TestOutDash(t *testing.T) {
 		t.Fatal(`created a file named "-"`)
 	}
 }
+
+// TestColumnIndexList: the columns a flag may name are listed in the one
+// list format of messages (data.QuoteList: at most 8, then "and N more").
+func TestColumnIndexList(t *testing.T) {
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}
+	if i, err := columnIndex("--x", "c", names, "covariate"); i != 2 || err != nil {
+		t.Fatalf("got %d, %v; want 2", i, err)
+	}
+	_, err := columnIndex("--x", "z", names, "covariate")
+	want := `--x: "z" is not a covariate column of the model; they are "a", "b", "c", "d", "e", "f", "g", "h", and 2 more`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+}

@@ -80,7 +80,10 @@ const MaxLevels = 1024
 
 // MaxValues is the most numbers an encoded table may hold (rows × network
 // inputs): 2²⁸, 2 GiB of float64. A table past it is refused before the
-// encoded matrix is allocated, with the estimate in the message.
+// encoded matrix is allocated, with the estimate in the message. A file
+// read as numbers (no labels, no imputation: see Read) is not bounded by
+// it: it holds one float64 per cell, at most 4 bytes of memory per byte of
+// the file.
 const MaxValues = 1 << 28
 
 // Kind says how a covariate column is encoded.

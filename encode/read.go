@@ -165,36 +165,32 @@ const (
 // ReadTrain reads the training CSV file at path with the options o and
 // returns the schema fitted to it and its rows encoded by that schema. See
 // ReadTrainFrom. When every covariate is a number and a missing cell is an
-// error, the file is read as numbers (data.Reader.ReadAll), and read again
-// by ReadTrainFrom only if a cell is not a finite number, to say why.
+// error, a regular file is read as numbers (data.Reader.ReadAll), and read
+// again from its start by ReadTrainFrom only if a cell is not a finite
+// number, to say why.
 func ReadTrain(path string, o Options) (*Schema, *data.Dataset, Report, error) {
 	oc, err := checkOptions(o)
 	if err != nil {
 		return nil, nil, Report{}, &data.Error{File: path, Err: err}
 	}
-	if len(oc.Categorical) == 0 && oc.Missing == MissingError {
-		s := Numeric(oc.X)
-		s.Unknown, s.NAValues = oc.Unknown, slices.Clone(oc.NAValues)
-		if s.numbers() {
-			d, rep, err := readNumbers(path, s, oc.Y)
-			switch {
-			case err == nil:
-				return s, d, rep, nil
-			case !isValueError(err):
-				return nil, nil, rep, err
-			}
-		}
-	}
-	return readTrainFile(path, o)
-}
-
-// readTrainFile is ReadTrainFrom of the file at path.
-func readTrainFile(path string, o Options) (*Schema, *data.Dataset, Report, error) {
-	f, _, err := open(path)
+	f, size, err := open(path)
 	if err != nil {
 		return nil, nil, Report{}, err
 	}
 	defer f.Close()
+	if size > 0 && len(oc.Categorical) == 0 && oc.Missing == MissingError {
+		s := Numeric(oc.X)
+		s.Unknown, s.NAValues = oc.Unknown, slices.Clone(oc.NAValues)
+		if s.numbers() {
+			d, rep, err := readNumbers(f, path, size, s, oc.Y)
+			if err == nil {
+				return s, d, rep, nil
+			}
+			if err = rewind(f, path, err); err != nil {
+				return nil, nil, rep, err
+			}
+		}
+	}
 	return ReadTrainFrom(f, path, o)
 }
 
@@ -208,6 +204,20 @@ func open(path string) (f *os.File, size int64, err error) {
 		size = st.Size()
 	}
 	return f, size, nil
+}
+
+// rewind returns err unless it is about a cell that is not a finite
+// number; then it seeks f back to its start, for the general reader to
+// read it again and say what the cell is (a label, a missing value and how
+// many), and returns nil (or the error of the seek).
+func rewind(f *os.File, path string, err error) error {
+	if !errors.Is(err, data.ErrNotNumber) && !errors.Is(err, data.ErrNotFinite) {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return &data.Error{File: path, Err: err}
+	}
+	return nil
 }
 
 // numbers reports whether s reads every covariate as a number as it is
@@ -231,18 +241,11 @@ func (s *Schema) numbers() bool {
 	return true
 }
 
-// readNumbers reads the file at path with the covariates of s (for which
-// s.numbers() holds) and the responses yCols as numbers, without encoding
-// each row: the Reader's own parse, the columns allocated once from the
-// file's size. A cell that is not a finite number is an error for which
-// isValueError holds; the caller reads the file again with the general
-// reader to say what the cell is (a label, a missing value and how many).
-func readNumbers(path string, s *Schema, yCols []string) (*data.Dataset, Report, error) {
-	f, size, err := open(path)
-	if err != nil {
-		return nil, Report{}, err
-	}
-	defer f.Close()
+// readNumbers reads f, the regular file at path of size bytes, with the
+// covariates of s (for which s.numbers() holds) and the responses yCols as
+// numbers, without encoding each row: the Reader's own parse, the columns
+// allocated once from the file's size.
+func readNumbers(f *os.File, path string, size int64, s *Schema, yCols []string) (*data.Dataset, Report, error) {
 	xCols := s.ColumnNames()
 	if err := data.CheckColumns(path, xCols, yCols); err != nil {
 		return nil, Report{}, err
@@ -256,12 +259,6 @@ func readNumbers(path string, s *Schema, yCols []string) (*data.Dataset, Report,
 		return nil, Report{}, err
 	}
 	return d, Report{Rows: d.N, Used: d.N}, nil
-}
-
-// isValueError reports whether err is about a cell that is not a finite
-// number.
-func isValueError(err error) bool {
-	return errors.Is(err, data.ErrNotNumber) || errors.Is(err, data.ErrNotFinite)
 }
 
 // ReadTrainFrom reads a training CSV stream (name is used in messages),
@@ -478,9 +475,10 @@ func checkSize(name string, n, w int) error {
 
 // Read reads the CSV file at path with the covariates of s and the
 // responses yCols (none for a file of inputs only), encoded by s. See
-// ReadFrom. A file of numbers (no labels, a missing cell an error) is read
-// without encoding each row, and read again as ReadFrom does only if a
-// cell is not a finite number, to say why.
+// ReadFrom. A regular file of numbers (no labels, a missing cell an error)
+// is read without encoding each row, and read again from its start as
+// ReadFrom does only if a cell is not a finite number, to say why; any
+// other file (a FIFO, standard input) is read once, as ReadFrom does.
 func Read(path string, s *Schema, yCols []string) (*data.Dataset, Report, error) {
 	return readPath(path, s, yCols, adviceModel)
 }
@@ -517,17 +515,20 @@ func readPath(path string, s *Schema, yCols []string, advice string) (*data.Data
 	if err := s.Validate(); err != nil {
 		return nil, Report{}, &data.Error{File: path, Err: err}
 	}
-	if s.numbers() {
-		d, rep, err := readNumbers(path, s, yCols)
-		if err == nil || !isValueError(err) {
-			return d, rep, err
-		}
-	}
-	f, _, err := open(path)
+	f, size, err := open(path)
 	if err != nil {
 		return nil, Report{}, err
 	}
 	defer f.Close()
+	if size > 0 && s.numbers() {
+		d, rep, err := readNumbers(f, path, size, s, yCols)
+		if err == nil {
+			return d, rep, nil
+		}
+		if err = rewind(f, path, err); err != nil {
+			return nil, rep, err
+		}
+	}
 	return readFrom(f, path, s, yCols, advice, nil)
 }
 

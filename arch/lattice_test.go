@@ -31,7 +31,7 @@ var lattice = map[string][]string{
 	// layer 4
 	"figure":    {"data", "encode", "mixture", "model", "plot", "predict"},
 	"serve":     {"arch", "conformal", "data", "encode", "mixture", "model", "predict", "github.com/prometheus/client_golang"},
-	"fitconfig": {"arch", "config", "encode", "train"},
+	"fitconfig": {"config", "encode", "train"},
 
 	// layer 3
 	"train":   {"arch", "data", "encode", "graph", "internal/infile", "internal/vec", "mixture", "model", "gorgonia.org/"},

@@ -46,7 +46,7 @@ var lattice = map[string][]string{
 	"encode":       {"data"},
 	"data":         {"internal/hugepage"},
 	"conformal":    {"mixture"},
-	"internal/cli": {"internal/output", "golang.org/x/sys/unix"},
+	"internal/cli": {"internal/output", "golang.org/x/sys/unix", "golang.org/x/term"},
 
 	// layer 0: no package of this module
 	"arch":              {},
@@ -58,7 +58,7 @@ var lattice = map[string][]string{
 	"internal/hugepage": {},
 	"internal/cputime":  {},
 	"internal/infile":   {},
-	"internal/progress": {"github.com/schollz/progressbar", "golang.org/x/term"},
+	"internal/progress": {"github.com/schollz/progressbar"},
 }
 
 // imports lists every package of the module (relative to module) with its

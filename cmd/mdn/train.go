@@ -243,7 +243,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		fmt.Fprintf(ios.ErrOut, "mdn: train: warning: %s\n", w)
 	}
 	fmt.Fprintf(ios.ErrOut, "train: %s\n", plan)
-	prog := progress.New(ios.ErrOut)
+	prog := progress.New(ios.ErrOut, ios.IsStderrTTY())
 	m, res, runErr := train.FitResume(ctx, recipe, d, st, func(s train.Progress) {
 		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
 			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})

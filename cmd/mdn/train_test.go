@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -329,4 +330,29 @@ func (c *cancelWriter) Write(p []byte) (int, error) {
 		c.cancel()
 	}
 	return c.w.Write(p)
+}
+
+// progressLine is a progress line of mdn train off a terminal.
+var progressLine = regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ .*\([0-9.]+s\)$`)
+
+// TestTrainProgressTTY: mdn train asks its IOStreams whether standard error
+// is a terminal: told it is (SetStderrTTY), it draws a progress bar redrawn
+// in place; told it is not (Test's default), the same run prints progress
+// lines.
+func TestTrainProgressTTY(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "c.yaml", "data: {train: TRAIN, x: [x], y: [y]}\nmodel: {hidden: [4]}\ntrain: {steps: 20, ensemble: 1, threads: 1}\n")
+	for _, tty := range []bool{true, false} {
+		ios, _, _, errOut := cli.Test()
+		ios.SetStderrTTY(tty)
+		if code := run([]string{"train", "--config", cfg, "--out", filepath.Join(dir, strconv.FormatBool(tty))}, ios); code != 0 {
+			t.Fatalf("tty %v: exit %d: %s", tty, code, errOut)
+		}
+		got := errOut.String()
+		bar := strings.Contains(got, "\r") && strings.Contains(got, "% |")
+		lines := progressLine.MatchString(got)
+		if bar != tty || lines == tty {
+			t.Errorf("stderr a terminal: %v: got bar %v, lines %v in %q", tty, bar, lines, got)
+		}
+	}
 }

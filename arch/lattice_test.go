@@ -23,7 +23,7 @@ const module = "github.com/mdn-go/mdn"
 // A new package gets one line here and one in the doc.
 var lattice = map[string][]string{
 	// layer 5: the command and tools
-	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "fitconfig", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
+	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "fitconfig", "internal/cli", "internal/infile", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
 	"bench/truenll":   {"data"},
 	"bench/hostile":   {},
 	"bench/bareserve": {},
@@ -34,7 +34,7 @@ var lattice = map[string][]string{
 	"fitconfig": {"arch", "config", "encode", "train"},
 
 	// layer 3
-	"train":   {"arch", "data", "encode", "graph", "internal/infile", "internal/vec", "mixture", "model", "gorgonia.org/"},
+	"train":   {"arch", "data", "encode", "graph", "internal/vec", "mixture", "model", "gorgonia.org/"},
 	"predict": {"conformal", "data", "encode", "mixture", "model"},
 
 	// layer 2

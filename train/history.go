@@ -11,12 +11,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/infile"
 )
-
-// HistoryFile is the name of the history CSV that mdn train writes next to
-// model.json.
-const HistoryFile = "history.csv"
 
 // historyColumns are the columns of a history CSV, in order.
 var historyColumns = []string{"step", "lr", "train_loss", "val_nll"}
@@ -108,16 +103,4 @@ func historyError(name string, err error) error {
 		return fmt.Errorf("history %s: line %d: %w", name, le.Line, data.ErrLineTooLong)
 	}
 	return fmt.Errorf("history %s: %w", name, err)
-}
-
-// ReadHistoryFile is ReadHistory of the file at path, which must be a
-// regular file (a directory, /dev/zero or a FIFO is refused before it is
-// opened).
-func ReadHistoryFile(path string) ([]Record, error) {
-	f, r, err := infile.Open(path, infile.Limit{What: "a history file"})
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	defer f.Close()
-	return ReadHistory(r, path)
 }

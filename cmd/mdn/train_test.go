@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/mdn-go/mdn/internal/cli"
-	"github.com/mdn-go/mdn/train"
 )
 
 // writeConfig writes a config with the given body into dir and returns its
@@ -64,7 +63,7 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	zeroRun := filepath.Join(dir, "zerorun")
 	os.Mkdir(zeroRun, 0o755)
-	if err := os.Symlink("/dev/zero", filepath.Join(zeroRun, train.ResumeFile)); err != nil {
+	if err := os.Symlink("/dev/zero", filepath.Join(zeroRun, "resume.json")); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -83,7 +82,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"config of 1 GiB", []string{"train", "--config", huge, "--out", "OUT"},
 			"mdn: train: config: " + huge + ": is 1073741824 bytes, too large: a config file may have at most 1 MiB (config.MaxBytes)"},
 		{"resume.json is /dev/zero", []string{"train", "--resume", zeroRun},
-			"mdn: train: --resume: " + filepath.Join(zeroRun, train.ResumeFile) + ": is a character device, not a regular file (a resume file is read whole)"},
+			"mdn: train: --resume: " + filepath.Join(zeroRun, "resume.json") + ": is a character device, not a regular file (a resume file is read whole)"},
 		{"no config flag", []string{"train", "--out", "OUT"}, `mdn: train: required flag "--config" not set`},
 		{"unknown key", []string{"train", "--config", unknown, "--out", "OUT"},
 			"mdn: train: config: " + unknown + `: line 2: field "trian" not found at top level`},
@@ -249,7 +248,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if !errors.As(err, &ee) || ee.code != 130 {
 		t.Fatalf("interrupted run: got %v, want exit status 130", err)
 	}
-	for _, f := range []string{"model.json", "history.csv", train.CheckpointFile, train.ResumeFile} {
+	for _, f := range []string{"model.json", "history.csv", "checkpoint.gob", "resume.json"} {
 		if _, err := os.Stat(filepath.Join(part, f)); err != nil {
 			t.Fatalf("after the interruption: %v", err)
 		}
@@ -257,7 +256,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if _, stderr, code := mdnRun(t, "", "train", "--resume", part); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{train.CheckpointFile, train.ResumeFile} {
+	for _, f := range []string{"checkpoint.gob", "resume.json"} {
 		if _, err := os.Stat(filepath.Join(part, f)); !os.IsNotExist(err) {
 			t.Fatalf("%s left after the resumed run finished", f)
 		}

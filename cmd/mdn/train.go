@@ -71,8 +71,9 @@ as an uninterrupted run.`,
 					}
 				}
 				o.out, o.force = o.resume, true
-			} else if o.config == "" {
-				return errors.New(`train: required flag "--config" not set`)
+			}
+			if err := o.check(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(o)
@@ -90,6 +91,18 @@ as an uninterrupted run.`,
 	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the rows of data.train to this PNG")
 	f.StringVar(&o.resume, "resume", "", "continue the interrupted run whose --out was DIR")
 	return c
+}
+
+// check checks the flags by themselves, before anything is read or written:
+// --config is required without --resume, and a given --steps is ≥ 1.
+func (o *trainOptions) check() error {
+	if o.resume == "" && o.config == "" {
+		return errors.New(`train: required flag "--config" not set`)
+	}
+	if o.stepsSet && o.steps < 1 {
+		return fmt.Errorf("train: --steps must be ≥ 1, got %d", o.steps)
+	}
+	return nil
 }
 
 // trainReport is the --json line.
@@ -159,9 +172,6 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		cfg.Train.Seed = o.seed
 	}
 	if o.stepsSet {
-		if o.steps < 1 {
-			return fmt.Errorf("train: --steps must be ≥ 1, got %d", o.steps)
-		}
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, 0
 		if err := cfg.Validate(); err != nil {
 			return err

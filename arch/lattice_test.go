@@ -23,10 +23,11 @@ const module = "github.com/mdn-go/mdn"
 // A new package gets one line here and one in the doc.
 var lattice = map[string][]string{
 	// layer 5: the command and tools
-	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "fitconfig", "internal/cli", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
+	"cmd/mdn":         {"arch", "config", "conformal", "data", "encode", "figure", "fitconfig", "internal/cli", "internal/infile", "internal/output", "internal/progress", "mixture", "model", "plot", "predict", "serve", "train", "github.com/spf13/cobra"},
 	"bench/truenll":   {"data", "encode"},
 	"bench/hostile":   {},
 	"bench/bareserve": {},
+	"bench/sizeplot":  {"gonum.org/v1/plot"},
 
 	// layer 4
 	"figure":    {"data", "encode", "mixture", "model", "plot", "predict"},
@@ -34,7 +35,7 @@ var lattice = map[string][]string{
 	"fitconfig": {"config", "encode", "train"},
 
 	// layer 3
-	"train":   {"arch", "data", "encode", "graph", "internal/infile", "internal/vec", "mixture", "model", "gorgonia.org/"},
+	"train":   {"arch", "data", "encode", "graph", "internal/vec", "mixture", "model", "gorgonia.org/"},
 	"predict": {"conformal", "data", "encode", "mixture", "model"},
 
 	// layer 2
@@ -46,7 +47,7 @@ var lattice = map[string][]string{
 	"encode":       {"data"},
 	"data":         {"internal/hugepage"},
 	"conformal":    {"mixture"},
-	"internal/cli": {"internal/output", "golang.org/x/sys/unix"},
+	"internal/cli": {"internal/output", "golang.org/x/sys/unix", "golang.org/x/term"},
 
 	// layer 0: no package of this module
 	"arch":              {},
@@ -58,7 +59,7 @@ var lattice = map[string][]string{
 	"internal/hugepage": {},
 	"internal/cputime":  {},
 	"internal/infile":   {},
-	"internal/progress": {"github.com/schollz/progressbar", "golang.org/x/term"},
+	"internal/progress": {"github.com/schollz/progressbar"},
 }
 
 // imports lists every package of the module (relative to module) with its

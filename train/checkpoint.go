@@ -1,8 +1,6 @@
 package train
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,23 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/infile"
-)
-
-// The files of a checkpoint directory (mdn train's --out after an
-// interruption).
-const (
-	// CheckpointFile holds the State (WriteState).
-	CheckpointFile = "checkpoint.gob"
-	// ResumeFile holds the ResumeInfo, as JSON.
-	ResumeFile = "resume.json"
 )
 
 // ResumeInfo is what continuing an interrupted run needs besides its
@@ -148,31 +134,28 @@ func (f *Fingerprint) Check(now *Fingerprint) error {
 //
 // Its two parts are written to and read from any io.Writer and io.Reader
 // (WriteInfo and ReadInfo, WriteState and ReadState), so a program can keep
-// a checkpoint in memory; ReadCheckpoint reads the two files mdn train
-// writes into its directory (ResumeFile, CheckpointFile).
+// a checkpoint in memory; where they are stored, and under which names, is
+// the caller's choice (mdn train writes them as two files of its --out).
 type Checkpoint struct {
 	Info  ResumeInfo
 	State *State
 }
 
-// WriteInfo writes c.Info as the JSON of ResumeFile.
+// WriteInfo writes c.Info as one JSON object (ReadInfo reads it).
 func (c *Checkpoint) WriteInfo(w io.Writer) error { return json.NewEncoder(w).Encode(c.Info) }
 
-// WriteState writes c.State as the content of CheckpointFile.
+// WriteState writes c.State with WriteState (ReadState reads it).
 func (c *Checkpoint) WriteState(w io.Writer) error { return WriteState(w, c.State) }
 
-// The largest files ReadCheckpoint reads, in bytes: ResumeFile holds a
-// path and a few numbers; CheckpointFile is one gob value, which gob
-// refuses to write or read at 8 GiB or more (plus room for the type
-// descriptions). ReadInfo reads at most MaxResumeBytes too.
+// The largest parts of a checkpoint, in bytes: the resume info holds a
+// path and a few numbers (ReadInfo reads at most MaxResumeBytes); the state
+// is one gob value, which gob refuses to write or read at 8 GiB or more
+// (MaxCheckpointBytes adds room for the type descriptions). A caller that
+// reads them from files can refuse a larger file before reading it (mdn
+// train --resume does).
 const (
 	MaxResumeBytes     = 1 << 20
 	MaxCheckpointBytes = 8<<30 + 1<<20
-)
-
-var (
-	resumeLimit     = infile.Limit{Bytes: MaxResumeBytes, What: "a resume file", Name: "train.MaxResumeBytes"}
-	checkpointLimit = infile.Limit{Bytes: MaxCheckpointBytes, What: "a checkpoint", Name: "train.MaxCheckpointBytes"}
 )
 
 // ReadInfo reads a ResumeInfo as WriteInfo writes it: one JSON object of at
@@ -193,33 +176,4 @@ func ReadInfo(r io.Reader) (ResumeInfo, error) {
 		return ResumeInfo{}, errors.New(`resume info: no "config"`)
 	}
 	return info, nil
-}
-
-// ReadCheckpoint reads the checkpoint in dir (ResumeFile with ReadInfo,
-// then CheckpointFile with ReadState). Each must be a regular file within
-// its limit (MaxResumeBytes, MaxCheckpointBytes), checked before it is
-// read. Errors name the file.
-func ReadCheckpoint(dir string) (*Checkpoint, error) {
-	p := filepath.Join(dir, ResumeFile)
-	b, err := infile.ReadFile(p, resumeLimit)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no interrupted run there (%w)", dir, err)
-		}
-		return nil, err
-	}
-	var c Checkpoint
-	if c.Info, err = ReadInfo(bytes.NewReader(b)); err != nil {
-		return nil, fmt.Errorf("%s is corrupt", p)
-	}
-	cp := filepath.Join(dir, CheckpointFile)
-	f, r, err := infile.Open(cp, checkpointLimit)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if c.State, err = ReadState(bufio.NewReader(r)); err != nil {
-		return nil, fmt.Errorf("%s: %w", cp, err)
-	}
-	return &c, nil
 }

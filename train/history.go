@@ -9,12 +9,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/data"
-	"github.com/mdn-go/mdn/internal/infile"
 )
-
-// HistoryFile is the name of the history CSV that mdn train writes next to
-// model.json.
-const HistoryFile = "history.csv"
 
 // historyColumns are the columns of a history CSV, in order.
 var historyColumns = []string{"step", "lr", "train_loss", "val_nll"}
@@ -103,16 +98,4 @@ func historyValue(f string, step bool) (float64, error) {
 		return 0, fmt.Errorf("not a step number %q (a whole number from 0 to %d)", f, math.MaxInt32)
 	}
 	return v, nil
-}
-
-// ReadHistoryFile is ReadHistory of the file at path, which must be a
-// regular file (a directory, /dev/zero or a FIFO is refused before it is
-// opened).
-func ReadHistoryFile(path string) ([]Record, error) {
-	f, r, err := infile.Open(path, infile.Limit{What: "a history file"})
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	defer f.Close()
-	return ReadHistory(r, path)
 }

@@ -3,8 +3,6 @@ package train
 import (
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,21 +47,5 @@ func TestReadHistoryErrors(t *testing.T) {
 				t.Fatalf("got %v, want %s", err, tc.want)
 			}
 		})
-	}
-}
-
-func TestReadCheckpointErrors(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := ReadCheckpoint(dir); err == nil || !strings.Contains(err.Error(), "no interrupted run there") {
-		t.Fatalf("empty dir: got %v", err)
-	}
-	os.WriteFile(filepath.Join(dir, ResumeFile), []byte("{"), 0o644)
-	if _, err := ReadCheckpoint(dir); err == nil || err.Error() != filepath.Join(dir, ResumeFile)+" is corrupt" {
-		t.Fatalf("corrupt info: got %v", err)
-	}
-	os.WriteFile(filepath.Join(dir, ResumeFile), []byte(`{"config":"/c.yaml","seed":3,"steps":10}`), 0o644)
-	os.WriteFile(filepath.Join(dir, CheckpointFile), []byte("not gob"), 0o644)
-	if _, err := ReadCheckpoint(dir); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, CheckpointFile)+": ") {
-		t.Fatalf("corrupt state: got %v", err)
 	}
 }

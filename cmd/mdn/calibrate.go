@@ -82,6 +82,12 @@ func (o *calibrateOptions) check() error {
 	if err := required("calibrate", "--model", o.model, "--data", o.data, "--out", o.out); err != nil {
 		return err
 	}
+	if o.out == "-" {
+		return fmt.Errorf("calibrate: --out must be a file, not standard output")
+	}
+	if err := o.schemaFlags.check("calibrate"); err != nil {
+		return err
+	}
 	for _, l := range o.levels {
 		if !(l > 0 && l < 1) || math.IsInf(l, 0) {
 			return fmt.Errorf("calibrate: --level %v is not in (0, 1)", l)
@@ -97,7 +103,7 @@ func runCalibrate(_ context.Context, o *calibrateOptions, ios *cli.IOStreams) er
 	if err != nil {
 		return err
 	}
-	if tgt == nil {
+	if tgt == nil { // check refused --out -
 		return fmt.Errorf("calibrate: --out must be a file, not standard output")
 	}
 	m, err := model.Load(o.model)

@@ -77,7 +77,7 @@ data.categorical, data.unknown_level, data.missing); --unknown-level and
   mdn eval --model out/model.json --data testdata/ex1d_test.csv --json | jq .nll`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := required("eval", "--model", o.model, "--data", o.data); err != nil {
+			if err := o.check(); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -93,6 +93,15 @@ data.categorical, data.unknown_level, data.missing); --unknown-level and
 	f.BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the draws that estimate the uncalibrated region and volumes (calibrated models only)")
 	return c
+}
+
+// check checks the flags by themselves, before anything is read: --model
+// and --data are required, and the policies are known.
+func (o *evalOptions) check() error {
+	if err := required("eval", "--model", o.model, "--data", o.data); err != nil {
+		return err
+	}
+	return o.schemaFlags.check("eval")
 }
 
 // runEval prints the scores of the model o.model on o.data to ios.Out.

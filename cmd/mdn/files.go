@@ -135,6 +135,23 @@ func (s *schemaFlags) add(c *cobra.Command) {
 	f.StringVar(&s.missing, "missing", "", "a missing cell: error, drop (leave the row out) or impute (models trained with it); default: the model's data.missing")
 }
 
+// check checks the flags by themselves, before the model is read: each
+// policy given is one of its values. Whether it suits the model (impute
+// needs a model trained with it) is for schema.
+func (s *schemaFlags) check(cmd string) error {
+	if s.unknown != "" {
+		if err := encode.Unknown(s.unknown).Validate(); err != nil {
+			return fmt.Errorf("%s: --unknown-level: unknown level policy: %w", cmd, err)
+		}
+	}
+	if s.missing != "" {
+		if err := encode.Missing(s.missing).Validate(); err != nil {
+			return fmt.Errorf("%s: --missing: missing policy: %w", cmd, err)
+		}
+	}
+	return nil
+}
+
 // schema returns m's encoding with the flags' policies.
 func (s *schemaFlags) schema(m *model.Model) (*encode.Schema, error) {
 	out, err := m.Schema().WithPolicies(encode.Unknown(s.unknown), encode.Missing(s.missing))

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/plot"
@@ -81,6 +84,8 @@ func TestCalibrateFlags(t *testing.T) {
 		{base[:4], "calibrate: --out is required"},
 		{base[2:], "calibrate: --model is required"},
 		{append(base, "--level", "x"), `invalid argument "x" for "--level" flag: strconv.ParseFloat: parsing "x": invalid syntax`},
+		{[]string{"--model", "m.json", "--data", "cal.csv", "--out", "-"}, "calibrate: --out must be a file, not standard output"},
+		{append(base, "--missing", "bogus"), `calibrate: --missing: missing policy: must be one of error, drop, impute; got "bogus"`},
 	} {
 		_, err := parseFlags(t, newCalibrateCmd, c.args...)
 		wantErr(t, c.args, err, c.want)
@@ -129,6 +134,8 @@ func TestPredictFlags(t *testing.T) {
 		{[]string{"--what", "quantiles", "--q", "0.5,nan"}, `predict: --q: "nan" is not a finite number`},
 		{[]string{"--what", "region", "--level", "1"}, "predict: --level must be in (0, 1), got 1"},
 		{[]string{"--what", "median"}, `predict: --what must be one of params, mean, var, mode, quantiles, interval, region, logpdf, got "median"`},
+		{[]string{"--what", "mean", "--missing", "bogus"}, `predict: --missing: missing policy: must be one of error, drop, impute; got "bogus"`},
+		{[]string{"--what", "logpdf", "--unknown-level", "bogus"}, `predict: --unknown-level: unknown level policy: must be one of error, zero; got "bogus"`},
 		{nil, "predict: --what is required"},
 	} {
 		args := append(append([]string{}, base...), c.args...)
@@ -172,6 +179,11 @@ func TestTrainFlags(t *testing.T) {
 	}
 	_, err = parseFlags(t, newTrainCmd, "--out", "o")
 	wantErr(t, nil, err, `train: required flag "--config" not set`)
+	for _, steps := range []string{"0", "-3"} {
+		args := []string{"--config", "c.yaml", "--steps", steps}
+		_, err = parseFlags(t, newTrainCmd, args...)
+		wantErr(t, args, err, "train: --steps must be ≥ 1, got "+steps)
+	}
 	_, err = parseFlags(t, newTrainCmd, "--config", "c.yaml", "extra")
 	wantErr(t, nil, err, `unknown command "extra" for "train"`)
 }
@@ -199,6 +211,8 @@ func TestSampleFlags(t *testing.T) {
 		{append(base, "--temperature", "-1"), "sample: --temperature must be finite and > 0, got -1"},
 		{append(base, "--temperature", "+Inf"), "sample: --temperature must be finite and > 0, got +Inf"},
 		{base[2:], "sample: --model is required"},
+		{append(base, "--unknown-level", "skip"), `sample: --unknown-level: unknown level policy: must be one of error, zero; got "skip"`},
+		{append(base, "--missing", "zero"), `sample: --missing: missing policy: must be one of error, drop, impute; got "zero"`},
 	} {
 		_, err := parseFlags(t, newSampleCmd, c.args...)
 		wantErr(t, c.args, err, c.want)
@@ -232,6 +246,15 @@ func TestPlotFlags(t *testing.T) {
 		{[]string{"--kind", "box"}, `plot: --kind must be one of default, density, history, scatter, pit, quantiles, region, got "box"`},
 		{[]string{"--yrange", "2,1"}, `plot: --yrange: want min,max with min < max, got "2,1"`},
 		{[]string{"--xrange", "1"}, `plot: --xrange: want min,max with min < max, got "1"`},
+		{[]string{"--kind", "history", "--missing", "drop"}, "plot: --missing is not used with --kind history"},
+		{[]string{"--data", "d.csv", "--missing", "bogus"}, `plot: --missing: missing policy: must be one of error, drop, impute; got "bogus"`},
+		// What only the kind and the flags tell, before --model or --data is read.
+		{nil, "plot: --kind default needs --model and --data"},
+		{[]string{"--kind", "density", "--x", "x"}, "plot: --kind density needs --model and --data"},
+		{[]string{"--kind", "region", "--data", "d.csv", "--level", "1"}, "plot: --level must be in (0, 1), got 1"},
+		{[]string{"--kind", "region", "--data", "d.csv", "--level", "0"}, "plot: --level must be in (0, 1), got 0"},
+		{[]string{"--kind", "scatter", "--data", "d.csv", "--y", "a"}, `plot: --y: want two response columns a,b for --kind scatter, got "a"`},
+		{[]string{"--kind", "scatter", "--data", "d.csv", "--y", "a,b,c"}, `plot: --y: want two response columns a,b for --kind scatter, got "a,b,c"`},
 	} {
 		args := append([]string{"--model", "m.json", "--out", "p.png"}, c.args...)
 		_, err := parseFlags(t, newPlotCmd, args...)
@@ -239,6 +262,11 @@ func TestPlotFlags(t *testing.T) {
 	}
 	_, err = parseFlags(t, newPlotCmd, "--model", "m.json")
 	wantErr(t, nil, err, "plot: --out is required")
+	_, err = parseFlags(t, newPlotCmd, "--kind", "history", "--out", "h.png")
+	wantErr(t, nil, err, "plot: --kind history needs --history or --model (to find history.csv next to it)")
+	if o, err := parseFlags(t, newPlotCmd, "--model", "m.json", "--data", "d.csv", "--kind", "scatter", "--y", "b, a", "--out", "s.png"); err != nil || !reflect.DeepEqual(o.ys, []string{"b", " a"}) {
+		t.Errorf("scatter --y b, a: got %+v, %v", o, err)
+	}
 }
 
 // TestServeFlags: the defaults are package serve's, the policies become
@@ -288,6 +316,11 @@ func TestGenEvalFlags(t *testing.T) {
 	wantErr(t, nil, err, "gen: --n must be ≥ 1, got 0")
 	_, err = parseFlags(t, newGenCmd)
 	wantErr(t, nil, err, "accepts 1 arg(s), received 0")
+	_, err = parseFlags(t, newGenCmd, "ex2d", "--n", "0")
+	wantErr(t, nil, err, `gen: data: unknown dataset "ex2d"; known: `+strings.Join(data.Names(), ", ")+" (tables: "+strings.Join(data.TableNames(), ", ")+")")
+	if g, err := parseFlags(t, newGenCmd, "penguins"); err != nil || g.name != "penguins" {
+		t.Errorf("gen penguins (a table): got %+v, %v", g, err)
+	}
 
 	e, err := parseFlags(t, newEvalCmd, "--model", "m.json", "--data", "d.csv", "--json", "--seed", "4")
 	if err != nil || *e != (evalOptions{model: "m.json", data: "d.csv", json: true, seed: 4}) {
@@ -295,4 +328,39 @@ func TestGenEvalFlags(t *testing.T) {
 	}
 	_, err = parseFlags(t, newEvalCmd, "--model", "m.json")
 	wantErr(t, nil, err, "eval: --data is required")
+	_, err = parseFlags(t, newEvalCmd, "--model", "m.json", "--data", "d.csv", "--unknown-level", "drop")
+	wantErr(t, nil, err, `eval: --unknown-level: unknown level policy: must be one of error, zero; got "drop"`)
+}
+
+// TestFlagMistakesFirst: a command line with a flag mistake and a file
+// mistake (a missing config, model or data file, an output in a missing
+// directory) is refused for the flag: what the flags alone tell is checked
+// before any file is looked at. Nothing is written.
+func TestFlagMistakesFirst(t *testing.T) {
+	dir := t.TempDir()
+	none := filepath.Join(dir, "none")         // no such file
+	out := filepath.Join(dir, "no", "out.png") // in a missing directory
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--config", none, "--out", filepath.Join(dir, "run"), "--steps", "0"}, "mdn: train: --steps must be ≥ 1, got 0"},
+		{[]string{"plot", "--model", none, "--kind", "density", "--out", out}, "mdn: plot: --kind density needs --model and --data"},
+		{[]string{"plot", "--model", none, "--data", none, "--kind", "region", "--level", "1.5", "--out", out}, "mdn: plot: --level must be in (0, 1), got 1.5"},
+		{[]string{"plot", "--model", none, "--data", none, "--kind", "scatter", "--y", "a", "--out", out}, `mdn: plot: --y: want two response columns a,b for --kind scatter, got "a"`},
+		{[]string{"plot", "--kind", "history", "--out", out}, "mdn: plot: --kind history needs --history or --model (to find history.csv next to it)"},
+		{[]string{"plot", "--model", none, "--data", none, "--missing", "bogus", "--out", out}, `mdn: plot: --missing: missing policy: must be one of error, drop, impute; got "bogus"`},
+		{[]string{"gen", "ex2d", "--out", out}, `mdn: gen: data: unknown dataset "ex2d"; known: ` + strings.Join(data.Names(), ", ") + " (tables: " + strings.Join(data.TableNames(), ", ") + ")"},
+		{[]string{"calibrate", "--model", none, "--data", none, "--out", "-"}, "mdn: calibrate: --out must be a file, not standard output"},
+		{[]string{"sample", "--model", none, "--input", none, "--unknown-level", "bogus", "--out", out}, `mdn: sample: --unknown-level: unknown level policy: must be one of error, zero; got "bogus"`},
+		{[]string{"eval", "--model", none, "--data", none, "--missing", "bogus"}, `mdn: eval: --missing: missing policy: must be one of error, drop, impute; got "bogus"`},
+	} {
+		stdout, stderr, code := mdnRun(t, "", c.args...)
+		if code != 1 || stderr != c.want+"\n" || stdout != "" {
+			t.Errorf("%v: got exit %d, stdout %q, stderr %q; want exit 1, %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files written: %v", entries)
+	}
 }

@@ -55,8 +55,15 @@ sex, flipper) is known (package data, WriteTable); see configs/penguins.yaml.`,
 	return c
 }
 
-// check checks the flags by themselves, before anything is read or written.
+// check checks the argument and flags by themselves, before anything is
+// read or written (the output path included): a known dataset and --n ≥ 1.
 func (o *genOptions) check() error {
+	if !slices.Contains(data.TableNames(), o.name) {
+		// data.Generate's error for an unknown name, which lists the known.
+		if _, err := data.Generate(o.name, 1, rand.New(rand.NewPCG(0, 0))); err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+	}
 	if o.n < 1 {
 		return fmt.Errorf("gen: --n must be ≥ 1, got %d", o.n)
 	}
@@ -75,9 +82,6 @@ func runGen(_ context.Context, o *genOptions, ios *cli.IOStreams) error {
 			return fmt.Errorf("gen: %w", err)
 		}
 		return nil
-	}
-	if _, err := data.Generate(o.name, 1, rand.New(rand.NewPCG(0, 0))); err != nil {
-		return fmt.Errorf("gen: %w", err) // an unknown name, before any file is touched
 	}
 	rng := rand.New(rand.NewPCG(o.seed, 0))
 	if err := writeStream(ios, tgt, func(w io.Writer) error { return data.WriteGenerated(w, o.name, o.n, rng) }); err != nil {

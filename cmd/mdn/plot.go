@@ -21,15 +21,17 @@ import (
 // plotKinds are the values of plot --kind.
 var plotKinds = []string{"default", "density", "history", "scatter", "pit", "quantiles", "region"}
 
-// plotFlags are the optional flags each kind uses; giving another is an error.
+// plotFlags are the optional flags each kind uses; giving another is an
+// error. Every kind but history reads --data with the model, so takes
+// --unknown-level and --missing.
 var plotFlags = map[string][]string{
-	"default":   {"data", "seed", "xrange", "yrange", "bare"},
-	"density":   {"data", "x", "y", "by", "xrange", "yrange"},
+	"default":   {"data", "seed", "xrange", "yrange", "bare", "unknown-level", "missing"},
+	"density":   {"data", "x", "y", "by", "xrange", "yrange", "unknown-level", "missing"},
 	"history":   {"history"},
-	"scatter":   {"data", "seed", "y", "xrange", "yrange"},
-	"pit":       {"data", "y"},
-	"quantiles": {"data", "x", "y", "xrange", "yrange"},
-	"region":    {"data", "x", "xrange", "yrange", "level"},
+	"scatter":   {"data", "seed", "y", "xrange", "yrange", "unknown-level", "missing"},
+	"pit":       {"data", "y", "unknown-level", "missing"},
+	"quantiles": {"data", "x", "y", "xrange", "yrange", "unknown-level", "missing"},
+	"region":    {"data", "x", "xrange", "yrange", "level", "unknown-level", "missing"},
 }
 
 // plotOptions are mdn plot's flags.
@@ -42,6 +44,7 @@ type plotOptions struct {
 	bare             bool
 	xrange, yrange   string
 	xr, yr           *plot.Range // --xrange and --yrange parsed by check; nil when not given
+	ys               []string    // scatter's --y a,b split by check; nil when not given
 	level            float64
 	changed          func(name string) bool // whether a flag was given
 	schemaFlags
@@ -127,7 +130,10 @@ scatter) are seeded by --seed. A flag that the kind does not use is an error.`,
 }
 
 // check checks the flags by themselves, before anything is read or
-// written, and parses --xrange and --yrange.
+// written (the output path included): --out and a known --kind, no flag
+// the kind does not use, --xrange, --yrange (parsed), scatter's --y (two
+// names), region's --level, --unknown-level and --missing, and the inputs
+// the kind needs.
 func (o *plotOptions) check() error {
 	if err := required("plot", "--out", o.out); err != nil {
 		return err
@@ -139,10 +145,13 @@ func (o *plotOptions) check() error {
 	if changed == nil {
 		changed = func(string) bool { return false }
 	}
-	for _, fl := range []string{"data", "seed", "history", "x", "y", "by", "bare", "xrange", "yrange", "level"} {
+	for _, fl := range []string{"data", "seed", "history", "x", "y", "by", "bare", "xrange", "yrange", "level", "unknown-level", "missing"} {
 		if changed(fl) && !slices.Contains(plotFlags[o.kind], fl) {
 			return fmt.Errorf("plot: --%s is not used with --kind %s", fl, o.kind)
 		}
+	}
+	if err := o.schemaFlags.check("plot"); err != nil {
+		return err
 	}
 	var err error
 	if o.xr, err = parseRange("--xrange", o.xrange); err != nil {
@@ -150,6 +159,26 @@ func (o *plotOptions) check() error {
 	}
 	if o.yr, err = parseRange("--yrange", o.yrange); err != nil {
 		return fmt.Errorf("plot: %w", err)
+	}
+	switch o.kind {
+	case "history":
+		if o.history == "" && o.model == "" {
+			return fmt.Errorf("plot: --kind history needs --history or --model (to find %s next to it)", historyFile)
+		}
+		return nil
+	case "scatter":
+		if o.y != "" {
+			if o.ys = strings.Split(o.y, ","); len(o.ys) != 2 {
+				return fmt.Errorf("plot: --y: want two response columns a,b for --kind scatter, got %q", o.y)
+			}
+		}
+	case "region":
+		if !(o.level > 0 && o.level < 1) {
+			return fmt.Errorf("plot: --level must be in (0, 1), got %v", o.level)
+		}
+	}
+	if o.model == "" || o.data == "" {
+		return fmt.Errorf("plot: --kind %s needs --model and --data", o.kind)
 	}
 	return nil
 }
@@ -163,9 +192,6 @@ func runPlot(_ context.Context, o *plotOptions, ios *cli.IOStreams) error {
 	}
 	if o.kind == "history" {
 		return plotHistory(o, ios, tgt)
-	}
-	if o.model == "" || o.data == "" {
-		return fmt.Errorf("plot: --kind %s needs --model and --data", o.kind)
 	}
 	m, err := model.Load(o.model)
 	if err != nil {
@@ -204,9 +230,6 @@ func runPlot(_ context.Context, o *plotOptions, ios *cli.IOStreams) error {
 		case "quantiles":
 			draw, err = figure.Quantiles(m, d, xi, yi, o.xr, o.yr)
 		case "region":
-			if !(o.level > 0 && o.level < 1) {
-				return fmt.Errorf("plot: --level must be in (0, 1), got %v", o.level)
-			}
 			draw, err = figure.Region(m, d, xi, o.level, o.xr, o.yr)
 		}
 	}
@@ -265,20 +288,16 @@ func axes(o *plotOptions, m *model.Model) (xi, yi int, err error) {
 	return xi, yi, nil
 }
 
-// scatterAxes resolves --y a,b of --kind scatter (default the first two
-// responses).
+// scatterAxes resolves --y a,b of --kind scatter (o.ys, split by check;
+// default the first two responses).
 func scatterAxes(o *plotOptions, m *model.Model) (a, b int, err error) {
-	if o.y == "" {
+	if o.ys == nil {
 		return 0, 1, nil
 	}
-	parts := strings.Split(o.y, ",")
-	if len(parts) != 2 {
-		return 0, 0, fmt.Errorf("--y: want two response columns a,b for --kind scatter, got %q", o.y)
-	}
-	if a, err = columnIndex("--y", strings.TrimSpace(parts[0]), m.YNames, "response"); err != nil {
+	if a, err = columnIndex("--y", strings.TrimSpace(o.ys[0]), m.YNames, "response"); err != nil {
 		return 0, 0, err
 	}
-	b, err = columnIndex("--y", strings.TrimSpace(parts[1]), m.YNames, "response")
+	b, err = columnIndex("--y", strings.TrimSpace(o.ys[1]), m.YNames, "response")
 	return a, b, err
 }
 
@@ -286,10 +305,7 @@ func scatterAxes(o *plotOptions, m *model.Model) (a, b int, err error) {
 // ios.Out).
 func plotHistory(o *plotOptions, ios *cli.IOStreams, tgt *output.Target) error {
 	path := o.history
-	if path == "" {
-		if o.model == "" {
-			return fmt.Errorf("plot: --kind history needs --history or --model (to find history.csv next to it)")
-		}
+	if path == "" { // check made sure of --model
 		path = filepath.Join(filepath.Dir(o.model), historyFile)
 	}
 	step, tr, val, err := readHistory(path)

@@ -148,6 +148,9 @@ func (o *predictOptions) check() error {
 	if err := required("predict", "--model", o.model, "--input", o.input, "--what", o.what); err != nil {
 		return err
 	}
+	if err := o.schemaFlags.check("predict"); err != nil {
+		return err
+	}
 	if o.inputs && !o.json {
 		return fmt.Errorf("predict: --inputs is only used with --json")
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/mdn-go/mdn/internal/cli"
-	"github.com/mdn-go/mdn/train"
 )
 
 // interruptRun runs mdn train --config cfg --out out and cancels it (as
@@ -33,7 +32,7 @@ func interruptRun(t *testing.T, cfg, out string) {
 	if !errors.As(err, &ee) || ee.code != 130 {
 		t.Fatalf("interrupted run: got %v, want exit status 130; stderr %s", err, stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(out, train.ResumeFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(out, "resume.json")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -84,14 +83,14 @@ func TestResumeRefusesChanges(t *testing.T) {
 	if stderr, code := resume(); code != 1 || stderr != prefix+"data.train "+dataPath+" changed since the run was interrupted (the same 512 rows, other values)"+suffix {
 		t.Errorf("a value changed: got exit %d, %q", code, stderr)
 	}
-	for _, f := range []string{train.CheckpointFile, train.ResumeFile} {
+	for _, f := range []string{"checkpoint.gob", "resume.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Fatalf("a refused resume removed %s", f)
 		}
 	}
 	os.WriteFile(dataPath, csv, 0o644)
 	// As an older mdn wrote it: no fingerprint.
-	infoPath := filepath.Join(out, train.ResumeFile)
+	infoPath := filepath.Join(out, "resume.json")
 	b, _ := os.ReadFile(infoPath)
 	var info map[string]any
 	if err := json.Unmarshal(b, &info); err != nil || info["fingerprint"] == nil {

@@ -86,6 +86,9 @@ func (o *sampleOptions) check() error {
 	if err := required("sample", "--model", o.model, "--input", o.input); err != nil {
 		return err
 	}
+	if err := o.schemaFlags.check("sample"); err != nil {
+		return err
+	}
 	if o.nSamples < 1 {
 		return fmt.Errorf("sample: --n-samples must be ≥ 1, got %d", o.nSamples)
 	}

@@ -71,8 +71,9 @@ as an uninterrupted run.`,
 					}
 				}
 				o.out, o.force = o.resume, true
-			} else if o.config == "" {
-				return errors.New(`train: required flag "--config" not set`)
+			}
+			if err := o.check(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(o)
@@ -90,6 +91,18 @@ as an uninterrupted run.`,
 	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the rows of data.train to this PNG")
 	f.StringVar(&o.resume, "resume", "", "continue the interrupted run whose --out was DIR")
 	return c
+}
+
+// check checks the flags by themselves, before anything is read or written:
+// --config is required without --resume, and a given --steps is ≥ 1.
+func (o *trainOptions) check() error {
+	if o.resume == "" && o.config == "" {
+		return errors.New(`train: required flag "--config" not set`)
+	}
+	if o.stepsSet && o.steps < 1 {
+		return fmt.Errorf("train: --steps must be ≥ 1, got %d", o.steps)
+	}
+	return nil
 }
 
 // trainReport is the --json line.
@@ -130,7 +143,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 				return err
 			}
 		}
-		cp, err := train.ReadCheckpoint(o.resume)
+		cp, err := readCheckpoint(o.resume)
 		if err != nil {
 			return fmt.Errorf("train: --resume: %w", err)
 		}
@@ -159,9 +172,6 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		cfg.Train.Seed = o.seed
 	}
 	if o.stepsSet {
-		if o.steps < 1 {
-			return fmt.Errorf("train: --steps must be ≥ 1, got %d", o.steps)
-		}
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, 0
 		if err := cfg.Validate(); err != nil {
 			return err
@@ -173,7 +183,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 			return err
 		}
 	}
-	modelPath := filepath.Join(o.out, "model.json")
+	modelPath := filepath.Join(o.out, modelFile)
 	histPath := filepath.Join(o.out, historyFile)
 	inputs := []output.Input{{Flag: "--config", Path: o.config}, {Flag: "data.train", Path: cfg.Data.Train},
 		{Flag: "data.validation", Path: cfg.Data.Validation}}
@@ -189,7 +199,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 			return fmt.Errorf("train: %s exists; use --force to overwrite it or --out for another directory", modelPath)
 		}
 	}
-	cpPath, infoPath := filepath.Join(o.out, train.CheckpointFile), filepath.Join(o.out, train.ResumeFile)
+	cpPath, infoPath := filepath.Join(o.out, checkpointFile), filepath.Join(o.out, resumeFile)
 	targets := map[string]*output.Target{}
 	var all []*output.Target
 	for i, p := range []string{modelPath, histPath, cpPath, infoPath, o.figure} {
@@ -243,7 +253,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		fmt.Fprintf(ios.ErrOut, "mdn: train: warning: %s\n", w)
 	}
 	fmt.Fprintf(ios.ErrOut, "train: %s\n", plan)
-	prog := progress.New(ios.ErrOut)
+	prog := progress.New(ios.ErrOut, ios.IsStderrTTY())
 	m, res, runErr := train.FitResume(ctx, recipe, d, st, func(s train.Progress) {
 		prog.Update(progress.State{Step: s.Step, Steps: s.Steps, LR: s.LR, Loss: s.Loss, ValNLL: s.ValNLL, Elapsed: s.Elapsed,
 			Networks: s.Networks, Finished: s.Finished, BestValNLL: s.BestValNLL})
@@ -353,7 +363,7 @@ func openRunDir(ios *cli.IOStreams, flag, path, figure string) (*output.Dir, err
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	names := []string{"model.json", train.HistoryFile, train.CheckpointFile, train.ResumeFile}
+	names := []string{modelFile, historyFile, checkpointFile, resumeFile}
 	if figure != "" && samePlace(filepath.Dir(figure), path) {
 		names = append(names, filepath.Base(figure))
 	}
@@ -373,26 +383,6 @@ func samePlace(a, b string) bool {
 	fa, errA := os.Stat(a)
 	fb, errB := os.Stat(b)
 	return errA == nil && errB == nil && os.SameFile(fa, fb)
-}
-
-// historyFile is the name of the history CSV that mdn train writes next to
-// model.json.
-const historyFile = train.HistoryFile
-
-// readHistory reads a history CSV that mdn train wrote (train.ReadHistoryFile)
-// as the columns that plot --kind history draws: step, training loss and
-// validation NLL (NaN where not evaluated). It lives with mdn train, which
-// owns the file, so that plot.go reaches neither train nor Gorgonia.
-func readHistory(path string) (step, loss, val []float64, err error) {
-	h, err := train.ReadHistoryFile(path)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	step, loss, val = make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
-	for i, r := range h {
-		step[i], loss[i], val[i] = float64(r.Step), r.Loss, r.ValNLL
-	}
-	return step, loss, val, nil
 }
 
 // gcHeadroom is the memory the collector may let garbage take above the

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/mdn-go/mdn/internal/cli"
-	"github.com/mdn-go/mdn/train"
 )
 
 // writeConfig writes a config with the given body into dir and returns its
@@ -63,7 +63,7 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	zeroRun := filepath.Join(dir, "zerorun")
 	os.Mkdir(zeroRun, 0o755)
-	if err := os.Symlink("/dev/zero", filepath.Join(zeroRun, train.ResumeFile)); err != nil {
+	if err := os.Symlink("/dev/zero", filepath.Join(zeroRun, "resume.json")); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -82,7 +82,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"config of 1 GiB", []string{"train", "--config", huge, "--out", "OUT"},
 			"mdn: train: config: " + huge + ": is 1073741824 bytes, too large: a config file may have at most 1 MiB (config.MaxBytes)"},
 		{"resume.json is /dev/zero", []string{"train", "--resume", zeroRun},
-			"mdn: train: --resume: " + filepath.Join(zeroRun, train.ResumeFile) + ": is a character device, not a regular file (a resume file is read whole)"},
+			"mdn: train: --resume: " + filepath.Join(zeroRun, "resume.json") + ": is a character device, not a regular file (a resume file is read whole)"},
 		{"no config flag", []string{"train", "--out", "OUT"}, `mdn: train: required flag "--config" not set`},
 		{"unknown key", []string{"train", "--config", unknown, "--out", "OUT"},
 			"mdn: train: config: " + unknown + `: line 2: field "trian" not found at top level`},
@@ -248,7 +248,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if !errors.As(err, &ee) || ee.code != 130 {
 		t.Fatalf("interrupted run: got %v, want exit status 130", err)
 	}
-	for _, f := range []string{"model.json", "history.csv", train.CheckpointFile, train.ResumeFile} {
+	for _, f := range []string{"model.json", "history.csv", "checkpoint.gob", "resume.json"} {
 		if _, err := os.Stat(filepath.Join(part, f)); err != nil {
 			t.Fatalf("after the interruption: %v", err)
 		}
@@ -256,7 +256,7 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if _, stderr, code := mdnRun(t, "", "train", "--resume", part); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{train.CheckpointFile, train.ResumeFile} {
+	for _, f := range []string{"checkpoint.gob", "resume.json"} {
 		if _, err := os.Stat(filepath.Join(part, f)); !os.IsNotExist(err) {
 			t.Fatalf("%s left after the resumed run finished", f)
 		}
@@ -329,4 +329,29 @@ func (c *cancelWriter) Write(p []byte) (int, error) {
 		c.cancel()
 	}
 	return c.w.Write(p)
+}
+
+// progressLine is a progress line of mdn train off a terminal.
+var progressLine = regexp.MustCompile(`(?m)^(step|networks) [0-9]+/[0-9]+ .*\([0-9.]+s\)$`)
+
+// TestTrainProgressTTY: mdn train asks its IOStreams whether standard error
+// is a terminal: told it is (SetStderrTTY), it draws a progress bar redrawn
+// in place; told it is not (Test's default), the same run prints progress
+// lines.
+func TestTrainProgressTTY(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "c.yaml", "data: {train: TRAIN, x: [x], y: [y]}\nmodel: {hidden: [4]}\ntrain: {steps: 20, ensemble: 1, threads: 1}\n")
+	for _, tty := range []bool{true, false} {
+		ios, _, _, errOut := cli.Test()
+		ios.SetStderrTTY(tty)
+		if code := run([]string{"train", "--config", cfg, "--out", filepath.Join(dir, strconv.FormatBool(tty))}, ios); code != 0 {
+			t.Fatalf("tty %v: exit %d: %s", tty, code, errOut)
+		}
+		got := errOut.String()
+		bar := strings.Contains(got, "\r") && strings.Contains(got, "% |")
+		lines := progressLine.MatchString(got)
+		if bar != tty || lines == tty {
+			t.Errorf("stderr a terminal: %v: got bar %v, lines %v in %q", tty, bar, lines, got)
+		}
+	}
 }

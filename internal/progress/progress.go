@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // Every is the longest time between two progress lines off a
@@ -66,13 +64,10 @@ type Printer struct {
 	lastTime time.Duration // Elapsed at the last line
 }
 
-// New returns a Printer that writes to w (a bar if w is a terminal).
-func New(w io.Writer) *Printer {
-	p := &Printer{w: w}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.tty = true
-	}
-	return p
+// New returns a Printer that writes to w: a bar if tty (w is a terminal;
+// mdn train passes cli.IOStreams.IsStderrTTY), plain lines otherwise.
+func New(w io.Writer, tty bool) *Printer {
+	return &Printer{w: w, tty: tty}
 }
 
 // Update reports the state after a step.

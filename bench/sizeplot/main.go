@@ -74,8 +74,9 @@ func run(in, out string) error {
 	for _, p := range []*plot.Plot{gap, cpu} {
 		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 		p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
-		p.Legend.Top = true
 	}
+	gap.Legend.Left = true                       // the gap falls: its lower left is empty
+	cpu.Legend.Left, cpu.Legend.Top = true, true // the time rises: its upper left is
 	for i, name := range order {
 		var g, c plotter.XYs
 		for _, p := range series[name] {

@@ -102,6 +102,11 @@ TABLES = {
              ["log_price"], "R modeldata::ames, 2930 rows, log(Sale_Price)"),
     "diamonds": ("diamonds.csv", ["carat", "depth", "table", "x", "y", "z"], ["log_price"],
                  "R ggplot2::diamonds, 53940 rows, log(price)"),
+    "cpssw9204": ("cpssw9204.csv", ["year", "bachelor", "female", "age"], ["log_earnings"],
+                  "R AER::CPSSW9204, 15588 rows, log(earnings); year 2004, bachelor, female as 0/1"),
+    "cps1988": ("cps1988.csv", ["education", "experience", "afam", "smsa", "northeast", "midwest", "south",
+                                "parttime"], ["log_wage"],
+                "R AER::CPS1988, 28155 rows, log(wage); labels as 0/1, region as three 0/1 columns"),
 }
 
 R_EXPORT = r"""
@@ -122,6 +127,20 @@ if (requireNamespace("modeldata", quietly = TRUE)) {
             "Garage_Area", "Full_Bath", "TotRms_AbvGrd", "Fireplaces", "Longitude", "Latitude")
   a2 <- a[, cols]; a2$log_price <- log(a$Sale_Price)
   w(a2, "ames.csv")
+}
+if (requireNamespace("AER", quietly = TRUE)) {
+  e <- new.env()
+  data("CPSSW9204", package = "AER", envir = e)
+  d <- e$CPSSW9204
+  w(data.frame(year = as.numeric(d$year == "2004"), bachelor = as.numeric(d$degree == "bachelor"),
+               female = as.numeric(d$gender == "female"), age = d$age, log_earnings = log(d$earnings)),
+    "cpssw9204.csv")
+  data("CPS1988", package = "AER", envir = e)
+  c <- e$CPS1988
+  w(data.frame(education = c$education, experience = c$experience, afam = as.numeric(c$ethnicity == "afam"),
+               smsa = as.numeric(c$smsa == "yes"), northeast = as.numeric(c$region == "northeast"),
+               midwest = as.numeric(c$region == "midwest"), south = as.numeric(c$region == "south"),
+               parttime = as.numeric(c$parttime == "yes"), log_wage = log(c$wage)), "cps1988.csv")
 }
 if (requireNamespace("ggplot2", quietly = TRUE)) {
   d <- as.data.frame(ggplot2::diamonds)

@@ -39,6 +39,25 @@ type Data struct {
 	// validation (chosen with the seeded RNG) when Validation is empty.
 	// 0 means no validation data. Default 0.1; unitless, in [0, 1).
 	ValidationFraction float64 `yaml:"validation_fraction"`
+	// Calibration is an optional CSV file of calibration rows, resolved like
+	// Train: after training, mdn train calibrates the model on them (split
+	// conformal, package conformal) and writes a calibrated model. Default:
+	// none. Mutually exclusive with CalibrationFraction.
+	Calibration string `yaml:"calibration"`
+	// CalibrationFraction is the fraction of the training file's rows held
+	// out for calibration (chosen with the seeded RNG, before the
+	// validation rows and the scaler, so that neither training, scaling nor
+	// validation sees them); the model is calibrated on them after
+	// training. 0 means none. Default 0 (DefaultCalibrationFraction);
+	// unitless, in [0, 1), and with no Validation file
+	// ValidationFraction + CalibrationFraction < 1 (both are fractions of
+	// the file's rows).
+	CalibrationFraction float64 `yaml:"calibration_fraction"`
+	// CalibrationLevels are the levels the calibration is asked for (as mdn
+	// calibrate --level), each in (0, 1); calibration rows too few for one
+	// of them stop mdn train before training. Default [0.8, 0.9, 0.95];
+	// only used with Calibration or CalibrationFraction.
+	CalibrationLevels []float64 `yaml:"calibration_levels"`
 	// X lists the covariate columns, in order. Required, non-empty, without
 	// duplicates and without any column of Y.
 	X []string `yaml:"x"`
@@ -233,6 +252,12 @@ type Train struct {
 	// does not depend on it, only the speed); 0 means one
 	// per core. Default 0; ≥ 0.
 	Threads int `yaml:"threads"`
+}
+
+// HasCalibration reports whether the config provides calibration rows: a
+// calibration file or a held-out fraction of the training rows.
+func (c *Config) HasCalibration() bool {
+	return c.Data.Calibration != "" || c.Data.CalibrationFraction > 0
 }
 
 // HasValidation reports whether the config provides validation data: a

@@ -127,6 +127,7 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 	c.given = ix.given
 	c.Data.Train = resolve(dir, c.Data.Train)
 	c.Data.Validation = resolve(dir, c.Data.Validation)
+	c.Data.Calibration = resolve(dir, c.Data.Calibration)
 	if ix.given["train.epochs"] && !ix.given["train.steps"] {
 		c.Train.Steps = 0
 	}
@@ -361,6 +362,8 @@ func describeType(goType string) string {
 		return "a list of strings"
 	case "[]int":
 		return "a list of integers"
+	case "[]float64":
+		return "a list of numbers"
 	case "config.Config", "config.Data", "config.Model", "config.Train":
 		return "a mapping"
 	}

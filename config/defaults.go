@@ -13,6 +13,10 @@ const (
 	// the training rows held out (seeded) for validation when no
 	// data.validation file is given.
 	DefaultValidationFraction = 0.1
+	// DefaultCalibrationFraction is data.calibration_fraction: no rows are
+	// held out for calibration. Holding out 0.2 of the rows cost held-out
+	// NLL on small tables (docs/results.md), so it is off unless asked for.
+	DefaultCalibrationFraction = 0.0
 	// DefaultStandardize is data.standardize: z-score x and y with
 	// training-set statistics.
 	DefaultStandardize = true
@@ -105,6 +109,10 @@ const (
 	DefaultThreads = 0
 )
 
+// DefaultCalibrationLevels returns data.calibration_levels, the levels of
+// a calibration (those of mdn calibrate --level): 0.8, 0.9 and 0.95.
+func DefaultCalibrationLevels() []float64 { return []float64{0.8, 0.9, 0.95} }
+
 // Default returns a Config holding every default. Its data section has no
 // files and no columns, so it does not validate until those are filled in.
 // Each call returns fresh slices.
@@ -115,11 +123,13 @@ func Default() Config {
 	}
 	return Config{
 		Data: Data{
-			ValidationFraction: DefaultValidationFraction,
-			Standardize:        DefaultStandardize,
-			UnknownLevel:       DefaultUnknownLevel,
-			Missing:            DefaultMissing,
-			NAValues:           encode.DefaultNAValues(),
+			ValidationFraction:  DefaultValidationFraction,
+			CalibrationFraction: DefaultCalibrationFraction,
+			CalibrationLevels:   DefaultCalibrationLevels(),
+			Standardize:         DefaultStandardize,
+			UnknownLevel:        DefaultUnknownLevel,
+			Missing:             DefaultMissing,
+			NAValues:            encode.DefaultNAValues(),
 		},
 		Model: Model{
 			Components: DefaultComponents,

@@ -47,7 +47,7 @@ const (
 func (c *Config) Given(path string) bool { return c.given[path] }
 
 // Sized returns the config of a run on n training rows (after the
-// validation hold-out): a copy of c in which every key of the size rule
+// validation and calibration hold-outs): a copy of c in which every key of the size rule
 // (see SizedFrom) that the file did not give, and that still holds its
 // default value, is set by the rule; with it a short description of what
 // the rule changed ("" when nothing changed). Keys the file gave, and
@@ -77,7 +77,10 @@ func (c *Config) Sized(n int) (*Config, string) {
 		did = append(did, fmt.Sprintf("weight decay %.2g", s.Train.WeightDecay))
 	}
 	if b > 0 && auto("train.eval_every", s.Train.EvalEvery == DefaultEvalEvery) && s.Data.ValidationFraction > 0 && s.Data.Validation == "" {
-		nv := int(math.Round(float64(n) * s.Data.ValidationFraction / (1 - s.Data.ValidationFraction)))
+		// n rows are left of the file once the validation and calibration
+		// fractions (both of the file's rows) are held out.
+		v, cf := s.Data.ValidationFraction, s.Data.CalibrationFraction
+		nv := int(math.Round(float64(n) * v / (1 - v - cf)))
 		s.Train.EvalEvery = max(s.Train.EvalEvery, (3*nv+b-1)/b)
 	}
 	if auto("train.patience", s.Train.Patience == DefaultPatience) && s.Train.Patience > 0 {

@@ -25,7 +25,7 @@ func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
 //
 //	train.batch_size: must be ≥ 0, got -3
 //
-// It stats data.train and data.validation (as they are: Load and Decode have
+// It stats data.train, data.validation and data.calibration (as they are: Load and Decode have
 // already resolved relative paths against the config directory).
 //
 // On a Config built in Go, a field counts as given when it is non-zero: so
@@ -46,8 +46,8 @@ func (c *Config) Validate() error {
 }
 
 // check returns the problems of c. given reports whether the field at a path
-// was given; it is asked only about train.steps, train.epochs and
-// model.fixed_sigma.
+// was given; it is asked only about train.steps, train.epochs,
+// model.fixed_sigma and data.calibration_levels.
 func (c *Config) check(given func(path string) bool) []error {
 	var errs []error
 	add := func(path, format string, args ...any) {
@@ -69,6 +69,7 @@ func (c *Config) check(given func(path string) bool) []error {
 	if f := d.ValidationFraction; !(f >= 0 && f < 1) {
 		add("data.validation_fraction", "must be in [0, 1), got %v", f)
 	}
+	c.checkCalibration(add, given)
 	checkColumns := func(path string, cols []string) map[string]bool {
 		seen := make(map[string]bool, len(cols))
 		if len(cols) == 0 {
@@ -191,6 +192,55 @@ func (c *Config) check(given func(path string) bool) []error {
 		add("train.noise_scale", "must be in [0, %v], got %v", MaxNoiseScale, t.NoiseScale)
 	}
 	return errs
+}
+
+// checkCalibration adds the problems of the calibration keys of c's data
+// section: the file, the fraction, the two together, the fraction with the
+// validation fraction, and the levels.
+func (c *Config) checkCalibration(add func(path, format string, args ...any), given func(path string) bool) {
+	d := &c.Data
+	if d.Calibration != "" {
+		if msg := checkFile(d.Calibration); msg != "" {
+			add("data.calibration", "%s", msg)
+		} else {
+			for _, o := range []struct{ key, path string }{{"data.train", d.Train}, {"data.validation", d.Validation}} {
+				if sameFile(d.Calibration, o.path) {
+					add("data.calibration", "%s is also %s: calibration rows must be rows the model is neither trained nor validated on", d.Calibration, o.key)
+				}
+			}
+		}
+	}
+	f := d.CalibrationFraction
+	switch {
+	case !(f >= 0 && f < 1):
+		add("data.calibration_fraction", "must be in [0, 1), got %v", f)
+	case f > 0 && d.Calibration != "":
+		add("data.calibration, data.calibration_fraction", "mutually exclusive: give one or the other")
+	case f > 0 && d.Validation == "" && d.ValidationFraction >= 0 && d.ValidationFraction < 1 && !(d.ValidationFraction+f < 1 && d.ValidationFraction < 1-f):
+		add("data.validation_fraction, data.calibration_fraction", "together hold out %v + %v of the training rows, leaving none to train on: their sum must be < 1",
+			d.ValidationFraction, f)
+	}
+	if given("data.calibration_levels") && !c.HasCalibration() {
+		add("data.calibration_levels", "only used with data.calibration or data.calibration_fraction > 0")
+	}
+	if c.HasCalibration() && len(d.CalibrationLevels) == 0 {
+		add("data.calibration_levels", "must have at least one level")
+	}
+	for i, l := range d.CalibrationLevels {
+		if !(l > 0 && l < 1) {
+			add(fmt.Sprintf("data.calibration_levels[%d]", i), "must be in (0, 1), got %v", l)
+		}
+	}
+}
+
+// sameFile reports whether paths a and b name the same existing file.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // positive reports whether v is finite and > 0.

@@ -18,7 +18,8 @@ func Recipe(cfg *config.Config) train.Recipe {
 		Spec: m.Spec(),
 		Init: m.Init,
 		Data: train.DataOptions{
-			Train: d.Train, Validation: d.Validation, ValidationFraction: d.ValidationFraction, Standardize: d.Standardize,
+			Train: d.Train, Validation: d.Validation, ValidationFraction: d.ValidationFraction,
+			Calibration: d.Calibration, CalibrationFraction: d.CalibrationFraction, Standardize: d.Standardize,
 			Encode: encode.Options{X: slices.Clone(d.X), Y: slices.Clone(d.Y),
 				Categorical: slices.Clone(d.Categorical), Unknown: d.UnknownLevel, Missing: d.Missing,
 				NAValues: slices.Clone(d.NAValues)},
@@ -49,8 +50,10 @@ func Sized(cfg *config.Config, n int) (train.Recipe, string) {
 // FingerprintOf returns the train.Fingerprint of a run of cfg on d, as
 // train.LoadData returned it (before training, which may reorder the
 // rows): every key of cfg (config.Values) but train.threads, which does not
-// change the result, and the rows of each data file. With d nil, only the
-// config's part (Fingerprint.Check then compares the config only).
+// change the result, and the rows of each data file (those held out of
+// data.train for validation and calibration counted with it). With d nil,
+// only the config's part (Fingerprint.Check then compares the config
+// only).
 func FingerprintOf(cfg *config.Config, d *train.Data) *train.Fingerprint {
 	v := cfg.Values()
 	delete(v, "train.threads")
@@ -58,11 +61,21 @@ func FingerprintOf(cfg *config.Config, d *train.Data) *train.Fingerprint {
 	if d == nil {
 		return f
 	}
+	// The rows of data.train: those held out of it too (DataPrintOf
+	// skips a nil part).
+	val, cal := d.Val, d.Cal
 	if cfg.Data.Validation != "" {
-		f.Data = []train.DataPrint{train.DataPrintOf("data.train", cfg.Data.Train, d.Train),
-			train.DataPrintOf("data.validation", cfg.Data.Validation, d.Val)}
-	} else {
-		f.Data = []train.DataPrint{train.DataPrintOf("data.train", cfg.Data.Train, d.Train, d.Val)}
+		val = nil
+	}
+	if cfg.Data.Calibration != "" {
+		cal = nil
+	}
+	f.Data = []train.DataPrint{train.DataPrintOf("data.train", cfg.Data.Train, d.Train, val, cal)}
+	if cfg.Data.Validation != "" {
+		f.Data = append(f.Data, train.DataPrintOf("data.validation", cfg.Data.Validation, d.Val))
+	}
+	if cfg.Data.Calibration != "" {
+		f.Data = append(f.Data, train.DataPrintOf("data.calibration", cfg.Data.Calibration, d.Cal))
 	}
 	return f
 }

@@ -25,35 +25,46 @@ import (
 // Streams of the run's seed: each random choice draws from its own PCG
 // stream, so that changing one (say the hold-out) leaves the others alone.
 const (
-	streamInit  = 1
-	streamSplit = 2
+	streamInit        = 1
+	streamSplit       = 2
+	streamCalibration = 3
 )
 
-// Data is the data of a run after loading: the training and validation
-// rows in original units (covariates encoded as network inputs), the
-// encoding, and the scaler fitted on the training rows.
+// Data is the data of a run after loading: the training, validation and
+// calibration rows in original units (covariates encoded as network
+// inputs), the encoding, and the scaler fitted on the training rows.
 type Data struct {
 	Train, Val *data.Dataset
-	Scaler     data.Scaler
+	// Cal holds the calibration rows (Recipe.Data.Calibration or
+	// CalibrationFraction), nil without: rows that training, the scaler and
+	// validation never see, on which the caller calibrates the model.
+	Cal    *data.Dataset
+	Scaler data.Scaler
 	// Schema encodes the covariate columns as the network's inputs (labels
 	// one-hot, missing cells by data.missing); it is stored in the model.
 	Schema *encode.Schema
-	// Report and ValReport count the rows of the training and validation
-	// files that were dropped or imputed.
-	Report, ValReport encode.Report
-	// held is the set of rows of the training file held out as Val (nil
-	// when none were), from which File rebuilds the file.
-	held data.RowSet
+	// Report, ValReport and CalReport count the rows of the training,
+	// validation and calibration files that were dropped or imputed.
+	Report, ValReport, CalReport encode.Report
+	// held is the set of rows held out as Val of the rows left after the
+	// calibration hold-out (nil when none were); calHeld is the set of
+	// rows of the training file held out as Cal (nil when none were).
+	// File rebuilds the file from them.
+	held, calHeld data.RowSet
 }
 
 // File returns every row of the training file, before any hold-out:
 // Train itself when no rows were held out of it, else a copy merged from
-// Train and Val.
+// Train, Val and (when held out of the file) Cal.
 func (d *Data) File() *data.Dataset {
-	if d.held == nil {
-		return d.Train
+	f := d.Train
+	if d.held != nil {
+		f = data.Merge(d.Train, d.Val, d.held)
 	}
-	return data.Merge(d.Train, d.Val, d.held)
+	if d.calHeld != nil {
+		f = data.Merge(f, d.Cal, d.calHeld)
+	}
+	return f
 }
 
 // bigData is the number of values of a training file (8 MB of float64)
@@ -61,8 +72,9 @@ func (d *Data) File() *data.Dataset {
 const bigData = 1 << 20
 
 // LoadData reads the files of r.Data, encodes the covariates
-// (r.Data.Encode: labels, missing cells), holds out the validation fraction
-// when there is no validation file (seeded by r.Train.Seed), checks that
+// (r.Data.Encode: labels, missing cells), holds out the calibration
+// fraction and then, when there is no validation file, the validation
+// fraction (each seeded by r.Train.Seed, on streams of their own), checks that
 // float32 can hold the values when r.Spec.Dtype is float32, and fits the
 // scaler on the training rows when r.Data.Standardize (the 0/1 inputs of
 // labels and missing indicators are not scaled). The other fields of r are
@@ -88,6 +100,18 @@ func LoadData(r Recipe) (*Data, error) {
 		return nil, err
 	}
 	n := tr.N * (tr.XDim + tr.YDim)
+	var cal *data.Dataset
+	var crep encode.Report
+	if files.Calibration != "" {
+		// Read as the validation file is, with the training file's
+		// encoding.
+		if cal, crep, err = encode.ReadValidation(files.Calibration, s, opt.Y); err != nil {
+			return nil, err
+		}
+	}
+	// The calibration rows go first, so that the validation hold-out,
+	// the scaler and training never see them.
+	tr, cal, calHeld := holdOutCalibration(r, tr, cal)
 	var held data.RowSet
 	switch {
 	case files.Validation != "":
@@ -96,9 +120,27 @@ func LoadData(r Recipe) (*Data, error) {
 		}
 	case files.ValidationFraction > 0:
 		// The training rows stay where they were read (no copy).
-		val, held = tr.SplitInPlace(files.ValidationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
+		val, held = tr.SplitInPlace(files.HeldFraction(), rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
 	}
-	return prepare(r, tr, val, held, s, rep, vrep, n)
+	d, err := prepare(r, tr, val, cal, held, calHeld, s, rep, vrep, n)
+	if err != nil {
+		return nil, err
+	}
+	d.CalReport = crep
+	return d, nil
+}
+
+// holdOutCalibration holds r.Data.CalibrationFraction of the rows of tr
+// out in place (seeded by r.Train.Seed on the calibration stream) and
+// returns tr, the calibration rows and the set of their row numbers in tr
+// as it was; without a calibration fraction it returns tr and cal as
+// they are and no set.
+func holdOutCalibration(r Recipe, tr, cal *data.Dataset) (*data.Dataset, *data.Dataset, data.RowSet) {
+	if r.Data.CalibrationFraction <= 0 {
+		return tr, cal, nil
+	}
+	cal, rows := tr.SplitInPlace(r.Data.CalibrationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamCalibration)))
+	return tr, cal, rows
 }
 
 // DataOf is the Data of a run of r on rows already in memory, as LoadData
@@ -107,8 +149,10 @@ func LoadData(r Recipe) (*Data, error) {
 // validation rows, or is nil to hold out r.Data.ValidationFraction of tr,
 // seeded by r.Train.Seed as LoadData does (in place: tr keeps the training
 // rows, Data.Val gets the others, and each ensemble member holds out its
-// own). The scaler is fitted on the training rows when r.Data.Standardize.
-// r.Data's files and columns are not used: the columns are tr's.
+// own). r.Data.CalibrationFraction of tr is held out first, as LoadData
+// does, into Data.Cal. The scaler is fitted on the training rows when
+// r.Data.Standardize. r.Data's files and columns are not used: the
+// columns are tr's.
 func DataOf(r Recipe, tr, val *data.Dataset) (*Data, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -125,23 +169,25 @@ func DataOf(r Recipe, tr, val *data.Dataset) (*Data, error) {
 	rep := encode.Report{Rows: tr.N, Used: tr.N}
 	var vrep encode.Report
 	n := tr.N * (tr.XDim + tr.YDim)
+	tr, cal, calHeld := holdOutCalibration(r, tr, nil)
 	var held data.RowSet
 	switch {
 	case val != nil:
 		vrep = encode.Report{Rows: val.N, Used: val.N}
 	case r.Data.ValidationFraction > 0:
-		val, held = tr.SplitInPlace(r.Data.ValidationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
+		val, held = tr.SplitInPlace(r.Data.HeldFraction(), rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
 	}
-	return prepare(r, tr, val, held, s, rep, vrep, n)
+	return prepare(r, tr, val, cal, held, calHeld, s, rep, vrep, n)
 }
 
 // prepare finishes the Data of LoadData and DataOf from the training rows
-// (after any hold-out), the validation rows, the held-out set, the schema
-// and reports, and n, the values of the training rows as read: it checks
-// that float32 holds them when the graph is float32 and fits the scaler.
-func prepare(r Recipe, tr, val *data.Dataset, held data.RowSet, s *encode.Schema, rep, vrep encode.Report, n int) (*Data, error) {
+// (after any hold-out), the validation and calibration rows, the held-out
+// sets, the schema and reports, and n, the values of the training file as
+// read: it checks that float32 holds them when the graph is float32 and
+// fits the scaler.
+func prepare(r Recipe, tr, val, cal *data.Dataset, held, calHeld data.RowSet, s *encode.Schema, rep, vrep encode.Report, n int) (*Data, error) {
 	if r.Spec.Dtype == arch.Float32 {
-		for _, d := range []*data.Dataset{tr, val} {
+		for _, d := range []*data.Dataset{tr, val, cal} {
 			if d == nil {
 				continue
 			}
@@ -161,7 +207,7 @@ func prepare(r Recipe, tr, val *data.Dataset, held data.RowSet, s *encode.Schema
 		// plus the graphs, not that plus garbage.
 		debug.FreeOSMemory()
 	}
-	return &Data{Train: tr, Val: val, Scaler: sc, Schema: s, Report: rep, ValReport: vrep, held: held}, nil
+	return &Data{Train: tr, Val: val, Cal: cal, Scaler: sc, Schema: s, Report: rep, ValReport: vrep, held: held, calHeld: calHeld}, nil
 }
 
 // SpecOf is the arch.Spec of r for xdim covariates (network inputs) and
@@ -687,7 +733,7 @@ func memberData(opt DataOptions, d *Data, seed uint64) *member {
 	if opt.Validation != "" || opt.ValidationFraction <= 0 || d.held == nil {
 		return md
 	}
-	md.train, md.val = memberSplit(d, opt.ValidationFraction, seed)
+	md.train, md.val = memberSplit(d, opt.HeldFraction(), seed)
 	if opt.Standardize {
 		md.scaler = md.train.scaler()
 		if d.Schema != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mdn-go/mdn/data"
@@ -117,4 +118,122 @@ func TestLoadDataHoldOut(t *testing.T) {
 		t.Errorf("%d validation rows, want 300 (0.1 of 3000)", d.Val.N)
 	}
 	same("File()", d.File(), file)
+}
+
+// TestLoadDataCalibrationHoldOut: Recipe.Data.CalibrationFraction holds
+// its rows out of the file first (the copying split of the whole file on
+// the calibration stream), then the validation rows out of the rest at
+// ValidationFraction/(1 − CalibrationFraction), so that both are fractions
+// of the file; the scaler is the training rows' only; no row of Cal is a
+// training or validation row of the run or of an ensemble member; the
+// thread count changes nothing; DataOf holds out the same rows; File
+// rebuilds the file.
+func TestLoadDataCalibrationHoldOut(t *testing.T) {
+	rec := bimodal8File(t, t.TempDir(), 3000)
+	rec.Train.Seed = 11
+	rec.Data.CalibrationFraction = 0.2
+	d, err := LoadData(*rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _, err := encode.Read(rec.Data.Train, encode.Numeric(rec.Data.Encode.X), rec.Data.Encode.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got, want *data.Dataset) {
+		t.Helper()
+		if got.N != want.N || !slices.Equal(got.X, want.X) || !slices.Equal(got.Y, want.Y) || !slices.Equal(got.Lines, want.Lines) {
+			t.Fatalf("%s: %d rows differ from the copying split's %d", what, got.N, want.N)
+		}
+	}
+	rest, cal := file.Split(0.2, rand.New(rand.NewPCG(11, streamCalibration)))
+	tr, val := rest.Split(0.1/0.8, rand.New(rand.NewPCG(11, streamSplit)))
+	same("Cal", d.Cal, cal)
+	same("Train", d.Train, tr)
+	same("Val", d.Val, val)
+	// 0.2 and 0.1 of 3000 rows: 600 and 300 (0.125 of the 2400 left).
+	if d.Cal.N != 600 || d.Val.N != 300 || d.Train.N != 2100 {
+		t.Errorf("got %d calibration, %d validation and %d training rows, want 600, 300 and 2100", d.Cal.N, d.Val.N, d.Train.N)
+	}
+	if want := data.FitScaler(tr); !reflect.DeepEqual(d.Scaler, want) {
+		t.Errorf("scaler %+v, want the training rows' %+v", d.Scaler, want)
+	}
+	calLines := map[int]bool{}
+	for _, l := range d.Cal.Lines {
+		calLines[l] = true
+	}
+	seen := func(what string, r *rowSet) {
+		t.Helper()
+		for k := range r.n {
+			src, i := r.a, k
+			if r.idx != nil {
+				if i = int(r.idx[k]); i < 0 {
+					src, i = r.b, ^i
+				}
+			}
+			if calLines[src.Lines[i]] {
+				t.Fatalf("%s: line %d is a calibration row", what, src.Lines[i])
+			}
+		}
+	}
+	for m := range 3 {
+		md := baseMember(d)
+		if m > 0 {
+			md = memberData(rec.Data, d, MemberSeed(rec.Train.Seed, m))
+		}
+		if md.train.n+md.val.n != 2400 {
+			t.Errorf("member %d: %d training and %d validation rows, want 2400 in all", m, md.train.n, md.val.n)
+		}
+		seen(fmt.Sprintf("member %d training rows", m), md.train)
+		seen(fmt.Sprintf("member %d validation rows", m), md.val)
+	}
+	same("File()", d.File(), file)
+
+	rec.Train.Threads = 1
+	one, err := LoadData(*rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("Cal with one thread", one.Cal, d.Cal)
+	copyOf, _, err := encode.Read(rec.Data.Train, encode.Numeric(rec.Data.Encode.X), rec.Data.Encode.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	of, err := DataOf(*rec, copyOf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("DataOf's Cal", of.Cal, d.Cal)
+	same("DataOf's Train", of.Train, d.Train)
+}
+
+// TestLoadDataCalibrationFile: Recipe.Data.Calibration is read with the
+// training file's encoding into Cal and held out of nothing; PlanOf counts
+// its rows.
+func TestLoadDataCalibrationFile(t *testing.T) {
+	dir := t.TempDir()
+	rec := bimodal8File(t, dir, 500)
+	calPath := filepath.Join(dir, "cal.csv")
+	b, err := os.ReadFile(rec.Data.Train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(calPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec.Data.Calibration = calPath
+	d, err := LoadData(*rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Cal == nil || d.Cal.N != 500 || d.Train.N+d.Val.N != 500 {
+		t.Fatalf("got %v calibration rows and %d+%d others, want 500 and 500", d.Cal, d.Train.N, d.Val.N)
+	}
+	p, err := PlanOf(*rec, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.CalRows != 500 || !strings.Contains(p.String(), "450 training rows, 50 validation rows, 500 calibration rows; ") {
+		t.Errorf("plan %+v: %s", p, p)
+	}
 }

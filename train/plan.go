@@ -24,11 +24,13 @@ const recordBytes = 32
 // user meant.
 type Plan struct {
 	TrainRows, ValRows int
-	Inputs, Outputs    int // network inputs (encoded covariates) and responses
-	Params             int
-	Steps              int
-	Batch              int // rows per step (all training rows for full batch)
-	Warnings           []string
+	// CalRows is the number of calibration rows (Data.Cal), 0 without.
+	CalRows         int
+	Inputs, Outputs int // network inputs (encoded covariates) and responses
+	Params          int
+	Steps           int
+	Batch           int // rows per step (all training rows for full batch)
+	Warnings        []string
 	// Notes say what reading the files dropped or imputed
 	// (data.missing), one per file, as "train.csv: dropped 3 of 200 rows
 	// with a missing response".
@@ -55,8 +57,8 @@ const DefaultBatchSize = 256
 
 // PlanOf checks the run that r describes on d and returns its plan. It is
 // an error when r is not valid (Recipe.Validate) or the run cannot go ahead
-// as described: a hold-out fraction that leaves no validation or no
-// training row, more steps than MaxSteps, or a network beyond
+// as described: a hold-out fraction that leaves no validation, no
+// calibration or no training row, more steps than MaxSteps, or a network beyond
 // arch.MaxParams. Warnings are for a constant response or covariate column
 // and a batch size other than DefaultBatchSize that is larger than the
 // training set.
@@ -70,7 +72,7 @@ func PlanOf(r Recipe, d *Data) (*Plan, error) {
 	for _, f := range []struct {
 		file string
 		rep  encode.Report
-	}{{r.Data.Train, d.Report}, {r.Data.Validation, d.ValReport}} {
+	}{{r.Data.Train, d.Report}, {r.Data.Validation, d.ValReport}, {r.Data.Calibration, d.CalReport}} {
 		if msg := f.rep.String(); msg != "" {
 			p.Notes = append(p.Notes, filepath.Base(f.file)+": "+msg)
 		}
@@ -78,13 +80,33 @@ func PlanOf(r Recipe, d *Data) (*Plan, error) {
 	if d.Val != nil {
 		p.ValRows = d.Val.N
 	}
+	if d.Cal != nil {
+		p.CalRows = d.Cal.N
+	}
+	// n is the rows of the training file the fractions are of.
+	n := p.TrainRows + p.ValRows
+	if c := r.Data.CalibrationFraction; c > 0 {
+		n += p.CalRows
+		switch {
+		case p.CalRows == 0:
+			return nil, fmt.Errorf("data.calibration_fraction: %v of %d row%s holds out no row; give more rows, a data.calibration file, or calibration_fraction: 0", c, n, plural(n))
+		case p.TrainRows+p.ValRows == 0:
+			return nil, fmt.Errorf("data.calibration_fraction: %v of %d row%s leaves no training row", c, n, plural(n))
+		}
+	}
+	if r.Data.Calibration != "" && p.CalRows == 0 {
+		return nil, fmt.Errorf("data.calibration: %s has no rows", r.Data.Calibration)
+	}
 	if f := r.Data.ValidationFraction; r.Data.Validation == "" && f > 0 {
-		n := p.TrainRows + p.ValRows
+		also := ""
+		if r.Data.CalibrationFraction > 0 {
+			also = fmt.Sprintf(" with data.calibration_fraction %v", r.Data.CalibrationFraction)
+		}
 		switch {
 		case p.ValRows == 0:
-			return nil, fmt.Errorf("data.validation_fraction: %v of %d row%s holds out no row; give more rows, a data.validation file, or validation_fraction: 0", f, n, plural(n))
+			return nil, fmt.Errorf("data.validation_fraction: %v of %d row%s%s holds out no row; give more rows, a data.validation file, or validation_fraction: 0", f, n, plural(n), also)
 		case p.TrainRows == 0:
-			return nil, fmt.Errorf("data.validation_fraction: %v of %d row%s leaves no training row", f, n, plural(n))
+			return nil, fmt.Errorf("data.validation_fraction: %v of %d row%s%s leaves no training row", f, n, plural(n), also)
 		}
 	}
 	if p.TrainRows == 0 {
@@ -209,6 +231,9 @@ func bytesString(b float64) string {
 // String is the summary line printed before training:
 //
 //	900 training rows, 100 validation rows; 1 input, 1 response; 4485 parameters; 2000 steps of 900 rows
+//
+// with ", 250 calibration rows" after the validation rows when there are
+// calibration rows.
 func (p *Plan) String() string {
 	val := "no validation"
 	if p.ValRows > 0 {
@@ -217,6 +242,9 @@ func (p *Plan) String() string {
 	batch := fmt.Sprintf("%d rows", p.Batch)
 	if p.Batch == p.TrainRows {
 		batch = fmt.Sprintf("all %d rows (full batch)", p.Batch)
+	}
+	if p.CalRows > 0 {
+		val += fmt.Sprintf(", %d calibration row%s", p.CalRows, plural(p.CalRows))
 	}
 	s := fmt.Sprintf("%d training row%s, %s; %d input%s, %d response%s; %d parameters; %d step%s of %s",
 		p.TrainRows, plural(p.TrainRows), val, p.Inputs, plural(p.Inputs), p.Outputs, plural(p.Outputs),

@@ -70,6 +70,12 @@ func TestPlanOf(t *testing.T) {
 	if _, err := PlanOf(c, planData(1, varying)); err == nil || !strings.Contains(err.Error(), "data.validation_fraction: 0.1 of 1 row holds out no row") {
 		t.Errorf("got %v", err)
 	}
+	// So does a calibration fraction.
+	c = rec
+	c.Data.CalibrationFraction = 0.2
+	if _, err := PlanOf(c, planData(1, varying)); err == nil || err.Error() != "data.calibration_fraction: 0.2 of 1 row holds out no row; give more rows, a data.calibration file, or calibration_fraction: 0" {
+		t.Errorf("got %v", err)
+	}
 }
 
 func TestEnsembleSize(t *testing.T) {

@@ -57,15 +57,48 @@ type DataOptions struct {
 	// Validation is the validation CSV file, or "" for none; with one,
 	// ValidationFraction is not used. DataOf takes validation rows instead.
 	Validation string
-	// ValidationFraction in [0, 1) is the fraction of the training rows
-	// held out for validation (seeded by Train.Seed); 0: none.
+	// ValidationFraction in [0, 1) is the fraction of the training file's
+	// rows held out for validation (seeded by Train.Seed); 0: none. With
+	// CalibrationFraction c > 0 it is still a fraction of the file: the
+	// rows left after the calibration hold-out lose the fraction
+	// ValidationFraction/(1 − c) of theirs (HeldFraction).
 	ValidationFraction float64
+	// Calibration is a CSV file of calibration rows, read with the
+	// training file's encoding into Data.Cal; "" for none. Training does
+	// not use them: the caller calibrates the trained model on them
+	// (predict.Calibrate). DataOf does not read it.
+	Calibration string
+	// CalibrationFraction in [0, 1) is the fraction of the training file's
+	// rows held out as Data.Cal (seeded by Train.Seed, on a stream of its
+	// own), before the validation hold-out and the scaler, so that neither
+	// training, scaling, validation nor early stopping sees them; 0: none.
+	// Mutually exclusive with Calibration; ValidationFraction +
+	// CalibrationFraction < 1.
+	CalibrationFraction float64
 	// Standardize z-scores x and y with the training rows' mean and
 	// standard deviation (the 0/1 inputs of labels excepted).
 	Standardize bool
 	// Encode says which columns are x and y and how labels and missing
 	// cells become inputs.
 	Encode encode.Options
+}
+
+// HeldFraction is the fraction of the rows left after the calibration
+// hold-out that the validation hold-out takes, so that it holds out
+// ValidationFraction of the whole file:
+//
+//	ValidationFraction / (1 − CalibrationFraction)
+//
+// It is ValidationFraction without a calibration fraction, and 0 with a
+// Validation file.
+func (o DataOptions) HeldFraction() float64 {
+	if o.Validation != "" {
+		return 0
+	}
+	if o.CalibrationFraction <= 0 {
+		return o.ValidationFraction
+	}
+	return o.ValidationFraction / (1 - o.CalibrationFraction)
 }
 
 // Steps returns the number of optimizer steps of the run, given nTrain, the
@@ -117,8 +150,17 @@ func (r *Recipe) Validate() error {
 			add(e.field, "%v", err)
 		}
 	}
-	if f := r.Data.ValidationFraction; !(f >= 0 && f < 1) {
-		add("Data.ValidationFraction", "must be in [0, 1), got %v", f)
+	v, c := r.Data.ValidationFraction, r.Data.CalibrationFraction
+	if !(v >= 0 && v < 1) {
+		add("Data.ValidationFraction", "must be in [0, 1), got %v", v)
+	}
+	switch {
+	case !(c >= 0 && c < 1):
+		add("Data.CalibrationFraction", "must be in [0, 1), got %v", c)
+	case c > 0 && r.Data.Calibration != "":
+		add("Data.CalibrationFraction", "and Data.Calibration are mutually exclusive")
+	case c > 0 && r.Data.Validation == "" && v >= 0 && !(v+c < 1 && v < 1-c):
+		add("Data.CalibrationFraction", "%v with Data.ValidationFraction %v leaves no training rows: their sum must be < 1", c, v)
 	}
 	t := &r.Train
 	switch {

@@ -59,8 +59,9 @@ func (r *rowSet) scaler() data.Scaler {
 }
 
 // memberSplit is the hold-out of an ensemble member with the given seed,
-// as data.Dataset.SplitInPlace makes it from the whole training file (the
-// same rows held out, both parts in file order), but as two rowSets over the
+// as data.Dataset.SplitInPlace makes it from the whole training file, less
+// any calibration rows (the same rows held out, both parts in file order),
+// but as two rowSets over the
 // rows d already holds: d.Train, and d.Val holding the rows of d.held.
 func memberSplit(d *Data, frac float64, seed uint64) (train, val *rowSet) {
 	n := d.Train.N + d.Val.N

@@ -42,7 +42,8 @@ func TestRecipeDefaults(t *testing.T) {
 // config.
 func TestRecipeKeys(t *testing.T) {
 	cfg := config.Config{
-		Data: config.Data{Train: "t.csv", Validation: "v.csv", ValidationFraction: 0.25, X: []string{"a", "b"}, Y: []string{"y"},
+		Data: config.Data{Train: "t.csv", Validation: "v.csv", ValidationFraction: 0.25, Calibration: "c.csv", CalibrationFraction: 0.2,
+			CalibrationLevels: []float64{0.5}, X: []string{"a", "b"}, Y: []string{"y"},
 			Standardize: false, Categorical: []string{"b"}, UnknownLevel: encode.UnknownZero, Missing: encode.MissingImpute,
 			NAValues: []string{}},
 		Model: config.Model{Components: 3, Hidden: []int{7}, Activation: arch.Tanh, Noise: arch.Fixed, FixedSigma: 0.2,
@@ -55,7 +56,7 @@ func TestRecipeKeys(t *testing.T) {
 		Spec: arch.Spec{K: 3, Hidden: []int{7}, Activation: arch.Tanh, Noise: arch.Fixed, FixedSigma: []float64{0.2},
 			Transform: arch.Softplus, SigmaMin: 0.01, Dtype: arch.Float64, Skip: true},
 		Init: arch.Torch,
-		Data: train.DataOptions{Train: "t.csv", Validation: "v.csv", ValidationFraction: 0.25,
+		Data: train.DataOptions{Train: "t.csv", Validation: "v.csv", ValidationFraction: 0.25, Calibration: "c.csv", CalibrationFraction: 0.2,
 			Encode: encode.Options{X: []string{"a", "b"}, Y: []string{"y"}, Categorical: []string{"b"},
 				Unknown: encode.UnknownZero, Missing: encode.MissingImpute, NAValues: []string{}}},
 		Train: train.Options{BatchSize: 32, LR: 0.1, Schedule: arch.Constant, Warmup: 2, Seed: 9, ClipNorm: 1.5,
@@ -164,5 +165,21 @@ func TestFingerprintOf(t *testing.T) {
 	c2.Train.LR = 0.01
 	if err := f.Check(FingerprintOf(&c2, d)); err == nil || !strings.Contains(err.Error(), "train.lr 0.005 → 0.01") {
 		t.Errorf("lr changed: got %v", err)
+	}
+
+	// Rows held out for calibration are rows of data.train: its print is
+	// the whole file's, and the key is compared like any other.
+	c3 := *cfg
+	c3.Data.CalibrationFraction = 0.2
+	d3, err := train.LoadData(Recipe(&c3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f3 := FingerprintOf(&c3, d3)
+	if want := train.DataPrintOf("data.train", cfg.Data.Train, d3.Train, d3.Val, d3.Cal); len(f3.Data) != 1 || f3.Data[0] != want || want.Rows != 300 {
+		t.Errorf("with a calibration fraction: got %+v, want %+v (300 rows)", f3.Data, want)
+	}
+	if err := f.Check(f3); err == nil || !strings.Contains(err.Error(), "data.calibration_fraction 0 → 0.2") {
+		t.Errorf("calibration_fraction changed: got %v", err)
 	}
 }

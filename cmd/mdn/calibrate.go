@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mdn-go/mdn/conformal"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/encode"
 	"github.com/mdn-go/mdn/internal/cli"
 	"github.com/mdn-go/mdn/model"
@@ -118,22 +119,18 @@ func runCalibrate(_ context.Context, o *calibrateOptions, ios *cli.IOStreams) er
 	if err != nil {
 		return fmt.Errorf("calibrate: %w", err)
 	}
-	for _, l := range o.levels {
-		if conformal.Rank(d.N, l) > d.N {
-			return fmt.Errorf("calibrate: --data %s: %d rows, too few for --level %v, which needs at least %d (level/(1 − level))",
-				o.data, d.N, l, conformal.MinRows(l))
-		}
+	if l, ok := tooFewRows(d.N, o.levels); ok {
+		return fmt.Errorf("calibrate: --data %s: %d rows, too few for --level %v, which needs at least %d (level/(1 − level))",
+			o.data, d.N, l, conformal.MinRows(l))
 	}
-	c, err := predict.Calibrate(m, d, o.levels)
+	old := m.Calibration
+	c, err := calibrateModel(m, d, o.levels)
 	if err != nil {
 		return fmt.Errorf("calibrate: %w", err)
 	}
-	if old := m.Calibration; old != nil {
+	if old != nil {
 		fmt.Fprintf(ios.ErrOut, "mdn: calibrate: %s was calibrated on %d rows (levels %s); the new calibration replaces it\n",
 			o.model, old.Rows, levelList(old.Levels))
-	}
-	if err := m.SetCalibration(c); err != nil {
-		return fmt.Errorf("calibrate: %w", err)
 	}
 	if err := tgt.Write(m.Encode); err != nil {
 		return fmt.Errorf("calibrate: %w", err)
@@ -150,6 +147,36 @@ func runCalibrate(_ context.Context, o *calibrateOptions, ios *cli.IOStreams) er
 		return fmt.Errorf("calibrate: %w", err)
 	}
 	return nil
+}
+
+// tooFewRows returns the first of levels that n calibration rows are too
+// few for (conformal.Rank(n, level) > n; conformal.MinRows says how many it
+// needs), and whether there is one. mdn calibrate checks --level with it
+// and mdn train data.calibration_levels, before any work.
+func tooFewRows(n int, levels []float64) (float64, bool) {
+	for _, l := range levels {
+		if conformal.Rank(n, l) > n {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// calibrateModel calibrates m on the labelled rows d for levels
+// (predict.Calibrate: the split conformal scores of every row) and stores
+// the calibration in m, replacing any (model.Model.SetCalibration: m
+// becomes format version 4). It is how both mdn calibrate and mdn train
+// (data.calibration, data.calibration_fraction) calibrate a model; on an
+// error m is unchanged.
+func calibrateModel(m *model.Model, d *data.Dataset, levels []float64) (*conformal.Calibration, error) {
+	c, err := predict.Calibrate(m, d, levels)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.SetCalibration(c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // writeCalibrationSummary prints what mdn calibrate did: one line per level

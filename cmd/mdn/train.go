@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/conformal"
+	"github.com/mdn-go/mdn/data"
 	"github.com/mdn-go/mdn/figure"
 	"github.com/mdn-go/mdn/fitconfig"
 	"github.com/mdn-go/mdn/internal/cli"
@@ -121,6 +123,10 @@ type trainReport struct {
 	Model        string   `json:"model"`
 	History      string   `json:"history"`
 	Figure       string   `json:"figure,omitempty"`
+	// CalibrationRows is the number of rows the model was calibrated on
+	// (data.calibration or data.calibration_fraction); 0 (left out) when
+	// it was not.
+	CalibrationRows int `json:"calibration_rows,omitempty"`
 }
 
 // runTrain trains as o says, writing the run directory and reporting on
@@ -186,7 +192,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	modelPath := filepath.Join(o.out, modelFile)
 	histPath := filepath.Join(o.out, historyFile)
 	inputs := []output.Input{{Flag: "--config", Path: o.config}, {Flag: "data.train", Path: cfg.Data.Train},
-		{Flag: "data.validation", Path: cfg.Data.Validation}}
+		{Flag: "data.validation", Path: cfg.Data.Validation}, {Flag: "data.calibration", Path: cfg.Data.Calibration}}
 	// The directory is made and locked before anything else is looked at
 	// in it, so two runs into one directory cannot both go ahead.
 	if dir == nil {
@@ -246,6 +252,11 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		return err
 	}
 	plan.Sized = sized
+	if d.Cal != nil {
+		if err := checkCalibrationRows(cfg, d.Cal.N); err != nil {
+			return err
+		}
+	}
 	for _, n := range plan.Notes {
 		fmt.Fprintf(ios.ErrOut, "mdn: train: %s\n", n)
 	}
@@ -265,6 +276,15 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	m.Training.Config = filepath.Base(o.config)
 	m.Training.Created = time.Now().UTC().Format(time.RFC3339)
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
+	calibrated := false
+	if d.Cal != nil && (runErr == nil || interrupted) {
+		// The weights kept so far of an interrupted run are a model too:
+		// calibrated, its intervals hold their level as well.
+		if _, err := calibrateModel(m, d.Cal, cfg.Data.CalibrationLevels); err != nil {
+			return fmt.Errorf("train: calibrate on %s: %w", calibrationSource(cfg), err)
+		}
+		calibrated = true
+	}
 	// model.json, history.csv, the figure and the checkpoint are published
 	// together or not at all (output.Batch).
 	batch := output.Batch{Journal: dir.Journal()}
@@ -323,6 +343,9 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		if drawFig {
 			rep.Figure = o.figure
 		}
+		if calibrated {
+			rep.CalibrationRows = d.Cal.N
+		}
 		b, err := json.Marshal(rep)
 		if err == nil {
 			_, err = fmt.Fprintln(ios.Out, string(b))
@@ -342,6 +365,9 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 				msg += fmt.Sprintf(": validation NLL %.4f (mean over the kept networks, each on its own hold-out)", res.ValNLL)
 			}
 		}
+		if calibrated {
+			msg += fmt.Sprintf("\ncalibrated on %d rows of %s (levels %s)", d.Cal.N, calibrationSource(cfg), levelList(m.Calibration.Levels))
+		}
 		fmt.Fprintf(ios.ErrOut, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
 		if drawFig {
 			fmt.Fprintf(ios.ErrOut, "wrote %s\n", o.figure)
@@ -351,6 +377,39 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		return &exitError{code: 130, err: fmt.Errorf("%w; wrote %s with the weights kept so far; continue with: mdn train --resume %s", runErr, modelPath, o.out)}
 	}
 	return runErr
+}
+
+// checkCalibrationRows returns an error, naming the config key, when n
+// calibration rows are too few for one of data.calibration_levels: it
+// stops mdn train before training.
+func checkCalibrationRows(cfg *config.Config, n int) error {
+	l, ok := tooFewRows(n, cfg.Data.CalibrationLevels)
+	if !ok {
+		return nil
+	}
+	need := conformal.MinRows(l)
+	if f := cfg.Data.CalibrationFraction; f > 0 {
+		return fmt.Errorf("train: data.calibration_fraction: %v holds out %d row%s of data.train, too few for data.calibration_levels %v, which needs at least %d (level/(1 − level)); raise data.calibration_fraction or give a data.calibration file",
+			f, n, plural(n), l, need)
+	}
+	return fmt.Errorf("train: data.calibration: %s: %d row%s, too few for data.calibration_levels %v, which needs at least %d (level/(1 − level))",
+		cfg.Data.Calibration, n, plural(n), l, need)
+}
+
+// calibrationSource says where the calibration rows of cfg come from.
+func calibrationSource(cfg *config.Config) string {
+	if f := cfg.Data.CalibrationFraction; f > 0 {
+		return fmt.Sprintf("data.train held out for calibration (data.calibration_fraction %v)", f)
+	}
+	return "data.calibration " + cfg.Data.Calibration
+}
+
+// plural is "s" unless n is 1.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // openRunDir makes and locks the run directory path (named by flag in
@@ -392,8 +451,10 @@ const gcHeadroom = 32 << 20
 // tableBytes is the memory of d's rows: float64 values and line numbers.
 func tableBytes(d *train.Data) int64 {
 	rows := d.Train.N
-	if d.Val != nil {
-		rows += d.Val.N
+	for _, p := range []*data.Dataset{d.Val, d.Cal} {
+		if p != nil {
+			rows += p.N
+		}
 	}
 	return 8 * int64(rows) * int64(d.Train.XDim+d.Train.YDim+1)
 }

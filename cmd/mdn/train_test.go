@@ -6,15 +6,23 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/mdn-go/mdn/config"
+	"github.com/mdn-go/mdn/fitconfig"
 	"github.com/mdn-go/mdn/internal/cli"
+	"github.com/mdn-go/mdn/model"
+	"github.com/mdn-go/mdn/predict"
+	"github.com/mdn-go/mdn/train"
 )
 
 // writeConfig writes a config with the given body into dir and returns its
@@ -44,6 +52,13 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	badCSV := write("bad.csv", "x,y\n1,2\n3,abc\n")
 	bigCSV := write("big.csv", "x,y\n1e39,1\n2,2\n")
+	fewCSV := write("few.csv", "x,y\n"+strings.Repeat("0.5,1\n", 12))
+	calFrac := writeConfig(t, dir, "calfrac.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 1}\n")
+	calBoth := writeConfig(t, dir, "calboth.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration: few.csv, calibration_fraction: 0.2}\n")
+	calMissing := writeConfig(t, dir, "calmissing.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration: nope.csv}\n")
+	calFew := writeConfig(t, dir, "calfew.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 0.01}\n")
+	calFewFile := writeConfig(t, dir, "calfewfile.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration: few.csv}\n")
+	calLevels := writeConfig(t, dir, "callevels.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 0.1,\n  calibration_levels: [0.9, 2]}\n")
 	ok := writeConfig(t, dir, "ok.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrain: {steps: 5}\n")
 	unknown := writeConfig(t, dir, "unk.yaml", "data: {train: TRAIN, x: [x], y: [y]}\ntrian: {steps: 3}\n")
 	badData := writeConfig(t, dir, "badcsv.yaml", "data: {train: bad.csv, x: [x], y: [y]}\n")
@@ -92,6 +107,19 @@ func TestTrainBadInput(t *testing.T) {
 			`mdn: train: data: read ` + bigCSV + `: line 2, column "x": 1e+39 overflows float32 (max 3.4028234663852886e+38) (model.dtype is float32; use float64)`},
 		{"divergent run", []string{"train", "--config", nan, "--out", "OUT"},
 			"mdn: train: ensemble member 0: step 2: a gradient that is not finite; stopped (no model with NaN is kept; lower train.lr, raise model.sigma_min or set train.clip_norm)"},
+		{"calibration_fraction 1", []string{"train", "--config", calFrac, "--out", "OUT"},
+			"mdn: train: config: " + calFrac + ": data.calibration_fraction: must be in [0, 1), got 1"},
+		{"calibration and calibration_fraction", []string{"train", "--config", calBoth, "--out", "OUT"},
+			"mdn: train: config: " + calBoth + ": data.calibration, data.calibration_fraction: mutually exclusive: give one or the other"},
+		{"calibration file missing", []string{"train", "--config", calMissing, "--out", "OUT"},
+			"mdn: train: config: " + calMissing + ": data.calibration: " + filepath.Join(dir, "nope.csv") + ": no such file or directory"},
+		{"calibration level 2", []string{"train", "--config", calLevels, "--out", "OUT"},
+			"mdn: train: config: " + calLevels + ": data.calibration_levels[1]: must be in (0, 1), got 2"},
+		// round(0.01 · 512) = 5 rows: enough for 0.8 (k = ⌈6·0.8⌉ = 5), not 0.9.
+		{"too few calibration rows held out", []string{"train", "--config", calFew, "--out", "OUT"},
+			"mdn: train: data.calibration_fraction: 0.01 holds out 5 rows of data.train, too few for data.calibration_levels 0.9, which needs at least 9 (level/(1 − level)); raise data.calibration_fraction or give a data.calibration file"},
+		{"too few calibration rows in the file", []string{"train", "--config", calFewFile, "--out", "OUT"},
+			"mdn: train: data.calibration: " + fewCSV + ": 12 rows, too few for data.calibration_levels 0.95, which needs at least 19 (level/(1 − level))"},
 		{"steps 0", []string{"train", "--config", ok, "--out", "OUT", "--steps", "0"}, "mdn: train: --steps must be ≥ 1, got 0"},
 		{"resume with config", []string{"train", "--resume", "OUT", "--config", ok},
 			"mdn: train: --resume and --config cannot be used together (the run's own settings are kept)"},
@@ -225,8 +253,21 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains twice for about 2 s")
 	}
+	for _, c := range []struct{ name, data string }{
+		{"plain", "data: {train: TRAIN, x: [x], y: [y]}\n"},
+		// The calibration rows are held out again on resuming, and the
+		// finished model is calibrated on them.
+		{"calibration_fraction", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 0.2}\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) { interruptAndResume(t, c.data) })
+	}
+}
+
+// interruptAndResume is TestTrainInterruptAndResume with the config's data
+// section data.
+func interruptAndResume(t *testing.T, data string) {
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, "c.yaml", "data: {train: TRAIN, x: [x], y: [y]}\nmodel: {hidden: [32, 32]}\ntrain: {steps: 1500, eval_every: 25}\n")
+	cfg := writeConfig(t, dir, "c.yaml", data+"model: {hidden: [32, 32]}\ntrain: {steps: 1500, eval_every: 25}\n")
 	full := filepath.Join(dir, "full")
 	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", full); code != 0 {
 		t.Fatalf("uninterrupted run: exit %d: %s", code, stderr)
@@ -274,6 +315,111 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	hb, _ := os.ReadFile(filepath.Join(part, "history.csv"))
 	if string(ha) != string(hb) {
 		t.Fatal("the resumed run's history.csv differs from the uninterrupted run's")
+	}
+	if strings.Contains(data, "calibration_fraction: 0.2") {
+		// round(0.2 · 512) rows.
+		if m, err := model.Load(filepath.Join(part, "model.json")); err != nil || m.Calibration == nil || m.Calibration.Rows != 102 {
+			t.Fatalf("the resumed model: %v, calibration %+v; want one on 102 rows", err, m.Calibration)
+		}
+	}
+}
+
+// TestTrainCalibration: with data.calibration_fraction, mdn train holds the
+// rows out (the plan line and the final line say how many), calibrates the
+// model on them as mdn calibrate does (the same scores as
+// predict.Calibrate of the uncalibrated model on train.LoadData's Cal
+// rows), writes format version 4, the same file for the same seed, and the
+// calibrated regions cover new rows of ex1d at about their level.
+func TestTrainCalibration(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := writeConfig(t, dir, "c.yaml", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 0.25}\n"+
+		"model: {hidden: [16, 16]}\ntrain: {steps: 300, ensemble: 2}\n")
+	strip := regexp.MustCompile(`"(seconds|created)": [^,\n]*`)
+	var files [2][]byte
+	for i := range files {
+		out := filepath.Join(dir, "o"+strconv.Itoa(i))
+		stdout, stderr, code := mdnRun(t, "", "train", "--config", cfgPath, "--out", out, "--seed", "4", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		// round(0.25 · 512) = 128 calibration rows; 0.1 of 512 (0.1/0.75
+		// of the 384 left) = 51 validation rows.
+		if !strings.Contains(stderr, "train: 333 training rows, 51 validation rows, 128 calibration rows; ") {
+			t.Errorf("plan line: stderr %q", stderr)
+		}
+		var rep trainReport
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.CalibrationRows != 128 {
+			t.Errorf("--json %q: calibration_rows %d, want 128 (%v)", stdout, rep.CalibrationRows, err)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = strip.ReplaceAll(b, nil)
+	}
+	if string(files[0]) != string(files[1]) {
+		t.Fatal("two runs with the same config and seed wrote different model files")
+	}
+	mp := filepath.Join(dir, "o0", "model.json")
+	m, err := model.Load(mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Version != model.CalibratedVersion || m.Calibration == nil || m.Calibration.Rows != 128 ||
+		!slices.Equal(m.Calibration.Levels, []float64{0.8, 0.9, 0.95}) {
+		t.Fatalf("version %d, calibration %+v; want version %d calibrated on 128 rows at 0.8, 0.9, 0.95",
+			m.Version, m.Calibration, model.CalibratedVersion)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Train.Seed = 4
+	d, err := train.LoadData(fitconfig.Recipe(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.Calibration
+	if err := m.SetCalibration(nil); err != nil {
+		t.Fatal(err)
+	}
+	want, err := predict.Calibrate(m, d.Cal, cfg.Data.CalibrationLevels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("the model's calibration is not predict.Calibrate's on the held-out rows:\ngot  %+v\nwant %+v", c, want)
+	}
+
+	// The final line; and the rows of ex1d_test.csv (4096, never seen)
+	// are covered at about the level: k/(n + 1) = 117/129 = 0.907 at 0.9
+	// in expectation, with a standard deviation of about 0.025 over the
+	// draw of the 128 calibration rows.
+	_, stderr, code := mdnRun(t, "", "train", "--config", cfgPath, "--out", filepath.Join(dir, "o0"), "--seed", "4", "--force")
+	if code != 0 || !strings.Contains(stderr, "\ncalibrated on 128 rows of data.train held out for calibration (data.calibration_fraction 0.25) (levels 0.8, 0.9, 0.95)\nwrote ") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	stdout, stderr, code := mdnRun(t, "", "eval", "--model", mp, "--data", "../../testdata/ex1d_test.csv", "--json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var ev struct {
+		Conformal struct {
+			Levels []struct {
+				Level            float64
+				Interval, Region struct{ Coverage float64 }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &ev); err != nil || len(ev.Conformal.Levels) != 3 {
+		t.Fatalf("eval --json %q: %v", stdout, err)
+	}
+	for _, l := range ev.Conformal.Levels {
+		for _, cov := range []float64{l.Interval.Coverage, l.Region.Coverage} {
+			if math.Abs(cov-l.Level) > 0.08 {
+				t.Errorf("level %v: coverage %v, want within 0.08 of the level", l.Level, cov)
+			}
+		}
 	}
 }
 

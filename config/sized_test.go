@@ -42,6 +42,14 @@ func TestSized(t *testing.T) {
 	if def.Train.BatchSize != DefaultBatchSize || def.Model.Hidden[0] != DefaultHiddenWidth {
 		t.Errorf("Sized changed its receiver: %+v %v", def.Train, def.Model.Hidden)
 	}
+	// With 0.2 held out for calibration, 180,000 training rows are 0.7 of
+	// the file: 180000·0.1/0.7 = 25,714 validation rows, eval_every
+	// ⌈3·25714/1024⌉ = 76.
+	cal := Default()
+	cal.Data.CalibrationFraction = 0.2
+	if got, _ := cal.Sized(180_000); got.Train.EvalEvery != 76 {
+		t.Errorf("180000 rows, calibration_fraction 0.2: eval_every %d, want 76", got.Train.EvalEvery)
+	}
 	// The batch stops growing at SizedMaxBatch.
 	if huge, _ := def.Sized(100_000_000); huge.Train.BatchSize != SizedMaxBatch {
 		t.Errorf("10⁸ rows: batch %d, want %d", huge.Train.BatchSize, SizedMaxBatch)

@@ -366,7 +366,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 			}
 		}
 		if calibrated {
-			msg += fmt.Sprintf("\ncalibrated on %d rows of %s (levels %s)", d.Cal.N, calibrationSource(cfg), levelList(m.Calibration.Levels))
+			msg += fmt.Sprintf("\ncalibrated on %d rows of %s; levels %s", d.Cal.N, calibrationSource(cfg), levelList(m.Calibration.Levels))
 		}
 		fmt.Fprintf(ios.ErrOut, "%s\nwrote %s and %s\n", msg, modelPath, histPath)
 		if drawFig {

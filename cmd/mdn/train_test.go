@@ -396,7 +396,7 @@ func TestTrainCalibration(t *testing.T) {
 	// in expectation, with a standard deviation of about 0.025 over the
 	// draw of the 128 calibration rows.
 	_, stderr, code := mdnRun(t, "", "train", "--config", cfgPath, "--out", filepath.Join(dir, "o0"), "--seed", "4", "--force")
-	if code != 0 || !strings.Contains(stderr, "\ncalibrated on 128 rows of data.train held out for calibration (data.calibration_fraction 0.25) (levels 0.8, 0.9, 0.95)\nwrote ") {
+	if code != 0 || !strings.Contains(stderr, "\ncalibrated on 128 rows of data.train held out for calibration (data.calibration_fraction 0.25); levels 0.8, 0.9, 0.95\nwrote ") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	stdout, stderr, code := mdnRun(t, "", "eval", "--model", mp, "--data", "../../testdata/ex1d_test.csv", "--json")

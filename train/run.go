@@ -172,7 +172,7 @@ func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options)
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	reps, err := newReplicas(w, batch, threads)
+	reps, err := newReplicas(w, batch, threads, batch < train.n)
 	if err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func TestCombine32(t *testing.T) {
 	for _, batch := range []int{1000, 1100, 700} {
 		d := ex1d(t, batch, 3)
 		w := newW(t, ex1dSpec(arch.Float32), 4)
-		r, err := newReplicas(w, batch, 2, true)
+		r, err := newReplicas(w, batch, 2, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,10 +139,11 @@ func TestCombine32(t *testing.T) {
 // their own rows on their workers (batcher.concurrentFill), and the loss,
 // gradients and shard inputs are bit for bit those of copying every shard
 // first (fill, then run), for 1, 2 and 3 workers, over three steps; with
-// noise, fillAndRun copies in shard order first. With one worker and
-// refill, the four shards share one graph (replicas.shared), through both
-// fill, then run and fillAndRun: the same loss and gradients, and the
-// graph holds the last shard's rows.
+// noise, fillAndRun copies in shard order first. With refill (and, for
+// more than one worker, no noise, as Run asks), each worker's shards share
+// one graph (replicas.shared), through both fill, then run and fillAndRun:
+// the same loss and gradients, and each graph holds the rows of the last
+// shard that ran in it.
 func TestFillAndRun(t *testing.T) {
 	d := ex1d(t, 3000, 5)
 	w := newW(t, ex1dSpec(arch.Float32), 6)
@@ -177,13 +178,15 @@ func TestFillAndRun(t *testing.T) {
 		for _, c := range []struct {
 			threads            int
 			refill, fillAndRun bool
-		}{{1, false, false}, {1, false, true}, {2, false, true}, {3, false, true}, {2, true, true}, {1, true, false}, {1, true, true}} {
-			r, err := newReplicas(w, batch, c.threads, c.refill)
+		}{{1, false, false}, {1, false, true}, {2, false, true}, {3, false, true}, {4, true, true},
+			{1, true, false}, {1, true, true}, {2, true, false}, {2, true, true}, {3, true, true}} {
+			refill := c.refill && (c.threads == 1 || noise == 0)
+			r, err := newReplicas(w, batch, c.threads, refill)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.shared != (c.threads == 1 && c.refill) {
-				t.Fatalf("%d workers, refill %v: shared = %v", c.threads, c.refill, r.shared)
+			if r.shared != (refill && c.threads < 4) {
+				t.Fatalf("%d workers, refill %v: shared = %v", c.threads, refill, r.shared)
 			}
 			b := newBatcher(d, batch, 11)
 			b.noise = noise
@@ -222,8 +225,8 @@ func TestFillAndRun(t *testing.T) {
 				}
 				for s := range w.in {
 					ws := s
-					if r.shared {
-						ws = len(w.in) - 1 // the shared graph holds the last shard's rows
+					for r.shared && ws+c.threads < len(w.in) {
+						ws += c.threads // the graph holds the rows of its last shard
 					}
 					if !slices.Equal(g.in[s], w.in[ws]) {
 						t.Fatalf("noise %v, %+v, step %d: the inputs of shard %d differ from those of shard %d with 1 worker's fill, then run", noise, c, i, s, ws)

@@ -61,23 +61,28 @@ func newDiagNLL(s arch.Spec, n int) *diagNLL {
 // col is column c of the columns x.
 func (d *diagNLL) col(x []float64, c int) []float64 { return x[c*d.stride : c*d.stride+d.n] }
 
-// load copies the batch into the columns.
+// load copies the batch into the columns, column by column: each column
+// is written in order, and the few rows of the inputs it reads from stay
+// in L1 (row by row, the 27 columns of the large workload were written
+// one element at a time, with the slices reloaded for each).
 func diagLoad[T float](d *diagNLL, logits, p, y []T) {
 	s, n, st := d.spec, d.n, d.stride
 	K, KD, D, P := s.K, s.K*s.Out, s.Out, s.NormalChannels()
-	for i := range n {
-		l := logits[i*K : (i+1)*K]
-		for k, v := range l {
-			d.lg[k*st+i] = float64(v)
-		}
-		pr := p[i*P : i*P+2*KD]
-		for c := range KD {
-			d.mu[c*st+i] = float64(pr[c])
-			d.raw[c*st+i] = float64(pr[KD+c])
-		}
-		yr := y[i*D : (i+1)*D]
-		for j, v := range yr {
-			d.y[j*st+i] = float64(v)
+	loadCols(d.lg, st, logits[:n*K], K, 0, K, n)
+	loadCols(d.mu, st, p[:n*P], P, 0, KD, n)
+	loadCols(d.raw, st, p[:n*P], P, KD, KD, n)
+	loadCols(d.y, st, y[:n*D], D, 0, D, n)
+}
+
+// loadCols sets dst[c*st+i] = src[i*ld+off+c] for c < cols, i < n: cols
+// columns of a row-major matrix with row length ld, from column off on,
+// as float64 columns st apart.
+func loadCols[T float](dst []float64, st int, src []T, ld, off, cols, n int) {
+	for c := range cols {
+		col := dst[c*st : c*st+n]
+		from := src[off+c:]
+		for i := range col {
+			col[i] = float64(from[i*ld])
 		}
 	}
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"github.com/mdn-go/mdn/arch"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/mdn-go/mdn/graph"
@@ -19,7 +20,7 @@ func TestReplicasIndependentOfThreads(t *testing.T) {
 	var losses []float64
 	var grads [][]float64
 	for _, threads := range []int{1, 2, 3, 8} {
-		r, err := newReplicas(w, d.N, threads)
+		r, err := newReplicas(w, d.N, threads, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +99,7 @@ func TestCombine32(t *testing.T) {
 	for _, batch := range []int{1000, 1100, 700} {
 		d := ex1d(t, batch, 3)
 		w := newW(t, ex1dSpec(arch.Float32), 4)
-		r, err := newReplicas(w, batch, 2)
+		r, err := newReplicas(w, batch, 2, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,34 +139,54 @@ func TestCombine32(t *testing.T) {
 // their own rows on their workers (batcher.concurrentFill), and the loss,
 // gradients and shard inputs are bit for bit those of copying every shard
 // first (fill, then run), for 1, 2 and 3 workers, over three steps; with
-// noise, fillAndRun copies in shard order first.
+// noise, fillAndRun copies in shard order first. With refill (and, for
+// more than one worker, no noise, as Run asks), each worker's shards share
+// one graph (replicas.shared), through both fill, then run and fillAndRun:
+// the same loss and gradients, and each graph holds the rows of the last
+// shard that ran in it.
 func TestFillAndRun(t *testing.T) {
 	d := ex1d(t, 3000, 5)
 	w := newW(t, ex1dSpec(arch.Float32), 6)
 	const batch = 1100 // four shards of 275
-	snapshot := func(r *replicas, loss float64, gs []*tensor.Dense) []uint64 {
+	// snapshot returns the loss and gradients, and each shard's inputs.
+	snapshot := func(r *replicas, loss float64, gs []*tensor.Dense) ([]uint64, [][]uint64) {
 		out := []uint64{math.Float64bits(loss)}
 		for _, g := range gs {
 			for _, v := range graph.Elems[float32](g) {
 				out = append(out, uint64(math.Float32bits(v)))
 			}
 		}
+		var in [][]uint64
 		for _, s := range r.ws {
+			var x []uint64
 			for _, v := range graph.Elems[float32](s.m.XT) {
-				out = append(out, uint64(math.Float32bits(v)))
+				x = append(x, uint64(math.Float32bits(v)))
 			}
 			for _, v := range graph.Elems[float32](s.m.YT) {
-				out = append(out, uint64(math.Float32bits(v)))
+				x = append(x, uint64(math.Float32bits(v)))
 			}
+			in = append(in, x)
 		}
-		return out
+		return out, in
+	}
+	type step struct {
+		out []uint64
+		in  [][]uint64
 	}
 	for _, noise := range []float64{0, 0.1} {
-		var want [][]uint64
-		for _, threads := range []int{1, 1, 2, 3} {
-			r, err := newReplicas(w, batch, threads)
+		var want []step
+		for _, c := range []struct {
+			threads            int
+			refill, fillAndRun bool
+		}{{1, false, false}, {1, false, true}, {2, false, true}, {3, false, true}, {4, true, true},
+			{1, true, false}, {1, true, true}, {2, true, false}, {2, true, true}, {3, true, true}} {
+			refill := c.refill && (c.threads == 1 || noise == 0)
+			r, err := newReplicas(w, batch, c.threads, refill)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if r.shared != (refill && c.threads < 4) {
+				t.Fatalf("%d workers, refill %v: shared = %v", c.threads, refill, r.shared)
 			}
 			b := newBatcher(d, batch, 11)
 			b.noise = noise
@@ -173,32 +194,42 @@ func TestFillAndRun(t *testing.T) {
 			if b.concurrentFill() != (noise == 0) {
 				t.Fatalf("noise %v: concurrentFill() = %v", noise, b.concurrentFill())
 			}
-			sequential := len(want) == 0
-			var got [][]uint64
+			var got []step
 			for range 3 {
 				b.next()
 				var l float64
 				var gs []*tensor.Dense
-				if sequential {
+				if c.fillAndRun {
+					l, gs, err = r.fillAndRun(b)
+				} else {
 					r.fill(b)
 					l, gs, err = r.run()
-				} else {
-					l, gs, err = r.fillAndRun(b)
 				}
 				if err != nil {
 					t.Fatal(err)
 				}
-				got = append(got, snapshot(r, l, gs))
+				out, in := snapshot(r, l, gs)
+				got = append(got, step{out, in})
 			}
 			r.close()
-			if sequential {
+			if want == nil {
 				want = got
 				continue
 			}
-			for step := range want {
-				for i := range want[step] {
-					if got[step][i] != want[step][i] {
-						t.Fatalf("noise %v, %d workers, step %d: value %d differs from fill, then run", noise, threads, step, i)
+			for i := range want {
+				g, w := got[i], want[i]
+				for j := range w.out {
+					if g.out[j] != w.out[j] {
+						t.Fatalf("noise %v, %+v, step %d: loss or gradient value %d differs from 1 worker's fill, then run", noise, c, i, j)
+					}
+				}
+				for s := range w.in {
+					ws := s
+					for r.shared && ws+c.threads < len(w.in) {
+						ws += c.threads // the graph holds the rows of its last shard
+					}
+					if !slices.Equal(g.in[s], w.in[ws]) {
+						t.Fatalf("noise %v, %+v, step %d: the inputs of shard %d differ from those of shard %d with 1 worker's fill, then run", noise, c, i, s, ws)
 					}
 				}
 			}

@@ -172,7 +172,10 @@ func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options)
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	reps, err := newReplicas(w, batch, threads)
+	// Mini-batches are copied into the shards every step: with one worker,
+	// or without noise (whose draws need the shard order), each worker's
+	// shards can then share a graph.
+	reps, err := newReplicas(w, batch, threads, batch < train.n && (threads == 1 || opt.Noise == 0))
 	if err != nil {
 		return nil, err
 	}

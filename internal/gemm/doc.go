@@ -49,7 +49,7 @@
 // arithmetic with the roles of m and n exchanged. When a packed panel of B
 // would serve at most two row panels of A (m ≤ 2·mr) and B's rows are
 // contiguous, the kernel reads B in place instead of copying it, and
-// likewise for A when n ≤ 4·nr and A's columns are contiguous: this is what
+// likewise for A when n ≤ 256 and A's columns are contiguous: this is what
 // makes the weight-gradient products Xᵀ·dY with a long k fast.
 //
 // Products with m = 1 or n = 1 are matrix-vector products, for which every

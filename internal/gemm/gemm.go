@@ -18,6 +18,13 @@ const (
 	kcBlock = 256
 	mcBlock = 144 // rounded down to a multiple of mr
 	ncBlock = 2048
+	// directACols is the widest product whose A (when its columns are
+	// contiguous, as in the weight gradient Xᵀ·dY) is read in place rather
+	// than packed. Measured (BenchmarkSgemmShard and m×256·256×n products,
+	// m = 8 to 1024, on a Zen 4): in place is faster at every n ≤ 256 with
+	// the AVX2 6×16 tile (128×256·256×128: 77 → 97 cpu-GFLOP/s) and the
+	// AVX-512 tiles, and mixed beyond (±4 % at n = 512 and 1024).
+	directACols = 256
 )
 
 // kernel is a register-blocked micro-kernel with its tile size.
@@ -249,9 +256,10 @@ func blocked[T float](kern *kernel[T], bufs *buffers[T], m, n, k int, alpha T, a
 	// panels are then read in place with row stride rsB, and only a
 	// partial last panel is packed.
 	directB := csB == 1 && m <= 2*mr
-	// Likewise for A when its columns are contiguous and n ≤ 4·nr (measured:
-	// reading a 128×256 Xᵀ in place beats packing it up to n = 128 with nr = 32).
-	directA := rsA == 1 && n <= 4*nr
+	// Likewise for A when its columns are contiguous and n ≤ directACols:
+	// packing such an A copies mr elements from each of kc rows, which
+	// costs more than the tiles' strided reads of it in place.
+	directA := rsA == 1 && n <= directACols
 
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)

@@ -18,7 +18,7 @@ func (s shape) String() string { return fmt.Sprintf("%dx%dx%d", s.m, s.k, s.n) }
 // testShapes covers single elements and matrix-vector products, edges that
 // are not multiples of any tile (6×16, 12×16, 8×32, 12×32, 6×8, 12×8, 4×4), more than one
 // kc (256), mc (144) or nc (2048) block both with panels read in place
-// (m ≤ 2·mr or n ≤ 4·nr) and packed, both orientations (see TestSwapCost)
+// (m ≤ 2·mr or n ≤ 256) and packed, both orientations (see TestSwapCost)
 // and the MDN's shapes.
 var testShapes = []shape{
 	{1, 1, 1}, {7, 3, 5}, {17, 33, 9}, {5, 13, 1}, {13, 5, 17}, {1, 7, 40},

@@ -70,6 +70,14 @@ TEXT ·sgemm6x16AVX2Edge(SB), NOSPLIT, $0-80
 	VXORPS Y14, Y14, Y14
 	VXORPS Y15, Y15, Y15
 
+	// With at most two or four rows, only those rows' products: the
+	// rows past them stay zero and are not stored.
+	MOVQ rows+64(FP), AX
+	CMPQ AX, $2
+	JLE  eloop2
+	CMPQ AX, $4
+	JLE  eloop4
+
 eloop:
 	VMOVUPS 0(DI), Y0
 	VMOVUPS 32(DI), Y1
@@ -83,7 +91,32 @@ eloop:
 	ADDQ R9, DI
 	DECQ CX
 	JNZ  eloop
+	JMP  escale
 
+eloop2:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	EROW6(0, Y2, Y4, Y5)
+	EROW6(4, Y3, Y6, Y7)
+	ADDQ R10, SI
+	ADDQ R9, DI
+	DECQ CX
+	JNZ  eloop2
+	JMP  escale
+
+eloop4:
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	EROW6(0, Y2, Y4, Y5)
+	EROW6(4, Y3, Y6, Y7)
+	EROW6(8, Y2, Y8, Y9)
+	EROW6(12, Y3, Y10, Y11)
+	ADDQ R10, SI
+	ADDQ R9, DI
+	DECQ CX
+	JNZ  eloop4
+
+escale:
 	VBROADCASTSS alpha+56(FP), Y0
 	VMULPS       Y0, Y4, Y4
 	VMULPS       Y0, Y5, Y5

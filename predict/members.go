@@ -23,13 +23,12 @@ type Members struct {
 func NewMembers(m *model.Model) *Members {
 	ms := &Members{in: m.Spec.In}
 	for i := range m.Members() {
-		ms.ps = append(ms.ps, m.Member(i).Predictor(ChunkRows))
+		// Scratch for one row: the workers' Predictors (Draws) share these
+		// weights and have their own.
+		ms.ps = append(ms.ps, m.Member(i).Predictor(1))
 	}
 	return ms
 }
-
-// Len is the number M of members.
-func (ms *Members) Len() int { return len(ms.ps) }
 
 // Draws returns a MemberDraws for the given number of draws per row (≥ 1)
 // with scratch of its own (make one per goroutine); its errors name the

@@ -145,3 +145,57 @@ func TestEnsembleSaveLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestMember: member i of an ensemble, as a model of its own, predicts what
+// the single network it was built from predicts (the same weights and
+// scaler: to 1e-12 relative, the folds' rounding), with weights that sum to
+// 1; it is a valid one-network copy that shares nothing with the ensemble.
+func TestMember(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	s := testSpec(arch.Diagonal, 2)
+	const M, n = 3, 5
+	e, singles := ensembleOf(t, s, M, rng)
+	x := normals(rng, n*s.In)
+	xm0, w0, xm1 := e.Scaler.XMean[0], e.Arrays[0].Data[0], e.Ensemble[0].Scaler.XMean[0]
+	for i, single := range singles {
+		one := e.Member(i)
+		if err := one.Validate(); err != nil {
+			t.Fatalf("member %d: %v", i, err)
+		}
+		if one.Members() != 1 {
+			t.Fatalf("member %d: %d members, want 1", i, one.Members())
+		}
+		got, err := one.Predictor(0).Predict(x, n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := single.Predictor(0).Predict(x, n, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range n {
+			for k := range s.K {
+				g, w := got[r].LogWeights[k], want[r].LogWeights[k]
+				if !closeTo(g, w, 1e-12) {
+					t.Errorf("member %d row %d: log π_%d = %v, want %v", i, r, k, g, w)
+				}
+			}
+			for c, w := range want[r].Means {
+				if g := got[r].Means[c]; !closeTo(g, w, 1e-12) {
+					t.Errorf("member %d row %d: mean %d = %v, want %v", i, r, c, g, w)
+				}
+			}
+			if w := floats.Sum(got[r].Weights(nil)); math.Abs(w-1) > 1e-12 {
+				t.Errorf("member %d row %d: weights sum to %v, want 1", i, r, w)
+			}
+		}
+		one.Scaler.XMean[0]++
+		one.Arrays[0].Data[0]++
+	}
+	if e.Scaler.XMean[0] != xm0 || e.Arrays[0].Data[0] != w0 || e.Ensemble[0].Scaler.XMean[0] != xm1 {
+		t.Errorf("changing the members changed the ensemble")
+	}
+	if g := e.Member(1).Scaler.XMean[0]; g != xm1 {
+		t.Errorf("member 1's x mean %v, want Ensemble[0]'s %v", g, xm1)
+	}
+}

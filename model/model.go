@@ -86,6 +86,40 @@ type Member struct {
 // Members is the number M of networks of m, 1 + len(m.Ensemble).
 func (m *Model) Members() int { return 1 + len(m.Ensemble) }
 
+// Member returns member i of m (0 ≤ i < Members(); member 0 is Scaler and
+// Arrays, member i > 0 is Ensemble[i−1]) as a one-network model of its own:
+// a copy of its scaler and weights with m's spec, names, encoding and
+// training summary, without the calibration (which is the ensemble's), so
+// that its Predictor gives p_i(y|x), a mixture of K components with the
+// member's own weights π_ik (summing to 1). It panics if i is out of range.
+func (m *Model) Member(i int) *Model {
+	if i < 0 || i >= m.Members() {
+		panic(fmt.Sprintf("model: member %d of a model of %d members", i, m.Members()))
+	}
+	sc, ws := m.Scaler, m.Arrays
+	if i > 0 {
+		sc, ws = m.Ensemble[i-1].Scaler, m.Ensemble[i-1].Arrays
+	}
+	one := &Model{
+		Format:   m.Format,
+		Version:  min(m.Version, FormatVersion),
+		Spec:     cloneSpec(m.Spec),
+		XNames:   slices.Clone(m.XNames),
+		YNames:   slices.Clone(m.YNames),
+		Scaler:   cloneScaler(sc),
+		Arrays:   cloneArrays(ws),
+		Training: m.Training,
+	}
+	if v := m.Training.BestValidationNLL; v != nil {
+		c := *v
+		one.Training.BestValidationNLL = &c
+	}
+	if m.Encoding != nil {
+		one.Encoding = m.Encoding.Clone()
+	}
+	return one
+}
+
 // Components is the number of components of each predictive mixture,
 // M·K.
 func (m *Model) Components() int { return m.Members() * m.Spec.K }

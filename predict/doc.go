@@ -19,7 +19,10 @@
 // an Encoder writes them, the one writer of a prediction row (CSV lines,
 // the JSON Lines of mdn predict --json and the results of mdn serve),
 // appending to a buffer without reflection. Stream runs a model over a CSV
-// stream in parallel, in bounded memory and in input order.
+// stream in parallel, in bounded memory and in input order; StreamInputs
+// hands the workers the rows only, for MemberDraws, which samples an
+// ensemble by choosing each draw's member first and predicting only the
+// chosen members' mixtures.
 //
 // All numbers are in the original units of y (the model's Predictor undoes
 // the standardization), and log densities are in nats.

@@ -51,12 +51,25 @@ func Stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker
 			return work(c)
 		}
 	}
+	return stream(ctx, m, rd, workers, wrap, w)
+}
+
+// StreamInputs is Stream without the prediction: the workers get each
+// chunk's rows (X, Lines, Given) with Chunk.Mix nil, for a worker that
+// predicts only what it needs (MemberDraws). Reading, chunking, order,
+// cancellation and errors are Stream's.
+func StreamInputs(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
+	return stream(ctx, m, rd, workers, newWorker, w)
+}
+
+// stream is Stream with the workers' functions given as they are.
+func stream(ctx context.Context, m *model.Model, rd Rows, workers int, newWorker func() func(*Chunk) error, w io.Writer) error {
 	var fd fielder
 	var sch *encode.Schema
 	if f, ok := rd.(fielder); ok && m.Encoding != nil {
 		fd, sch = f, m.Schema()
 	}
-	return streamRows(ctx, rd, fd, sch, in, max(1, workers), wrap, w)
+	return streamRows(ctx, rd, fd, sch, m.Spec.In, max(1, workers), newWorker, w)
 }
 
 // Rows is a source of encoded input rows for Stream: encode.Reader.
@@ -118,19 +131,31 @@ func (c *Chunk) Given(i int, dst []string) []string {
 // predictChunk returns the mixtures of the rows of c, reusing c.Mix. If
 // the network fails on a row, the error names the row's line.
 func predictChunk(p *model.Predictor, c *Chunk, xdim int, name string) ([]mixture.Mixture, error) {
-	mix, err := p.Predict(c.X, c.N, c.Mix)
-	if err == nil {
-		return mix, nil
+	mix, bad, err := predictRows(p, c.X, c.N, xdim, c.Mix)
+	if err != nil && bad >= 0 {
+		return nil, fmt.Errorf("%s: line %d: model output: %w", name, c.Lines[bad], err)
 	}
-	for i := range c.N {
-		if _, e := p.Predict(c.X[i*xdim:(i+1)*xdim], 1, nil); e != nil {
+	return mix, err
+}
+
+// predictRows returns the mixtures of the n rows of x (xdim values each),
+// reusing dst. If the network fails on a row, it returns the index of the
+// first such row and the reason without Predict's "row i" context (found
+// by predicting the rows one by one), else −1 and Predict's error.
+func predictRows(p *model.Predictor, x []float64, n, xdim int, dst []mixture.Mixture) ([]mixture.Mixture, int, error) {
+	mix, err := p.Predict(x, n, dst)
+	if err == nil {
+		return mix, -1, nil
+	}
+	for i := range n {
+		if _, e := p.Predict(x[i*xdim:(i+1)*xdim], 1, nil); e != nil {
 			if inner := errors.Unwrap(e); inner != nil {
 				e = inner
 			}
-			return nil, fmt.Errorf("%s: line %d: model output: %w", name, c.Lines[i], e)
+			return nil, i, e
 		}
 	}
-	return nil, err
+	return nil, -1, err
 }
 
 // Chunk is a block of up to ChunkRows input rows on its way through
@@ -143,7 +168,7 @@ type Chunk struct {
 	X     []float64 // (N, In) covariates, original units
 	Lines []int     // physical line of each row in the input file
 	// Mix holds the predictive mixture of each row (len N), valid until
-	// the worker returns.
+	// the worker returns; nil under StreamInputs.
 	Mix []mixture.Mixture
 	Out []byte // the text to write for the chunk
 	err error  // a read error, after the chunk's rows

@@ -29,7 +29,11 @@ var (
 
 // SampleChunk is the number of rows that share one random stream in
 // /v1/sample: rows c·SampleChunk… draw from PCG(seed, c), as mdn sample
-// does, so a request gives the draws mdn sample writes for the same rows.
+// does, so a request gives the draws mdn sample writes for the same rows
+// wherever mdn sample draws from the whole mixture (a one-network model, a
+// temperature other than 1, more than 64 draws a row). For an ensemble at
+// temperature 1 mdn sample chooses each draw's member first
+// (predict.MemberDraws): the same distribution, other draws.
 const SampleChunk = 4096
 
 // predictRows runs the Predictor on the request's rows. If the network

@@ -58,6 +58,10 @@ func TestGoldenJSON(t *testing.T) {
 		{"predict_quantiles_v2_csv", penguins, []string{"predict", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--what", "quantiles"}, true},
 		{"predict_params_v3_csv", ring, []string{"predict", "--model", fixtureModel("v3-ring2d.json"), "--input", "-", "--what", "params"}, true},
 		{"sample_v2_csv", penguins, []string{"sample", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--n-samples", "2", "--seed", "3"}, true},
+		// A one-network model and a tempered ensemble draw from the full
+		// mixture: their draws are those of earlier versions.
+		{"sample_v3_csv", ex1d, []string{"sample", "--model", fixtureModel("v3-ex1d.json"), "--input", "-", "--n-samples", "3", "--seed", "4"}, true},
+		{"sample_v2_tempered_csv", penguins, []string{"sample", "--model", fixtureModel("v2-penguins.json"), "--input", "-", "--n-samples", "2", "--seed", "3", "--temperature", "0.5"}, true},
 		{"predict_region_v3", ex1d, []string{"predict", "--model", fixtureModel("v3-ex1d.json"), "--input", "-", "--what", "region"}, false},
 		{"predict_interval_v4", ex1d, []string{"predict", "--model", fixtureModel("calibrated-model.json"), "--input", "-", "--what", "interval"}, false},
 		{"predict_region_v4", ex1d, []string{"predict", "--model", fixtureModel("calibrated-model.json"), "--input", "-", "--what", "region", "--level", "0.8"}, false},

@@ -23,6 +23,13 @@ import (
 // only so that a test can compare both paths.)
 var directSamples = 64
 
+// memberDraws is the most draws per row for which sample chooses the
+// member of each draw of an ensemble first and runs only the chosen
+// members' networks (predict.MemberDraws): with more draws nearly every
+// member of a row is chosen (M = 10, 64 draws: on average 10·0.9⁶⁴ ≈ 0.012
+// members are not), so the whole mixture costs no more.
+const memberDraws = 64
+
 // sampleOptions are mdn sample's flags.
 type sampleOptions struct {
 	model       string
@@ -51,6 +58,15 @@ The input is streamed in chunks of 4096 rows, so memory does not grow with its
 size. The draws are reproducible: chunk c (rows 4096c…) uses its own PCG
 stream seeded with (--seed, c), so the output depends on --seed and the input
 only, not on the number of CPUs.
+
+A draw from a one-network model, or from an ensemble at --temperature other
+than 1 or with more than 64 draws per row, comes from the row's whole mixture
+(an ensemble of M members: M·K components with weights π_mk/M). From an
+ensemble at temperature 1 with at most 64 draws per row, each draw's member is
+chosen first, uniformly, and the draw comes from that member's mixture, so
+that only the chosen members' networks run (one draw per row costs about one
+network, not M). Both follow the same distribution, (1/M) Σ_m p_m(y|x), but
+for the same --seed such draws differ from those of earlier versions of mdn.
 
 --temperature T samples from a tempered mixture, as keras-mdn-layer's sampler
 does: the logits log π_k are divided by T (then renormalized) and every σ is
@@ -123,21 +139,45 @@ func runSample(ctx context.Context, o *sampleOptions, ios *cli.IOStreams) error 
 	// many draws per row: then one worker formats the chunks in order and
 	// streams them out, instead of holding ChunkRows·n-samples lines.
 	var direct io.Writer
+	// members, for an ensemble at temperature 1 with at most memberDraws
+	// draws a row: each draw's member is chosen first and only the chosen
+	// members' networks run (predict.MemberDraws). Otherwise every row's
+	// whole mixture of M·K components is predicted: tempering does not
+	// keep the members' shares equal, and one network has nothing to skip.
+	var members *predict.Members
+	if m.Members() > 1 && o.temperature == 1 && o.nSamples <= memberDraws {
+		members = predict.NewMembers(m)
+	}
 	newWorker := func() func(*predict.Chunk) error {
 		y := make([]float64, out)
 		var text []byte
 		pcg := rand.NewPCG(0, 0)
 		rng := rand.New(pcg)
+		var md *predict.MemberDraws
+		if members != nil {
+			md = members.Draws(o.nSamples, rd.Name())
+		}
 		return func(c *predict.Chunk) error {
 			pcg.Seed(o.seed, uint64(c.Seq))
+			if md != nil {
+				if err := md.Choose(c, rng); err != nil {
+					return err
+				}
+			}
 			buf := c.Out[:0]
 			for i := range c.N {
-				mi := &c.Mix[i]
-				if o.temperature != 1 {
-					mi = mi.WithTemperature(o.temperature)
+				var mi *mixture.Mixture
+				if md == nil {
+					mi = &c.Mix[i]
+					if o.temperature != 1 {
+						mi = mi.WithTemperature(o.temperature)
+					}
 				}
 				text = c.AppendX(text[:0], i)
 				for s := range o.nSamples {
+					if md != nil {
+						mi = md.Mixture(i, s)
+					}
 					mi.Sample(rng, y)
 					for j, v := range y {
 						if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -170,6 +210,9 @@ func runSample(ctx context.Context, o *sampleOptions, ios *cli.IOStreams) error 
 		nw := workers()
 		if o.nSamples > directSamples {
 			direct, nw = w, 1
+		}
+		if members != nil {
+			return predict.StreamInputs(ctx, m, rd, nw, newWorker, w)
 		}
 		return predict.Stream(ctx, m, rd, nw, newWorker, w)
 	})

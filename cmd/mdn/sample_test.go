@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,6 +61,43 @@ func TestSample(t *testing.T) {
 		}
 		if string(got) != a {
 			t.Errorf("--out file and stdin input: got %d bytes, want the %d bytes of stdout", len(got), len(a))
+		}
+	})
+
+	t.Run("same draws for any workers and writer", func(t *testing.T) {
+		// The model has two members: at temperature 1 each draw's member is
+		// chosen first (predict.MemberDraws), per chunk from the chunk's
+		// seed. 10000 rows are three chunks; 1 and 4 workers (GOMAXPROCS),
+		// and a worker writing its own lines (directSamples), give the
+		// same bytes.
+		var b strings.Builder
+		b.WriteString("x\n")
+		for i := range 10000 {
+			b.WriteString(strconv.Itoa(i%89-44) + "." + strconv.Itoa(i%7) + "\n")
+		}
+		big := writeFile(t, "big.csv", b.String())
+		args := []string{"sample", "--model", mp, "--input", big, "--n-samples", "3", "--seed", "2"}
+		outs := map[string]string{}
+		for _, w := range []int{1, 4} {
+			old := runtime.GOMAXPROCS(w)
+			out, stderr, code := mdnRun(t, "", args...)
+			runtime.GOMAXPROCS(old)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			outs[strconv.Itoa(w)+" workers"] = out
+		}
+		old := directSamples
+		directSamples = 1
+		outs["direct"], _, _ = mdnRun(t, "", args...)
+		directSamples = old
+		if n := strings.Count(outs["1 workers"], "\n"); n != 1+3*10000 {
+			t.Fatalf("got %d lines, want %d", n, 1+3*10000)
+		}
+		for k, v := range outs {
+			if v != outs["1 workers"] {
+				t.Errorf("%s: output differs from 1 worker's", k)
+			}
 		}
 	})
 

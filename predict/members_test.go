@@ -3,6 +3,7 @@ package predict
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -281,5 +282,98 @@ func TestMemberDrawsError(t *testing.T) {
 	want := fmt.Sprintf("in.csv: line %d: model output: ensemble member 2: mean of component ", c.Lines[first])
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("got %v, want %q…", err, want)
+	}
+	// ChooseRows, from the same seed: a *MemberError naming the row.
+	err = md.ChooseRows(c.X, c.N, 1, rand.New(rand.NewPCG(1, 0)))
+	me, ok := errors.AsType[*MemberError](err)
+	if !ok || me.Row != first || me.Member != 2 || !strings.HasPrefix(me.Err.Error(), "mean of component ") {
+		t.Errorf("ChooseRows: got %#v (%v), want row %d, member 2, mean of component …", me, err, first)
+	}
+}
+
+// TestMemberDrawsBatchBits: the mixtures of a member's rows are, bit for
+// bit, those its Predictor gives for the same rows with a batch of
+// ChunkRows (the batch of every member before its Predictors grew from
+// firstBatch), for a chunk of 20 rows (each member under firstBatch), of
+// 300 (over it, under 256 per pass) and of ChunkRows; and ChooseRows gives
+// Choose's members and mixtures.
+func TestMemberDrawsBatchBits(t *testing.T) {
+	m, xs := ensembleFixture(t)
+	members := NewMembers(m)
+	var ref []*model.Predictor
+	for k := range m.Members() {
+		ref = append(ref, m.Member(k).Predictor(ChunkRows))
+	}
+	same := func(a, b []float64) bool {
+		return len(a) == len(b) && slices.EqualFunc(a, b, func(u, v float64) bool { return math.Float64bits(u) == math.Float64bits(v) })
+	}
+	for _, n := range []int{20, 300, ChunkRows} {
+		rows := make([][]float64, n)
+		for i := range rows {
+			rows[i] = xs[(i*7)%len(xs)]
+		}
+		c := chunkOf(rows)
+		const S = 2
+		md := members.Draws(S, "x.csv")
+		if err := md.Choose(c, rand.New(rand.NewPCG(5, uint64(n)))); err != nil {
+			t.Fatal(err)
+		}
+		for k := range m.Members() {
+			// The rows that chose member k, each once, in order.
+			var x []float64
+			var at [][2]int // (row, draw) of the first draw of each
+			for i := range n {
+				for s := range S {
+					if md.Member(i, s) == k {
+						x = append(x, rows[i]...)
+						at = append(at, [2]int{i, s})
+						break
+					}
+				}
+			}
+			want, err := ref[k].Predict(x, len(at), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for q, a := range at {
+				got := md.Mixture(a[0], a[1])
+				if !same(got.LogWeights, want[q].LogWeights) || !same(got.Means, want[q].Means) || !same(got.Chol, want[q].Chol) {
+					t.Fatalf("%d rows, member %d, row %d: mixture differs from a batch of ChunkRows", n, k, a[0])
+				}
+			}
+		}
+		// ChooseRows from the same seed: the same members, the same mixtures.
+		md2 := members.Draws(1, "")
+		if err := md2.ChooseRows(c.X, n, S, rand.New(rand.NewPCG(5, uint64(n)))); err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			for s := range S {
+				a, b := md.Mixture(i, s), md2.Mixture(i, s)
+				if md.Member(i, s) != md2.Member(i, s) || !same(a.Means, b.Means) || !same(a.Chol, b.Chol) {
+					t.Fatalf("%d rows, row %d, draw %d: ChooseRows differs from Choose", n, i, s)
+				}
+			}
+		}
+	}
+}
+
+// TestMemberFirst: member-first draws exactly for an ensemble at
+// temperature 1 with at most MaxMemberDraws draws per row.
+func TestMemberFirst(t *testing.T) {
+	ens, _ := ensembleFixture(t)
+	one := ens.Member(0)
+	for _, c := range []struct {
+		m     *model.Model
+		temp  float64
+		draws int
+		want  bool
+	}{
+		{ens, 1, 1, true}, {ens, 1, MaxMemberDraws, true}, {ens, 1, MaxMemberDraws + 1, false},
+		{ens, 0.5, 1, false}, {ens, 1.0000001, 1, false}, {one, 1, 1, false},
+	} {
+		if got := MemberFirst(c.m, c.temp, c.draws); got != c.want {
+			t.Errorf("%d members, temperature %v, %d draws: got %v, want %v", c.m.Members(), c.temp, c.draws, got, c.want)
+		}
 	}
 }

@@ -28,13 +28,14 @@ var (
 )
 
 // SampleChunk is the number of rows that share one random stream in
-// /v1/sample: rows c·SampleChunk… draw from PCG(seed, c), as mdn sample
-// does, so a request gives the draws mdn sample writes for the same rows
-// wherever mdn sample draws from the whole mixture (a one-network model, a
-// temperature other than 1, more than 64 draws a row). For an ensemble at
-// temperature 1 mdn sample chooses each draw's member first
-// (predict.MemberDraws): the same distribution, other draws.
-const SampleChunk = 4096
+// /v1/sample: rows c·SampleChunk… draw from PCG(seed, c), as the chunks of
+// mdn sample (predict.ChunkRows) do, and by the same method
+// (predict.MemberFirst: for an ensemble at temperature 1 with at most
+// predict.MaxMemberDraws draws a row, each draw's member is chosen first,
+// predict.MemberDraws; otherwise each row's whole mixture), so a request
+// gives the draws mdn sample writes for the same rows, seed and
+// temperature.
+const SampleChunk = predict.ChunkRows
 
 // predictRows runs the Predictor on the request's rows. If the network
 // fails on a row (a σ that overflows, say), the error names the row.
@@ -104,7 +105,7 @@ func (s *Server) predict(w http.ResponseWriter, r *http.Request, wk *worker, st 
 	if enc.Summarizer.Kind == predict.KindModes {
 		every = 1 // tens of milliseconds a row
 	}
-	err := s.eachRow(r.Context(), wk, st, every, func(i int, m *mixture.Mixture) error {
+	err := s.eachRow(r.Context(), wk, st, every, nil, func(i int, m *mixture.Mixture) error {
 		if err := enc.Summarize(m, &wk.sum); err != nil {
 			return badRequest("rows[%d]: %v", i, err)
 		}
@@ -178,15 +179,37 @@ func (s *Server) sample(w http.ResponseWriter, r *http.Request, wk *worker, st *
 	ns := req.nSamples
 	draws := growTo(&wk.v, ns*d)
 	y := growTo(&wk.v2, d)
-	out := begin(wk)
-	err := s.eachRow(r.Context(), wk, st, 64, func(i int, mi *mixture.Mixture) error {
-		if i%SampleChunk == 0 {
-			wk.pcg.Seed(req.seed, uint64(i/SampleChunk))
+	// md, for an ensemble at temperature 1 with at most
+	// predict.MaxMemberDraws draws a row: each chunk chooses the members of
+	// its draws first and predicts only theirs, as mdn sample does.
+	var md *predict.MemberDraws
+	if predict.MemberFirst(st.m, req.temperature, ns) {
+		if wk.md == nil {
+			wk.md = st.members.Draws(ns, "rows")
 		}
-		if req.temperature != 1 {
+		md = wk.md
+	}
+	chunk := func(c0, n int) ([]mixture.Mixture, error) {
+		wk.pcg.Seed(req.seed, uint64(c0/SampleChunk))
+		if md == nil {
+			return predictRows(wk, req.x[c0*in:(c0+n)*in], n, in, c0)
+		}
+		wk.mdDraws = max(wk.mdDraws, n*ns)
+		err := md.ChooseRows(req.x[c0*in:(c0+n)*in], n, ns, wk.rng)
+		if me, ok := errors.AsType[*predict.MemberError](err); ok {
+			return nil, badRequest("rows[%d]: model output: ensemble member %d: %v", c0+me.Row, me.Member, me.Err)
+		}
+		return nil, err
+	}
+	out := begin(wk)
+	err := s.eachRow(r.Context(), wk, st, 64, chunk, func(i int, mi *mixture.Mixture) error {
+		if md == nil && req.temperature != 1 {
 			mi = mi.WithTemperature(req.temperature)
 		}
 		for k := range ns {
+			if md != nil {
+				mi = md.Mixture(i%SampleChunk, k)
+			}
 			mi.Sample(wk.rng, y)
 			for j := range d {
 				draws[j*ns+k] = y[j]
@@ -218,7 +241,7 @@ func (s *Server) logpdf(w http.ResponseWriter, r *http.Request, wk *worker, st *
 	}
 	d := st.m.Spec.Out
 	out := begin(wk)
-	err := s.eachRow(r.Context(), wk, st, 64, func(i int, m *mixture.Mixture) error {
+	err := s.eachRow(r.Context(), wk, st, 64, nil, func(i int, m *mixture.Mixture) error {
 		out.Raw(`{"row":`)
 		out.Int(i)
 		out.Raw(`,"log_density":`)

@@ -47,6 +47,10 @@ type state struct {
 	yNames predict.Keys
 	info   []byte // the body of GET /v1/model
 	pool   sync.Pool
+	// members are an ensemble's networks one by one, built once with the
+	// state and shared by its workers, for /v1/sample's member-first draws
+	// (predict.MemberFirst); nil for one network.
+	members *predict.Members
 }
 
 // predictorBatch is the batch of a new worker's Predictor. A request of
@@ -73,9 +77,14 @@ type worker struct {
 	deadline time.Time
 	pcg      *rand.PCG
 	rng      *rand.Rand
-	sum      predict.Summary
-	v        []float64 // scratch
-	v2       []float64
+	// md chooses the members of /v1/sample's draws of an ensemble, made
+	// from state.members by the first such request; mdDraws is the most
+	// draws of one chunk it has held.
+	md      *predict.MemberDraws
+	mdDraws int
+	sum     predict.Summary
+	v       []float64 // scratch
+	v2      []float64
 }
 
 // maxKeep is the largest buffer a worker keeps for the next request; a
@@ -175,6 +184,9 @@ func (s *Server) build(path string, raw []byte, m *model.Model) (*state, error) 
 	st := &state{m: m, cols: newColumns(cols, m.YNames, sch), yNames: predict.NewKeys(m.YNames)}
 	if st.info, err = s.modelInfo(path, raw, m); err != nil {
 		return nil, fmt.Errorf("serve: model: %s: %w", path, err)
+	}
+	if m.Members() > 1 {
+		st.members = predict.NewMembers(m)
 	}
 	// The workers' Predictors share one copy of the stacked weights.
 	base := m.Predictor(predictorBatch)
@@ -376,6 +388,9 @@ func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker,
 			}
 			if wk.pn > 1024 { // about 64 KB of scratch per 8 inputs, 2×64 hidden
 				wk.p, wk.pn = wk.p.WithBatch(predictorBatch), predictorBatch
+			}
+			if wk.mdDraws > 1024 { // a chunk's draws, and up to as many mixtures: wk.mix's limit
+				wk.md, wk.mdDraws = nil, 0
 			}
 			st.pool.Put(wk)
 		}()

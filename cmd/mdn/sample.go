@@ -23,13 +23,6 @@ import (
 // only so that a test can compare both paths.)
 var directSamples = 64
 
-// memberDraws is the most draws per row for which sample chooses the
-// member of each draw of an ensemble first and runs only the chosen
-// members' networks (predict.MemberDraws): with more draws nearly every
-// member of a row is chosen (M = 10, 64 draws: on average 10·0.9⁶⁴ ≈ 0.012
-// members are not), so the whole mixture costs no more.
-const memberDraws = 64
-
 // sampleOptions are mdn sample's flags.
 type sampleOptions struct {
 	model       string
@@ -139,13 +132,13 @@ func runSample(ctx context.Context, o *sampleOptions, ios *cli.IOStreams) error 
 	// many draws per row: then one worker formats the chunks in order and
 	// streams them out, instead of holding ChunkRows·n-samples lines.
 	var direct io.Writer
-	// members, for an ensemble at temperature 1 with at most memberDraws
-	// draws a row: each draw's member is chosen first and only the chosen
-	// members' networks run (predict.MemberDraws). Otherwise every row's
-	// whole mixture of M·K components is predicted: tempering does not
-	// keep the members' shares equal, and one network has nothing to skip.
+	// members, for an ensemble at temperature 1 with at most
+	// predict.MaxMemberDraws draws a row (predict.MemberFirst): each
+	// draw's member is chosen first and only the chosen members' networks
+	// run (predict.MemberDraws). Otherwise every row's whole mixture of
+	// M·K components is predicted.
 	var members *predict.Members
-	if m.Members() > 1 && o.temperature == 1 && o.nSamples <= memberDraws {
+	if predict.MemberFirst(m, o.temperature, o.nSamples) {
 		members = predict.NewMembers(m)
 	}
 	newWorker := func() func(*predict.Chunk) error {

@@ -497,3 +497,72 @@ func TestServeLabelsMatchPredict(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSampleMatchesSampleEnsemble holds /v1/sample of an ensemble
+// (the three-member fixture) to mdn sample, draw for draw, across a chunk
+// boundary (4100 rows): at temperature 1 with 1 and 3 draws a row (each
+// draw's member chosen first), at temperature 0.7, and with 65 draws a
+// row (the whole mixture).
+func TestServeSampleMatchesSampleEnsemble(t *testing.T) {
+	mp := fixtureModel("ensemble3-skip.json")
+	text, err := os.ReadFile(fixtureModel("ensemble3-skip-rows.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
+	cut := func(l string) string { return strings.Join(strings.Split(l, ",")[:8], ",") } // x1…x8
+	build := func(n int) string {
+		var b strings.Builder
+		b.WriteString(cut(lines[0]) + "\n")
+		for i := range n {
+			b.WriteString(cut(lines[1+i%(len(lines)-1)]) + "\n")
+		}
+		return b.String()
+	}
+	s, err := serve.New(serve.Options{Model: mp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rows, ns int
+		temp     string
+	}{{4100, 1, "1"}, {4100, 3, "1"}, {4100, 2, "0.7"}, {30, 65, "1"}} {
+		t.Run(fmt.Sprintf("%d rows, %d draws, temperature %s", c.rows, c.ns, c.temp), func(t *testing.T) {
+			in := build(c.rows)
+			inPath := writeFile(t, "in.csv", in)
+			out, stderr, code := mdnRun(t, "", "sample", "--model", mp, "--input", inPath, "--n-samples", strconv.Itoa(c.ns),
+				"--seed", "5", "--temperature", c.temp)
+			if code != 0 {
+				t.Fatalf("sample: %s", stderr)
+			}
+			head, draws := readCSV(t, out)
+			body := fmt.Sprintf(`{"rows":%s,"n_samples":%d,"seed":5,"temperature":%s}`, rowsOf(t, in), c.ns, c.temp)
+			req := httptest.NewRequest("POST", "/v1/sample", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+			}
+			var res struct {
+				Results []struct{ Samples map[string][]float64 }
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Results) != c.rows || len(draws) != c.rows*c.ns {
+				t.Fatalf("%d results, %d lines of mdn sample; want %d, %d", len(res.Results), len(draws), c.rows, c.rows*c.ns)
+			}
+			for i, r := range res.Results {
+				for k := range c.ns {
+					line := draws[c.ns*i+k]
+					for j, n := range head[8:] { // after x1…x8
+						if got, want := r.Samples[n][k], num(t, line[8+j]); got != want {
+							t.Fatalf("row %d, draw %d, %s: serve %v, mdn sample %v", i, k, n, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"fmt"
+	"sync"
+
 	"github.com/mdn-go/mdn/arch"
 
 	G "gorgonia.org/gorgonia"
@@ -41,7 +43,16 @@ func BuildComposed(g *G.ExprGraph, w *Weights, batch int, grad bool) (*MDN, erro
 	return build(g, w, batch, grad, true)
 }
 
+// buildMu serializes build: Gorgonia's graph construction writes state
+// shared by every graph (G.Grad adds the package's constant 1 to the
+// graph, which caches the constant's hash in place the first time), so two
+// goroutines building networks at once (an ensemble's members) race on it.
+// Building is once per network and cheap next to training it.
+var buildMu sync.Mutex
+
 func build(g *G.ExprGraph, w *Weights, batch int, grad, composed bool) (m *MDN, err error) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
 	s := w.Spec
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("graph: spec: %w", err)

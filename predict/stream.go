@@ -283,10 +283,15 @@ func streamRows(ctx context.Context, rd Rows, fd fielder, sch *encode.Schema, xd
 				cancel()
 				break
 			}
-			if _, err := w.Write(pc.Out); err != nil {
-				werr = err
-				cancel()
-				break
+			// A worker that wrote its chunk to w itself (mdn sample with
+			// many draws a row) leaves Out empty: w is then not touched
+			// here, so that the two goroutines never share it.
+			if len(pc.Out) > 0 {
+				if _, err := w.Write(pc.Out); err != nil {
+					werr = err
+					cancel()
+					break
+				}
 			}
 			free <- pc
 		}

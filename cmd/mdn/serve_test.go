@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -209,24 +210,20 @@ func waitExit(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 	return -1
 }
 
+// syncBuffer is a strings.Builder safe for concurrent use: the server
+// writes its log while the test reads it.
 type syncBuffer struct {
-	mu chan struct{}
+	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (s *syncBuffer) lock() {
-	if s.mu == nil {
-		s.mu = make(chan struct{}, 1)
-	}
-	s.mu <- struct{}{}
-}
-func (s *syncBuffer) write(x string) { s.lock(); s.b.WriteString(x); <-s.mu }
+func (s *syncBuffer) write(x string) { s.mu.Lock(); defer s.mu.Unlock(); s.b.WriteString(x) }
 func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.lock()
-	defer func() { <-s.mu }()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
-func (s *syncBuffer) String() string { s.lock(); defer func() { <-s.mu }(); return s.b.String() }
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // waitFor polls until the stderr of the server contains want (at most 20 s).
 func waitFor(t *testing.T, stderr *syncBuffer, want string) {

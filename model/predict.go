@@ -46,9 +46,15 @@ type Predictor struct {
 	out []float64    // (M·P, pass): normal trunks' outputs, then μ' and σ'
 	e   []float64    // (M·K, pass): exp(z − max z); one row's σ channels (M·K·D)
 	sk  []float64    // (M·P): one row's skip product, with Skip
-	rb  gemm.RowBuf  // gemm.RowTimes's scratch
+	rb  gemm.RowBuf  // gemm.RowTimes's scratch (the skip product of one row)
 	mx  []float64    // (pass)
 	sum []float64    // (M, pass): Σ_k exp(z − max z), then its log
+
+	// One row's masks of nonzero values (gemm.RowLayer's xm and om), a
+	// bit a channel: of x − center, of the first layers' outputs, of one
+	// trunk's share of those, and of the later hidden layers' outputs.
+	mx0, mh0, mt []uint64
+	mh           [2][]uint64
 }
 
 // stacked is the read-only part of a Predictor: the members' weights,
@@ -126,6 +132,9 @@ func (st *stacked) predictor(batch int) *Predictor {
 	if st.skip != nil {
 		p.sk = make([]float64, M*P)
 	}
+	words := func(n int) []uint64 { return make([]uint64, (n+63)/64) }
+	p.mx0, p.mh0, p.mt = words(In), words(w0), words(s.Hidden[0])
+	p.mh[0], p.mh[1] = words(st.widest), words(st.widest)
 	return p
 }
 
@@ -306,7 +315,7 @@ func (p *stacked) foldY(l *arch.Layer, sk []float64, ym, ys []float64) {
 // foldX); each later layer is one product per trunk; the normal trunks'
 // last layers have the y-standardization folded in (foldY); the
 // log-softmax and the σ transform run over all members' channels at once
-// (vec.Exp, vec.Log). A pass of one row (mdn serve) takes gemm.RowTimes
+// (vec.Exp, vec.Log). A pass of one row (mdn serve) takes gemm.RowLayer
 // over the same stacked weights instead of products (run1), with the same
 // arithmetic where Dgemm's micro-kernels sum in order with fused
 // multiply-adds (AVX2, AVX-512), so a row gets the same bits alone as in a
@@ -401,38 +410,43 @@ func (p *Predictor) run(x []float64, r int) {
 	p.sigmas(r)
 }
 
-// run1 is run for one row, xc = x − center: each product is a
-// gemm.RowTimes (the weights read once, in order, skipping the inputs that
-// are 0: with ReLU about half of the hidden units), followed by the bias
-// and activation as in run, so that a row alone gets the bits it gets in
-// a pass of many rows wherever Dgemm's micro-kernels sum in order with
-// fused multiply-adds (AVX2 or AVX-512: TestSingleRowBits). No
-// allocations, no goroutines.
+// run1 is run for one row, xc = x − center: each layer is a
+// gemm.RowLayer (the weights read once, in order, skipping the inputs that
+// are 0: with ReLU about half of the hidden units; the bias and ReLU
+// applied in the same pass, which also marks the outputs that are not 0
+// for the next layer), so that a row alone gets the bits it gets in a pass
+// of many rows wherever Dgemm's micro-kernels sum in order with fused
+// multiply-adds (AVX2 or AVX-512: TestSingleRowBits). Another activation
+// follows RowLayer as in biasAct, and its outputs' mask is taken from
+// them. No allocations, no goroutines.
 func (p *Predictor) run1(xc []float64) {
 	s := p.spec
 	In, P, H0 := s.In, s.NormalChannels(), s.Hidden[0]
+	act := s.Activation
 	h0 := p.h0[:len(p.b0)]
-	gemm.RowTimes(h0, p.w0, xc[:In], &p.rb)
-	biasAct(h0, p.b0, 1, s.Activation)
+	gemm.NonzeroMask(p.mx0, xc[:In])
+	p.layer1(h0, p.w0, p.b0, xc[:In], p.mx0, p.mh0, act)
 	for t := range p.trunks {
 		tr := &p.trunks[t]
-		in := h0[t*H0 : (t+1)*H0]
-		for l := range tr.layers {
-			ly := &tr.layers[l]
-			var o []float64
-			act := s.Activation
-			switch {
-			case l < len(tr.layers)-1:
-				o = p.h[l%2][:ly.Out]
-			case tr.pi:
-				o, act = p.z[tr.dst:tr.dst+ly.Out], arch.Identity
-			default:
-				o, act = p.out[tr.dst:tr.dst+ly.Out], arch.Identity
-			}
-			gemm.RowTimes(o, ly.W, in, &p.rb)
-			biasAct(o, ly.B, 1, act)
-			in = o
+		in, im := h0[t*H0:(t+1)*H0], p.mt
+		if H0%64 == 0 {
+			im = p.mh0[t*H0/64 : (t+1)*H0/64]
+		} else {
+			gemm.CopyBits(im, p.mh0, t*H0, H0)
 		}
+		last := len(tr.layers) - 1
+		for l := range last {
+			ly := &tr.layers[l]
+			o, om := p.h[l%2][:ly.Out], p.mh[l%2]
+			p.layer1(o, ly.W, ly.B, in, im, om, act)
+			in, im = o, om
+		}
+		ly := &tr.layers[last]
+		o := p.out[tr.dst : tr.dst+ly.Out]
+		if tr.pi {
+			o = p.z[tr.dst : tr.dst+ly.Out]
+		}
+		gemm.RowLayer(o, ly.W, ly.B, in, im, nil, false)
 	}
 	if p.skip != nil {
 		out, sk := p.out[:p.m*P], p.sk
@@ -447,6 +461,21 @@ func (p *Predictor) run1(xc []float64) {
 		return
 	}
 	p.sigmas(1)
+}
+
+// layer1 sets o to one row's hidden layer act(in·W + b) and om to the mask
+// of its nonzero values, im marking in's: gemm.RowLayer, with ReLU in one
+// pass, with another activation applied after it (biasAct's arithmetic).
+func (p *Predictor) layer1(o, w, b, in []float64, im, om []uint64, act arch.Activation) {
+	if act == arch.ReLU {
+		gemm.RowLayer(o, w, b, in, im, om, true)
+		return
+	}
+	gemm.RowLayer(o, w, b, in, im, nil, false)
+	if act != arch.Identity {
+		arch.Activate(act, o, nil)
+	}
+	gemm.NonzeroMask(om, o)
 }
 
 // directRows is the most output channels of one Dgemm in dense: with up to

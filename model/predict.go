@@ -90,8 +90,12 @@ type stacked struct {
 // with the y-standardization folded into a normal trunk's last layer.
 type trunk struct {
 	layers []arch.Layer
-	dst    int // first output channel in Predictor.z (pi) or Predictor.out (normal)
-	pi     bool
+	// w32 holds, for one row's pass (run1), the weights of each layer whose
+	// weights are all float32 values (a float32 model's, unless folded), as
+	// float32: the same numbers in half the bytes; nil for the others.
+	w32 [][]float32
+	dst int // first output channel in Predictor.z (pi) or Predictor.out (normal)
+	pi  bool
 }
 
 // Predictor returns a Predictor of m for batches of up to batch rows
@@ -207,10 +211,27 @@ func (m *Model) stack() *stacked {
 					copy(p.skip[j*M*P+mi*P:j*M*P+(mi+1)*P], sk[j*P:(j+1)*P])
 				}
 			}
+			tr.w32 = make([][]float32, len(tr.layers))
+			for l, ly := range tr.layers {
+				tr.w32[l] = float32s(ly.W)
+			}
 			p.trunks = append(p.trunks, tr)
 		}
 	}
 	return p
+}
+
+// float32s returns w in float32 if every weight is a float32 value (it
+// converts back to the same bits), else nil.
+func float32s(w []float64) []float32 {
+	f := make([]float32, len(w))
+	for i, v := range w {
+		f[i] = float32(v)
+		if math.Float64bits(float64(f[i])) != math.Float64bits(v) {
+			return nil
+		}
+	}
+	return f
 }
 
 // foldX returns the weights and bias of the first layer l applied to x − c
@@ -425,7 +446,7 @@ func (p *Predictor) run1(xc []float64) {
 	act := s.Activation
 	h0 := p.h0[:len(p.b0)]
 	gemm.NonzeroMask(p.mx0, xc[:In])
-	p.layer1(h0, p.w0, p.b0, xc[:In], p.mx0, p.mh0, act)
+	p.layer1(h0, &arch.Layer{W: p.w0, B: p.b0, In: In, Out: len(p.b0)}, nil, xc[:In], p.mx0, p.mh0, act)
 	for t := range p.trunks {
 		tr := &p.trunks[t]
 		in, im := h0[t*H0:(t+1)*H0], p.mt
@@ -438,7 +459,7 @@ func (p *Predictor) run1(xc []float64) {
 		for l := range last {
 			ly := &tr.layers[l]
 			o, om := p.h[l%2][:ly.Out], p.mh[l%2]
-			p.layer1(o, ly.W, ly.B, in, im, om, act)
+			p.layer1(o, ly, tr.w32[l], in, im, om, act)
 			in, im = o, om
 		}
 		ly := &tr.layers[last]
@@ -446,7 +467,7 @@ func (p *Predictor) run1(xc []float64) {
 		if tr.pi {
 			o = p.z[tr.dst : tr.dst+ly.Out]
 		}
-		gemm.RowLayer(o, ly.W, ly.B, in, im, nil, false)
+		rowLayer(o, ly.W, tr.w32[last], ly.B, in, im, nil, false)
 	}
 	if p.skip != nil {
 		out, sk := p.out[:p.m*P], p.sk
@@ -464,18 +485,29 @@ func (p *Predictor) run1(xc []float64) {
 }
 
 // layer1 sets o to one row's hidden layer act(in·W + b) and om to the mask
-// of its nonzero values, im marking in's: gemm.RowLayer, with ReLU in one
-// pass, with another activation applied after it (biasAct's arithmetic).
-func (p *Predictor) layer1(o, w, b, in []float64, im, om []uint64, act arch.Activation) {
+// of its nonzero values, im marking in's: gemm.RowLayer (RowLayer32 with
+// the float32 weights w32 if not nil), with ReLU in one pass, with another
+// activation applied after it (biasAct's arithmetic).
+func (p *Predictor) layer1(o []float64, ly *arch.Layer, w32 []float32, in []float64, im, om []uint64, act arch.Activation) {
 	if act == arch.ReLU {
-		gemm.RowLayer(o, w, b, in, im, om, true)
+		rowLayer(o, ly.W, w32, ly.B, in, im, om, true)
 		return
 	}
-	gemm.RowLayer(o, w, b, in, im, nil, false)
+	rowLayer(o, ly.W, w32, ly.B, in, im, nil, false)
 	if act != arch.Identity {
 		arch.Activate(act, o, nil)
 	}
 	gemm.NonzeroMask(om, o)
+}
+
+// rowLayer is gemm.RowLayer32 with w32 if it is not nil (the same weights
+// as w, in float32), else gemm.RowLayer with w.
+func rowLayer(o, w []float64, w32 []float32, b, x []float64, xm, om []uint64, relu bool) {
+	if w32 != nil {
+		gemm.RowLayer32(o, w32, b, x, xm, om, relu)
+		return
+	}
+	gemm.RowLayer(o, w, b, x, xm, om, relu)
 }
 
 // directRows is the most output channels of one Dgemm in dense: with up to

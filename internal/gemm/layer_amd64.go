@@ -38,3 +38,8 @@ func rowLayerAVX2(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu i
 //
 //go:noescape
 func rowLayerAVX512(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)
+
+// rowLayer32AVX2 is rowLayerAVX2 with float32 weights (VCVTPS2PD).
+//
+//go:noescape
+func rowLayer32AVX2(o *float64, w *float32, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)

@@ -14,7 +14,18 @@ DATA rowLayerMask<>+48(SB)/8, $0
 DATA rowLayerMask<>+56(SB)/8, $0
 GLOBL rowLayerMask<>(SB), RODATA|NOPTR, $64
 
-// func rowLayerAVX2(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)
+// rowLayerMask32<>: rowLayerMask<> for float32 lanes, loaded at 4·(4 − l).
+DATA rowLayerMask32<>+0(SB)/4, $-1
+DATA rowLayerMask32<>+4(SB)/4, $-1
+DATA rowLayerMask32<>+8(SB)/4, $-1
+DATA rowLayerMask32<>+12(SB)/4, $-1
+DATA rowLayerMask32<>+16(SB)/4, $0
+DATA rowLayerMask32<>+20(SB)/4, $0
+DATA rowLayerMask32<>+24(SB)/4, $0
+DATA rowLayerMask32<>+28(SB)/4, $0
+GLOBL rowLayerMask32<>(SB), RODATA|NOPTR, $32
+
+// func rowLayerAVX2(o *float64, w *float64, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)
 //
 // Blocks of 32 columns in 8 YMM accumulators, then the last n mod 32
 // columns in one block of ⌈(n mod 32)/4⌉, the last lane-masked. For each
@@ -890,7 +901,7 @@ done:
 	VZEROUPPER
 	RET
 
-// func rowLayerAVX512(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)
+// func rowLayerAVX512(o *float64, w *float64, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)
 //
 // Blocks of 64 columns in 8 ZMM accumulators, then the last n mod 64
 // columns in one block of ⌈(n mod 64)/8⌉, the last lane-masked. For each
@@ -1693,6 +1704,929 @@ tail8_store:
 	VMOVUPD Z5, 320(DI)
 	VMOVUPD Z6, 384(DI)
 	VMOVUPD Z7, K1, 448(DI)
+	JMP done
+
+done:
+	VZEROUPPER
+	RET
+
+// func rowLayer32AVX2(o *float64, w *float32, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)
+//
+// Blocks of 32 columns in 8 YMM accumulators, then the last n mod 32
+// columns in one block of ⌈(n mod 32)/4⌉, the last lane-masked. For each
+// block: the sums over the set bits j of xm (TZCNT, BLSR) of x[j]·w[j·n + c]
+// with VFMADD231PD from +0, then + b[c], with relu the ReLU by the mask
+// v > 0 or NaN (CMPPD NLE_UQ), which is also ORed into om. Registers:
+// DI o, BX b, R14 w of the block's first column, R8 that column, CX the
+// columns left, R9 a row of w in bytes, R10 64 rows; in the sums SI w of
+// the mask word's first row, DX its x, R11 the word's address, R12 its
+// bits left, R13 the words left, AX the row.
+// The float32 weights are converted to float64 (exactly) as they are loaded.
+TEXT ·rowLayer32AVX2(SB), NOSPLIT, $0-72
+	MOVQ o+0(FP), DI
+	MOVQ w+8(FP), R14
+	MOVQ b+16(FP), BX
+	MOVQ n+48(FP), CX
+	MOVQ CX, R9
+	SHLQ $2, R9
+	MOVQ R9, R10
+	SHLQ $6, R10
+	XORQ R8, R8
+	VXORPD Y10, Y10, Y10
+
+full:
+	CMPQ CX, $32
+	JLT  tail
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    full_bias
+
+full_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    full_next
+
+full_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VCVTPS2PD    32(AX), Y13
+	VFMADD231PD  Y13, Y8, Y2
+	VCVTPS2PD    48(AX), Y13
+	VFMADD231PD  Y13, Y8, Y3
+	VCVTPS2PD    64(AX), Y13
+	VFMADD231PD  Y13, Y8, Y4
+	VCVTPS2PD    80(AX), Y13
+	VFMADD231PD  Y13, Y8, Y5
+	VCVTPS2PD    96(AX), Y13
+	VFMADD231PD  Y13, Y8, Y6
+	VCVTPS2PD    112(AX), Y13
+	VFMADD231PD  Y13, Y8, Y7
+	JNZ          full_bit
+
+full_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  full_word
+
+full_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VADDPD 96(BX), Y3, Y3
+	VADDPD 128(BX), Y4, Y4
+	VADDPD 160(BX), Y5, Y5
+	VADDPD 192(BX), Y6, Y6
+	VADDPD 224(BX), Y7, Y7
+	CMPQ relu+64(FP), $0
+	JEQ  full_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y3, Y11
+	VANDPD    Y11, Y3, Y3
+	VMOVMSKPD Y11, R11
+	SHLQ      $12, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y4, Y11
+	VANDPD    Y11, Y4, Y4
+	VMOVMSKPD Y11, R11
+	SHLQ      $16, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y5, Y11
+	VANDPD    Y11, Y5, Y5
+	VMOVMSKPD Y11, R11
+	SHLQ      $20, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y6, Y11
+	VANDPD    Y11, Y6, Y6
+	VMOVMSKPD Y11, R11
+	SHLQ      $24, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y7, Y11
+	VANDPD    Y11, Y7, Y7
+	VMOVMSKPD Y11, R11
+	SHLQ      $28, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    full_lo
+	SHLQ  $32, AX
+
+full_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+full_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ $256, DI
+	ADDQ $256, BX
+	ADDQ $128, R14
+	ADDQ $32, R8
+	SUBQ $32, CX
+	JMP  full
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	// The last group's lanes l = (CX − 1) mod 4 + 1.
+	MOVQ CX, AX
+	DECQ AX
+	ANDQ $3, AX
+	NEGQ AX
+	LEAQ rowLayerMask<>+24(SB), R11
+	VMOVUPD (R11)(AX*8), Y9
+	LEAQ rowLayerMask32<>+12(SB), R11
+	VMOVUPS (R11)(AX*4), X12
+	CMPQ CX, $4
+	JLE  tail1
+	CMPQ CX, $8
+	JLE  tail2
+	CMPQ CX, $12
+	JLE  tail3
+	CMPQ CX, $16
+	JLE  tail4
+	CMPQ CX, $20
+	JLE  tail5
+	CMPQ CX, $24
+	JLE  tail6
+	CMPQ CX, $28
+	JLE  tail7
+	JMP  tail8
+
+tail1:
+	VXORPD Y0, Y0, Y0
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail1_bias
+
+tail1_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail1_next
+
+tail1_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VMASKMOVPS   0(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y0
+	JNZ          tail1_bit
+
+tail1_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail1_word
+
+tail1_bias:
+	VMASKMOVPD 0(BX), Y9, Y13
+	VADDPD     Y13, Y0, Y0
+	CMPQ relu+64(FP), $0
+	JEQ  tail1_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail1_lo
+	SHLQ  $32, AX
+
+tail1_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail1_store:
+	VMASKMOVPD Y0, Y9, 0(DI)
+	JMP done
+
+tail2:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail2_bias
+
+tail2_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail2_next
+
+tail2_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VMASKMOVPS   16(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y1
+	JNZ          tail2_bit
+
+tail2_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail2_word
+
+tail2_bias:
+	VADDPD 0(BX), Y0, Y0
+	VMASKMOVPD 32(BX), Y9, Y13
+	VADDPD     Y13, Y1, Y1
+	CMPQ relu+64(FP), $0
+	JEQ  tail2_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail2_lo
+	SHLQ  $32, AX
+
+tail2_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail2_store:
+	VMOVUPD Y0, 0(DI)
+	VMASKMOVPD Y1, Y9, 32(DI)
+	JMP done
+
+tail3:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail3_bias
+
+tail3_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail3_next
+
+tail3_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VMASKMOVPS   32(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y2
+	JNZ          tail3_bit
+
+tail3_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail3_word
+
+tail3_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VMASKMOVPD 64(BX), Y9, Y13
+	VADDPD     Y13, Y2, Y2
+	CMPQ relu+64(FP), $0
+	JEQ  tail3_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail3_lo
+	SHLQ  $32, AX
+
+tail3_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail3_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMASKMOVPD Y2, Y9, 64(DI)
+	JMP done
+
+tail4:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail4_bias
+
+tail4_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail4_next
+
+tail4_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VCVTPS2PD    32(AX), Y13
+	VFMADD231PD  Y13, Y8, Y2
+	VMASKMOVPS   48(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y3
+	JNZ          tail4_bit
+
+tail4_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail4_word
+
+tail4_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VMASKMOVPD 96(BX), Y9, Y13
+	VADDPD     Y13, Y3, Y3
+	CMPQ relu+64(FP), $0
+	JEQ  tail4_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y3, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y3, Y3
+	VMOVMSKPD Y11, R11
+	SHLQ      $12, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail4_lo
+	SHLQ  $32, AX
+
+tail4_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail4_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMASKMOVPD Y3, Y9, 96(DI)
+	JMP done
+
+tail5:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail5_bias
+
+tail5_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail5_next
+
+tail5_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VCVTPS2PD    32(AX), Y13
+	VFMADD231PD  Y13, Y8, Y2
+	VCVTPS2PD    48(AX), Y13
+	VFMADD231PD  Y13, Y8, Y3
+	VMASKMOVPS   64(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y4
+	JNZ          tail5_bit
+
+tail5_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail5_word
+
+tail5_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VADDPD 96(BX), Y3, Y3
+	VMASKMOVPD 128(BX), Y9, Y13
+	VADDPD     Y13, Y4, Y4
+	CMPQ relu+64(FP), $0
+	JEQ  tail5_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y3, Y11
+	VANDPD    Y11, Y3, Y3
+	VMOVMSKPD Y11, R11
+	SHLQ      $12, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y4, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y4, Y4
+	VMOVMSKPD Y11, R11
+	SHLQ      $16, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail5_lo
+	SHLQ  $32, AX
+
+tail5_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail5_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMASKMOVPD Y4, Y9, 128(DI)
+	JMP done
+
+tail6:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail6_bias
+
+tail6_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail6_next
+
+tail6_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VCVTPS2PD    32(AX), Y13
+	VFMADD231PD  Y13, Y8, Y2
+	VCVTPS2PD    48(AX), Y13
+	VFMADD231PD  Y13, Y8, Y3
+	VCVTPS2PD    64(AX), Y13
+	VFMADD231PD  Y13, Y8, Y4
+	VMASKMOVPS   80(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y5
+	JNZ          tail6_bit
+
+tail6_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail6_word
+
+tail6_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VADDPD 96(BX), Y3, Y3
+	VADDPD 128(BX), Y4, Y4
+	VMASKMOVPD 160(BX), Y9, Y13
+	VADDPD     Y13, Y5, Y5
+	CMPQ relu+64(FP), $0
+	JEQ  tail6_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y3, Y11
+	VANDPD    Y11, Y3, Y3
+	VMOVMSKPD Y11, R11
+	SHLQ      $12, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y4, Y11
+	VANDPD    Y11, Y4, Y4
+	VMOVMSKPD Y11, R11
+	SHLQ      $16, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y5, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y5, Y5
+	VMOVMSKPD Y11, R11
+	SHLQ      $20, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail6_lo
+	SHLQ  $32, AX
+
+tail6_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail6_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMASKMOVPD Y5, Y9, 160(DI)
+	JMP done
+
+tail7:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail7_bias
+
+tail7_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail7_next
+
+tail7_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VCVTPS2PD    32(AX), Y13
+	VFMADD231PD  Y13, Y8, Y2
+	VCVTPS2PD    48(AX), Y13
+	VFMADD231PD  Y13, Y8, Y3
+	VCVTPS2PD    64(AX), Y13
+	VFMADD231PD  Y13, Y8, Y4
+	VCVTPS2PD    80(AX), Y13
+	VFMADD231PD  Y13, Y8, Y5
+	VMASKMOVPS   96(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y6
+	JNZ          tail7_bit
+
+tail7_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail7_word
+
+tail7_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VADDPD 96(BX), Y3, Y3
+	VADDPD 128(BX), Y4, Y4
+	VADDPD 160(BX), Y5, Y5
+	VMASKMOVPD 192(BX), Y9, Y13
+	VADDPD     Y13, Y6, Y6
+	CMPQ relu+64(FP), $0
+	JEQ  tail7_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y3, Y11
+	VANDPD    Y11, Y3, Y3
+	VMOVMSKPD Y11, R11
+	SHLQ      $12, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y4, Y11
+	VANDPD    Y11, Y4, Y4
+	VMOVMSKPD Y11, R11
+	SHLQ      $16, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y5, Y11
+	VANDPD    Y11, Y5, Y5
+	VMOVMSKPD Y11, R11
+	SHLQ      $20, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y6, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y6, Y6
+	VMOVMSKPD Y11, R11
+	SHLQ      $24, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail7_lo
+	SHLQ  $32, AX
+
+tail7_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail7_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMASKMOVPD Y6, Y9, 192(DI)
+	JMP done
+
+tail8:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ  R14, SI
+	MOVQ  x+24(FP), DX
+	MOVQ  xm+32(FP), R11
+	MOVQ  nw+40(FP), R13
+	TESTQ R13, R13
+	JZ    tail8_bias
+
+tail8_word:
+	MOVQ  (R11), R12
+	TESTQ R12, R12
+	JZ    tail8_next
+
+tail8_bit:
+	TZCNTQ       R12, AX
+	VBROADCASTSD (DX)(AX*8), Y8
+	IMULQ        R9, AX
+	ADDQ         SI, AX
+	BLSRQ        R12, R12
+	VCVTPS2PD    0(AX), Y13
+	VFMADD231PD  Y13, Y8, Y0
+	VCVTPS2PD    16(AX), Y13
+	VFMADD231PD  Y13, Y8, Y1
+	VCVTPS2PD    32(AX), Y13
+	VFMADD231PD  Y13, Y8, Y2
+	VCVTPS2PD    48(AX), Y13
+	VFMADD231PD  Y13, Y8, Y3
+	VCVTPS2PD    64(AX), Y13
+	VFMADD231PD  Y13, Y8, Y4
+	VCVTPS2PD    80(AX), Y13
+	VFMADD231PD  Y13, Y8, Y5
+	VCVTPS2PD    96(AX), Y13
+	VFMADD231PD  Y13, Y8, Y6
+	VMASKMOVPS   112(AX), X12, X13
+	VCVTPS2PD    X13, Y13
+	VFMADD231PD  Y13, Y8, Y7
+	JNZ          tail8_bit
+
+tail8_next:
+	ADDQ $8, R11
+	ADDQ $512, DX
+	ADDQ R10, SI
+	DECQ R13
+	JNZ  tail8_word
+
+tail8_bias:
+	VADDPD 0(BX), Y0, Y0
+	VADDPD 32(BX), Y1, Y1
+	VADDPD 64(BX), Y2, Y2
+	VADDPD 96(BX), Y3, Y3
+	VADDPD 128(BX), Y4, Y4
+	VADDPD 160(BX), Y5, Y5
+	VADDPD 192(BX), Y6, Y6
+	VMASKMOVPD 224(BX), Y9, Y13
+	VADDPD     Y13, Y7, Y7
+	CMPQ relu+64(FP), $0
+	JEQ  tail8_store
+	XORQ AX, AX
+	VCMPPD    $0x16, Y10, Y0, Y11
+	VANDPD    Y11, Y0, Y0
+	VMOVMSKPD Y11, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y1, Y11
+	VANDPD    Y11, Y1, Y1
+	VMOVMSKPD Y11, R11
+	SHLQ      $4, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y2, Y11
+	VANDPD    Y11, Y2, Y2
+	VMOVMSKPD Y11, R11
+	SHLQ      $8, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y3, Y11
+	VANDPD    Y11, Y3, Y3
+	VMOVMSKPD Y11, R11
+	SHLQ      $12, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y4, Y11
+	VANDPD    Y11, Y4, Y4
+	VMOVMSKPD Y11, R11
+	SHLQ      $16, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y5, Y11
+	VANDPD    Y11, Y5, Y5
+	VMOVMSKPD Y11, R11
+	SHLQ      $20, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y6, Y11
+	VANDPD    Y11, Y6, Y6
+	VMOVMSKPD Y11, R11
+	SHLQ      $24, R11
+	ORQ       R11, AX
+	VCMPPD    $0x16, Y10, Y7, Y11
+	VANDPD    Y9, Y11, Y11
+	VANDPD    Y11, Y7, Y7
+	VMOVMSKPD Y11, R11
+	SHLQ      $28, R11
+	ORQ       R11, AX
+	TESTQ $32, R8
+	JZ    tail8_lo
+	SHLQ  $32, AX
+
+tail8_lo:
+	MOVQ R8, R11
+	SHRQ $6, R11
+	MOVQ om+56(FP), R12
+	ORQ  AX, (R12)(R11*8)
+
+tail8_store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMASKMOVPD Y7, Y9, 224(DI)
 	JMP done
 
 done:

@@ -1,6 +1,7 @@
 //go:build ignore
 
-// layer_gen.go writes layer_amd64.s, RowLayer's AVX2 and AVX-512 kernels:
+// layer_gen.go writes layer_amd64.s, RowLayer's AVX2 and AVX-512 kernels
+// and RowLayer32's AVX2 kernel:
 //
 //	go run layer_gen.go
 package main
@@ -16,6 +17,15 @@ type kern struct {
 	name  string
 	lanes int
 	r     string // register prefix, Y or Z
+	w32   bool   // float32 weights, converted as they are loaded
+}
+
+// ws is the size of a weight in bytes.
+func (k kern) ws() int {
+	if k.w32 {
+		return 4
+	}
+	return 8
 }
 
 var b strings.Builder
@@ -37,7 +47,17 @@ func main() {
 		p("DATA rowLayerMask<>+%d(SB)/8, $%d", 8*i, v)
 	}
 	p("GLOBL rowLayerMask<>(SB), RODATA|NOPTR, $64")
-	for _, k := range []kern{{"rowLayerAVX2", 4, "Y"}, {"rowLayerAVX512", 8, "Z"}} {
+	p("")
+	p("// rowLayerMask32<>: rowLayerMask<> for float32 lanes, loaded at 4·(4 − l).")
+	for i := range 8 {
+		v := 0
+		if i < 4 {
+			v = -1
+		}
+		p("DATA rowLayerMask32<>+%d(SB)/4, $%d", 4*i, v)
+	}
+	p("GLOBL rowLayerMask32<>(SB), RODATA|NOPTR, $32")
+	for _, k := range []kern{{"rowLayerAVX2", 4, "Y", false}, {"rowLayerAVX512", 8, "Z", false}, {"rowLayer32AVX2", 4, "Y", true}} {
 		k.emit()
 	}
 	if err := os.WriteFile("layer_amd64.s", []byte(b.String()), 0o644); err != nil {
@@ -51,7 +71,11 @@ const groups = 8 // accumulators of a full block
 func (k kern) emit() {
 	bw := groups * k.lanes // columns of a full block
 	p("")
-	p("// func %s(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)", k.name)
+	wt := "float64"
+	if k.w32 {
+		wt = "float32"
+	}
+	p("// func %s(o *float64, w *%s, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int)", k.name, wt)
 	p("//")
 	p("// Blocks of %d columns in %d %sMM accumulators, then the last n mod %d", bw, groups, k.r, bw)
 	p("// columns in one block of ⌈(n mod %d)/%d⌉, the last lane-masked. For each", bw, k.lanes)
@@ -62,13 +86,16 @@ func (k kern) emit() {
 	p("// columns left, R9 a row of w in bytes, R10 64 rows; in the sums SI w of")
 	p("// the mask word's first row, DX its x, R11 the word's address, R12 its")
 	p("// bits left, R13 the words left, AX the row.")
+	if k.w32 {
+		p("// The float32 weights are converted to float64 (exactly) as they are loaded.")
+	}
 	p("TEXT ·%s(SB), NOSPLIT, $0-72", k.name)
 	p("\tMOVQ o+0(FP), DI")
 	p("\tMOVQ w+8(FP), R14")
 	p("\tMOVQ b+16(FP), BX")
 	p("\tMOVQ n+48(FP), CX")
 	p("\tMOVQ CX, R9")
-	p("\tSHLQ $3, R9")
+	p("\tSHLQ $%d, R9", map[int]int{4: 2, 8: 3}[k.ws()])
 	p("\tMOVQ R9, R10")
 	p("\tSHLQ $6, R10")
 	p("\tXORQ R8, R8")
@@ -84,7 +111,7 @@ func (k kern) emit() {
 	k.block("full", groups, false)
 	p("\tADDQ $%d, DI", 8*bw)
 	p("\tADDQ $%d, BX", 8*bw)
-	p("\tADDQ $%d, R14", 8*bw)
+	p("\tADDQ $%d, R14", k.ws()*bw)
 	p("\tADDQ $%d, R8", bw)
 	p("\tSUBQ $%d, CX", bw)
 	p("\tJMP  full")
@@ -100,6 +127,10 @@ func (k kern) emit() {
 		p("\tNEGQ AX")
 		p("\tLEAQ rowLayerMask<>+24(SB), R11")
 		p("\tVMOVUPD (R11)(AX*8), Y9")
+		if k.w32 {
+			p("\tLEAQ rowLayerMask32<>+12(SB), R11")
+			p("\tVMOVUPS (R11)(AX*4), X12")
+		}
 	} else {
 		p("\tMOVQ CX, R12")
 		p("\tDECQ CX")
@@ -157,9 +188,19 @@ func (k kern) block(label string, g int, masked bool) {
 	p("\tADDQ         SI, AX")
 	p("\tBLSRQ        R12, R12")
 	for i := range g {
-		off := 8 * L * i
+		off := k.ws() * L * i
+		last := masked && i == g-1
 		switch {
-		case !masked || i < g-1:
+		case k.w32 && r != "Y":
+			panic("float32 weights: YMM only")
+		case k.w32 && !last:
+			p("\tVCVTPS2PD    %d(AX), Y13", off)
+			p("\tVFMADD231PD  Y13, Y8, Y%d", i)
+		case k.w32:
+			p("\tVMASKMOVPS   %d(AX), X12, X13", off)
+			p("\tVCVTPS2PD    X13, Y13")
+			p("\tVFMADD231PD  Y13, Y8, Y%d", i)
+		case !last:
 			p("\tVFMADD231PD  %d(AX), %s8, %s%d", off, r, r, i)
 		case r == "Y":
 			p("\tVMASKMOVPD   %d(AX), Y9, Y13", off)

@@ -37,11 +37,11 @@ func layerPaths(t *testing.T) []int {
 	return paths
 }
 
-// TestRowLayerPaths: every path of RowLayer (Go, and the AVX2 and AVX-512
-// kernels where this CPU has them) gives layerRef's bits and mask for
+// TestRowLayerPaths: every path of RowLayer and RowLayer32 (Go, and the
+// AVX2 and AVX-512 kernels where this CPU has them) gives layerRef's bits and mask for
 // every block shape (n = 1 … 140, 1280; full blocks and every tail), k from
 // 0 to 300 (one to five mask words, with zero words), with and without
-// ReLU, and with NaN and ±Inf in x (a NaN is not skipped, and a NaN output
+// ReLU, float32 weights (RowLayer32) in every other case, and with NaN and ±Inf in x (a NaN is not skipped, and a NaN output
 // is kept by ReLU and marked nonzero).
 func TestRowLayerPaths(t *testing.T) {
 	path := useLayerAsm
@@ -72,6 +72,17 @@ func TestRowLayerPaths(t *testing.T) {
 					}
 					xm := make([]uint64, (k+63)/64)
 					NonzeroMask(xm, x)
+					// Every other case through RowLayer32 with the weights
+					// rounded to float32.
+					w32 := (n+k)%2 == 1
+					var ws []float32
+					if w32 {
+						ws = make([]float32, len(w))
+						for i, v := range w {
+							ws[i] = float32(v)
+							w[i] = float64(ws[i])
+						}
+					}
 					got, want := make([]float64, n+1), make([]float64, n)
 					for i := range got {
 						got[i] = 99
@@ -80,11 +91,15 @@ func TestRowLayerPaths(t *testing.T) {
 					for i := range om {
 						om[i] = 0xdead // cleared by RowLayer with relu
 					}
-					RowLayer(got[:n], w, bias, x, xm, om, relu)
+					if w32 {
+						RowLayer32(got[:n], ws, bias, x, xm, om, relu)
+					} else {
+						RowLayer(got[:n], w, bias, x, xm, om, relu)
+					}
 					wantm := layerRef(want, w, bias, x, relu)
 					for c := range want {
 						if math.Float64bits(got[c]) != math.Float64bits(want[c]) && !(math.IsNaN(got[c]) && math.IsNaN(want[c])) {
-							t.Fatalf("path %d, n %d, k %d, relu %v: o[%d] = %v, want %v", on, n, k, relu, c, got[c], want[c])
+							t.Fatalf("path %d, n %d, k %d, relu %v, float32 %v: o[%d] = %v, want %v", on, n, k, relu, w32, c, got[c], want[c])
 						}
 					}
 					if got[n] != 99 {

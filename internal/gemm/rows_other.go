@@ -27,3 +27,7 @@ func rowLayerAVX2(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu i
 func rowLayerAVX512(o, w, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int) {
 	panic("gemm: no AVX-512 here")
 }
+
+func rowLayer32AVX2(o *float64, w *float32, b, x *float64, xm *uint64, nw, n int, om *uint64, relu int) {
+	panic("gemm: no AVX2 here")
+}

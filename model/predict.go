@@ -46,9 +46,15 @@ type Predictor struct {
 	out []float64    // (M·P, pass): normal trunks' outputs, then μ' and σ'
 	e   []float64    // (M·K, pass): exp(z − max z); one row's σ channels (M·K·D)
 	sk  []float64    // (M·P): one row's skip product, with Skip
-	rb  gemm.RowBuf  // gemm.RowTimes's scratch
+	rb  gemm.RowBuf  // gemm.RowTimes's scratch (the skip product of one row)
 	mx  []float64    // (pass)
 	sum []float64    // (M, pass): Σ_k exp(z − max z), then its log
+
+	// One row's masks of nonzero values (gemm.RowLayer's xm and om), a
+	// bit a channel: of x − center, of the first layers' outputs, of one
+	// trunk's share of those, and of the later hidden layers' outputs.
+	mx0, mh0, mt []uint64
+	mh           [2][]uint64
 }
 
 // stacked is the read-only part of a Predictor: the members' weights,
@@ -84,8 +90,12 @@ type stacked struct {
 // with the y-standardization folded into a normal trunk's last layer.
 type trunk struct {
 	layers []arch.Layer
-	dst    int // first output channel in Predictor.z (pi) or Predictor.out (normal)
-	pi     bool
+	// w32 holds, for one row's pass (run1), the weights of each layer whose
+	// weights are all float32 values (a float32 model's, unless folded), as
+	// float32: the same numbers in half the bytes; nil for the others.
+	w32 [][]float32
+	dst int // first output channel in Predictor.z (pi) or Predictor.out (normal)
+	pi  bool
 }
 
 // Predictor returns a Predictor of m for batches of up to batch rows
@@ -126,6 +136,9 @@ func (st *stacked) predictor(batch int) *Predictor {
 	if st.skip != nil {
 		p.sk = make([]float64, M*P)
 	}
+	words := func(n int) []uint64 { return make([]uint64, (n+63)/64) }
+	p.mx0, p.mh0, p.mt = words(In), words(w0), words(s.Hidden[0])
+	p.mh[0], p.mh[1] = words(st.widest), words(st.widest)
 	return p
 }
 
@@ -198,10 +211,27 @@ func (m *Model) stack() *stacked {
 					copy(p.skip[j*M*P+mi*P:j*M*P+(mi+1)*P], sk[j*P:(j+1)*P])
 				}
 			}
+			tr.w32 = make([][]float32, len(tr.layers))
+			for l, ly := range tr.layers {
+				tr.w32[l] = float32s(ly.W)
+			}
 			p.trunks = append(p.trunks, tr)
 		}
 	}
 	return p
+}
+
+// float32s returns w in float32 if every weight is a float32 value (it
+// converts back to the same bits), else nil.
+func float32s(w []float64) []float32 {
+	f := make([]float32, len(w))
+	for i, v := range w {
+		f[i] = float32(v)
+		if math.Float64bits(float64(f[i])) != math.Float64bits(v) {
+			return nil
+		}
+	}
+	return f
 }
 
 // foldX returns the weights and bias of the first layer l applied to x − c
@@ -306,7 +336,7 @@ func (p *stacked) foldY(l *arch.Layer, sk []float64, ym, ys []float64) {
 // foldX); each later layer is one product per trunk; the normal trunks'
 // last layers have the y-standardization folded in (foldY); the
 // log-softmax and the σ transform run over all members' channels at once
-// (vec.Exp, vec.Log). A pass of one row (mdn serve) takes gemm.RowTimes
+// (vec.Exp, vec.Log). A pass of one row (mdn serve) takes gemm.RowLayer
 // over the same stacked weights instead of products (run1), with the same
 // arithmetic where Dgemm's micro-kernels sum in order with fused
 // multiply-adds (AVX2, AVX-512), so a row gets the same bits alone as in a
@@ -401,38 +431,43 @@ func (p *Predictor) run(x []float64, r int) {
 	p.sigmas(r)
 }
 
-// run1 is run for one row, xc = x − center: each product is a
-// gemm.RowTimes (the weights read once, in order, skipping the inputs that
-// are 0: with ReLU about half of the hidden units), followed by the bias
-// and activation as in run, so that a row alone gets the bits it gets in
-// a pass of many rows wherever Dgemm's micro-kernels sum in order with
-// fused multiply-adds (AVX2 or AVX-512: TestSingleRowBits). No
-// allocations, no goroutines.
+// run1 is run for one row, xc = x − center: each layer is a
+// gemm.RowLayer (the weights read once, in order, skipping the inputs that
+// are 0: with ReLU about half of the hidden units; the bias and ReLU
+// applied in the same pass, which also marks the outputs that are not 0
+// for the next layer), so that a row alone gets the bits it gets in a pass
+// of many rows wherever Dgemm's micro-kernels sum in order with fused
+// multiply-adds (AVX2 or AVX-512: TestSingleRowBits). Another activation
+// follows RowLayer as in biasAct, and its outputs' mask is taken from
+// them. No allocations, no goroutines.
 func (p *Predictor) run1(xc []float64) {
 	s := p.spec
 	In, P, H0 := s.In, s.NormalChannels(), s.Hidden[0]
+	act := s.Activation
 	h0 := p.h0[:len(p.b0)]
-	gemm.RowTimes(h0, p.w0, xc[:In], &p.rb)
-	biasAct(h0, p.b0, 1, s.Activation)
+	gemm.NonzeroMask(p.mx0, xc[:In])
+	p.layer1(h0, &arch.Layer{W: p.w0, B: p.b0, In: In, Out: len(p.b0)}, nil, xc[:In], p.mx0, p.mh0, act)
 	for t := range p.trunks {
 		tr := &p.trunks[t]
-		in := h0[t*H0 : (t+1)*H0]
-		for l := range tr.layers {
-			ly := &tr.layers[l]
-			var o []float64
-			act := s.Activation
-			switch {
-			case l < len(tr.layers)-1:
-				o = p.h[l%2][:ly.Out]
-			case tr.pi:
-				o, act = p.z[tr.dst:tr.dst+ly.Out], arch.Identity
-			default:
-				o, act = p.out[tr.dst:tr.dst+ly.Out], arch.Identity
-			}
-			gemm.RowTimes(o, ly.W, in, &p.rb)
-			biasAct(o, ly.B, 1, act)
-			in = o
+		in, im := h0[t*H0:(t+1)*H0], p.mt
+		if H0%64 == 0 {
+			im = p.mh0[t*H0/64 : (t+1)*H0/64]
+		} else {
+			gemm.CopyBits(im, p.mh0, t*H0, H0)
 		}
+		last := len(tr.layers) - 1
+		for l := range last {
+			ly := &tr.layers[l]
+			o, om := p.h[l%2][:ly.Out], p.mh[l%2]
+			p.layer1(o, ly, tr.w32[l], in, im, om, act)
+			in, im = o, om
+		}
+		ly := &tr.layers[last]
+		o := p.out[tr.dst : tr.dst+ly.Out]
+		if tr.pi {
+			o = p.z[tr.dst : tr.dst+ly.Out]
+		}
+		rowLayer(o, ly.W, tr.w32[last], ly.B, in, im, nil, false)
 	}
 	if p.skip != nil {
 		out, sk := p.out[:p.m*P], p.sk
@@ -447,6 +482,32 @@ func (p *Predictor) run1(xc []float64) {
 		return
 	}
 	p.sigmas(1)
+}
+
+// layer1 sets o to one row's hidden layer act(in·W + b) and om to the mask
+// of its nonzero values, im marking in's: gemm.RowLayer (RowLayer32 with
+// the float32 weights w32 if not nil), with ReLU in one pass, with another
+// activation applied after it (biasAct's arithmetic).
+func (p *Predictor) layer1(o []float64, ly *arch.Layer, w32 []float32, in []float64, im, om []uint64, act arch.Activation) {
+	if act == arch.ReLU {
+		rowLayer(o, ly.W, w32, ly.B, in, im, om, true)
+		return
+	}
+	rowLayer(o, ly.W, w32, ly.B, in, im, nil, false)
+	if act != arch.Identity {
+		arch.Activate(act, o, nil)
+	}
+	gemm.NonzeroMask(om, o)
+}
+
+// rowLayer is gemm.RowLayer32 with w32 if it is not nil (the same weights
+// as w, in float32), else gemm.RowLayer with w.
+func rowLayer(o, w []float64, w32 []float32, b, x []float64, xm, om []uint64, relu bool) {
+	if w32 != nil {
+		gemm.RowLayer32(o, w32, b, x, xm, om, relu)
+		return
+	}
+	gemm.RowLayer(o, w, b, x, xm, om, relu)
 }
 
 // directRows is the most output channels of one Dgemm in dense: with up to

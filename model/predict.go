@@ -700,8 +700,15 @@ func (p *Predictor) sigma(v []float64, g float64) {
 // [minScale, maxScale]. It returns an error naming the member and what is
 // not finite.
 func (p *Predictor) row(mx *mixture.Mixture, i, r int) error {
+	one := r == 1 && p.spec.Noise == arch.Diagonal
 	for m := range p.m {
-		if err := p.member(mx, m, i, r); err != nil {
+		var err error
+		if one {
+			err = p.member1(mx, m)
+		} else {
+			err = p.member(mx, m, i, r)
+		}
+		if err != nil {
 			if p.m > 1 {
 				return fmt.Errorf("ensemble member %d: %w", m, err)
 			}
@@ -720,11 +727,7 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 	for k := range lw {
 		v := p.lw[(m*K+k)*r+i]
 		if math.IsNaN(v) || math.IsInf(v, 1) {
-			logits := make([]float64, K)
-			for k2 := range logits {
-				logits[k2] = p.z[(m*K+k2)*r+i]
-			}
-			return fmt.Errorf("log weight %d is %v (logits %v)", k, v+p.logM, logits)
+			return p.logWeightError(m, k, v, i, r)
 		}
 		lw[k] = v
 	}
@@ -733,7 +736,7 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 	for c := range means {
 		mu := out[c*r+i]
 		if math.IsNaN(mu) || math.IsInf(mu, 0) {
-			return fmt.Errorf("mean of component %d, dimension %d is %v", c/D, c%D, mu)
+			return meanError(c, D, mu)
 		}
 		means[c] = mu
 	}
@@ -806,12 +809,76 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 			for b := 0; b <= a; b++ {
 				v := L[k*dd+a*D+b]
 				if math.IsNaN(v) || math.IsInf(v, 0) || (a == b && v <= 0) {
-					return fmt.Errorf("scale factor L of component %d, row %d, column %d is %v (the σ transform overflowed or underflowed)", k, a, b, v)
+					return scaleError(k, a, b, v)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// member1 is member for a pass of one row (r = 1, i = 0) with diagonal
+// noise: the same values and the same errors, read and written without
+// strides or divisions. σ is clamped as in member, after which only a NaN
+// fails member's check of L (the off-diagonal entries are 0), in the same
+// order of components and dimensions.
+func (p *Predictor) member1(mx *mixture.Mixture, m int) error {
+	s := p.spec
+	K, D, P := s.K, s.Out, s.NormalChannels()
+	KD, dd := K*D, D*D
+	for k, v := range p.lw[m*K : (m+1)*K] {
+		if !(v <= math.MaxFloat64) { // NaN or +Inf
+			return p.logWeightError(m, k, v, 0, 1)
+		}
+	}
+	copy(mx.LogWeights[m*K:(m+1)*K], p.lw[m*K:(m+1)*K])
+	out := p.out[m*P : (m+1)*P]
+	for c, mu := range out[:KD] {
+		if mu-mu != 0 { // NaN or ±Inf
+			return meanError(c, D, mu)
+		}
+	}
+	copy(mx.Means[m*KD:(m+1)*KD], out[:KD])
+	L := mx.Chol[m*K*dd : (m+1)*K*dd]
+	clear(L)
+	sg, ys := out[KD:2*KD], p.ys[m*D:(m+1)*D]
+	for k := range K {
+		for a, v := range sg[k*D : (k+1)*D] {
+			if !p.foldSigma {
+				v *= ys[a]
+			}
+			if v < minScale {
+				v = minScale
+			} else if v > maxScale {
+				v = maxScale
+			} else if v != v {
+				return scaleError(k, a, a, v) // member's first error too
+			}
+			L[k*dd+a*(D+1)] = v
+		}
+	}
+	return nil
+}
+
+// logWeightError is the error for member m's log weight k of row i (a pass
+// of r rows), v, NaN or +Inf.
+func (p *Predictor) logWeightError(m, k int, v float64, i, r int) error {
+	logits := make([]float64, p.spec.K)
+	for k2 := range logits {
+		logits[k2] = p.z[(m*p.spec.K+k2)*r+i]
+	}
+	return fmt.Errorf("log weight %d is %v (logits %v)", k, v+p.logM, logits)
+}
+
+// meanError is the error for mean channel c (of D dimensions), mu, not
+// finite.
+func meanError(c, D int, mu float64) error {
+	return fmt.Errorf("mean of component %d, dimension %d is %v", c/D, c%D, mu)
+}
+
+// scaleError is the error for the entry (a, b) of component k's factor L.
+func scaleError(k, a, b int, v float64) error {
+	return fmt.Errorf("scale factor L of component %d, row %d, column %d is %v (the σ transform overflowed or underflowed)", k, a, b, v)
 }
 
 // prepareMixtures returns dst[:n] with every mixture of K components in D

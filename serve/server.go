@@ -433,11 +433,24 @@ func equalFold(a, b string) bool {
 	return true
 }
 
+// jsonType is every response's Content-Type, one slice for all (net/http
+// only reads it).
+var jsonType = []string{"application/json"}
+
+// autoLength is the longest body whose Content-Length writeBody leaves to
+// net/http: a body written at once that fits its buffer (2048 bytes) is
+// still there when the handler returns, and net/http sets the header from
+// its length (without allocating). A longer one gets it from writeBody, so
+// that it is not sent chunked.
+const autoLength = 1024
+
 // writeBody writes a JSON response and returns code.
 func writeBody(w http.ResponseWriter, code int, body []byte) int {
 	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
-	h["Content-Length"] = []string{itoa(len(body))}
+	h["Content-Type"] = jsonType
+	if len(body) > autoLength {
+		h["Content-Length"] = []string{itoa(len(body))}
+	}
 	w.WriteHeader(code)
 	w.Write(body)
 	return code

@@ -8,19 +8,20 @@ import (
 	"github.com/mdn-go/mdn/arch"
 )
 
-// TestMember1: the one-row member (member1, diagonal noise) writes member's
-// bits and returns member's errors, for outputs with NaN, ±Inf, huge, tiny,
+// TestRow1: the one-row row (row1, diagonal noise) writes the bits of
+// members (member by member) and returns its errors, for outputs with NaN, ±Inf, huge, tiny,
 // zero and negative values put at random places among the log weights,
 // means and σ channels, with the σ transform folded (exp) or not
-// (softplus), into mixtures that held other values.
-func TestMember1(t *testing.T) {
+// (softplus), into mixtures that held other values, of one member or
+// three.
+func TestRow1(t *testing.T) {
 	specials := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e200, -1e200, 1e-200, 0, math.Copysign(0, -1), -1}
 	for _, tr := range []arch.Transform{arch.Exp, arch.Softplus} {
 		for _, d := range []int{1, 2, 3} {
 			rng := rand.New(rand.NewPCG(uint64(d), 7))
 			s := testSpec(arch.Diagonal, d)
 			s.Transform = tr
-			e, _ := ensembleOf(t, s, 3, rng)
+			e, _ := ensembleOf(t, s, 1+d%2*2, rng) // 3 members (errors name them), or 1 (they do not)
 			p := e.Predictor(1)
 			if _, err := p.Predict(normals(rng, s.In), 1, nil); err != nil {
 				t.Fatal(err)
@@ -46,22 +47,18 @@ func TestMember1(t *testing.T) {
 						mx[i] = float64(trial + i)
 					}
 				}
-				for m := range M {
-					ea, eb := p.member(&a[0], m, 0, 1), p.member1(&b[0], m)
-					if (ea == nil) != (eb == nil) || ea != nil && ea.Error() != eb.Error() {
-						t.Fatalf("%v, D %d, trial %d, member %d: member: %v; member1: %v", tr, d, trial, m, ea, eb)
-					}
-					if ea != nil {
-						errs++
-						continue
-					}
-					for i, pair := range [][2][]float64{{a[0].LogWeights[m*K : (m+1)*K], b[0].LogWeights[m*K : (m+1)*K]},
-						{a[0].Means[m*K*d : (m+1)*K*d], b[0].Means[m*K*d : (m+1)*K*d]},
-						{a[0].Chol[m*K*d*d : (m+1)*K*d*d], b[0].Chol[m*K*d*d : (m+1)*K*d*d]}} {
-						for j, v := range pair[0] {
-							if math.Float64bits(v) != math.Float64bits(pair[1][j]) {
-								t.Fatalf("%v, D %d, trial %d, member %d, slice %d, index %d: member %v, member1 %v", tr, d, trial, m, i, j, v, pair[1][j])
-							}
+				ea, eb := p.members(&a[0], 0, 1), p.row1(&b[0])
+				if (ea == nil) != (eb == nil) || ea != nil && ea.Error() != eb.Error() {
+					t.Fatalf("%v, D %d, trial %d: members: %v; row1: %v", tr, d, trial, ea, eb)
+				}
+				if ea != nil {
+					errs++
+					continue
+				}
+				for i, pair := range [][2][]float64{{a[0].LogWeights, b[0].LogWeights}, {a[0].Means, b[0].Means}, {a[0].Chol, b[0].Chol}} {
+					for j, v := range pair[0] {
+						if math.Float64bits(v) != math.Float64bits(pair[1][j]) {
+							t.Fatalf("%v, D %d, trial %d, slice %d, index %d: members %v, row1 %v", tr, d, trial, i, j, v, pair[1][j])
 						}
 					}
 				}

@@ -700,19 +700,17 @@ func (p *Predictor) sigma(v []float64, g float64) {
 // [minScale, maxScale]. It returns an error naming the member and what is
 // not finite.
 func (p *Predictor) row(mx *mixture.Mixture, i, r int) error {
-	one := r == 1 && p.spec.Noise == arch.Diagonal
+	if r == 1 && p.spec.Noise == arch.Diagonal {
+		return p.row1(mx)
+	}
+	return p.members(mx, i, r)
+}
+
+// members is row by member.
+func (p *Predictor) members(mx *mixture.Mixture, i, r int) error {
 	for m := range p.m {
-		var err error
-		if one {
-			err = p.member1(mx, m)
-		} else {
-			err = p.member(mx, m, i, r)
-		}
-		if err != nil {
-			if p.m > 1 {
-				return fmt.Errorf("ensemble member %d: %w", m, err)
-			}
-			return err
+		if err := p.member(mx, m, i, r); err != nil {
+			return p.memberError(m, err)
 		}
 	}
 	return nil
@@ -817,47 +815,59 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 	return nil
 }
 
-// member1 is member for a pass of one row (r = 1, i = 0) with diagonal
-// noise: the same values and the same errors, read and written without
-// strides or divisions. σ is clamped as in member, after which only a NaN
-// fails member's check of L (the off-diagonal entries are 0), in the same
-// order of components and dimensions.
-func (p *Predictor) member1(mx *mixture.Mixture, m int) error {
-	s := p.spec
-	K, D, P := s.K, s.Out, s.NormalChannels()
+// row1 is row for a pass of one row (r = 1, i = 0) with diagonal noise:
+// the same values and the same errors, each member's read and written
+// without strides or divisions. σ is clamped as in member, after which
+// only a NaN fails member's check of L (the off-diagonal entries are 0),
+// in the same order of components and dimensions.
+func (p *Predictor) row1(mx *mixture.Mixture) error {
+	K, D := p.spec.K, p.spec.Out
 	KD, dd := K*D, D*D
-	for k, v := range p.lw[m*K : (m+1)*K] {
-		if !(v <= math.MaxFloat64) { // NaN or +Inf
-			return p.logWeightError(m, k, v, 0, 1)
-		}
-	}
-	copy(mx.LogWeights[m*K:(m+1)*K], p.lw[m*K:(m+1)*K])
-	out := p.out[m*P : (m+1)*P]
-	for c, mu := range out[:KD] {
-		if mu-mu != 0 { // NaN or ±Inf
-			return meanError(c, D, mu)
-		}
-	}
-	copy(mx.Means[m*KD:(m+1)*KD], out[:KD])
-	L := mx.Chol[m*K*dd : (m+1)*K*dd]
-	clear(L)
-	sg, ys := out[KD:2*KD], p.ys[m*D:(m+1)*D]
-	for k := range K {
-		for a, v := range sg[k*D : (k+1)*D] {
-			if !p.foldSigma {
-				v *= ys[a]
+	P := 2 * KD // diagonal noise: K·D means, K·D σ channels
+	fold, lws, outs, yss := p.foldSigma, p.lw[:p.m*K], p.out[:p.m*P], p.ys[:p.m*D]
+	for m := range p.m {
+		lw := lws[m*K : (m+1)*K]
+		for k, v := range lw {
+			if !(v <= math.MaxFloat64) { // NaN or +Inf
+				return p.memberError(m, p.logWeightError(m, k, v, 0, 1))
 			}
-			if v < minScale {
-				v = minScale
-			} else if v > maxScale {
-				v = maxScale
-			} else if v != v {
-				return scaleError(k, a, a, v) // member's first error too
+		}
+		copy(mx.LogWeights[m*K:(m+1)*K], lw)
+		out := outs[m*P : (m+1)*P]
+		for c, mu := range out[:KD] {
+			if mu-mu != 0 { // NaN or ±Inf
+				return p.memberError(m, meanError(c, D, mu))
 			}
-			L[k*dd+a*(D+1)] = v
+		}
+		copy(mx.Means[m*KD:(m+1)*KD], out[:KD])
+		L := mx.Chol[m*K*dd : (m+1)*K*dd]
+		clear(L)
+		sg, ys := out[KD:], yss[m*D:(m+1)*D]
+		for k := range K {
+			for a, v := range sg[k*D : (k+1)*D] {
+				if !fold {
+					v *= ys[a]
+				}
+				if v < minScale {
+					v = minScale
+				} else if v > maxScale {
+					v = maxScale
+				} else if v != v {
+					return p.memberError(m, scaleError(k, a, a, v)) // member's first error too
+				}
+				L[k*dd+a*(D+1)] = v
+			}
 		}
 	}
 	return nil
+}
+
+// memberError is err of member m as row returns it.
+func (p *Predictor) memberError(m int, err error) error {
+	if p.m > 1 {
+		return fmt.Errorf("ensemble member %d: %w", m, err)
+	}
+	return err
 }
 
 // logWeightError is the error for member m's log weight k of row i (a pass

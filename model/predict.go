@@ -476,7 +476,7 @@ func (p *Predictor) run1(xc []float64) {
 			out[c] += v
 		}
 	}
-	p.logSoftmax(1)
+	p.logSoftmax1()
 	if s.Noise == arch.Diagonal && p.foldSigma {
 		p.sigmas1()
 		return
@@ -617,6 +617,42 @@ func (p *Predictor) logSoftmax(r int) {
 	}
 }
 
+// logSoftmax1 is logSoftmax for one row (r = 1), with its operations in
+// its order, without its loops over the rows.
+func (p *Predictor) logSoftmax1() {
+	K, M, logM := p.spec.K, p.m, p.logM
+	z, lw := p.z[:M*K], p.lw[:M*K]
+	for m := range M {
+		zm, lm := z[m*K:(m+1)*K], lw[m*K:(m+1)*K]
+		mx := zm[0]
+		for _, v := range zm[1:] {
+			if v > mx || v != v {
+				mx = v
+			}
+		}
+		for k, v := range zm {
+			lm[k] = v - mx
+		}
+	}
+	e, sums := p.e[:M*K], p.sum[:M]
+	vec.Exp(e, lw)
+	for m := range M {
+		em := e[m*K : (m+1)*K]
+		sum := em[0]
+		for _, v := range em[1:] {
+			sum += v
+		}
+		sums[m] = sum
+	}
+	vec.Log(sums, sums)
+	for m, sum := range sums {
+		lm := lw[m*K : (m+1)*K]
+		for k := range lm {
+			lm[k] = lm[k] - sum - logM
+		}
+	}
+}
+
 // sigmas replaces the raw σ channels of p.out by σ' = a + exp(raw) (σ =
 // exp; a = YStd_j·σ_min where the y-scaler is folded, else σ_min) or by
 // σ(raw) (softplus); row multiplies the unfolded ones by YStd.
@@ -659,18 +695,20 @@ func (p *Predictor) sigmas(r int) {
 // sigmas1 is sigmas for one row with diagonal noise and the y-scaler
 // folded: the σ channels of all members gathered into one vec.Exp.
 func (p *Predictor) sigmas1() {
-	s := p.spec
-	K, D, P := s.K, s.Out, s.NormalChannels()
+	K, D, sigmaMin := p.spec.K, p.spec.Out, p.spec.SigmaMin
 	KD := K * D
+	P := 2 * KD // diagonal: K·D means, K·D σ channels
 	g := p.e[:p.m*KD]
 	for m := range p.m {
 		copy(g[m*KD:(m+1)*KD], p.out[m*P+KD:(m+1)*P])
 	}
 	vec.Exp(g, g)
 	for m := range p.m {
-		o, ys := p.out[m*P+KD:(m+1)*P], p.ys[m*D:(m+1)*D]
-		for c, v := range g[m*KD : (m+1)*KD] {
-			o[c] = ys[c%D]*s.SigmaMin + v
+		o, gm, ys := p.out[m*P+KD:(m+1)*P], g[m*KD:(m+1)*KD], p.ys[m*D:(m+1)*D]
+		for k := range K {
+			for j, y := range ys {
+				o[k*D+j] = y*sigmaMin + gm[k*D+j]
+			}
 		}
 	}
 }

@@ -266,8 +266,8 @@ func BenchmarkPredictEnsemble(b *testing.B) {
 // two isotropic noises. (Not full noise with K = 5, D = 2: its normal
 // trunk has 25 output channels, the 25th in a Dgemm call of its own in a
 // pass (dense's blocks are 24 or 12 channels), and there a row alone
-// differs from the pass in the last bit, at both tiers, before and after
-// the one-row path's latest changes.)
+// differs from the pass in the last bit, at both tiers; so it did before
+// logSoftmax1 and row1.)
 func TestSingleRowBits(t *testing.T) {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
 		t.Skip("Dgemm has no FMA micro-kernels on this CPU: the paths agree to rounding (TestStackedMatchesPerMember)")

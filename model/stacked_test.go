@@ -265,8 +265,9 @@ func BenchmarkPredictEnsemble(b *testing.B) {
 // float64 model (whose weights take RowLayer, not RowLayer32), and the
 // two isotropic noises. (Not full noise with K = 5, D = 2: its normal
 // trunk has 25 output channels, the 25th in a Dgemm call of its own in a
-// pass (dense's blocks are 24 or 12 channels), and there a row alone
-// differs from the pass in the last bit, at both tiers; so it did before
+// pass (dense's blocks are 24 or 12 channels), a one-channel product that
+// goes to gonum's Dgemv, which sums otherwise: a row alone differs from
+// the pass there in the last bit, at both tiers; so it did before
 // logSoftmax1 and row1.)
 func TestSingleRowBits(t *testing.T) {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {

@@ -45,6 +45,7 @@ echo "# request: $body"
 # start NAME CMD...: starts a server, waits for "listening on", sets url and srv.
 start() {
   local name=$1; shift
+  : >"$work/log" # here, not only in the child: else the loop below can read the last server's line
   "$@" 2>"$work/log" &
   srv=$!
   for _ in $(seq 100); do grep -q '^listening on ' "$work/log" && break; sleep 0.1; done

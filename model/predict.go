@@ -476,7 +476,7 @@ func (p *Predictor) run1(xc []float64) {
 			out[c] += v
 		}
 	}
-	p.logSoftmax(1)
+	p.logSoftmax1()
 	if s.Noise == arch.Diagonal && p.foldSigma {
 		p.sigmas1()
 		return
@@ -617,6 +617,42 @@ func (p *Predictor) logSoftmax(r int) {
 	}
 }
 
+// logSoftmax1 is logSoftmax for one row (r = 1), with its operations in
+// its order, without its loops over the rows.
+func (p *Predictor) logSoftmax1() {
+	K, M, logM := p.spec.K, p.m, p.logM
+	z, lw := p.z[:M*K], p.lw[:M*K]
+	for m := range M {
+		zm, lm := z[m*K:(m+1)*K], lw[m*K:(m+1)*K]
+		mx := zm[0]
+		for _, v := range zm[1:] {
+			if v > mx || v != v {
+				mx = v
+			}
+		}
+		for k, v := range zm {
+			lm[k] = v - mx
+		}
+	}
+	e, sums := p.e[:M*K], p.sum[:M]
+	vec.Exp(e, lw)
+	for m := range M {
+		em := e[m*K : (m+1)*K]
+		sum := em[0]
+		for _, v := range em[1:] {
+			sum += v
+		}
+		sums[m] = sum
+	}
+	vec.Log(sums, sums)
+	for m, sum := range sums {
+		lm := lw[m*K : (m+1)*K]
+		for k := range lm {
+			lm[k] = lm[k] - sum - logM
+		}
+	}
+}
+
 // sigmas replaces the raw σ channels of p.out by σ' = a + exp(raw) (σ =
 // exp; a = YStd_j·σ_min where the y-scaler is folded, else σ_min) or by
 // σ(raw) (softplus); row multiplies the unfolded ones by YStd.
@@ -659,18 +695,20 @@ func (p *Predictor) sigmas(r int) {
 // sigmas1 is sigmas for one row with diagonal noise and the y-scaler
 // folded: the σ channels of all members gathered into one vec.Exp.
 func (p *Predictor) sigmas1() {
-	s := p.spec
-	K, D, P := s.K, s.Out, s.NormalChannels()
+	K, D, sigmaMin := p.spec.K, p.spec.Out, p.spec.SigmaMin
 	KD := K * D
+	P := 2 * KD // diagonal: K·D means, K·D σ channels
 	g := p.e[:p.m*KD]
 	for m := range p.m {
 		copy(g[m*KD:(m+1)*KD], p.out[m*P+KD:(m+1)*P])
 	}
 	vec.Exp(g, g)
 	for m := range p.m {
-		o, ys := p.out[m*P+KD:(m+1)*P], p.ys[m*D:(m+1)*D]
-		for c, v := range g[m*KD : (m+1)*KD] {
-			o[c] = ys[c%D]*s.SigmaMin + v
+		o, gm, ys := p.out[m*P+KD:(m+1)*P], g[m*KD:(m+1)*KD], p.ys[m*D:(m+1)*D]
+		for k := range K {
+			for j, y := range ys {
+				o[k*D+j] = y*sigmaMin + gm[k*D+j]
+			}
 		}
 	}
 }
@@ -700,12 +738,17 @@ func (p *Predictor) sigma(v []float64, g float64) {
 // [minScale, maxScale]. It returns an error naming the member and what is
 // not finite.
 func (p *Predictor) row(mx *mixture.Mixture, i, r int) error {
+	if r == 1 && p.spec.Noise == arch.Diagonal {
+		return p.row1(mx)
+	}
+	return p.members(mx, i, r)
+}
+
+// members is row by member.
+func (p *Predictor) members(mx *mixture.Mixture, i, r int) error {
 	for m := range p.m {
 		if err := p.member(mx, m, i, r); err != nil {
-			if p.m > 1 {
-				return fmt.Errorf("ensemble member %d: %w", m, err)
-			}
-			return err
+			return p.memberError(m, err)
 		}
 	}
 	return nil
@@ -720,11 +763,7 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 	for k := range lw {
 		v := p.lw[(m*K+k)*r+i]
 		if math.IsNaN(v) || math.IsInf(v, 1) {
-			logits := make([]float64, K)
-			for k2 := range logits {
-				logits[k2] = p.z[(m*K+k2)*r+i]
-			}
-			return fmt.Errorf("log weight %d is %v (logits %v)", k, v+p.logM, logits)
+			return p.logWeightError(m, k, v, i, r)
 		}
 		lw[k] = v
 	}
@@ -733,7 +772,7 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 	for c := range means {
 		mu := out[c*r+i]
 		if math.IsNaN(mu) || math.IsInf(mu, 0) {
-			return fmt.Errorf("mean of component %d, dimension %d is %v", c/D, c%D, mu)
+			return meanError(c, D, mu)
 		}
 		means[c] = mu
 	}
@@ -806,12 +845,88 @@ func (p *Predictor) member(mx *mixture.Mixture, m, i, r int) error {
 			for b := 0; b <= a; b++ {
 				v := L[k*dd+a*D+b]
 				if math.IsNaN(v) || math.IsInf(v, 0) || (a == b && v <= 0) {
-					return fmt.Errorf("scale factor L of component %d, row %d, column %d is %v (the σ transform overflowed or underflowed)", k, a, b, v)
+					return scaleError(k, a, b, v)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// row1 is row for a pass of one row (r = 1, i = 0) with diagonal noise:
+// the same values and the same errors, each member's read and written
+// without strides or divisions. σ is clamped as in member, after which
+// only a NaN fails member's check of L (the off-diagonal entries are 0),
+// in the same order of components and dimensions.
+func (p *Predictor) row1(mx *mixture.Mixture) error {
+	K, D := p.spec.K, p.spec.Out
+	KD, dd := K*D, D*D
+	P := 2 * KD // diagonal noise: K·D means, K·D σ channels
+	fold, lws, outs, yss := p.foldSigma, p.lw[:p.m*K], p.out[:p.m*P], p.ys[:p.m*D]
+	for m := range p.m {
+		lw := lws[m*K : (m+1)*K]
+		for k, v := range lw {
+			if !(v <= math.MaxFloat64) { // NaN or +Inf
+				return p.memberError(m, p.logWeightError(m, k, v, 0, 1))
+			}
+		}
+		copy(mx.LogWeights[m*K:(m+1)*K], lw)
+		out := outs[m*P : (m+1)*P]
+		for c, mu := range out[:KD] {
+			if mu-mu != 0 { // NaN or ±Inf
+				return p.memberError(m, meanError(c, D, mu))
+			}
+		}
+		copy(mx.Means[m*KD:(m+1)*KD], out[:KD])
+		L := mx.Chol[m*K*dd : (m+1)*K*dd]
+		clear(L)
+		sg, ys := out[KD:], yss[m*D:(m+1)*D]
+		for k := range K {
+			for a, v := range sg[k*D : (k+1)*D] {
+				if !fold {
+					v *= ys[a]
+				}
+				if v < minScale {
+					v = minScale
+				} else if v > maxScale {
+					v = maxScale
+				} else if v != v {
+					return p.memberError(m, scaleError(k, a, a, v)) // member's first error too
+				}
+				L[k*dd+a*(D+1)] = v
+			}
+		}
+	}
+	return nil
+}
+
+// memberError is err of member m as row returns it.
+func (p *Predictor) memberError(m int, err error) error {
+	if p.m > 1 {
+		return fmt.Errorf("ensemble member %d: %w", m, err)
+	}
+	return err
+}
+
+// logWeightError is the error for member m's log weight k of row i (a pass
+// of r rows), v, NaN or +Inf.
+func (p *Predictor) logWeightError(m, k int, v float64, i, r int) error {
+	logits := make([]float64, p.spec.K)
+	for k2 := range logits {
+		logits[k2] = p.z[(m*p.spec.K+k2)*r+i]
+	}
+	return fmt.Errorf("log weight %d is %v (logits %v)", k, v+p.logM, logits)
+}
+
+// meanError is the error for mean channel c (of D dimensions), mu, not
+// finite.
+func meanError(c, D int, mu float64) error {
+	return fmt.Errorf("mean of component %d, dimension %d is %v", c/D, c%D, mu)
+}
+
+// scaleError is the error for the entry (a, b) of component k's factor L.
+func scaleError(k, a, b int, v float64) error {
+	return fmt.Errorf("scale factor L of component %d, row %d, column %d is %v (the σ transform overflowed or underflowed)", k, a, b, v)
 }
 
 // prepareMixtures returns dst[:n] with every mixture of K components in D

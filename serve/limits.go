@@ -129,10 +129,12 @@ type body struct {
 // up to bodyChunk, and no buffers that grew and were left behind.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error {
 	limit := s.opts.MaxBodyBytes
-	tooLarge := &httpError{Status: http.StatusRequestEntityTooLarge,
-		Msg: fmt.Sprintf("request body larger than %d bytes (the server's body limit)", limit)}
+	tooLarge := func() error { // made only when it is returned
+		return &httpError{Status: http.StatusRequestEntityTooLarge,
+			Msg: fmt.Sprintf("request body larger than %d bytes (the server's body limit)", limit)}
+	}
 	if r.ContentLength > limit {
-		return tooLarge
+		return tooLarge()
 	}
 	defer s.drop(b)
 	rd := http.MaxBytesReader(w, r.Body, limit)
@@ -152,7 +154,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) error
 		}
 		if err != nil {
 			if _, ok := err.(*http.MaxBytesError); ok {
-				return tooLarge
+				return tooLarge()
 			}
 			return badRequest("reading the request body: %v", err)
 		}

@@ -579,7 +579,7 @@ func TestPanicIs500(t *testing.T) {
 		defer mu.Unlock()
 		return logged.Write(p)
 	})})
-	h := s.wrap("predict", func(w http.ResponseWriter, r *http.Request) (int, int) {
+	h := s.wrap("predict", func(w http.ResponseWriter, r *http.Request, _ time.Time) (int, int) {
 		var m map[string]int
 		m["boom"] = 1 // a nil-map write: a bug in a handler
 		return 200, 0

@@ -280,26 +280,28 @@ func (s *Server) Model() *model.Model { return s.st.Load().m }
 func (s *Server) Handler() http.Handler { return s.mux }
 
 // route is a handler of one endpoint: it writes the response itself and
-// returns its status and the number of rows it answered.
-type route func(w http.ResponseWriter, r *http.Request) (code, rows int)
+// returns its status and the number of rows it answered. start is when
+// wrap began the request (one reading of the clock for its duration and
+// post's deadline).
+type route func(w http.ResponseWriter, r *http.Request, start time.Time) (code, rows int)
 
 func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/v1/predict", s.wrap("predict", s.post(s.predict)))
 	s.mux.Handle("/v1/sample", s.wrap("sample", s.post(s.sample)))
 	s.mux.Handle("/v1/logpdf", s.wrap("logpdf", s.post(s.logpdf)))
-	s.mux.Handle("/v1/model", s.wrap("model", get(func(w http.ResponseWriter, r *http.Request) (int, int) {
+	s.mux.Handle("/v1/model", s.wrap("model", get(func(w http.ResponseWriter, r *http.Request, _ time.Time) (int, int) {
 		return writeBody(w, http.StatusOK, s.st.Load().info), 0
 	})))
-	s.mux.Handle("/healthz", s.wrap("healthz", get(func(w http.ResponseWriter, r *http.Request) (int, int) {
+	s.mux.Handle("/healthz", s.wrap("healthz", get(func(w http.ResponseWriter, r *http.Request, _ time.Time) (int, int) {
 		return writeBody(w, http.StatusOK, []byte("{\"status\":\"ok\"}\n")), 0
 	})))
 	prom := promhttp.HandlerFor(s.met.reg, promhttp.HandlerOpts{})
-	s.mux.Handle("/metrics", s.wrap("metrics", get(func(w http.ResponseWriter, r *http.Request) (int, int) {
+	s.mux.Handle("/metrics", s.wrap("metrics", get(func(w http.ResponseWriter, r *http.Request, _ time.Time) (int, int) {
 		prom.ServeHTTP(w, r)
 		return http.StatusOK, 0
 	})))
-	s.mux.Handle("/", s.wrap("other", func(w http.ResponseWriter, r *http.Request) (int, int) {
+	s.mux.Handle("/", s.wrap("other", func(w http.ResponseWriter, r *http.Request, _ time.Time) (int, int) {
 		return writeError(w, &httpError{Status: http.StatusNotFound,
 			Msg: fmt.Sprintf("no endpoint %s; see /v1/predict, /v1/sample, /v1/logpdf, /v1/model, /healthz, /metrics", r.URL.Path)}), 0
 	}))
@@ -326,19 +328,19 @@ func (s *Server) wrap(name string, h route) http.Handler {
 			s.met.inFlight.Dec()
 			s.met.done(em, code, rows, start)
 		}()
-		code, rows = h(w, r)
+		code, rows = h(w, r, start)
 	})
 }
 
 // get allows GET and HEAD only.
 func get(h route) route {
-	return func(w http.ResponseWriter, r *http.Request) (int, int) {
+	return func(w http.ResponseWriter, r *http.Request, start time.Time) (int, int) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			return writeError(w, &httpError{Status: http.StatusMethodNotAllowed,
 				Msg: fmt.Sprintf("method %s not allowed on %s; use GET", r.Method, r.URL.Path)}), 0
 		}
-		return h(w, r)
+		return h(w, r, start)
 	}
 }
 
@@ -347,10 +349,10 @@ func get(h route) route {
 // with a worker of the current model, whose deadline is when WriteTimeout
 // will have passed.
 func (s *Server) post(h func(w http.ResponseWriter, r *http.Request, wk *worker, st *state) (int, int)) route {
-	return func(w http.ResponseWriter, r *http.Request) (int, int) {
+	return func(w http.ResponseWriter, r *http.Request, start time.Time) (int, int) {
 		// No answer can be written after WriteTimeout, which runs from the
-		// end of the headers (about now): eachRow stops then.
-		deadline := time.Now().Add(s.opts.WriteTimeout)
+		// end of the headers (about start): eachRow stops then.
+		deadline := start.Add(s.opts.WriteTimeout)
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
 			return writeError(w, &httpError{Status: http.StatusMethodNotAllowed,
@@ -433,11 +435,24 @@ func equalFold(a, b string) bool {
 	return true
 }
 
+// jsonType is every response's Content-Type, one slice for all (net/http
+// only reads it).
+var jsonType = []string{"application/json"}
+
+// autoLength is the longest body whose Content-Length writeBody leaves to
+// net/http: a body written at once that fits its buffer (2048 bytes) is
+// still there when the handler returns, and net/http sets the header from
+// its length (without allocating). A longer one gets it from writeBody, so
+// that it is not sent chunked.
+const autoLength = 1024
+
 // writeBody writes a JSON response and returns code.
 func writeBody(w http.ResponseWriter, code int, body []byte) int {
 	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
-	h["Content-Length"] = []string{itoa(len(body))}
+	h["Content-Type"] = jsonType
+	if len(body) > autoLength {
+		h["Content-Length"] = []string{itoa(len(body))}
+	}
 	w.WriteHeader(code)
 	w.Write(body)
 	return code

@@ -519,15 +519,24 @@ var directRows = gemm.DirectRows64()
 
 // dense sets o (l.Out channels of r rows) to the product of the layer's
 // weights with in (l.In channels of r rows), channel-major: oᵀ = Wᵀ·inᵀ,
-// in blocks of directRows output channels.
+// in blocks of directRows output channels. No block has a single channel
+// where the layer has more: a one-channel product goes to gonum's Dgemv,
+// which sums in another order than the micro-kernels (and than the one-row
+// path, gemm.RowLayer), so a width of one more than a multiple of
+// directRows (the full-noise normal trunk's 25 channels with K = 5, D = 2)
+// ends in blocks of directRows − 1 and 2 channels instead.
 func dense(o []float64, l *arch.Layer, in []float64, r int) {
 	step := directRows
 	if step == 0 {
 		step = l.Out
 	}
-	for c0 := 0; c0 < l.Out; c0 += step {
+	for c0 := 0; c0 < l.Out; {
 		c1 := min(l.Out, c0+step)
+		if l.Out-c1 == 1 && c1-c0 > 2 {
+			c1-- // leave two channels, not one, for the last block
+		}
 		gemm.Dgemm(true, false, c1-c0, r, l.In, 1, l.W[c0:], l.Out, in, r, 0, o[c0*r:c1*r], r)
+		c0 = c1
 	}
 }
 

@@ -262,13 +262,11 @@ func BenchmarkPredictEnsemble(b *testing.B) {
 // gemm.RowLayer) gets the bits it gets in a pass of many rows, for the
 // default recipe's shape with and without skip, and for hidden widths that
 // are not multiples of 64 (one, two and three hidden layers), tanh, a
-// float64 model (whose weights take RowLayer, not RowLayer32), and the
-// two isotropic noises. (Not full noise with K = 5, D = 2: its normal
-// trunk has 25 output channels, the 25th in a Dgemm call of its own in a
-// pass (dense's blocks are 24 or 12 channels), a one-channel product that
-// goes to gonum's Dgemv, which sums otherwise: a row alone differs from
-// the pass there in the last bit, at both tiers; so it did before
-// logSoftmax1 and row1.)
+// float64 model (whose weights take RowLayer, not RowLayer32), the two
+// isotropic noises, full noise, and layers of one more channel than a
+// multiple of dense's blocks (24 or 12 channels: before dense kept the
+// last channel out of a block of one, which went to gonum's Dgemv, the
+// full-noise normal trunk's 25th channel differed in the last bit).
 func TestSingleRowBits(t *testing.T) {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
 		t.Skip("Dgemm has no FMA micro-kernels on this CPU: the paths agree to rounding (TestStackedMatchesPerMember)")
@@ -285,6 +283,11 @@ func TestSingleRowBits(t *testing.T) {
 		{[]int{64, 64}, arch.Tanh, false, arch.Float32, ""}, {[]int{37, 65}, arch.Tanh, false, arch.Float32, ""},
 		{[]int{64, 64}, arch.ReLU, false, arch.Float64, ""},
 		{[]int{64, 64}, arch.ReLU, false, arch.Float32, arch.IsotropicAcrossClusters}, {[]int{64, 64}, arch.ReLU, true, arch.Float32, arch.Isotropic},
+		// Widths of one more than a multiple of a block of channels (24
+		// with AVX-512, 12 with AVX2): the full-noise normal trunk's 25
+		// outputs (K = 5, D = 2), hidden layers of 49, 25 and 13.
+		{[]int{64, 64}, arch.ReLU, false, arch.Float32, arch.Full}, {[]int{64, 64}, arch.ReLU, true, arch.Float32, arch.Full},
+		{[]int{49}, arch.ReLU, false, arch.Float32, ""}, {[]int{25, 13}, arch.Tanh, false, arch.Float32, ""},
 	} {
 		skip := c.skip
 		noise := c.noise

@@ -82,8 +82,10 @@ const (
 	// defaults is 50–150 of 2,000. Replayed from full-length runs of the
 	// defaults (mcycle and faithful 20 splits, diabetes 6, quakes 5), it
 	// ran 0.35–0.46 of the network-steps and changed the mean held-out NLL
-	// by −0.003 to +0.001 nats, where 3–6 evaluations cost up to +0.009 on
-	// diabetes (docs/results.md).
+	// by −0.003 to +0.001 nats; rerun on the six smaller tables' 20 splits,
+	// by −0.003 to +0.0024. 3 or 6 evaluations cost nothing on those tables
+	// but up to 0.029 nats on ex1d and 0.009 on bimodal8 at 20,000 rows
+	// (docs/results.md).
 	DefaultPatience = 12
 	// DefaultRestoreBest is train.restore_best. Load and Decode turn it off
 	// when the file does not set it and there is no validation data.

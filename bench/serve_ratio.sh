@@ -6,8 +6,9 @@
 # starts one server on 127.0.0.1, checks that it answers the request with a body of the bare server's
 # size, loads it with wrk (THREADS threads, CONNS keep-alive connections, DURATION) with one-row
 # POST /v1/predict {"what":"mean"}, and stops it. It prints per run the requests/s, the server's CPU
-# time per request (utime + stime of /proc/PID/stat), and at the end the median requests/s of each
-# server and its ratio to the bare server's median. wrk and the servers share this machine's cores.
+# time per request (utime + stime of /proc/PID/stat), and at the end each server's median requests/s
+# and its ratio to the bare server's, and its median CPU per request and the bare server's median
+# divided by it. wrk and the servers share this machine's cores.
 #
 # Usage: bench/serve_ratio.sh MODEL.json...
 #   env: ROUNDS=3 DURATION=5s CONNS=64 THREADS=1
@@ -64,7 +65,7 @@ ymeans() {
 }
 yarg=$(ymeans "$1")
 
-declare -A rps
+declare -A rps cpus
 run() { # NAME CMD...
   local name=$1; shift
   start "$name" "$@"
@@ -80,8 +81,10 @@ run() { # NAME CMD...
   stop
   if grep -Eq 'Socket errors|Non-2xx' "$work/out"; then echo "serve_ratio.sh: $name: errors" >&2; cat "$work/out" >&2; exit 1; fi
   local n r; n=$(awk '/requests in/ { print $1 }' "$work/out"); r=$(sed -n 's/^Requests\/sec: *//p' "$work/out")
+  local us; us=$(echo "1000000 * ($c1 - $c0) / $n" | bc -l)
   rps[$name]="${rps[$name]:-} $r"
-  printf '%-40s %10.0f req/s  server CPU %6.1f µs/request  answer %d bytes  load %s\n' "$name" "$r" "$(echo "1000000 * ($c1 - $c0) / $n" | bc -l)" "$size" "$(cut -d' ' -f1 /proc/loadavg)"
+  cpus[$name]="${cpus[$name]:-} $us"
+  printf '%-40s %10.0f req/s  server CPU %6.1f µs/request  answer %d bytes  load %s\n' "$name" "$r" "$us" "$size" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 for round in $(seq "$ROUNDS"); do
   echo "## round $round"
@@ -94,9 +97,14 @@ for round in $(seq "$ROUNDS"); do
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "## medians of $ROUNDS rounds"
+# The ratio in CPU per request (bare ÷ server) is the steadier figure on a
+# shared machine, and the only one when wrk, not the server, bounds req/s.
 bare=$(echo "${rps[bare]}" | median)
+barecpu=$(echo "${cpus[bare]}" | median)
 for name in bare $(for b in $BINS; do for m in "$@"; do echo "$(basename "$b")|$(basename "$(dirname "$m")")/$(basename "$m")"; done; done); do
   name=${name/|/ }
   med=$(echo "${rps[$name]}" | median)
-  printf '%-40s %10.0f req/s  ratio to bare %.3f\n' "$name" "$med" "$(echo "$med / $bare" | bc -l)"
+  cpu=$(echo "${cpus[$name]}" | median)
+  printf '%-40s %10.0f req/s  ratio to bare %.3f   %6.1f µs CPU/request  bare ÷ this in CPU %.3f\n' \
+    "$name" "$med" "$(echo "$med / $bare" | bc -l)" "$cpu" "$(echo "$barecpu / $cpu" | bc -l)"
 done

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/mdn-go/mdn/arch"
@@ -124,7 +125,7 @@ func checkPredict(req *request) error {
 	if req.what == "" {
 		return badRequest("what: required, one of %s", strings.Join(Whats, ", "))
 	}
-	if !contains(Whats, req.what) {
+	if !slices.Contains(Whats, req.what) {
 		return badRequest("what: must be one of %s, got %s", strings.Join(Whats, ", "), quoteClip(req.what))
 	}
 	if req.qSet && req.what != "quantiles" {

@@ -253,15 +253,6 @@ func field(list []string, k []byte) (string, bool) {
 	return "", false
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // syntax turns a scanner error into a 400.
 func syntax(err error) error {
 	var se *syntaxError

@@ -200,6 +200,11 @@ const MaxParams = 1 << 28
 // per layer (names, shapes, weights).
 const MaxLayers = 1000
 
+// Params is the number of parameters of s: the weights and biases of both
+// trunks and, with Skip, the skip weight. A valid Spec has at most
+// MaxParams.
+func (s Spec) Params() int { return int(s.params()) }
+
 // params is the number of parameters of s, in float64 so it cannot overflow.
 func (s Spec) params() float64 {
 	var n float64

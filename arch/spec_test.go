@@ -62,3 +62,31 @@ func TestProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestParams: Params counts both trunks' weights and biases and, with
+// Skip, the skip weight, and agrees with the arrays of the network.
+func TestParams(t *testing.T) {
+	for _, skip := range []bool{false, true} {
+		s := Spec{In: 3, Out: 2, K: 4, Hidden: []int{7, 5}, Activation: ReLU, Noise: Diagonal, Transform: Exp, Dtype: Float64, Skip: skip}
+		// pi trunk 3→7→5→4, normal trunk 3→7→5→(4·2 means + 4·2 scales).
+		want := (3+1)*7 + (7+1)*5 + (5+1)*4 + (3+1)*7 + (7+1)*5 + (5+1)*16
+		if skip {
+			want += 3 * 16
+		}
+		if got := s.Params(); got != want {
+			t.Errorf("skip %v: Params %d, want %d", skip, got, want)
+		}
+		n := 0
+		_, shapes := s.ParamShapes()
+		for _, sh := range shapes {
+			k := 1
+			for _, d := range sh {
+				k *= d
+			}
+			n += k
+		}
+		if n != want {
+			t.Errorf("skip %v: the arrays hold %d numbers, Params says %d", skip, n, want)
+		}
+	}
+}

@@ -121,11 +121,7 @@ func PlanOf(r Recipe, d *Data) (*Plan, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	for _, s := range [][]int{spec.TrunkSizes(spec.K), spec.TrunkSizes(spec.NormalChannels())} {
-		for i := 0; i+1 < len(s); i++ {
-			p.Params += (s[i] + 1) * s[i+1]
-		}
-	}
+	p.Params = spec.Params()
 	b := r.Train.BatchSize
 	switch {
 	case b == 0 || b == p.TrainRows:

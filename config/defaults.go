@@ -49,7 +49,8 @@ const (
 	// DefaultInit is model.init, the initial weight distribution.
 	DefaultInit = arch.Glorot
 	// DefaultSkip is model.skip, the linear path from x to the normal
-	// trunk's output.
+	// trunk's output. The size rule turns it on from SkipFrom training
+	// rows (Sized).
 	DefaultSkip = false
 
 	// DefaultSteps is train.steps, the number of optimizer steps.

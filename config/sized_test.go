@@ -4,20 +4,29 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// TestSized: below SizedFrom rows nothing changes; above, the defaults grow
-// as the rule in sized.go says; keys the file gives, and values set in code,
-// are kept.
+// TestSized: below SkipFrom rows nothing changes; from there to SizedFrom
+// only model.skip; above, the defaults grow as the rule in sized.go says;
+// keys the file gives, and values set in code, are kept.
 func TestSized(t *testing.T) {
 	def := Default()
+	tiny, note := def.Sized(SkipFrom - 1)
+	if note != "" || tiny.Model.Skip || !reflect.DeepEqual(*tiny, def) {
+		t.Errorf("%d rows: got %+v, %q; want the defaults unchanged", SkipFrom-1, tiny, note)
+	}
 	small, note := def.Sized(SizedFrom - 1)
-	if note != "" || small.Train.BatchSize != DefaultBatchSize || small.Train.Steps != DefaultSteps ||
-		!slices.Equal(small.Model.Hidden, def.Model.Hidden) || small.Train.Ensemble != DefaultEnsemble {
-		t.Errorf("%d rows: got %+v, %q; want the defaults unchanged", SizedFrom-1, small.Train, note)
+	want := Default()
+	want.Model.Skip = true
+	if !reflect.DeepEqual(*small, want) {
+		t.Errorf("%d rows: got %+v; want the defaults with model.skip", SizedFrom-1, small)
+	}
+	if w := "19999 training rows: a linear path (model.skip) (the size rule"; !strings.HasPrefix(note, w) {
+		t.Errorf("%d rows: note %q, want it to start %q", SizedFrom-1, note, w)
 	}
 
 	// 180,000 rows: r = 9, batch 256·2^round(log₂ 3) = 1024, steps
@@ -28,13 +37,14 @@ func TestSized(t *testing.T) {
 	big, note := def.Sized(180_000)
 	if big.Train.BatchSize != 1024 || big.Train.Steps != 6000 || big.Train.EvalEvery != 59 ||
 		math.Abs(big.Train.WeightDecay-0.5/9*2000/6000) > 1e-15 ||
-		!slices.Equal(big.Model.Hidden, []int{SizedWidth, SizedWidth}) || big.Train.Ensemble != 3 || big.Train.EnsembleMax != 3 || big.Train.NoiseScale != 0 {
+		!slices.Equal(big.Model.Hidden, []int{SizedWidth, SizedWidth}) || big.Train.Ensemble != 3 || big.Train.EnsembleMax != 3 || big.Train.NoiseScale != 0 ||
+		!big.Model.Skip {
 		t.Errorf("180000 rows: got train %+v, hidden %v", big.Train, big.Model.Hidden)
 	}
 	if big.Train.Patience != 0 {
 		t.Errorf("180000 rows: patience %d, want 0 (the budget ends the run)", big.Train.Patience)
 	}
-	for _, want := range []string{"180000 training rows", "34.1 passes of 1024-row batches", "weight decay 0.019", "no early stopping", "no noise", "hidden [128 128]", "3 members"} {
+	for _, want := range []string{"180000 training rows", "34.1 passes of 1024-row batches", "weight decay 0.019", "no early stopping", "no noise", "hidden [128 128]", "3 members", "a linear path (model.skip)"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("note %q lacks %q", note, want)
 		}
@@ -60,13 +70,13 @@ func TestSized(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte("a,b\n1,2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Decode(strings.NewReader("data: {train: t.csv, x: [a], y: [b]}\ntrain: {batch_size: 256, ensemble: 10}\nmodel: {hidden: [64, 64]}\n"), "c.yaml", dir)
+	c, err := Decode(strings.NewReader("data: {train: t.csv, x: [a], y: [b]}\ntrain: {batch_size: 256, ensemble: 10}\nmodel: {hidden: [64, 64], skip: false}\n"), "c.yaml", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, _ := c.Sized(180_000)
-	if got.Train.BatchSize != 256 || got.Train.Ensemble != 10 || !slices.Equal(got.Model.Hidden, []int{64, 64}) {
-		t.Errorf("given keys: got batch %d, ensemble %d, hidden %v; want 256, 10, [64 64]", got.Train.BatchSize, got.Train.Ensemble, got.Model.Hidden)
+	if got.Train.BatchSize != 256 || got.Train.Ensemble != 10 || !slices.Equal(got.Model.Hidden, []int{64, 64}) || got.Model.Skip {
+		t.Errorf("given keys: got batch %d, ensemble %d, hidden %v, skip %v; want 256, 10, [64 64], false", got.Train.BatchSize, got.Train.Ensemble, got.Model.Hidden, got.Model.Skip)
 	}
 	// steps follows the given batch: ⌈20·180000/256⌉ = 14063.
 	if got.Train.Steps != 14063 {

@@ -105,7 +105,7 @@ func bimodal8Config(t *testing.T, n int) *config.Config {
 
 // TestSizedPlan: on a table of config.SizedFrom rows or more, the recipe is
 // that of the size rule (config.Sized): wider layers, no early stopping,
-// and the note says so; below, Sized is Recipe.
+// and the note says so; below config.SkipFrom, Sized is Recipe.
 func TestSizedPlan(t *testing.T) {
 	cfg := bimodal8Config(t, config.SizedFrom*12/10)
 	d, err := train.LoadData(Recipe(cfg))
@@ -119,16 +119,20 @@ func TestSizedPlan(t *testing.T) {
 	}
 	p.Sized = note
 	// 8 → 2, K = 5, diagonal: trunks 8→128→128→5 and 8→128→128→20.
-	want := 2*((8+1)*128+(128+1)*128) + (128+1)*5 + (128+1)*20
+	// The skip path of model.skip: 8·20 more weights.
+	want := 2*((8+1)*128+(128+1)*128) + (128+1)*5 + (128+1)*20 + 8*20
+	if !r.Spec.Skip {
+		t.Errorf("%d rows: the recipe has no skip path", d.Train.N)
+	}
 	if p.Params != want || !strings.Contains(p.String(), "hidden [128 128]") || !strings.Contains(p.String(), "no early stopping") {
 		t.Errorf("got %d parameters and %q; want %d and the size rule named", p.Params, p.String(), want)
 	}
 	if r.Train.Patience != 0 || cfg.Train.Patience != config.DefaultPatience {
 		t.Errorf("patience %d in the recipe, %d in the config; want 0 and the default", r.Train.Patience, cfg.Train.Patience)
 	}
-	small, note := Sized(cfg, config.SizedFrom-1)
+	small, note := Sized(cfg, config.SkipFrom-1)
 	if !reflect.DeepEqual(small, Recipe(cfg)) || note != "" {
-		t.Errorf("below SizedFrom: got %+v, %q; want Recipe(cfg) and no note", small, note)
+		t.Errorf("below SkipFrom: got %+v, %q; want Recipe(cfg) and no note", small, note)
 	}
 }
 

@@ -103,3 +103,40 @@ func TestResumeRefusesChanges(t *testing.T) {
 		t.Fatalf("resume with the files put back: exit %d: %s", code, stderr)
 	}
 }
+
+// TestResumeSkip: a checkpoint whose networks lack the skip path that the
+// size rule now gives a run of config.SkipFrom training rows or more (as
+// an mdn before the rule wrote it) is refused with the key to set, and
+// resumes once the config sets it; nothing in the run directory is lost.
+func TestResumeSkip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains an interrupted run on 11,200 rows")
+	}
+	dir := t.TempDir()
+	dataPath := filepath.Join(dir, "d.csv")
+	if _, stderr, code := mdnRun(t, "", "gen", "bimodal8", "--n", "11200", "--seed", "1", "--out", dataPath); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, stderr)
+	}
+	body := "data: {train: d.csv, x: [x1, x2, x3, x4, x5, x6, x7, x8], y: [y1, y2]}\nmodel: {hidden: [4], skip: false}\ntrain: {steps: 300, ensemble: 1, noise_scale: 0, threads: 1}\n"
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte(body), 0o644)
+	out := filepath.Join(dir, "out")
+	interruptRun(t, cfg, out)
+	// The same config without the key: the same values (skip false is the
+	// default), but the size rule now turns it on for 10,080 training rows.
+	os.WriteFile(cfg, []byte(strings.Replace(body, ", skip: false", "", 1)), 0o644)
+	_, stderr, code := mdnRun(t, "", "train", "--resume", out)
+	want := "mdn: train: --resume " + out + ": the checkpoint's networks have no skip path, but the size rule gives this run one (model.skip: true from 10000 training rows; this run has 10080); to resume the run as it was written, set model.skip: false in " + cfg + "\n"
+	if code != 1 || withoutSummary(stderr) != want {
+		t.Errorf("resume without model.skip: got exit %d, %q; want 1, %q", code, withoutSummary(stderr), want)
+	}
+	for _, f := range []string{"checkpoint.gob", "resume.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Fatalf("a refused resume removed %s", f)
+		}
+	}
+	os.WriteFile(cfg, []byte(body), 0o644)
+	if _, stderr, code := mdnRun(t, "", "train", "--resume", out); code != 0 {
+		t.Fatalf("resume with model.skip: false: exit %d: %s", code, stderr)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mdn-go/mdn/arch"
 	"github.com/mdn-go/mdn/config"
 	"github.com/mdn-go/mdn/conformal"
 	"github.com/mdn-go/mdn/data"
@@ -247,6 +248,11 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		return err
 	}
 	recipe, sized := fitconfig.Sized(cfg, d.Train.N)
+	if st != nil {
+		if err := resumeSkip(o.resume, o.config, st, recipe.Spec.Skip, d.Train.N); err != nil {
+			return err
+		}
+	}
 	plan, err := train.PlanOf(recipe, d)
 	if err != nil {
 		return err
@@ -486,4 +492,24 @@ func gcPercent(d *train.Data) int {
 		return 100
 	}
 	return int(max(20, 100*gcHeadroom/t))
+}
+
+// resumeSkip refuses the resume of a checkpoint whose networks have (or
+// lack) the skip path of model.skip that this run's recipe lacks (or
+// has): a checkpoint written by an mdn whose size rule did not yet turn
+// model.skip on from config.SkipFrom training rows, resumed on n rows.
+// The message says how to resume it as it was written.
+func resumeSkip(dir, cfgPath string, st *train.State, skip bool, n int) error {
+	has := false
+	for _, a := range st.Weights {
+		has = has || a.Name == arch.SkipName
+	}
+	if has == skip {
+		return nil
+	}
+	if !has {
+		return fmt.Errorf("train: --resume %s: the checkpoint's networks have no skip path, but the size rule gives this run one (model.skip: true from %d training rows; this run has %d); to resume the run as it was written, set model.skip: false in %s",
+			dir, config.SkipFrom, n, cfgPath)
+	}
+	return fmt.Errorf("train: --resume %s: the checkpoint's networks have a skip path (model.skip), this run's recipe has none; to resume the run as it was written, set model.skip: true in %s", dir, cfgPath)
 }

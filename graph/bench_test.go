@@ -22,13 +22,15 @@ var benchSizes = []struct {
 	{"large-1024x8x2-K5-H128", 1024, 8, 2, 5, 128},
 }
 
-func benchStep(b *testing.B, composed bool, dt arch.DType) { benchRun(b, composed, dt, true, false) }
+func benchStep(b *testing.B, composed bool, dt arch.DType) {
+	benchRun(b, composed, dt, true, false, false)
+}
 
-func benchRun(b *testing.B, composed bool, dt arch.DType, grad, machine bool) {
+func benchRun(b *testing.B, composed bool, dt arch.DType, grad, machine, skip bool) {
 	for _, bs := range benchSizes {
 		b.Run(fmt.Sprintf("%s/%v", bs.name, dt), func(b *testing.B) {
 			s := arch.Spec{In: bs.in, Out: bs.out, K: bs.k, Hidden: []int{bs.hidden, bs.hidden}, Activation: arch.ReLU,
-				Noise: arch.Diagonal, Transform: arch.Exp, SigmaMin: 1e-3, Dtype: dt}
+				Noise: arch.Diagonal, Transform: arch.Exp, SigmaMin: 1e-3, Dtype: dt, Skip: skip}
 			rng := rand.New(rand.NewPCG(1, 2))
 			w, err := NewWeights(s, rng)
 			if err != nil {
@@ -77,9 +79,13 @@ func BenchmarkStep(b *testing.B) {
 // BenchmarkStepMachine is BenchmarkStep run by Machine instead of
 // Gorgonia's TapeMachine (what train uses).
 func BenchmarkStepMachine(b *testing.B) {
-	benchRun(b, false, arch.Float32, true, true)
-	benchRun(b, false, arch.Float64, true, true)
+	benchRun(b, false, arch.Float32, true, true, false)
+	benchRun(b, false, arch.Float64, true, true, false)
 }
+
+// BenchmarkStepMachineSkip is BenchmarkStepMachine with the skip path of
+// model.skip (float32).
+func BenchmarkStepMachineSkip(b *testing.B) { benchRun(b, false, arch.Float32, true, true, true) }
 
 // BenchmarkStepComposed is the same with the composed (stock-op) graph.
 func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, arch.Float32) }
@@ -87,8 +93,8 @@ func BenchmarkStepComposed(b *testing.B) { benchStep(b, true, arch.Float32) }
 // BenchmarkLoss is the forward pass alone (trunks and mixture NLL), fused
 // and composed.
 func BenchmarkLoss(b *testing.B) {
-	b.Run("fused", func(b *testing.B) { benchRun(b, false, arch.Float32, false, false) })
-	b.Run("composed", func(b *testing.B) { benchRun(b, true, arch.Float32, false, false) })
+	b.Run("fused", func(b *testing.B) { benchRun(b, false, arch.Float32, false, false, false) })
+	b.Run("composed", func(b *testing.B) { benchRun(b, true, arch.Float32, false, false, false) })
 }
 
 // BenchmarkNLL is the fused mixture NLL with its gradients alone (nllRows)

@@ -120,7 +120,12 @@ func build(g *G.ExprGraph, w *Weights, batch int, grad, composed bool) (m *MDN, 
 		if err != nil {
 			return nil, fmt.Errorf("graph: skip: %w", err)
 		}
-		if m.Normal, err = G.Add(m.Normal, xs); err != nil {
+		if composed {
+			m.Normal, err = G.Add(m.Normal, xs)
+		} else {
+			m.Normal, err = G.ApplyOp(newAddOp(), m.Normal, xs)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("graph: skip: %w", err)
 		}
 	}

@@ -157,23 +157,38 @@ func (d *Dataset) HeldOut(frac float64, rng *rand.Rand) RowSet {
 }
 
 // SplitInPlace makes the split of Split(frac, rng) without a copy of the
-// training rows: d itself becomes the training part (its rows that are not
-// held out, in order, in the storage of its X, Y and Lines, whose capacity
-// is capped), and the held-out rows are returned as a copy, with the set of
-// their row numbers in d as it was, from which Merge rebuilds it.
+// table: d itself becomes the training part (its rows that are not held
+// out, in order, at the start of the storage of its X, Y and Lines, whose
+// capacity is capped), and the held-out part, returned with the set of
+// their row numbers in d as it was (from which Merge rebuilds it), is the
+// held-out rows in order in the rest of that storage. The two parts share
+// one allocation and neither can grow into the other; only the held-out
+// rows are copied once more while the rows move, and that copy is garbage
+// when SplitInPlace returns. SplitRows makes the split of a given set.
 func (d *Dataset) SplitInPlace(frac float64, rng *rand.Rand) (held *Dataset, rows RowSet) {
 	rows = d.HeldOut(frac, rng)
+	return d.SplitRows(rows), rows
+}
+
+// SplitRows is SplitInPlace for the held-out set rows (of d.N rows, as
+// HeldOut returns it): d keeps the other rows, and the returned dataset
+// holds the rows of the set, in the tail of d's storage. SplitRows panics
+// if rows is not a set of d.N rows.
+func (d *Dataset) SplitRows(rows RowSet) (held *Dataset) {
+	if len(rows) != (d.N+63)/64 {
+		panic(fmt.Sprintf("data: SplitRows: a set of %d rows for %d", 64*len(rows), d.N))
+	}
 	h := rows.Count()
-	held = d.emptyLike(h, d.Lines != nil)
-	hugepage.Advise(held.X)
-	hugepage.Advise(held.Y)
-	hugepage.Advise(held.Lines)
+	tmp := d.emptyLike(h, d.Lines != nil)
+	hugepage.Advise(tmp.X)
+	hugepage.Advise(tmp.Y)
+	hugepage.Advise(tmp.Lines)
 	// A stable compaction: row i moves to row w ≤ i, so it is read
 	// before anything is written over it.
 	w := 0
 	for i := range d.N {
 		if rows.Has(i) {
-			held.appendRow(d, i)
+			tmp.appendRow(d, i)
 			continue
 		}
 		if w != i {
@@ -186,13 +201,23 @@ func (d *Dataset) SplitInPlace(frac float64, rng *rand.Rand) (held *Dataset, row
 		}
 		w++
 	}
+	n := d.N
+	held = &Dataset{Path: d.Path, XNames: slices.Clone(d.XNames), YNames: slices.Clone(d.YNames),
+		X: d.X[w*d.XDim : n*d.XDim : n*d.XDim], Y: d.Y[w*d.YDim : n*d.YDim : n*d.YDim],
+		N: h, XDim: d.XDim, YDim: d.YDim}
+	copy(held.X, tmp.X)
+	copy(held.Y, tmp.Y)
+	if d.Lines != nil {
+		held.Lines = d.Lines[w:n:n]
+		copy(held.Lines, tmp.Lines)
+	}
 	d.N = w
 	d.X = d.X[: w*d.XDim : w*d.XDim]
 	d.Y = d.Y[: w*d.YDim : w*d.YDim]
 	if d.Lines != nil {
 		d.Lines = d.Lines[:w:w]
 	}
-	return held, rows
+	return held
 }
 
 // Merge returns a copy of the dataset that SplitInPlace divided into train

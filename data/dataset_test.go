@@ -137,9 +137,9 @@ func TestSplitSeeded(t *testing.T) {
 }
 
 // TestSplitInPlace checks that SplitInPlace makes Split's split (the
-// same rows, values and lines in each part for the same seed), that the
-// training part is d's own storage and the held part a copy, and that
-// Merge rebuilds d.
+// same rows, values and lines in each part for the same seed), that both
+// parts are d's own storage (the held part its tail), neither able to grow
+// into the other, and that Merge rebuilds d.
 func TestSplitInPlace(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 10, 63, 64, 65, 1000} {
 		for _, frac := range []float64{0, 0.01, 0.1, 0.5, 0.99, 1} {
@@ -163,9 +163,14 @@ func TestSplitInPlace(t *testing.T) {
 			if d.N > 0 && &d.X[0] != &x0[0] {
 				t.Errorf("n=%d frac=%v: training rows were copied, want d's storage", n, frac)
 			}
-			if cap(d.X) != len(d.X) || cap(d.Y) != len(d.Y) || cap(d.Lines) != len(d.Lines) {
-				t.Errorf("n=%d frac=%v: capacities %d %d %d for lengths %d %d %d, want capped", n, frac,
-					cap(d.X), cap(d.Y), cap(d.Lines), len(d.X), len(d.Y), len(d.Lines))
+			if held.N > 0 && &held.X[0] != &x0[2*d.N] {
+				t.Errorf("n=%d frac=%v: held-out rows were copied, want the tail of d's storage", n, frac)
+			}
+			for _, p := range []*Dataset{d, held} {
+				if cap(p.X) != len(p.X) || cap(p.Y) != len(p.Y) || cap(p.Lines) != len(p.Lines) {
+					t.Errorf("n=%d frac=%v: capacities %d %d %d for lengths %d %d %d, want capped", n, frac,
+						cap(p.X), cap(p.Y), cap(p.Lines), len(p.X), len(p.Y), len(p.Lines))
+				}
 			}
 			m := Merge(d, held, rows)
 			if m.N != n || !slices.Equal(m.X, orig.X) || !slices.Equal(m.Y, orig.Y) || !slices.Equal(m.Lines, orig.Lines) ||

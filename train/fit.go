@@ -100,6 +100,15 @@ func LoadData(r Recipe) (*Data, error) {
 		return nil, err
 	}
 	n := tr.N * (tr.XDim + tr.YDim)
+	if err := checkFloat32(r, tr); err != nil {
+		return nil, err
+	}
+	if n >= bigData {
+		// The line numbers were for the messages of the checks above;
+		// nothing after names a line of the training file, and a big
+		// file's numbers take as much memory as a column.
+		tr.Lines = nil
+	}
 	var cal *data.Dataset
 	var crep encode.Report
 	if files.Calibration != "" {
@@ -108,19 +117,25 @@ func LoadData(r Recipe) (*Data, error) {
 		if cal, crep, err = encode.ReadValidation(files.Calibration, s, opt.Y); err != nil {
 			return nil, err
 		}
+		if err := checkFloat32(r, cal); err != nil {
+			return nil, err
+		}
 	}
 	// The calibration rows go first, so that the validation hold-out,
 	// the scaler and training never see them.
-	tr, cal, calHeld := holdOutCalibration(r, tr, cal)
+	tr, cal, calHeld := holdOutCalibration(r, tr, cal, n)
 	var held data.RowSet
 	switch {
 	case files.Validation != "":
 		if val, vrep, err = encode.ReadValidation(files.Validation, s, opt.Y); err != nil {
 			return nil, err
 		}
+		if err := checkFloat32(r, val); err != nil {
+			return nil, err
+		}
 	case files.ValidationFraction > 0:
 		// The training rows stay where they were read (no copy).
-		val, held = tr.SplitInPlace(files.HeldFraction(), rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
+		val, held = splitInPlace(tr, files.HeldFraction(), rand.New(rand.NewPCG(r.Train.Seed, streamSplit)), n)
 	}
 	d, err := prepare(r, tr, val, cal, held, calHeld, s, rep, vrep, n)
 	if err != nil {
@@ -134,13 +149,38 @@ func LoadData(r Recipe) (*Data, error) {
 // out in place (seeded by r.Train.Seed on the calibration stream) and
 // returns tr, the calibration rows and the set of their row numbers in tr
 // as it was; without a calibration fraction it returns tr and cal as
-// they are and no set.
-func holdOutCalibration(r Recipe, tr, cal *data.Dataset) (*data.Dataset, *data.Dataset, data.RowSet) {
+// they are and no set. n is the values of the training file (bigData).
+func holdOutCalibration(r Recipe, tr, cal *data.Dataset, n int) (*data.Dataset, *data.Dataset, data.RowSet) {
 	if r.Data.CalibrationFraction <= 0 {
 		return tr, cal, nil
 	}
-	cal, rows := tr.SplitInPlace(r.Data.CalibrationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamCalibration)))
+	cal, rows := splitInPlace(tr, r.Data.CalibrationFraction, rand.New(rand.NewPCG(r.Train.Seed, streamCalibration)), n)
 	return tr, cal, rows
+}
+
+// splitInPlace is tr.SplitInPlace(frac, rng) for a training file of n
+// values. On a big file (bigData) the permutation that drew the held-out
+// rows, as large as a column, is returned to the system before the rows
+// move, so that it and the copy of the held-out rows that the move makes
+// are not held at once.
+func splitInPlace(tr *data.Dataset, frac float64, rng *rand.Rand, n int) (*data.Dataset, data.RowSet) {
+	rows := tr.HeldOut(frac, rng)
+	if n >= bigData {
+		debug.FreeOSMemory()
+	}
+	return tr.SplitRows(rows), rows
+}
+
+// checkFloat32 reports the first value of d (nil: none) that float32 does
+// not hold when r's graph is float32, naming its line.
+func checkFloat32(r Recipe, d *data.Dataset) error {
+	if r.Spec.Dtype != arch.Float32 || d == nil {
+		return nil
+	}
+	if err := data.CheckFloat32(d); err != nil {
+		return fmt.Errorf("%w (model.dtype is float32; use float64)", err)
+	}
+	return nil
 }
 
 // DataOf is the Data of a run of r on rows already in memory, as LoadData
@@ -169,13 +209,18 @@ func DataOf(r Recipe, tr, val *data.Dataset) (*Data, error) {
 	rep := encode.Report{Rows: tr.N, Used: tr.N}
 	var vrep encode.Report
 	n := tr.N * (tr.XDim + tr.YDim)
-	tr, cal, calHeld := holdOutCalibration(r, tr, nil)
+	for _, d := range []*data.Dataset{tr, val} {
+		if err := checkFloat32(r, d); err != nil {
+			return nil, err
+		}
+	}
+	tr, cal, calHeld := holdOutCalibration(r, tr, nil, n)
 	var held data.RowSet
 	switch {
 	case val != nil:
 		vrep = encode.Report{Rows: val.N, Used: val.N}
 	case r.Data.ValidationFraction > 0:
-		val, held = tr.SplitInPlace(r.Data.HeldFraction(), rand.New(rand.NewPCG(r.Train.Seed, streamSplit)))
+		val, held = splitInPlace(tr, r.Data.HeldFraction(), rand.New(rand.NewPCG(r.Train.Seed, streamSplit)), n)
 	}
 	return prepare(r, tr, val, cal, held, calHeld, s, rep, vrep, n)
 }
@@ -183,28 +228,19 @@ func DataOf(r Recipe, tr, val *data.Dataset) (*Data, error) {
 // prepare finishes the Data of LoadData and DataOf from the training rows
 // (after any hold-out), the validation and calibration rows, the held-out
 // sets, the schema and reports, and n, the values of the training file as
-// read: it checks that float32 holds them when the graph is float32 and
-// fits the scaler.
+// read (whose values float32 holds when the graph is float32: the callers
+// check that before any hold-out); it fits the scaler.
 func prepare(r Recipe, tr, val, cal *data.Dataset, held, calHeld data.RowSet, s *encode.Schema, rep, vrep encode.Report, n int) (*Data, error) {
-	if r.Spec.Dtype == arch.Float32 {
-		for _, d := range []*data.Dataset{tr, val, cal} {
-			if d == nil {
-				continue
-			}
-			if err := data.CheckFloat32(d); err != nil {
-				return nil, fmt.Errorf("%w (model.dtype is float32; use float64)", err)
-			}
-		}
-	}
 	sc := data.IdentityScaler(tr.XDim, tr.YDim)
 	if r.Data.Standardize {
 		sc = s.FitScaler(tr)
 	}
 	if n >= bigData {
-		// Reading and the hold-out left garbage (split permutations) as
-		// large as a copy of a column; return it to the system before
-		// training allocates its graphs, so the peak memory is the data
-		// plus the graphs, not that plus garbage.
+		// Reading and the hold-outs left garbage (the line numbers, the
+		// copy of the held-out rows that moved them) as large as a
+		// column; return it to the system before training allocates its
+		// graphs, so the peak memory is the data plus the graphs, not
+		// that plus garbage.
 		debug.FreeOSMemory()
 	}
 	return &Data{Train: tr, Val: val, Cal: cal, Scaler: sc, Schema: s, Report: rep, ValReport: vrep, held: held, calHeld: calHeld}, nil
@@ -382,6 +418,12 @@ func FitResume(ctx context.Context, r Recipe, d *Data, st *State, progress func(
 			opt.NoNoise = d.Schema.Binary()
 		}
 		jobs[i] = job{d: md, opt: opt, w: w}
+	}
+	if M > 1 && d.held != nil && (d.Train.N+d.Val.N)*(d.Train.XDim+d.Train.YDim) >= bigData {
+		// Each member's hold-out was drawn with a permutation of the
+		// rows, garbage as large as a column that no collection would
+		// reclaim before the networks' buffers are allocated.
+		debug.FreeOSMemory()
 	}
 	// Train the jobs in parallel, each with its share of the threads.
 	workers := max(1, min(n, threads))

@@ -238,8 +238,8 @@ func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options)
 			if err := bt.restore(&r.Batch); err != nil {
 				return nil, err
 			}
-			goodBatch = batchState{Perm: append([]int32(nil), r.GoodBatch.Perm...), Pos: r.GoodBatch.Pos,
-				RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
+			goodBatch = batchState{Perm: append([]int32(nil), r.GoodBatch.Perm...), EpochRNG: append([]byte(nil), r.GoodBatch.EpochRNG...),
+				Pos: r.GoodBatch.Pos, RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
 		}
 		res.Steps = r.Step
 		if n := len(r.History); n > 0 {
@@ -402,6 +402,7 @@ type batcher struct {
 	sc         *inputScale // applied to the rows as they are copied; nil: none
 	batch, pos int
 	perm       []int32
+	epochRNG   []byte // src's state before it shuffled perm (batchState)
 	src        *rand.PCG
 	rng        *rand.Rand
 	idx        []int32
@@ -435,17 +436,24 @@ func (b *batcher) next() {
 		return
 	}
 	if b.pos+b.batch > d.n {
-		if b.perm == nil {
-			b.perm = make([]int32, d.n)
-		}
-		for i := range b.perm {
-			b.perm[i] = int32(i)
-		}
-		b.rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
+		b.epochRNG, _ = b.src.AppendBinary(b.epochRNG[:0])
+		b.shuffle(b.rng)
 		b.pos = 0
 	}
 	b.idx = b.perm[b.pos : b.pos+b.batch]
 	b.pos += b.batch
+}
+
+// shuffle makes perm the identity permutation of the set's rows shuffled
+// by rng: an epoch's batch order.
+func (b *batcher) shuffle(rng *rand.Rand) {
+	if len(b.perm) != b.d.n {
+		b.perm = make([]int32, b.d.n)
+	}
+	for i := range b.perm {
+		b.perm[i] = int32(i)
+	}
+	rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
 }
 
 // fillRange copies rows lo..hi of the current step into xt and yt. Full

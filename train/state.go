@@ -3,8 +3,10 @@ package train
 import (
 	"encoding/gob"
 	"fmt"
-	"github.com/mdn-go/mdn/arch"
 	"io"
+	"math/rand/v2"
+
+	"github.com/mdn-go/mdn/arch"
 
 	"github.com/mdn-go/mdn/graph"
 )
@@ -45,8 +47,11 @@ type State struct {
 	Ensemble []*State
 }
 
-// stateVersion changes whenever State does.
-const stateVersion = 3
+// stateVersion changes whenever State does. Version 4 keeps a batch order
+// as the generator state that drew it (batchState.EpochRNG) instead of the
+// permutation; ReadState still reads version 3, whose orders are
+// permutations.
+const stateVersion = 4
 
 // WriteState writes st to w.
 func WriteState(w io.Writer, st *State) error {
@@ -64,8 +69,8 @@ func ReadState(r io.Reader) (*State, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("not a training checkpoint: %w", err)
 	}
-	if v != stateVersion {
-		return nil, fmt.Errorf("checkpoint version %d, this mdn reads %d", v, stateVersion)
+	if v != stateVersion && v != 3 {
+		return nil, fmt.Errorf("checkpoint version %d, this mdn reads 3 and %d", v, stateVersion)
 	}
 	st := new(State)
 	if err := dec.Decode(st); err != nil {
@@ -96,19 +101,33 @@ func (st *State) restore(w, good *graph.Weights) error {
 	return nil
 }
 
-// batchState is the position in the shuffled batch order.
+// batchState is the position in the shuffled batch order. The order of an
+// epoch is the identity permutation shuffled by the batch generator, so it
+// is kept as the generator's state before that shuffle (EpochRNG; nil
+// before the first epoch or for full batches), not as a row index each:
+// the permutation of a big table is as large as a column, and the last
+// good checkpoint of every network training at once would hold a copy.
+// Perm is the permutation itself, as checkpoints of version 3 kept it.
 type batchState struct {
-	Perm []int32
-	Pos  int
-	RNG  []byte // the PCG state
+	Perm     []int32
+	EpochRNG []byte
+	Pos      int
+	RNG      []byte // the PCG state
 	// Noise is the PCG state of the training noise.
 	Noise []byte
 }
 
 func (b *batcher) save(st *batchState) {
-	st.Perm = append(st.Perm[:0], b.perm...)
-	if b.perm == nil {
-		st.Perm = nil
+	perm, epoch := st.Perm[:0], st.EpochRNG[:0]
+	st.Perm, st.EpochRNG = nil, nil
+	switch {
+	case b.perm == nil:
+	case b.epochRNG != nil:
+		st.EpochRNG = append(epoch, b.epochRNG...)
+	default:
+		// An order restored from a version 3 checkpoint, drawn before
+		// the generator state was kept.
+		st.Perm = append(perm, b.perm...)
 	}
 	st.Pos = b.pos
 	st.RNG, _ = b.src.MarshalBinary()
@@ -127,9 +146,19 @@ func (b *batcher) restore(st *batchState) error {
 			return fmt.Errorf("train: resume: noise: %w", err)
 		}
 	}
-	b.perm, b.pos = append([]int32(nil), st.Perm...), st.Pos
-	if st.Perm == nil {
-		b.perm = nil
+	b.pos = st.Pos
+	switch {
+	case st.Perm != nil:
+		b.perm, b.epochRNG = append(b.perm[:0], st.Perm...), nil
+	case st.EpochRNG != nil:
+		src := new(rand.PCG)
+		if err := src.UnmarshalBinary(st.EpochRNG); err != nil {
+			return fmt.Errorf("train: resume: batch order: %w", err)
+		}
+		b.epochRNG = append(b.epochRNG[:0], st.EpochRNG...)
+		b.shuffle(rand.New(src))
+	default:
+		b.perm, b.epochRNG = nil, nil
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"context"
+	"encoding/gob"
 	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
@@ -13,6 +14,44 @@ import (
 // state, resumes it, and expects the weights, history and best validation
 // NLL of an uninterrupted run, bit for bit.
 func TestResumeEqualsUninterrupted(t *testing.T) {
+	testResume(t, func(st *State) *State { return st })
+}
+
+// TestResumeVersion3 resumes from a checkpoint as version 3 wrote it, its
+// batch orders kept as permutations, and expects the uninterrupted run.
+func TestResumeVersion3(t *testing.T) {
+	testResume(t, func(st *State) *State {
+		if st.Batch.EpochRNG == nil || st.GoodBatch.EpochRNG == nil || st.Batch.Perm != nil {
+			t.Fatalf("got batch orders %+v and %+v, want generator states", st.Batch, st.GoodBatch)
+		}
+		for _, bs := range []*batchState{&st.Batch, &st.GoodBatch} {
+			b := newSetBatcher(&rowSet{n: 240}, 64, 0)
+			if err := b.restore(bs); err != nil {
+				t.Fatal(err)
+			}
+			bs.Perm, bs.EpochRNG = b.perm, nil
+		}
+		var buf bytes.Buffer
+		enc := gob.NewEncoder(&buf)
+		if err := enc.Encode(3); err != nil {
+			t.Fatal(err)
+		}
+		if err := enc.Encode(st); err != nil {
+			t.Fatal(err)
+		}
+		v3, err := ReadState(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v3
+	})
+}
+
+// testResume interrupts a run at step 37, writes and reads its state,
+// passes it through edit, resumes from what edit returns and expects the
+// weights, history and best validation NLL of an uninterrupted run, bit
+// for bit.
+func testResume(t *testing.T, edit func(*State) *State) {
 	d := ex1d(t, 300, 8)
 	tr, val := d.Split(0.2, rand.New(rand.NewPCG(1, 2)))
 	o := baseOptions(120)
@@ -47,7 +86,7 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 	w3 := newW(t, spec, 99) // different initial weights: all must come from the state
 	o3 := o
-	o3.Resume = st
+	o3.Resume = edit(st)
 	rest, err := Run(context.Background(), w3, tr, val, o3)
 	if err != nil {
 		t.Fatal(err)

@@ -239,7 +239,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		return err
 	}
 	readSeconds := time.Since(readStart).Seconds()
-	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(d)))
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent(tableBytes(d))))
 	if limit := memoryLimit(d); limit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 	}
@@ -454,15 +454,16 @@ func samePlace(a, b string) bool {
 // live heap during training (gcPercent).
 const gcHeadroom = 32 << 20
 
-// tableBytes is the memory of d's rows: float64 values and line numbers.
+// tableBytes is the memory of d's rows: float64 values and line numbers
+// (which train.LoadData drops from a big training file's rows).
 func tableBytes(d *train.Data) int64 {
-	rows := d.Train.N
-	for _, p := range []*data.Dataset{d.Val, d.Cal} {
+	var b int64
+	for _, p := range []*data.Dataset{d.Train, d.Val, d.Cal} {
 		if p != nil {
-			rows += p.N
+			b += 8 * int64(len(p.X)+len(p.Y)+len(p.Lines))
 		}
 	}
-	return 8 * int64(rows) * int64(d.Train.XDim+d.Train.YDim+1)
+	return b
 }
 
 // memoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) of a
@@ -480,18 +481,19 @@ func memoryLimit(d *train.Data) int64 {
 	return t + t/2 + 96<<20
 }
 
-// gcPercent is the GOGC of a training run on d. The table is held for the
-// whole run and is most of the live heap on a large file, while the garbage
+// gcPercent is the GOGC of a training run on a table of t bytes. The table
+// is held for the whole run and is most of the live heap on a large file,
+// while the garbage
 // of training (a network's graphs and evaluator, freed when it finishes)
 // is small: the default GOGC of 100 would let the heap grow to twice the
 // table before collecting. The percentage is that of gcHeadroom over the
-// table's bytes, between 20 and 100 (100 below 32 MB).
-func gcPercent(d *train.Data) int {
-	t := tableBytes(d)
+// table's bytes, between 2 and 100 (100 below 32 MB): the table's values
+// hold no pointers, so a collection costs the same whatever its size.
+func gcPercent(t int64) int {
 	if t <= gcHeadroom {
 		return 100
 	}
-	return int(max(20, 100*gcHeadroom/t))
+	return int(max(2, 100*gcHeadroom/t))
 }
 
 // resumeSkip refuses the resume of a checkpoint whose networks have (or

@@ -501,3 +501,22 @@ func TestTrainProgressTTY(t *testing.T) {
 		}
 	}
 }
+
+// TestGCPercent: the collector's headroom is 32 MiB over a large table
+// (2 % at the least), the default 100 % on a small one.
+func TestGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		table int64
+		want  int
+	}{
+		{80_000, 100},
+		{gcHeadroom, 100},
+		{2 * gcHeadroom, 50},
+		{800_000_000, 4},
+		{8_000_000_000, 2},
+	} {
+		if got := gcPercent(c.table); got != c.want {
+			t.Errorf("gcPercent(%d) = %d, want %d", c.table, got, c.want)
+		}
+	}
+}

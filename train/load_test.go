@@ -86,17 +86,18 @@ func TestLoadDataHoldOut(t *testing.T) {
 			t.Fatalf("%s: %d rows differ from the copying split's %d", what, got.N, want.N)
 		}
 	}
-	// gather copies the rows of a rowSet into a dataset, lines included.
+	// gather copies the rows of a rowSet, by their codes in order, into a
+	// dataset, lines included.
 	gather := func(r *rowSet) *data.Dataset {
 		g := &data.Dataset{N: r.n, XDim: r.xdim(), YDim: r.ydim()}
-		for k := range r.n {
-			x, y := r.row(k)
+		codes := make([]int32, r.n)
+		r.codes(codes)
+		for _, c := range codes {
+			x, y := r.byCode(c)
 			g.X, g.Y = append(g.X, x...), append(g.Y, y...)
-			src, i := r.a, k
-			if r.idx != nil {
-				if i = int(r.idx[k]); i < 0 {
-					src, i = r.b, ^i
-				}
+			src, i := r.a, int(c)
+			if c < 0 {
+				src, i = r.b, int(^c)
 			}
 			g.Lines = append(g.Lines, src.Lines[i])
 		}

@@ -401,8 +401,9 @@ type batcher struct {
 	d          *rowSet
 	sc         *inputScale // applied to the rows as they are copied; nil: none
 	batch, pos int
-	perm       []int32
-	epochRNG   []byte // src's state before it shuffled perm (batchState)
+	perm       []int32 // the epoch's batch order, of row codes
+	order      []int32 // the codes in order, for full batches of an indexed set
+	epochRNG   []byte  // src's state before it shuffled perm (batchState)
 	src        *rand.PCG
 	rng        *rand.Rand
 	idx        []int32
@@ -444,15 +445,15 @@ func (b *batcher) next() {
 	b.pos += b.batch
 }
 
-// shuffle makes perm the identity permutation of the set's rows shuffled
-// by rng: an epoch's batch order.
+// shuffle makes perm the codes of the set's rows (rowSet), in order,
+// shuffled by rng: an epoch's batch order. Codes, not positions: a set
+// without an index has no positions, and an index would be a second array
+// as long as the permutation.
 func (b *batcher) shuffle(rng *rand.Rand) {
 	if len(b.perm) != b.d.n {
 		b.perm = make([]int32, b.d.n)
 	}
-	for i := range b.perm {
-		b.perm[i] = int32(i)
-	}
+	b.d.codes(b.perm)
 	rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
 }
 
@@ -485,7 +486,11 @@ func (b *batcher) putRange(xt, yt *tensor.Dense, lo, hi int) {
 		put(yt, y, b.sc.y())
 		return
 	}
-	putSet(xt, yt, b.d, lo, hi, nil, b.sc)
+	if b.order == nil {
+		b.order = make([]int32, b.d.n)
+		b.d.codes(b.order)
+	}
+	putSet(xt, yt, b.d, 0, hi-lo, b.order[lo:hi], b.sc)
 }
 
 // fillRows copies rows lo..hi of the current step's random rows into xt
@@ -493,7 +498,7 @@ func (b *batcher) putRange(xt, yt *tensor.Dense, lo, hi int) {
 // reads b, so shards may call it concurrently.
 func (b *batcher) fillRows(xt, yt *tensor.Dense, lo, hi int) float64 {
 	d, idx := b.d, b.idx[lo:hi]
-	if d.idx != nil {
+	if d.indexed() {
 		putSet(xt, yt, d, 0, len(idx), idx, b.sc)
 		return 0
 	}
@@ -503,8 +508,9 @@ func (b *batcher) fillRows(xt, yt *tensor.Dense, lo, hi int) float64 {
 	return t
 }
 
-// putSet copies rows ks[lo..hi] of set d (ks nil: rows lo..hi) into xt and
-// yt, standardized by sc, with the formula and rounding of put.
+// putSet copies the rows of codes ks[lo..hi] of set d (ks nil: the rows at
+// positions lo..hi) into xt and yt, standardized by sc, with the formula
+// and rounding of put.
 func putSet(xt, yt *tensor.Dense, d *rowSet, lo, hi int, ks []int32, sc *inputScale) {
 	// Data is called once per tensor: it allocates.
 	switch xv := xt.Data().(type) {
@@ -519,11 +525,12 @@ func putSetT[T float32 | float64](xv, yv []T, d *rowSet, lo, hi int, ks []int32,
 	xs, ys := sc.x(), sc.y()
 	xdim, ydim := d.xdim(), d.ydim()
 	for r := lo; r < hi; r++ {
-		k := r
+		var x, y []float64
 		if ks != nil {
-			k = int(ks[r])
+			x, y = d.byCode(ks[r])
+		} else {
+			x, y = d.row(r)
 		}
-		x, y := d.row(k)
 		o := r - lo
 		for j, v := range x {
 			xv[o*xdim+j] = T(xs.at(v, j))

@@ -76,6 +76,13 @@ func ReadState(r io.Reader) (*State, error) {
 	if err := dec.Decode(st); err != nil {
 		return nil, fmt.Errorf("corrupt checkpoint: %w", err)
 	}
+	if v == 3 {
+		for _, s := range append([]*State{st}, st.Ensemble...) {
+			if s != nil {
+				s.Batch.positions, s.GoodBatch.positions = true, true
+			}
+		}
+	}
 	return st, nil
 }
 
@@ -107,12 +114,14 @@ func (st *State) restore(w, good *graph.Weights) error {
 // before the first epoch or for full batches), not as a row index each:
 // the permutation of a big table is as large as a column, and the last
 // good checkpoint of every network training at once would hold a copy.
-// Perm is the permutation itself, as checkpoints of version 3 kept it.
+// Perm is the permutation itself, of row codes (rowSet), or of positions
+// in the set as checkpoints of version 3 kept it (positions).
 type batchState struct {
-	Perm     []int32
-	EpochRNG []byte
-	Pos      int
-	RNG      []byte // the PCG state
+	Perm      []int32
+	positions bool
+	EpochRNG  []byte
+	Pos       int
+	RNG       []byte // the PCG state
 	// Noise is the PCG state of the training noise.
 	Noise []byte
 }
@@ -150,6 +159,16 @@ func (b *batcher) restore(st *batchState) error {
 	switch {
 	case st.Perm != nil:
 		b.perm, b.epochRNG = append(b.perm[:0], st.Perm...), nil
+		if st.positions && b.d.indexed() {
+			codes := make([]int32, b.d.n)
+			b.d.codes(codes)
+			for i, k := range b.perm {
+				if k < 0 || int(k) >= len(codes) {
+					return fmt.Errorf("train: resume: the checkpoint's batch order names row %d of %d", k, len(codes))
+				}
+				b.perm[i] = codes[k]
+			}
+		}
 	case st.EpochRNG != nil:
 		src := new(rand.PCG)
 		if err := src.UnmarshalBinary(st.EpochRNG); err != nil {

@@ -89,3 +89,57 @@ func TestSized(t *testing.T) {
 		t.Errorf("steps set in code: got %d, want 100", got.Train.Steps)
 	}
 }
+
+// TestPin: a config pinned to the values of another's sized recipe has
+// those values, and the size rule keeps them on any row count; an unknown
+// key or a value of the wrong type is an error naming the key, and leaves
+// the config as it was.
+func TestPin(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func() *Config {
+		c, err := Decode(strings.NewReader("data: {train: t.csv, x: [a], y: [b]}\n"), "c.yaml", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	sized, note := load().Sized(180_000)
+	if note == "" {
+		t.Fatal("the size rule changed nothing at 180,000 rows")
+	}
+	c := load()
+	if err := c.Pin(sized.Values()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Values(), sized.Values()) {
+		t.Errorf("pinned: got %v, want %v", c.Values(), sized.Values())
+	}
+	for _, n := range []int{100, 180_000, 10_000_000} {
+		if again, note := c.Sized(n); note != "" || !reflect.DeepEqual(again.Values(), sized.Values()) {
+			t.Errorf("%d rows: the size rule changed a pinned key: %q", n, note)
+		}
+	}
+	for _, bad := range []map[string]string{
+		{"train.nope": "1"},
+		{"train.steps": `"many"`},
+		{"model.hidden": "[64,"},
+		{"train.lr": "-1"}, // decodes, but Validate refuses it
+	} {
+		c := load()
+		before := c.Values()
+		err := c.Pin(bad)
+		var key string
+		for k := range bad {
+			key = k
+		}
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("Pin(%v): got %v, want an error naming %s", bad, err, key)
+		}
+		if !reflect.DeepEqual(c.Values(), before) {
+			t.Errorf("Pin(%v) changed the config", bad)
+		}
+	}
+}

@@ -2,7 +2,10 @@ package config
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -35,4 +38,55 @@ func (c *Config) Values() map[string]string {
 	}
 	walk("", reflect.ValueOf(c).Elem())
 	return out
+}
+
+// Pin sets the keys of v, dotted paths mapped to values as Values writes
+// them, as if the file had given them (so Sized keeps them), and checks
+// the result: mdn train --resume pins the recipe the interrupted run
+// trained with, whatever this mdn's size rule would now choose. A key that
+// is not a key of Config, or a value that does not decode into its key's
+// type, is an error naming the key; c is then unchanged.
+func (c *Config) Pin(v map[string]string) error {
+	s := *c
+	s.Model.Hidden = slices.Clone(c.Model.Hidden)
+	s.given = maps.Clone(c.given)
+	if s.given == nil {
+		s.given = map[string]bool{}
+	}
+	fields := map[string]reflect.Value{}
+	var walk func(prefix string, v reflect.Value)
+	walk = func(prefix string, v reflect.Value) {
+		t := v.Type()
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			if f := v.Field(i); f.Kind() == reflect.Struct {
+				walk(prefix+name+".", f)
+			} else {
+				fields[prefix+name] = f
+			}
+		}
+	}
+	walk("", reflect.ValueOf(&s).Elem())
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		f, ok := fields[k]
+		if !ok {
+			return fmt.Errorf("%s: not a config key", k)
+		}
+		p := reflect.New(f.Type())
+		dec := json.NewDecoder(strings.NewReader(v[k]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(p.Interface()); err != nil {
+			return fmt.Errorf("%s: %q: %w", k, v[k], err)
+		}
+		f.Set(p.Elem())
+		s.given[k] = true
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	*c = s
+	return nil
 }

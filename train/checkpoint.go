@@ -25,6 +25,12 @@ type ResumeInfo struct {
 	// Fingerprint is the run's effective config and data, which a resume
 	// must match (nil in the files of an mdn that did not write one).
 	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
+	// Recipe is every key of the config the run trained with, after the
+	// size rule (config.Config.Values, but train.threads): a resume pins
+	// it (config.Config.Pin), so that a size rule changed since cannot
+	// change the networks under the checkpoint. Nil in the files of an
+	// mdn that did not write one.
+	Recipe map[string]string `json:"recipe,omitempty"`
 }
 
 // Fingerprint identifies what a run trains on: every config key after

@@ -104,10 +104,10 @@ func TestResumeRefusesChanges(t *testing.T) {
 	}
 }
 
-// TestResumeSkip: a checkpoint whose networks lack the skip path that the
-// size rule now gives a run of config.SkipFrom training rows or more (as
-// an mdn before the rule wrote it) is refused with the key to set, and
-// resumes once the config sets it; nothing in the run directory is lost.
+// TestResumeSkip: a resume pins the recipe the interrupted run trained
+// with (resume.json's recipe), so a size rule that would now choose
+// otherwise does not change the networks under the checkpoint; the files
+// of an mdn that kept no recipe get a message naming the key to set.
 func TestResumeSkip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains an interrupted run on 11,200 rows")
@@ -123,20 +123,41 @@ func TestResumeSkip(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	interruptRun(t, cfg, out)
 	// The same config without the key: the same values (skip false is the
-	// default), but the size rule now turns it on for 10,080 training rows.
+	// default), but the size rule would now turn it on for 10,080 training
+	// rows, as a newer mdn's rule might for a run interrupted by an older.
 	os.WriteFile(cfg, []byte(strings.Replace(body, ", skip: false", "", 1)), 0o644)
+	infoPath := filepath.Join(out, "resume.json")
+	withRecipe, err := os.ReadFile(infoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info map[string]any
+	if err := json.Unmarshal(withRecipe, &info); err != nil || info["recipe"] == nil {
+		t.Fatalf("resume.json: %v, recipe %v; want a recipe", err, info["recipe"])
+	}
+	delete(info, "recipe")
+	old, _ := json.Marshal(info)
+	os.WriteFile(infoPath, old, 0o644)
 	_, stderr, code := mdnRun(t, "", "train", "--resume", out)
 	want := "mdn: train: --resume " + out + ": the checkpoint's networks have no skip path, but the size rule gives this run one (model.skip: true from 10000 training rows; this run has 10080); to resume the run as it was written, set model.skip: false in " + cfg + "\n"
 	if code != 1 || withoutSummary(stderr) != want {
-		t.Errorf("resume without model.skip: got exit %d, %q; want 1, %q", code, withoutSummary(stderr), want)
+		t.Errorf("resume without a recipe: got exit %d, %q; want 1, %q", code, withoutSummary(stderr), want)
 	}
 	for _, f := range []string{"checkpoint.gob", "resume.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Fatalf("a refused resume removed %s", f)
 		}
 	}
-	os.WriteFile(cfg, []byte(body), 0o644)
-	if _, stderr, code := mdnRun(t, "", "train", "--resume", out); code != 0 {
-		t.Fatalf("resume with model.skip: false: exit %d: %s", code, stderr)
+	os.WriteFile(infoPath, withRecipe, 0o644)
+	_, stderr, code = mdnRun(t, "", "train", "--resume", out)
+	if code != 0 || !strings.Contains(stderr, "the interrupted run's recipe (resume.json)") {
+		t.Fatalf("resume with its recipe: exit %d: %s", code, stderr)
+	}
+	m, err := os.ReadFile(filepath.Join(out, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(m, []byte(`"skip": true`)) {
+		t.Errorf("the resumed run's model has a skip path; the interrupted run had none")
 	}
 }

@@ -135,6 +135,7 @@ type trainReport struct {
 func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	var st *train.State
 	var was *train.Fingerprint // the interrupted run's
+	var pinned map[string]string // and its recipe
 	var dir *output.Dir
 	published := false
 	defer func() {
@@ -158,7 +159,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		o.config, st = info.Config, cp.State
 		o.seed, o.seedSet = info.Seed, true
 		o.steps, o.epochs = info.Steps, info.Epochs
-		was = info.Fingerprint
+		was, pinned = info.Fingerprint, info.Recipe
 	}
 	// changed refuses a resume whose config or data are not the
 	// interrupted run's.
@@ -247,8 +248,17 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	if err := changed(fp); err != nil {
 		return err
 	}
-	recipe, sized := fitconfig.Sized(cfg, d.Train.N)
-	if st != nil {
+	scfg, sized := cfg.Sized(d.Train.N)
+	if pinned != nil {
+		// The recipe the interrupted run trained with, whatever this
+		// mdn's size rule would choose now.
+		if err := cfg.Pin(pinned); err != nil {
+			return fmt.Errorf("train: --resume %s: %s: recipe: %w", o.resume, resumeFile, err)
+		}
+		scfg, sized = cfg, "the interrupted run's recipe ("+resumeFile+")"
+	}
+	recipe := fitconfig.Recipe(scfg)
+	if st != nil && pinned == nil {
 		if err := resumeSkip(o.resume, o.config, st, recipe.Spec.Skip, d.Train.N); err != nil {
 			return err
 		}
@@ -323,7 +333,8 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 			return fmt.Errorf("train: checkpoint: %w", err)
 		}
 		cp := &train.Checkpoint{State: res.State,
-			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs, Fingerprint: fp}}
+			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs, Fingerprint: fp,
+				Recipe: recipeValues(scfg)}}
 		if err := add(cpPath, cp.WriteState); err != nil {
 			return err
 		}
@@ -494,6 +505,15 @@ func gcPercent(t int64) int {
 		return 100
 	}
 	return int(max(2, 100*gcHeadroom/t))
+}
+
+// recipeValues is what a checkpoint keeps of the recipe a run trains with,
+// c after the size rule: every key but train.threads, which does not change
+// the result and which a resumed run may choose anew.
+func recipeValues(c *config.Config) map[string]string {
+	v := c.Values()
+	delete(v, "train.threads")
+	return v
 }
 
 // resumeSkip refuses the resume of a checkpoint whose networks have (or

@@ -134,7 +134,7 @@ type trainReport struct {
 // ios.
 func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	var st *train.State
-	var was *train.Fingerprint // the interrupted run's
+	var was *train.Fingerprint   // the interrupted run's
 	var pinned map[string]string // and its recipe
 	var dir *output.Dir
 	published := false

@@ -463,7 +463,7 @@ func samePlace(a, b string) bool {
 
 // gcHeadroom is the memory the collector may let garbage take above the
 // live heap during training (gcPercent).
-const gcHeadroom = 32 << 20
+const gcHeadroom = 16 << 20
 
 // tableBytes is the memory of d's rows: float64 values and line numbers
 // (which train.LoadData drops from a big training file's rows).
@@ -498,7 +498,7 @@ func memoryLimit(d *train.Data) int64 {
 // of training (a network's graphs and evaluator, freed when it finishes)
 // is small: the default GOGC of 100 would let the heap grow to twice the
 // table before collecting. The percentage is that of gcHeadroom over the
-// table's bytes, between 2 and 100 (100 below 32 MB): the table's values
+// table's bytes, between 2 and 100 (100 below 16 MiB): the table's values
 // hold no pointers, so a collection costs the same whatever its size.
 func gcPercent(t int64) int {
 	if t <= gcHeadroom {

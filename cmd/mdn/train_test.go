@@ -502,7 +502,7 @@ func TestTrainProgressTTY(t *testing.T) {
 	}
 }
 
-// TestGCPercent: the collector's headroom is 32 MiB over a large table
+// TestGCPercent: the collector's headroom is 16 MiB over a large table
 // (2 % at the least), the default 100 % on a small one.
 func TestGCPercent(t *testing.T) {
 	for _, c := range []struct {
@@ -512,7 +512,8 @@ func TestGCPercent(t *testing.T) {
 		{80_000, 100},
 		{gcHeadroom, 100},
 		{2 * gcHeadroom, 50},
-		{800_000_000, 4},
+		{400_000_000, 4},
+		{800_000_000, 2},
 		{8_000_000_000, 2},
 	} {
 		if got := gcPercent(c.table); got != c.want {

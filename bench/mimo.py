@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""mimo.py: would a MIMO network (Havasi et al., 2021) keep a deep ensemble's held-out NLL at one network's cost?
+
+A feasibility study for issue 19 (the default ensemble at about the cost of one network), in PyTorch, not in
+mdn: every method below is trained by this script with the same recipe, so only their differences are measured.
+
+The recipe, mdn's defaults as far as they matter here: x and y z-scored with the training rows' statistics; 10%
+of the training rows held out (seeded) for validation; K = 5 diagonal Gaussians, sigma = 1e-3 + exp(raw); two
+MLPs (one for the mixture weights, one for the means and scales) of hidden [H, H] ReLU; Adam, lr 0.005, cosine
+annealing over 2,000 steps, decoupled weight decay 0.5 (AdamW's convention); batches of 256 rows drawn from a new
+permutation each epoch (all rows when fewer); the validation NLL every 50 steps, patience 12 evaluations, the
+best weights kept. No training noise (mdn's noise choice is left out of both sides).
+
+Methods, on each split:
+  one        one network, H = 64
+  ensemble   M = 10 such networks, each with its own initial weights and batches; the density is their average
+  mimo-M-H   one network whose MLPs take M inputs (M·dim_in) and give M mixtures; in training, input m of a row
+             of the batch is row b_m[i] of M independent permutations and the loss is the sum of the M mixtures'
+             NLLs of their own responses; at test every input is the same x and the density is the average of
+             the M mixtures.
+  mimo-M-H-rR  the same with input repetition: with probability R every input of a batch row is the first's
+             (Havasi et al.'s remedy for small data).
+
+The protocol of bench/real.py (the same splits: default_rng(seed + s).permutation(n), first 90% for training):
+held-out NLL per row in the original units of y, mean ± SE over splits, and the paired difference to the
+ensemble; the training seconds (one thread) per split of each method.
+
+Usage: /usr/bin/python3 bench/mimo.py --csv DIR/quakes.csv --x lat,long,depth,stations --y mag [--splits 20]
+       (CSVs from bench/real.py export DIR)
+"""
+import argparse
+import math
+import time
+
+import numpy as np
+import torch
+
+K = 5
+
+
+class Net(torch.nn.Module):
+    def __init__(self, din, dout, hidden, heads):
+        super().__init__()
+
+        def mlp(out):
+            return torch.nn.Sequential(torch.nn.Linear(din * heads, hidden), torch.nn.ReLU(),
+                                       torch.nn.Linear(hidden, hidden), torch.nn.ReLU(),
+                                       torch.nn.Linear(hidden, out))
+        self.dout, self.heads = dout, heads
+        self.pi = mlp(heads * K)
+        self.normal = mlp(heads * K * dout * 2)
+
+    def logp(self, x, y):
+        """x: (B, heads·din), y: (B, heads, dout) -> log p per head, (B, heads)."""
+        b = x.shape[0]
+        logpi = torch.log_softmax(self.pi(x).view(b, self.heads, K), dim=-1)
+        o = self.normal(x).view(b, self.heads, 2, K, self.dout)
+        mu, sigma = o[:, :, 0], 1e-3 + torch.exp(o[:, :, 1])
+        z = (y.unsqueeze(2) - mu) / sigma
+        lp = -0.5 * (z * z).sum(-1) - torch.log(sigma).sum(-1) - 0.5 * self.dout * math.log(2 * math.pi)
+        return torch.logsumexp(logpi + lp, dim=-1)
+
+
+def train(xtr, ytr, xva, yva, hidden, heads, seed, rho=0.0, steps=2000, batch=256, lr=0.005, wd=0.5, every=50,
+          patience=12):
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    net = Net(xtr.shape[1], ytr.shape[1], hidden, heads)
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=wd)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    n = xtr.shape[0]
+    b = min(batch, n)
+    perms, pos = None, n
+    best, best_state, since = math.inf, None, 0
+    for step in range(steps):
+        if pos + b > n:
+            perms = [torch.randperm(n, generator=g) for _ in range(heads)]
+            pos = 0
+        idx = [p[pos:pos + b] for p in perms]
+        pos += b
+        if rho > 0:
+            same = torch.rand(b, generator=g) < rho
+            idx = [idx[0]] + [torch.where(same, idx[0], i) for i in idx[1:]]
+        x = torch.cat([xtr[i] for i in idx], dim=1)
+        y = torch.stack([ytr[i] for i in idx], dim=1)
+        loss = -net.logp(x, y).sum(1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        if (step + 1) % every == 0:
+            v = -density(net, xva, yva).mean().item()
+            if v < best:
+                best, since = v, 0
+                best_state = {k: t.clone() for k, t in net.state_dict().items()}
+            else:
+                since += 1
+                if since >= patience:
+                    break
+    if best_state is not None:
+        net.load_state_dict(best_state)
+    return net
+
+
+@torch.no_grad()
+def density(net, x, y):
+    """log of the average of the heads' densities at (x, y), per row."""
+    h = net.heads
+    lp = net.logp(x.repeat(1, h), y.unsqueeze(1).expand(-1, h, -1))
+    return torch.logsumexp(lp, dim=1) - math.log(h)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--x", required=True)
+    ap.add_argument("--y", required=True)
+    ap.add_argument("--splits", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--methods", default="one,ensemble,mimo-3-128,mimo-4-192")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    import csv
+    with open(a.csv) as f:
+        rows = list(csv.DictReader(f))
+    xc, yc = a.x.split(","), a.y.split(",")
+    X = np.array([[float(r[c]) for c in xc] for r in rows])
+    Y = np.array([[float(r[c]) for c in yc] for r in rows])
+    n = len(X)
+    methods = a.methods.split(",")
+    res = {m: [] for m in methods}
+    secs = {m: [] for m in methods}
+    for s in range(a.splits):
+        perm = np.random.default_rng(a.seed + s).permutation(n)
+        ntr = int(round(0.9 * n))
+        tr, te = perm[:ntr], perm[ntr:]
+        hv = np.random.default_rng(1000 + s).permutation(ntr)
+        nv = max(1, int(round(0.1 * ntr)))
+        va, tt = tr[hv[:nv]], tr[hv[nv:]]
+        mx, sx = X[tt].mean(0), X[tt].std(0)
+        sx[sx == 0] = 1
+        my, sy = Y[tt].mean(0), Y[tt].std(0)
+        sy[sy == 0] = 1
+        t = lambda v, m, sd: torch.tensor((v - m) / sd, dtype=torch.float32)
+        xtr, ytr, xva, yva = t(X[tt], mx, sx), t(Y[tt], my, sy), t(X[va], mx, sx), t(Y[va], my, sy)
+        xte, yte = t(X[te], mx, sx), t(Y[te], my, sy)
+        for m in methods:
+            t0 = time.process_time()
+            if m == "one":
+                lp = density(train(xtr, ytr, xva, yva, 64, 1, 100 * s), xte, yte)
+            elif m == "ensemble":
+                lps = [density(train(xtr, ytr, xva, yva, 64, 1, 100 * s + j), xte, yte) for j in range(10)]
+                lp = torch.logsumexp(torch.stack(lps), 0) - math.log(10)
+            else:
+                p = m.split("-")
+                rho = float(p[3][1:]) if len(p) > 3 else 0.0
+                lp = density(train(xtr, ytr, xva, yva, int(p[2]), int(p[1]), 100 * s, rho), xte, yte)
+            secs[m].append(time.process_time() - t0)
+            res[m].append(-lp.mean().item() + float(np.log(sy).sum()))
+        print(f"split {s}: " + "  ".join(f"{m} {res[m][-1]:.4f}" for m in methods), flush=True)
+    S = a.splits
+    ref = np.array(res["ensemble"]) if "ensemble" in res else None
+    print(f"{a.csv}: {S} splits, NLL mean ± SE, paired difference to the ensemble, CPU s per split")
+    for m in methods:
+        v = np.array(res[m])
+        line = f"  {m:12s} {v.mean():8.4f} ± {v.std(ddof=1) / math.sqrt(S):.4f}"
+        if ref is not None and m != "ensemble":
+            d = v - ref
+            line += f"   {d.mean():+.4f} ± {d.std(ddof=1) / math.sqrt(S):.4f}"
+        else:
+            line += " " * 20
+        line += f"   {np.median(secs[m]):6.2f} s"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

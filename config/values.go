@@ -16,6 +16,19 @@ import (
 // changed since the run was interrupted). Config.Dir is not a key.
 func (c *Config) Values() map[string]string {
 	out := map[string]string{}
+	leaves(reflect.ValueOf(c).Elem(), func(path string, f reflect.Value) {
+		b, err := json.Marshal(f.Interface())
+		if err != nil { // not reached: keys are numbers, strings, bools and lists of them
+			b = []byte(err.Error())
+		}
+		out[path] = string(b)
+	})
+	return out
+}
+
+// leaves calls fn with the dotted path and the value of every key of the
+// struct v (the leaf fields with a yaml name, in the order of the struct).
+func leaves(v reflect.Value, fn func(path string, f reflect.Value)) {
 	var walk func(prefix string, v reflect.Value)
 	walk = func(prefix string, v reflect.Value) {
 		t := v.Type()
@@ -24,20 +37,14 @@ func (c *Config) Values() map[string]string {
 			if name == "" || name == "-" {
 				continue
 			}
-			f := v.Field(i)
-			if f.Kind() == reflect.Struct {
+			if f := v.Field(i); f.Kind() == reflect.Struct {
 				walk(prefix+name+".", f)
-				continue
+			} else {
+				fn(prefix+name, f)
 			}
-			b, err := json.Marshal(f.Interface())
-			if err != nil { // not reached: keys are numbers, strings, bools and lists of them
-				b = []byte(err.Error())
-			}
-			out[prefix+name] = string(b)
 		}
 	}
-	walk("", reflect.ValueOf(c).Elem())
-	return out
+	walk("", v)
 }
 
 // Pin sets the keys of v, dotted paths mapped to values as Values writes
@@ -54,22 +61,7 @@ func (c *Config) Pin(v map[string]string) error {
 		s.given = map[string]bool{}
 	}
 	fields := map[string]reflect.Value{}
-	var walk func(prefix string, v reflect.Value)
-	walk = func(prefix string, v reflect.Value) {
-		t := v.Type()
-		for i := range t.NumField() {
-			name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			if f := v.Field(i); f.Kind() == reflect.Struct {
-				walk(prefix+name+".", f)
-			} else {
-				fields[prefix+name] = f
-			}
-		}
-	}
-	walk("", reflect.ValueOf(&s).Elem())
+	leaves(reflect.ValueOf(&s).Elem(), func(path string, f reflect.Value) { fields[path] = f })
 	for _, k := range slices.Sorted(maps.Keys(v)) {
 		f, ok := fields[k]
 		if !ok {

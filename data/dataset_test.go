@@ -334,3 +334,13 @@ func TestDatasetWriteCSV(t *testing.T) {
 		t.Errorf("got %v, want data: write csv: dataset has no columns", err)
 	}
 }
+
+func TestSplitRowsMismatch(t *testing.T) {
+	d := countingDataset(100)
+	defer func() {
+		if recover() == nil {
+			t.Errorf("SplitRows with a set of 64 rows for 100 did not panic")
+		}
+	}()
+	d.SplitRows(NewRowSet(64))
+}

@@ -238,3 +238,39 @@ func TestLoadDataCalibrationFile(t *testing.T) {
 		t.Errorf("plan %+v: %s", p, p)
 	}
 }
+
+// TestLoadDataBigFile: on a file of bigData values or more, a value float32
+// cannot hold is still reported with its line (the check runs on the file
+// as read, before the hold-outs), and the rows of a clean file keep no line
+// numbers once checked; a smaller file's rows keep theirs.
+func TestLoadDataBigFile(t *testing.T) {
+	rows := bigData/10 + 100 // 10 columns
+	rec := bimodal8File(t, t.TempDir(), rows)
+	d, err := LoadData(*rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.Lines != nil || d.Val.Lines != nil || d.Train.N+d.Val.N != rows {
+		t.Errorf("big file: %d+%d rows, line numbers kept: %v, %v; want %d rows and none", d.Train.N, d.Val.N,
+			d.Train.Lines != nil, d.Val.Lines != nil, rows)
+	}
+	small := bimodal8File(t, t.TempDir(), 500)
+	if d, err := LoadData(*small); err != nil || len(d.Train.Lines) != d.Train.N || len(d.Val.Lines) != d.Val.N {
+		t.Errorf("small file: %v; want its line numbers kept", err)
+	}
+
+	// Line 90,001 (row 90,000) gets a value float32 cannot hold.
+	b, err := os.ReadFile(rec.Data.Train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	lines[90_000] = "1e39" + lines[90_000][strings.IndexByte(lines[90_000], ','):]
+	if err := os.WriteFile(rec.Data.Train, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadData(*rec)
+	if want := `line 90001, column "x1": 1e+39 overflows float32`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want an error with %q", err, want)
+	}
+}

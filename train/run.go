@@ -238,8 +238,9 @@ func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options)
 			if err := bt.restore(&r.Batch); err != nil {
 				return nil, err
 			}
-			goodBatch = batchState{Perm: append([]int32(nil), r.GoodBatch.Perm...), EpochRNG: append([]byte(nil), r.GoodBatch.EpochRNG...),
-				Pos: r.GoodBatch.Pos, RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
+			goodBatch = batchState{Perm: append([]int32(nil), r.GoodBatch.Perm...), positions: r.GoodBatch.positions,
+				EpochRNG: append([]byte(nil), r.GoodBatch.EpochRNG...), Pos: r.GoodBatch.Pos,
+				RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
 		}
 		res.Steps = r.Step
 		if n := len(r.History); n > 0 {

@@ -128,7 +128,7 @@ type batchState struct {
 
 func (b *batcher) save(st *batchState) {
 	perm, epoch := st.Perm[:0], st.EpochRNG[:0]
-	st.Perm, st.EpochRNG = nil, nil
+	st.Perm, st.EpochRNG, st.positions = nil, nil, false
 	switch {
 	case b.perm == nil:
 	case b.epochRNG != nil:

@@ -7,6 +7,7 @@ import (
 	"github.com/mdn-go/mdn/arch"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -114,5 +115,50 @@ func testResume(t *testing.T, edit func(*State) *State) {
 func TestReadStateRejectsGarbage(t *testing.T) {
 	if _, err := ReadState(bytes.NewReader([]byte("not gob"))); err == nil {
 		t.Fatal("got no error for a garbage checkpoint")
+	}
+}
+
+// TestBatchOrderVersion3Indexed: a batch order of a version 3 checkpoint
+// holds positions in the set; on a set whose codes are not its positions
+// (an ensemble member's) restore maps them to codes, and a state saved
+// from the restored order, and restored again, keeps giving the same rows.
+func TestBatchOrderVersion3Indexed(t *testing.T) {
+	const n = 50
+	set := &rowSet{idx: make([]int32, n), n: n}
+	for i := range set.idx {
+		set.idx[i] = int32(3*i + 1) // codes that are not positions
+	}
+	a := newSetBatcher(set, 8, 5)
+	for range 9 { // into the second epoch
+		a.next()
+	}
+	var st batchState
+	a.save(&st)
+	// The same order as version 3 kept it: positions.
+	pos := map[int32]int32{}
+	for k, c := range set.idx {
+		pos[c] = int32(k)
+	}
+	v3 := st
+	v3.EpochRNG, v3.positions = nil, true
+	for _, c := range a.perm {
+		v3.Perm = append(v3.Perm, pos[c])
+	}
+	b := newSetBatcher(set, 8, 99)
+	if err := b.restore(&v3); err != nil {
+		t.Fatal(err)
+	}
+	b.save(&v3) // into the same state, as a run saves its last good checkpoint
+	c := newSetBatcher(set, 8, 7)
+	if err := c.restore(&v3); err != nil {
+		t.Fatal(err)
+	}
+	for step := range 20 {
+		a.next()
+		b.next()
+		c.next()
+		if !slices.Equal(a.idx, b.idx) || !slices.Equal(a.idx, c.idx) {
+			t.Fatalf("step %d after the restore: rows %v and %v, want %v", step, b.idx, c.idx, a.idx)
+		}
 	}
 }

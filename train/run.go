@@ -241,6 +241,9 @@ func run(ctx context.Context, w *graph.Weights, train, val *rowSet, opt Options)
 			goodBatch = batchState{Perm: append([]int32(nil), r.GoodBatch.Perm...), positions: r.GoodBatch.positions,
 				EpochRNG: append([]byte(nil), r.GoodBatch.EpochRNG...), Pos: r.GoodBatch.Pos,
 				RNG: append([]byte(nil), r.GoodBatch.RNG...), Noise: append([]byte(nil), r.GoodBatch.Noise...)}
+			if err := bt.toCodes(&goodBatch); err != nil {
+				return nil, err
+			}
 		}
 		res.Steps = r.Step
 		if n := len(r.History); n > 0 {

@@ -155,20 +155,13 @@ func (b *batcher) restore(st *batchState) error {
 			return fmt.Errorf("train: resume: noise: %w", err)
 		}
 	}
+	if err := b.toCodes(st); err != nil {
+		return err
+	}
 	b.pos = st.Pos
 	switch {
 	case st.Perm != nil:
 		b.perm, b.epochRNG = append(b.perm[:0], st.Perm...), nil
-		if st.positions && b.d.indexed() {
-			codes := make([]int32, b.d.n)
-			b.d.codes(codes)
-			for i, k := range b.perm {
-				if k < 0 || int(k) >= len(codes) {
-					return fmt.Errorf("train: resume: the checkpoint's batch order names row %d of %d", k, len(codes))
-				}
-				b.perm[i] = codes[k]
-			}
-		}
 	case st.EpochRNG != nil:
 		src := new(rand.PCG)
 		if err := src.UnmarshalBinary(st.EpochRNG); err != nil {
@@ -179,5 +172,26 @@ func (b *batcher) restore(st *batchState) error {
 	default:
 		b.perm, b.epochRNG = nil, nil
 	}
+	return nil
+}
+
+// toCodes turns the batch order of a version 3 checkpoint in st (positions
+// in b's set) into the codes of those rows, in place, so that st can be
+// saved as version 4 and restored again; it does nothing to any other st.
+func (b *batcher) toCodes(st *batchState) error {
+	if !st.positions {
+		return nil
+	}
+	if b.d.indexed() {
+		codes := make([]int32, b.d.n)
+		b.d.codes(codes)
+		for i, k := range st.Perm {
+			if k < 0 || int(k) >= len(codes) {
+				return fmt.Errorf("train: resume: the checkpoint's batch order names row %d of %d", k, len(codes))
+			}
+			st.Perm[i] = codes[k]
+		}
+	}
+	st.positions = false
 	return nil
 }

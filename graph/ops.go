@@ -56,6 +56,17 @@ func dense(v G.Value) (*tensor.Dense, error) {
 	return t, nil
 }
 
+// dense2 is dense of the first two arguments of an op.
+func dense2(vs []G.Value) (a, b *tensor.Dense, err error) {
+	if a, err = dense(vs[0]); err != nil {
+		return nil, nil, err
+	}
+	if b, err = dense(vs[1]); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
+}
+
 func scalarOf(v G.Value) (float64, error) {
 	switch s := v.(type) {
 	case *G.F64:
@@ -117,11 +128,7 @@ func (o *denseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 }
 
 func (o *denseOp) Do(vs ...G.Value) (G.Value, error) {
-	x, err := dense(vs[0])
-	if err != nil {
-		return nil, err
-	}
-	w, err := dense(vs[1])
+	x, w, err := dense2(vs)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +229,7 @@ func (o *denseGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return in[0].(tensor.Shape).Clone(), nil
 }
 func (o *denseGradOp) Do(vs ...G.Value) (G.Value, error) {
-	out, err := dense(vs[0])
-	if err != nil {
-		return nil, err
-	}
-	g, err := dense(vs[1])
+	out, g, err := dense2(vs)
 	if err != nil {
 		return nil, err
 	}
@@ -289,11 +292,7 @@ func (o *addOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return a.Clone(), nil
 }
 func (o *addOp) Do(vs ...G.Value) (G.Value, error) {
-	a, err := dense(vs[0])
-	if err != nil {
-		return nil, err
-	}
-	b, err := dense(vs[1])
+	a, b, err := dense2(vs)
 	if err != nil {
 		return nil, err
 	}
@@ -360,11 +359,7 @@ func (o *matMulOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{m, n}, err
 }
 func (o *matMulOp) Do(vs ...G.Value) (G.Value, error) {
-	a, err := dense(vs[0])
-	if err != nil {
-		return nil, err
-	}
-	b, err := dense(vs[1])
+	a, b, err := dense2(vs)
 	if err != nil {
 		return nil, err
 	}

@@ -122,6 +122,33 @@ def density(net, x, y):
     return torch.logsumexp(lp, dim=1) - math.log(h)
 
 
+def machine():
+    """The CPU, its vector flags, the OpenBLAS settings of the environment and the core OpenBLAS chose (the
+    BLAS library torch mapped), for the record of a run."""
+    import ctypes
+    import os
+    cpu, flags = "?", set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and cpu == "?":
+                cpu = line.split(":", 1)[1].strip()
+            if line.startswith("flags"):
+                flags = {x for x in line.split() if x in ("avx512f", "avx2", "fma")}
+    core = "?"
+    with open("/proc/self/maps") as f:
+        libs = sorted({l.split()[-1] for l in f if "blas" in l.split()[-1]})
+    for lib in libs:
+        try:
+            l = ctypes.CDLL(lib)
+            l.openblas_get_corename.restype = ctypes.c_char_p
+            core = l.openblas_get_corename().decode()
+            break
+        except (OSError, AttributeError):
+            continue
+    env = {k: os.environ.get(k, "unset") for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    return f"machine: {os.cpu_count()} cores, {cpu}, flags {' '.join(sorted(flags))}; {env}; OpenBLAS core {core}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--csv", required=True)
@@ -132,6 +159,7 @@ def main():
     ap.add_argument("--methods", default="one,ensemble,mimo-3-128,mimo-3-128-r0.5")
     a = ap.parse_args()
     torch.set_num_threads(1)
+    print(machine(), flush=True)
     import csv
     with open(a.csv) as f:
         rows = list(csv.DictReader(f))

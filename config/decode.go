@@ -22,7 +22,7 @@ import (
 // validates the result. Errors name the file as given and the field:
 //
 //	config: ex.yaml: line 7: field "batchsize" not found in train
-//	config: ex.yaml: train.batch_size: must be ≥ 0, got -3
+//	config: ex.yaml: line 8: train.batch_size: must be ≥ 0, got -3
 //
 // Validation problems are all reported, one per line (errors.Join); each
 // wraps a *FieldError.
@@ -141,9 +141,34 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 		c.Train.EnsembleMax = c.Train.Ensemble
 	}
 	if errs := c.check(func(path string) bool { return ix.given[path] }); len(errs) > 0 {
+		for _, err := range errs {
+			if fe, ok := err.(*FieldError); ok {
+				fe.Line = ix.line(fe.Path)
+			}
+		}
 		return fail(errors.Join(errs...))
 	}
 	return &c, nil
+}
+
+// line returns the line of the key that the file gives for path (of the
+// element, for a path like "model.hidden[1]"), or for a pair of paths
+// ("train.steps, train.epochs") of the first one it has; 0 if it has none
+// of them.
+func (ix *index) line(path string) int {
+	for p := range strings.SplitSeq(path, ", ") {
+		for _, l := range ix.keys {
+			if l.path == p {
+				return l.node.Line
+			}
+		}
+		for _, l := range ix.nodes {
+			if l.path == p {
+				return l.node.Line
+			}
+		}
+	}
+	return 0
 }
 
 // resolve returns p joined to dir when p is relative and both are non-empty.

@@ -20,7 +20,7 @@
 //
 //	config: ex.yaml: line 7: field "batchsize" not found in train
 //	config: ex.yaml: line 4: train.steps: want an integer, got "abc"
-//	config: ex.yaml: train.batch_size: must be ≥ 0, got -3
+//	config: ex.yaml: line 8: train.batch_size: must be ≥ 0, got -3
 //
 // Validation reports every problem it finds, one per line (errors.Join),
 // each wrapping a *FieldError.

@@ -12,13 +12,21 @@ import (
 
 // FieldError is a problem with one field (or a pair of fields) of a config.
 // Path is the yaml path of the field, as in "train.batch_size" or
-// "model.hidden[1]".
+// "model.hidden[1]". Line is the line of the file that gives its value
+// (Decode and Load set it; for a pair of fields, the first one the file
+// gives), 0 when the value is a default or the Config was built in Go.
 type FieldError struct {
 	Path string
 	Msg  string
+	Line int
 }
 
-func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
+func (e *FieldError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s: %s", e.Line, e.Path, e.Msg)
+	}
+	return e.Path + ": " + e.Msg
+}
 
 // Validate checks every field of c and returns nil or all the problems found,
 // joined with errors.Join, each a *FieldError naming the field path:

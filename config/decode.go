@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -141,11 +142,18 @@ func Decode(r io.Reader, name, dir string) (*Config, error) {
 		c.Train.EnsembleMax = c.Train.Ensemble
 	}
 	if errs := c.check(func(path string) bool { return ix.given[path] }); len(errs) > 0 {
+		line := func(err error) int {
+			if fe, ok := err.(*FieldError); ok && fe.Line > 0 {
+				return fe.Line
+			}
+			return math.MaxInt // a default's problem: after the file's
+		}
 		for _, err := range errs {
 			if fe, ok := err.(*FieldError); ok {
 				fe.Line = ix.line(fe.Path)
 			}
 		}
+		slices.SortStableFunc(errs, func(a, b error) int { return cmp.Compare(line(a), line(b)) })
 		return fail(errors.Join(errs...))
 	}
 	return &c, nil

@@ -185,6 +185,9 @@ func TestDecodeBad(t *testing.T) {
 		{"all validation errors", "data:\n  train: train.csv\n  x: [x]\n  y: [y]\nmodel:\n  components: 0\ntrain:\n  batch_size: -3\n",
 			"config: ex.yaml: line 6: model.components: must be ≥ 1, got 0\n" +
 				"config: ex.yaml: line 8: train.batch_size: must be ≥ 0, got -3"},
+		{"validation errors in the file's order", "data:\n  train: train.csv\n  x: [x]\n  y: [y]\ntrain:\n  batch_size: -3\nmodel:\n  components: 0\n",
+			"config: ex.yaml: line 6: train.batch_size: must be ≥ 0, got -3\n" +
+				"config: ex.yaml: line 8: model.components: must be ≥ 1, got 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

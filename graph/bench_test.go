@@ -11,8 +11,12 @@ import (
 	"github.com/mdn-go/mdn/internal/cputime"
 )
 
-// benchSizes are the original's example (512 rows, 1→1, K=3, hidden 50) and
-// a larger workload (1024 rows, 8→2, K=5, hidden 128).
+// benchSizes are the original's example (512 rows, 1→1, K=3, hidden 50), a
+// larger workload (1024 rows, 8→2, K=5, hidden 128), a step of the default
+// recipe on quakes (256 rows, 3→1, K=5, hidden 64: issue 19's table), and a
+// graph of the same ops with almost no arithmetic (8 rows, 1→1, K=1,
+// hidden 1): its time is the fixed cost of a step, the most that running
+// several networks' steps as one could save per network.
 var benchSizes = []struct {
 	name           string
 	batch, in, out int
@@ -20,6 +24,8 @@ var benchSizes = []struct {
 }{
 	{"ex1d-512x1x1-K3-H50", 512, 1, 1, 3, 50},
 	{"large-1024x8x2-K5-H128", 1024, 8, 2, 5, 128},
+	{"quakes-256x3x1-K5-H64", 256, 3, 1, 5, 64},
+	{"tiny-8x1x1-K1-H1", 8, 1, 1, 1, 1},
 }
 
 func benchStep(b *testing.B, composed bool, dt arch.DType) {

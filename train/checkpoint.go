@@ -22,6 +22,10 @@ type ResumeInfo struct {
 	Seed   uint64 `json:"seed"`
 	Steps  int    `json:"steps"`
 	Epochs int    `json:"epochs"`
+	// Ensemble is mdn train's --ensemble (train.ensemble and
+	// train.ensemble_max), which a resume sets again; 0 when it was not
+	// given.
+	Ensemble int `json:"ensemble,omitempty"`
 	// Fingerprint is the run's effective config and data, which a resume
 	// must match (nil in the files of an mdn that did not write one).
 	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`

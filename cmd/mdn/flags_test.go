@@ -171,7 +171,14 @@ func TestTrainFlags(t *testing.T) {
 	if *o != (trainOptions{resume: "run", out: "run", force: true, json: true}) {
 		t.Errorf("--resume: got %+v", o)
 	}
-	for _, flag := range []string{"--config=c.yaml", "--out=o", "--seed=1", "--steps=3", "--force"} {
+	o, err = parseFlags(t, newTrainCmd, "--config", "c.yaml", "--ensemble", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *o != (trainOptions{config: "c.yaml", out: "out", ensemble: 3, ensembleSet: true}) {
+		t.Errorf("--ensemble: got %+v", o)
+	}
+	for _, flag := range []string{"--config=c.yaml", "--out=o", "--seed=1", "--steps=3", "--ensemble=2", "--force"} {
 		args := []string{"--resume", "run", flag}
 		_, err := parseFlags(t, newTrainCmd, args...)
 		name, _, _ := strings.Cut(flag, "=")
@@ -183,6 +190,11 @@ func TestTrainFlags(t *testing.T) {
 		args := []string{"--config", "c.yaml", "--steps", steps}
 		_, err = parseFlags(t, newTrainCmd, args...)
 		wantErr(t, args, err, "train: --steps must be ≥ 1, got "+steps)
+	}
+	for _, n := range []string{"0", "-1", "65"} {
+		args := []string{"--config", "c.yaml", "--ensemble", n}
+		_, err = parseFlags(t, newTrainCmd, args...)
+		wantErr(t, args, err, "train: --ensemble must be in [1, 64], got "+n)
 	}
 	_, err = parseFlags(t, newTrainCmd, "--config", "c.yaml", "extra")
 	wantErr(t, nil, err, `unknown command "extra" for "train"`)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,20 +28,22 @@ import (
 )
 
 // trainOptions are mdn train's flags. With --resume, out is the resumed
-// directory and force is set; runTrain fills config, seed, steps and
-// epochs from its checkpoint.
+// directory and force is set; runTrain fills config, seed, steps, epochs
+// and a given --ensemble from its checkpoint.
 type trainOptions struct {
-	config   string
-	out      string
-	seed     uint64
-	seedSet  bool
-	steps    int
-	stepsSet bool
-	json     bool
-	force    bool
-	figure   string
-	resume   string
-	epochs   int // from a checkpoint
+	config      string
+	out         string
+	seed        uint64
+	seedSet     bool
+	steps       int
+	stepsSet    bool
+	ensemble    int
+	ensembleSet bool
+	json        bool
+	force       bool
+	figure      string
+	resume      string
+	epochs      int // from a checkpoint
 }
 
 // newTrainCmd is mdn train; runF, when not nil, gets the checked options
@@ -62,13 +65,15 @@ optimizer state, schedule and batch order carried over, giving the same model
 as an uninterrupted run.`,
 		Example: `  mdn train --config configs/ex_1d.yaml --out out --figure out/ex_1d.png
   mdn train --config configs/ex_1d_seed.yaml --out seed3 --seed 3 --json
+  mdn train --config configs/ex_1d.yaml --out fast --ensemble 3
   mdn train --resume out`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.seedSet = c.Flags().Changed("seed")
 			o.stepsSet = c.Flags().Changed("steps")
+			o.ensembleSet = c.Flags().Changed("ensemble")
 			if o.resume != "" {
-				for _, f := range []string{"config", "out", "seed", "steps", "force"} {
+				for _, f := range []string{"config", "out", "seed", "steps", "ensemble", "force"} {
 					if c.Flags().Changed(f) {
 						return fmt.Errorf("train: --resume and --%s cannot be used together (the run's own settings are kept)", f)
 					}
@@ -89,6 +94,7 @@ as an uninterrupted run.`,
 	f.StringVar(&o.out, "out", "out", "directory for model.json and history.csv")
 	f.Uint64Var(&o.seed, "seed", 0, "override train.seed")
 	f.IntVar(&o.steps, "steps", 0, "override train.steps (and clear train.epochs)")
+	f.IntVar(&o.ensemble, "ensemble", 0, "override train.ensemble and train.ensemble_max: average this many networks (fewer train faster; docs/config.md, \"Training faster\")")
 	f.BoolVar(&o.json, "json", false, "print one JSON line with the run's numbers")
 	f.BoolVar(&o.force, "force", false, "overwrite an existing model.json")
 	f.StringVar(&o.figure, "figure", "", "also write the default figure (observed vs sampled) of the rows of data.train to this PNG")
@@ -97,13 +103,17 @@ as an uninterrupted run.`,
 }
 
 // check checks the flags by themselves, before anything is read or written:
-// --config is required without --resume, and a given --steps is ≥ 1.
+// --config is required without --resume, a given --steps is ≥ 1 and a
+// given --ensemble is in [1, config.MaxEnsemble].
 func (o *trainOptions) check() error {
 	if o.resume == "" && o.config == "" {
 		return errors.New(`train: required flag "--config" not set`)
 	}
 	if o.stepsSet && o.steps < 1 {
 		return fmt.Errorf("train: --steps must be ≥ 1, got %d", o.steps)
+	}
+	if o.ensembleSet && (o.ensemble < 1 || o.ensemble > config.MaxEnsemble) {
+		return fmt.Errorf("train: --ensemble must be in [1, %d], got %d", config.MaxEnsemble, o.ensemble)
 	}
 	return nil
 }
@@ -159,6 +169,7 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		o.config, st = info.Config, cp.State
 		o.seed, o.seedSet = info.Seed, true
 		o.steps, o.epochs = info.Steps, info.Epochs
+		o.ensemble, o.ensembleSet = info.Ensemble, info.Ensemble > 0
 		was, pinned = info.Fingerprint, info.Recipe
 	}
 	// changed refuses a resume whose config or data are not the
@@ -178,6 +189,13 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 	}
 	if o.seedSet {
 		cfg.Train.Seed = o.seed
+	}
+	if o.ensembleSet {
+		// As if the file gave both keys, so the size rule keeps them.
+		n := strconv.Itoa(o.ensemble)
+		if err := cfg.Pin(map[string]string{"train.ensemble": n, "train.ensemble_max": n}); err != nil {
+			return fmt.Errorf("train: --ensemble: %w", err)
+		}
 	}
 	if o.stepsSet {
 		cfg.Train.Steps, cfg.Train.Epochs = o.steps, 0
@@ -335,6 +353,9 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 		cp := &train.Checkpoint{State: res.State,
 			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs, Fingerprint: fp,
 				Recipe: recipeValues(scfg)}}
+		if o.ensembleSet {
+			cp.Info.Ensemble = o.ensemble
+		}
 		if err := add(cpPath, cp.WriteState); err != nil {
 			return err
 		}

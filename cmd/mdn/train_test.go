@@ -253,23 +253,29 @@ func TestTrainInterruptAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains twice for about 2 s")
 	}
-	for _, c := range []struct{ name, data string }{
-		{"plain", "data: {train: TRAIN, x: [x], y: [y]}\n"},
+	for _, c := range []struct {
+		name, data string
+		flags      []string
+	}{
+		{"plain", "data: {train: TRAIN, x: [x], y: [y]}\n", nil},
 		// The calibration rows are held out again on resuming, and the
 		// finished model is calibrated on them.
-		{"calibration_fraction", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 0.2}\n"},
+		{"calibration_fraction", "data: {train: TRAIN, x: [x], y: [y], calibration_fraction: 0.2}\n", nil},
+		// --ensemble is kept in resume.json and given again: the resumed
+		// run has the config the checkpoint was made with.
+		{"ensemble flag", "data: {train: TRAIN, x: [x], y: [y]}\n", []string{"--ensemble", "3"}},
 	} {
-		t.Run(c.name, func(t *testing.T) { interruptAndResume(t, c.data) })
+		t.Run(c.name, func(t *testing.T) { interruptAndResume(t, c.data, c.flags...) })
 	}
 }
 
 // interruptAndResume is TestTrainInterruptAndResume with the config's data
-// section data.
-func interruptAndResume(t *testing.T, data string) {
+// section data and the flags of the runs before --resume.
+func interruptAndResume(t *testing.T, data string, flags ...string) {
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, "c.yaml", data+"model: {hidden: [32, 32]}\ntrain: {steps: 1500, eval_every: 25}\n")
 	full := filepath.Join(dir, "full")
-	if _, stderr, code := mdnRun(t, "", "train", "--config", cfg, "--out", full); code != 0 {
+	if _, stderr, code := mdnRun(t, "", append([]string{"train", "--config", cfg, "--out", full}, flags...)...); code != 0 {
 		t.Fatalf("uninterrupted run: exit %d: %s", code, stderr)
 	}
 	part := filepath.Join(dir, "part")
@@ -283,7 +289,7 @@ func interruptAndResume(t *testing.T, data string) {
 	ios, _, _, _ := cli.Test()
 	ios.ErrOut = cw
 	root := newRootCmd(ios)
-	root.SetArgs([]string{"train", "--config", cfg, "--out", part})
+	root.SetArgs(append([]string{"train", "--config", cfg, "--out", part}, flags...))
 	err := root.ExecuteContext(ctx)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != 130 {
@@ -315,6 +321,12 @@ func interruptAndResume(t *testing.T, data string) {
 	hb, _ := os.ReadFile(filepath.Join(part, "history.csv"))
 	if string(ha) != string(hb) {
 		t.Fatal("the resumed run's history.csv differs from the uninterrupted run's")
+	}
+	if len(flags) > 0 {
+		// --ensemble 3: the three networks with noise or without, or all six.
+		if m, err := model.Load(filepath.Join(part, "model.json")); err != nil || (m.Members() != 3 && m.Members() != 6) {
+			t.Fatalf("the resumed model: %v; want 3 or 6 members", err)
+		}
 	}
 	if strings.Contains(data, "calibration_fraction: 0.2") {
 		// round(0.2 · 512) rows.

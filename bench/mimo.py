@@ -149,30 +149,20 @@ def machine():
     return f"machine: {os.cpu_count()} cores, {cpu}, flags {' '.join(sorted(flags))}; {env}; OpenBLAS core {core}"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--csv", required=True)
-    ap.add_argument("--x", required=True)
-    ap.add_argument("--y", required=True)
-    ap.add_argument("--splits", type=int, default=20)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--methods", default="one,ensemble,mimo-3-128,mimo-3-128-r0.5")
-    a = ap.parse_args()
-    torch.set_num_threads(1)
-    print(machine(), flush=True)
+def splits(path, x, y, count, seed):
+    """bench/real.py's splits of the CSV at path (x, y: comma-separated column names): for split s the permutation
+    default_rng(seed + s), its first tenth the test set, a tenth of the rest (default_rng(1000 + s)) the validation
+    rows. Yields, per split, the training, validation and test x and y as float32 tensors z-scored with the training
+    rows' statistics, and the y standard deviations (to return NLLs to the original units)."""
     import csv
-    with open(a.csv) as f:
+    with open(path) as f:
         rows = list(csv.DictReader(f))
-    xc, yc = a.x.split(","), a.y.split(",")
+    xc, yc = x.split(","), y.split(",")
     X = np.array([[float(r[c]) for c in xc] for r in rows])
     Y = np.array([[float(r[c]) for c in yc] for r in rows])
     n = len(X)
-    methods = a.methods.split(",")
-    res = {m: [] for m in methods}
-    secs = {m: [] for m in methods}
-    for s in range(a.splits):
-        # bench/real.py's splits: the first tenth of the permutation is the test set.
-        perm = np.random.default_rng(a.seed + s).permutation(n)
+    for s in range(count):
+        perm = np.random.default_rng(seed + s).permutation(n)
         ntest = max(1, int(round(0.1 * n)))
         tr, te = np.sort(perm[ntest:]), np.sort(perm[:ntest])
         ntr = len(tr)
@@ -184,8 +174,25 @@ def main():
         my, sy = Y[tt].mean(0), Y[tt].std(0)
         sy[sy == 0] = 1
         t = lambda v, m, sd: torch.tensor((v - m) / sd, dtype=torch.float32)
-        xtr, ytr, xva, yva = t(X[tt], mx, sx), t(Y[tt], my, sy), t(X[va], mx, sx), t(Y[va], my, sy)
-        xte, yte = t(X[te], mx, sx), t(Y[te], my, sy)
+        yield (t(X[tt], mx, sx), t(Y[tt], my, sy), t(X[va], mx, sx), t(Y[va], my, sy), t(X[te], mx, sx),
+               t(Y[te], my, sy), sy)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--x", required=True)
+    ap.add_argument("--y", required=True)
+    ap.add_argument("--splits", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--methods", default="one,ensemble,mimo-3-128,mimo-3-128-r0.5")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    print(machine(), flush=True)
+    methods = a.methods.split(",")
+    res = {m: [] for m in methods}
+    secs = {m: [] for m in methods}
+    for s, (xtr, ytr, xva, yva, xte, yte, sy) in enumerate(splits(a.csv, a.x, a.y, a.splits, a.seed)):
         for m in methods:
             t0 = time.process_time()
             if m == "one":

@@ -35,7 +35,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mimo import Net, bandwidth, density, machine, train  # noqa: E402
+from mimo import Net, bandwidth, density, machine, splits, train  # noqa: E402
 
 
 def snapshots(xtr, ytr, xva, yva, cycles, length, seed, noise=0.0, hidden=64, batch=256, lr=0.005, wd=0.5,
@@ -99,32 +99,10 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     print(machine(), flush=True)
-    import csv
-    with open(a.csv) as f:
-        rows = list(csv.DictReader(f))
-    xc, yc = a.x.split(","), a.y.split(",")
-    X = np.array([[float(r[c]) for c in xc] for r in rows])
-    Y = np.array([[float(r[c]) for c in yc] for r in rows])
-    n = len(X)
     methods = a.methods.split(",")
     res = {m: [] for m in methods}
     secs = {m: [] for m in methods}
-    for s in range(a.splits):
-        # mimo.py's splits (bench/real.py's test sets).
-        perm = np.random.default_rng(a.seed + s).permutation(n)
-        ntest = max(1, int(round(0.1 * n)))
-        tr, te = np.sort(perm[ntest:]), np.sort(perm[:ntest])
-        ntr = len(tr)
-        hv = np.random.default_rng(1000 + s).permutation(ntr)
-        nv = max(1, int(round(0.1 * ntr)))
-        va, tt = tr[hv[:nv]], tr[hv[nv:]]
-        mx, sx = X[tt].mean(0), X[tt].std(0)
-        sx[sx == 0] = 1
-        my, sy = Y[tt].mean(0), Y[tt].std(0)
-        sy[sy == 0] = 1
-        t = lambda v, m, sd: torch.tensor((v - m) / sd, dtype=torch.float32)
-        xtr, ytr, xva, yva = t(X[tt], mx, sx), t(Y[tt], my, sy), t(X[va], mx, sx), t(Y[va], my, sy)
-        xte, yte = t(X[te], mx, sx), t(Y[te], my, sy)
+    for s, (xtr, ytr, xva, yva, xte, yte, sy) in enumerate(splits(a.csv, a.x, a.y, a.splits, a.seed)):
         h = bandwidth(len(xtr), xtr.shape[1] + ytr.shape[1])
         for m in methods:
             t0 = time.process_time()

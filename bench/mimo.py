@@ -178,17 +178,24 @@ def splits(path, x, y, count, seed):
                t(Y[te], my, sy), sy)
 
 
-def main():
+def start(methods):
+    """The command line of a study (--csv, --x, --y, --splits, --seed, --methods, whose default is methods), with
+    torch on one thread and the machine printed."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--csv", required=True)
     ap.add_argument("--x", required=True)
     ap.add_argument("--y", required=True)
     ap.add_argument("--splits", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--methods", default="one,ensemble,mimo-3-128,mimo-3-128-r0.5")
+    ap.add_argument("--methods", default=methods)
     a = ap.parse_args()
     torch.set_num_threads(1)
     print(machine(), flush=True)
+    return a
+
+
+def main():
+    a = start("one,ensemble,mimo-3-128,mimo-3-128-r0.5")
     methods = a.methods.split(",")
     res = {m: [] for m in methods}
     secs = {m: [] for m in methods}

@@ -25,7 +25,6 @@ bench/results/mimo/pair.py TABLE LOG.
 Usage: /usr/bin/python3 bench/snapshot.py --csv DIR/quakes.csv --x lat,long,depth --y mag [--splits 20]
        [--methods snapsel-4-500,enssel]
 """
-import argparse
 import math
 import os
 import sys
@@ -35,7 +34,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mimo import Net, bandwidth, density, machine, splits, train  # noqa: E402
+from mimo import Net, bandwidth, density, splits, start, train  # noqa: E402
 
 
 def snapshots(xtr, ytr, xva, yva, cycles, length, seed, noise=0.0, hidden=64, batch=256, lr=0.005, wd=0.5,
@@ -89,16 +88,7 @@ def choose(plain, noisy, xva, yva):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--csv", required=True)
-    ap.add_argument("--x", required=True)
-    ap.add_argument("--y", required=True)
-    ap.add_argument("--splits", type=int, default=20)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--methods", default="snapsel-4-500,enssel")
-    a = ap.parse_args()
-    torch.set_num_threads(1)
-    print(machine(), flush=True)
+    a = start("snapsel-4-500,enssel")
     methods = a.methods.split(",")
     res = {m: [] for m in methods}
     secs = {m: [] for m in methods}

@@ -37,7 +37,7 @@ type trainOptions struct {
 	seedSet     bool
 	steps       int
 	stepsSet    bool
-	ensemble    int
+	ensemble    int // 0 when --ensemble is not given (check refuses a given 0)
 	ensembleSet bool
 	json        bool
 	force       bool
@@ -351,11 +351,8 @@ func runTrain(ctx context.Context, o *trainOptions, ios *cli.IOStreams) error {
 			return fmt.Errorf("train: checkpoint: %w", err)
 		}
 		cp := &train.Checkpoint{State: res.State,
-			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs, Fingerprint: fp,
-				Recipe: recipeValues(scfg)}}
-		if o.ensembleSet {
-			cp.Info.Ensemble = o.ensemble
-		}
+			Info: train.ResumeInfo{Config: abs, Seed: cfg.Train.Seed, Steps: cfg.Train.Steps, Epochs: cfg.Train.Epochs,
+				Ensemble: o.ensemble, Fingerprint: fp, Recipe: recipeValues(scfg)}}
 		if err := add(cpPath, cp.WriteState); err != nil {
 			return err
 		}

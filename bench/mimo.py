@@ -85,15 +85,7 @@ def train(xtr, ytr, xva, yva, hidden, heads, seed, rho=0.0, noise=0.0, steps=200
         if rho > 0:
             same = torch.rand(b, generator=g) < rho
             idx = [idx[0]] + [torch.where(same, idx[0], i) for i in idx[1:]]
-        x = torch.cat([xtr[i] for i in idx], dim=1)
-        y = torch.stack([ytr[i] for i in idx], dim=1)
-        if noise > 0:
-            x = x + noise * torch.randn(x.shape, generator=g)
-            y = y + noise * torch.randn(y.shape, generator=g)
-        loss = -net.logp(x, y).sum(1).mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        update(net, opt, torch.cat([xtr[i] for i in idx], dim=1), torch.stack([ytr[i] for i in idx], dim=1), noise, g)
         sched.step()
         if (step + 1) % every == 0:
             v = -density(net, xva, yva).mean().item()
@@ -107,6 +99,18 @@ def train(xtr, ytr, xva, yva, hidden, heads, seed, rho=0.0, noise=0.0, steps=200
     if best_state is not None:
         net.load_state_dict(best_state)
     return net
+
+
+def update(net, opt, x, y, noise, g):
+    """One optimizer step on the batch x: (B, heads·din), y: (B, heads, dout), with N(0, noise²) added to every
+    value of x and y (drawn from g) when noise > 0; the loss is the sum of the heads' NLLs, averaged over the rows."""
+    if noise > 0:
+        x = x + noise * torch.randn(x.shape, generator=g)
+        y = y + noise * torch.randn(y.shape, generator=g)
+    loss = -net.logp(x, y).sum(1).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
 
 
 def bandwidth(n, d, c=0.5):

@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mimo import Net, bandwidth, density, splits, start, train  # noqa: E402
+from mimo import Net, bandwidth, density, splits, start, train, update  # noqa: E402
 
 
 def snapshots(xtr, ytr, xva, yva, cycles, length, seed, noise=0.0, hidden=64, batch=256, lr=0.005, wd=0.5,
@@ -57,14 +57,7 @@ def snapshots(xtr, ytr, xva, yva, cycles, length, seed, noise=0.0, hidden=64, ba
                 perm, pos = torch.randperm(n, generator=g), 0
             idx = perm[pos:pos + b]
             pos += b
-            x, y = xtr[idx], ytr[idx].unsqueeze(1)
-            if noise > 0:
-                x = x + noise * torch.randn(x.shape, generator=g)
-                y = y + noise * torch.randn(y.shape, generator=g)
-            loss = -net.logp(x, y).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+            update(net, opt, xtr[idx], ytr[idx].unsqueeze(1), noise, g)
             if (step + 1) % every == 0:
                 v = -density(net, xva, yva).mean().item()
                 if v < best:
